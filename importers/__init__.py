@@ -1,0 +1,1 @@
+"""Readers of outside formats into plain records. Pure: no Textual, no TinyDB, no printing."""

@@ -1,0 +1,1 @@
+"""The model, persistence on TinyDB, history and exports. Never imports Textual."""

@@ -1,0 +1,304 @@
+"""The model: projects, the report they come from, and the rules that normalise their fields."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+LEVELS: tuple[str, ...] = ("县级", "市级", "省级")
+STATUSES: tuple[str, ...] = ("推进正常", "已完成", "滞后", "未启动")
+
+#: Fields a user may edit, with the report's word for each.
+FIELD_LABELS: dict[str, str] = {
+    "name": "项目名称",
+    "overview": "项目概况",
+    "target": "任务目标",
+    "plan": "月度计划",
+    "progress": "推进情况",
+    "status": "工作成效",
+    "deadline": "完成时限",
+    "department": "牵头单位",
+    "level": "项目等级",
+}
+TEXT_FIELDS: tuple[str, ...] = tuple(FIELD_LABELS)
+
+_STATUS_SYNONYMS: dict[str, str] = {
+    "推进正常": "推进正常",
+    "正常推进": "推进正常",
+    "正常": "推进正常",
+    "进展顺利": "推进正常",
+    "按计划推进": "推进正常",
+    "工作完成": "已完成",
+    "已完成": "已完成",
+    "完成": "已完成",
+    "已办结": "已完成",
+    "滞后": "滞后",
+    "进度滞后": "滞后",
+    "推进缓慢": "滞后",
+    "滞后推进": "滞后",
+    "未启动": "未启动",
+    "尚未启动": "未启动",
+    "未开工": "未启动",
+}
+
+# C0 controls but tab and newline, DEL, C1, bidi embeddings/overrides/isolates, and the BOM.
+_CONTROL_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+# Zero-width characters: harmless in long text, confusing in names that people search and sort.
+_ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u2060\u180e]")
+
+
+def clean_text(text: str, *, single_line: bool = False) -> str:
+    """Remove control, bidi and surrogate characters from untrusted text; CRLF becomes LF."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_RE.sub("", text)
+    if single_line:
+        text = _ZERO_WIDTH_RE.sub("", text)
+        text = " ".join(text.split())
+    return text
+
+
+def normalise_status(raw: str) -> str:
+    """Map a reported 工作成效 onto one of STATUSES; unknown wording is kept as written."""
+    key = re.sub(r"[\s。.！!]", "", raw)
+    if key in _STATUS_SYNONYMS:
+        return _STATUS_SYNONYMS[key]
+    for word, status in (("滞后", "滞后"), ("缓慢", "滞后"), ("未启动", "未启动"), ("完成", "已完成")):
+        if word in key and "未完成" not in key:
+            return status
+    if "正常" in key:
+        return "推进正常"
+    return key
+
+
+_DEADLINE_RE = re.compile(r"(?:(\d{4})\s*[年./\-]\s*)?(\d{1,2})\s*月?")
+
+
+def normalise_deadline(raw: str, year: int | None = None) -> str:
+    """Read a 完成时限 such as '2023 年 8 月' or '2023.8' as 'YYYY-MM'; '' when it has no month."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text:
+        return ""
+    if re.fullmatch(r"\d{4}\s*年?\s*(底|年底|末|年末)?", text):
+        return f"{int(text[:4]):04d}-12"
+    if text in ("年底", "年底前", "年内", "全年") and year:
+        return f"{year:04d}-12"
+    m = _DEADLINE_RE.search(text)
+    if not m:
+        return ""
+    y = int(m.group(1)) if m.group(1) else year
+    month = int(m.group(2))
+    if y is None or not 1 <= month <= 12:
+        return ""
+    return f"{y:04d}-{month:02d}"
+
+
+_DEPT_SPLIT_RE = re.compile(r"[\s、，,;；/（）()]+")
+
+
+def split_departments(department: str) -> list[str]:
+    """The units named in a 牵头单位 cell: split on spaces, 、 and parentheses."""
+    return [part for part in _DEPT_SPLIT_RE.split(department) if part]
+
+
+_TABLE_PREFIXES = {"县级": "X", "省市级": "S", "市级": "C", "省级": "P"}
+
+
+def table_prefix(table: str) -> str:
+    """A short ASCII prefix for a table name, the same every time for the same name."""
+    if table in _TABLE_PREFIXES:
+        return _TABLE_PREFIXES[table]
+    digest = hashlib.sha1(table.encode("utf-8")).hexdigest()[:3].upper()
+    return f"T{digest}"
+
+
+def project_id(table: str, number: int) -> str:
+    """The id people type: table prefix and row number, e.g. 'X01', 'S39'."""
+    return f"{table_prefix(table)}{number:02d}"
+
+
+def canonical_id(text: str) -> str:
+    """Normalise a typed id: case-insensitive, with or without the leading zero ('s1' -> 'S01')."""
+    text = text.strip().upper()
+    m = re.fullmatch(r"([A-Z][A-Z0-9]*?)0*(\d+)", text)
+    if not m:
+        return text
+    return f"{m.group(1)}{int(m.group(2)):02d}"
+
+
+@dataclass(frozen=True)
+class Update:
+    """A dated progress note added after the report was imported."""
+
+    month: str  # "YYYY-MM"
+    text: str
+    at: str  # ISO timestamp of when it was written
+    by: str
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Update:
+        """Build from a stored document."""
+        return cls(
+            month=str(data.get("month", "")),
+            text=str(data.get("text", "")),
+            at=str(data.get("at", "")),
+            by=str(data.get("by", "")),
+        )
+
+
+@dataclass
+class Project:
+    """One key livelihood project as the office tracks it."""
+
+    id: str
+    table: str
+    number: int
+    name: str
+    level: str = ""
+    department: str = ""
+    departments: list[str] = field(default_factory=list)
+    status: str = ""
+    status_raw: str = ""
+    deadline: str = ""
+    deadline_raw: str = ""
+    overview: str = ""
+    target: str = ""
+    plan: str = ""
+    progress: str = ""
+    updates: list[Update] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)
+    revision: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored (and exported) form, keys in model order."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Project:
+        """Build from a stored document; unknown keys are ignored."""
+        return cls(
+            id=str(data["id"]),
+            table=str(data.get("table", "")),
+            number=int(data.get("number", 0)),
+            name=str(data.get("name", "")),
+            level=str(data.get("level", "")),
+            department=str(data.get("department", "")),
+            departments=[str(d) for d in data.get("departments", [])],
+            status=str(data.get("status", "")),
+            status_raw=str(data.get("status_raw", "")),
+            deadline=str(data.get("deadline", "")),
+            deadline_raw=str(data.get("deadline_raw", "")),
+            overview=str(data.get("overview", "")),
+            target=str(data.get("target", "")),
+            plan=str(data.get("plan", "")),
+            progress=str(data.get("progress", "")),
+            updates=[Update.from_dict(u) for u in data.get("updates", [])],
+            extra={str(k): str(v) for k, v in data.get("extra", {}).items()},
+            revision=int(data.get("revision", 1)),
+        )
+
+
+@dataclass
+class ProjectRecord:
+    """One row as an importer read it: cleaned text by canonical field, before normalising."""
+
+    table: str
+    number: int
+    fields: dict[str, str]
+    extra: dict[str, str] = field(default_factory=dict)
+    line: int = 0  # line (text formats) or row (spreadsheets) the row starts on
+
+
+@dataclass
+class Report:
+    """What a report says of itself: where, when, which months, which tables."""
+
+    region: str = ""
+    year: int | None = None
+    period_from: int | None = None
+    period_to: int | None = None
+    titles: dict[str, str] = field(default_factory=dict)  # table -> title line as written
+
+    @property
+    def tables(self) -> list[str]:
+        """The tables in report order."""
+        return list(self.titles)
+
+    def period_label(self) -> str:
+        """The period as the report writes it, e.g. '1-6 月份'."""
+        if self.period_from is None or self.period_to is None:
+            return ""
+        if self.period_from == self.period_to:
+            return f"{self.period_from} 月份"
+        return f"{self.period_from}-{self.period_to} 月份"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored (and exported) form."""
+        return {
+            "region": self.region,
+            "year": self.year,
+            "period": (
+                {"from": self.period_from, "to": self.period_to}
+                if self.period_from is not None and self.period_to is not None
+                else None
+            ),
+            "titles": dict(self.titles),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """Build from the stored form."""
+        period = data.get("period") or {}
+        return cls(
+            region=str(data.get("region", "")),
+            year=data.get("year"),
+            period_from=period.get("from"),
+            period_to=period.get("to"),
+            titles={str(k): str(v) for k, v in (data.get("titles") or {}).items()},
+        )
+
+
+@dataclass
+class ParsedReport:
+    """An importer's result: the report's metadata, its rows, and what was odd about them."""
+
+    report: Report
+    records: list[ProjectRecord]
+    warnings: list[str] = field(default_factory=list)
+
+
+class ImportFormatError(ValueError):
+    """A file that cannot be imported; the message names the file and, where known, the line."""
+
+
+def project_from_record(record: ProjectRecord, year: int | None) -> Project:
+    """Normalise an imported row into a Project (revision 1, no updates)."""
+    f = record.fields
+    department = clean_text(f.get("department", ""), single_line=True)
+    status_raw = clean_text(f.get("status", ""), single_line=True)
+    deadline_raw = clean_text(f.get("deadline", ""), single_line=True)
+    level = clean_text(f.get("level", ""), single_line=True)
+    if not level and record.table in LEVELS:
+        level = record.table
+    return Project(
+        id=project_id(record.table, record.number),
+        table=record.table,
+        number=record.number,
+        name=clean_text(f.get("name", ""), single_line=True),
+        level=level,
+        department=department,
+        departments=split_departments(department),
+        status=normalise_status(status_raw) if status_raw else "",
+        status_raw=status_raw,
+        deadline=normalise_deadline(deadline_raw, year),
+        deadline_raw=deadline_raw,
+        overview=clean_text(f.get("overview", "")),
+        target=clean_text(f.get("target", "")),
+        plan=clean_text(f.get("plan", "")),
+        progress=clean_text(f.get("progress", "")),
+        extra={k: clean_text(v) for k, v in record.extra.items()},
+    )
