@@ -67,7 +67,8 @@ def normalise_status(raw: str) -> str:
     key = re.sub(r"[\s。.！!]", "", raw)
     if key in _STATUS_SYNONYMS:
         return _STATUS_SYNONYMS[key]
-    for word, status in (("滞后", "滞后"), ("缓慢", "滞后"), ("未启动", "未启动"), ("完成", "已完成")):
+    fallbacks = (("滞后", "滞后"), ("缓慢", "滞后"), ("未启动", "未启动"), ("完成", "已完成"))
+    for word, status in fallbacks:
         if word in key and "未完成" not in key:
             return status
     if "正常" in key:

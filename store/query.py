@@ -1,4 +1,4 @@
-"""Filtering, faceted counts, search (with pinyin) and sorting over projects: shared by CLI and app."""
+"""Filtering, faceted counts, search (with pinyin) and sorting: shared by the CLI and the app."""
 
 from __future__ import annotations
 

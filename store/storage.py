@@ -57,7 +57,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, like: Path | None = None) -> 
 
 
 def _copy_permissions(tmp: Path, target: Path, like: Path | None) -> None:
-    """Give the new file the mode and group of the one it replaces, so shared folders stay shared."""
+    """Give the new file the mode and group of the file it replaces: shared folders stay shared."""
     model = target if target.exists() else like
     if model is not None and model.exists():
         st = model.stat()
