@@ -1,0 +1,108 @@
+"""EditFieldDialog and AddUpdateDialog: multi-line editors that return text for the caller to save."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, TextArea
+
+from store.models import FIELD_LABELS, Project
+
+#: the fields offered for editing, most edited first (status has its own picker)
+EDITABLE = ("progress", "plan", "deadline", "department", "overview", "target", "name", "level")
+
+
+class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
+    """Edit one field of a project; dismisses with (field, text) or None."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存", id="save"),
+        Binding("escape", "cancel", "取消", id="cancel"),
+    ]
+
+    def __init__(
+        self, project: Project, field: str = "progress", *, text: str | None = None,
+        error: str = "",
+    ) -> None:
+        super().__init__()
+        self.project = project
+        self.field = field if field in EDITABLE else "progress"
+        self.initial = text
+        self.error = error
+
+    def _value(self, field: str) -> str:
+        if field == "deadline":
+            return self.project.deadline or self.project.deadline_raw
+        return str(getattr(self.project, field))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="edit-box", classes="dialog"):
+            yield Label(Text(f"编辑 {self.project.id} {self.project.name}"), id="edit-title")
+            yield Select(
+                [(FIELD_LABELS[f], f) for f in EDITABLE],
+                value=self.field,
+                allow_blank=False,
+                id="edit-field",
+            )
+            text = self.initial if self.initial is not None else self._value(self.field)
+            yield TextArea(text, id="edit-text", soft_wrap=True, show_line_numbers=False)
+            yield Label(Text(self.error), id="edit-error", classes="error")
+            yield Label("Ctrl+S 保存  Esc 取消  Tab 切换", id="edit-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-error").display = bool(self.error)
+        self.query_one(TextArea).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value != self.field:
+            self.field = event.value
+            self.query_one(TextArea).text = self._value(self.field)
+
+    def action_save(self) -> None:
+        self.dismiss((self.field, self.query_one(TextArea).text))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AddUpdateDialog(ModalScreen[tuple[str, str] | None]):
+    """Add a dated progress update; dismisses with (YYYY-MM, text) or None."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存", id="save"),
+        Binding("escape", "cancel", "取消", id="cancel"),
+    ]
+
+    def __init__(
+        self, project: Project, *, month: str | None = None, text: str = "", error: str = ""
+    ) -> None:
+        super().__init__()
+        self.project = project
+        self.month = month or date.today().strftime("%Y-%m")
+        self.text = text
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="update-box", classes="dialog"):
+            yield Label(Text(f"添加进展 {self.project.id} {self.project.name}"), id="update-title")
+            with Horizontal(id="update-month-row"):
+                yield Label("月份", id="update-month-label")
+                yield Input(self.month, placeholder="YYYY-MM", id="update-month")
+            yield TextArea(self.text, id="update-text", soft_wrap=True)
+            yield Label(Text(self.error), id="update-error", classes="error")
+            yield Label("Ctrl+S 保存  Esc 取消  Tab 切换", id="update-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#update-error").display = bool(self.error)
+        self.query_one(TextArea).focus()
+
+    def action_save(self) -> None:
+        self.dismiss((self.query_one(Input).value.strip(), self.query_one(TextArea).text))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,224 @@
+"""ProjectDetailScreen: one project, its monthly plan beside its progress, the rest a key away."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import ContentSwitcher, Footer, Static
+
+from store.db import Change, StoreError
+from store.models import FIELD_LABELS, Project, clean_text
+from store.storage import DatabaseError
+from tui.screens.editing import EDIT_BINDINGS, EditingScreen
+
+VIEWS = (
+    ("plan-progress", "计划/进展"),
+    ("info", "概况/目标"),
+    ("updates", "进展更新"),
+    ("history", "修改记录"),
+)
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+class ProjectDetailScreen(EditingScreen):
+    """The detail of one project among those the list showed."""
+
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="back"),
+        Binding("n,right_square_bracket", "move(1)", "下一个", id="next"),
+        Binding("p,left_square_bracket", "move(-1)", "上一个", id="previous"),
+        Binding("1", "view('plan-progress')", "计划/进展", show=False),
+        Binding("2", "view('info')", "概况/目标", show=False),
+        Binding("3", "view('updates')", "进展更新", show=False),
+        Binding("4", "view('history')", "修改记录", show=False),
+        Binding("v", "next_view", "切换视图", id="next-view"),
+        *EDIT_BINDINGS,
+    ]
+
+    class Loaded(Message):
+        """The project and its history were read."""
+
+        def __init__(self, project: Project, history: list[Change]) -> None:
+            super().__init__()
+            self.project = project
+            self.history = history
+
+    def __init__(self, ids: list[str], position: int) -> None:
+        super().__init__()
+        self.ids = ids
+        self.position = position
+        self.project: Project | None = None
+        self.generation = -1
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-header")
+        yield Static(id="detail-tabs")
+        with ContentSwitcher(initial="plan-progress", id="detail-body"):
+            with Horizontal(id="plan-progress"):
+                with VerticalScroll(id="plan-pane", classes="pane"):
+                    yield Static(id="plan-text")
+                with VerticalScroll(id="progress-pane", classes="pane"):
+                    yield Static(id="progress-text")
+            with VerticalScroll(id="info", classes="pane"):
+                yield Static(id="info-text")
+            with VerticalScroll(id="updates", classes="pane"):
+                yield Static(id="updates-text")
+            with VerticalScroll(id="history", classes="pane"):
+                yield Static(id="history-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#plan-pane").border_title = "月度计划"
+        self.query_one("#progress-pane").border_title = "推进情况"
+        self._show_tabs()
+        self.query_one("#plan-pane").focus()
+        self.load()
+        self.set_interval(1.0, self.check_for_changes)
+
+    @work(thread=True, exclusive=True, group="detail-load")
+    def load(self) -> None:
+        """Read the project and its history off the UI thread."""
+        store = self.minsheng.store
+        try:
+            project = store.get(self.ids[self.position])
+        except (StoreError, DatabaseError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.post_message(self.Loaded(project, store.history(project.id)))
+
+    @work(thread=True, exclusive=True, group="detail-watch")
+    def check_for_changes(self) -> None:
+        """Show what other people saved while this screen is open."""
+        store = self.minsheng.store
+        try:
+            store.refresh()
+        except Exception:
+            return
+        if store.generation != self.generation:
+            self.generation = store.generation
+            self.load()
+
+    def on_project_detail_screen_loaded(self, message: Loaded) -> None:
+        self.project = message.project
+        self.generation = self.minsheng.store.generation
+        self._render_project(message.project, message.history)
+
+    def editing_target(self) -> Project | None:
+        return self.project
+
+    def after_save(self, project: Project) -> None:
+        self.load()
+
+    def after_save_conflict(self) -> None:
+        self.load()
+
+    # --- drawing -----------------------------------------------------------------------
+    def _show_tabs(self) -> None:
+        current = self.query_one(ContentSwitcher).current
+        text = Text()
+        for number, (view, label) in enumerate(VIEWS, start=1):
+            style = "reverse bold" if view == current else "dim"
+            text.append(f" {number} {label} ", style=style)
+            text.append(" ")
+        text.append(f"  {self.position + 1} / {len(self.ids)}", style="dim")
+        self.query_one("#detail-tabs", Static).update(text)
+
+    def _render_project(self, p: Project, history: list[Change]) -> None:
+        header = Text()
+        header.append(clean_text(p.name, single_line=True), style="bold")
+        header.append(f"  {p.id}\n", style="dim")
+        meta = [
+            ("项目等级", p.level),
+            ("牵头单位", p.department),
+            ("完成时限", p.deadline or p.deadline_raw),
+            ("工作成效", p.status or p.status_raw),
+        ]
+        header.append("  ".join(f"{label} {clean_text(value, single_line=True)}"
+                                for label, value in meta))
+        self.query_one("#detail-header", Static).update(header)
+        self.query_one("#plan-text", Static).update(Text(clean_text(p.plan) or "（无）"))
+        self.query_one("#progress-text", Static).update(
+            Text(clean_text(p.progress) or "（无）")
+        )
+        self.query_one("#info-text", Static).update(self._info(p))
+        self.query_one("#updates-text", Static).update(self._updates(p))
+        self.query_one("#history-text", Static).update(self._history(history))
+        self._show_tabs()
+
+    @staticmethod
+    def _section(title: str, body: str) -> Group:
+        return Group(Text(title, style="bold underline"), Text(clean_text(body) or "（无）"),
+                     Text(""))
+
+    def _info(self, p: Project) -> Group:
+        parts = [self._section("项目概况", p.overview), self._section("任务目标", p.target)]
+        parts += [self._section(key, value) for key, value in p.extra.items()]
+        return Group(*parts)
+
+    def _updates(self, p: Project) -> Group | Text:
+        if not p.updates:
+            return Text("还没有进展更新。按 a 添加。")
+        parts = []
+        for update in sorted(p.updates, key=lambda u: (u.month, u.at)):
+            title = f"{update.month}（{update.by} {update.at}）"
+            parts.append(self._section(title, update.text))
+        return Group(*parts)
+
+    def _history(self, changes: list[Change]) -> Table | Text:
+        if not changes:
+            return Text("没有修改记录。")
+        table = Table(expand=True, show_lines=False, pad_edge=False)
+        table.add_column("时间", no_wrap=True)
+        table.add_column("字段", no_wrap=True)
+        table.add_column("原值", ratio=1, overflow="ellipsis", no_wrap=True)
+        table.add_column("新值", ratio=1, overflow="ellipsis", no_wrap=True)
+        table.add_column("修改人", no_wrap=True)
+        for change in reversed(changes):
+            label = FIELD_LABELS.get(change.field, change.field)
+            table.add_row(
+                Text(change.at[:16].replace("T", " ")),
+                Text(label),
+                Text(clean_text(_value_text(change.old), single_line=True)[:80]),
+                Text(clean_text(_value_text(change.new), single_line=True)[:80]),
+                Text(f"{change.by} {change.source}"),
+            )
+        return table
+
+    # --- actions -----------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss(self.ids[self.position])  # type: ignore[arg-type]
+
+    def action_move(self, step: int) -> None:
+        position = self.position + step
+        if 0 <= position < len(self.ids):
+            self.position = position
+            self.load()
+            for pane in self.query(".pane").results(VerticalScroll):
+                pane.scroll_home(animate=False)
+        else:
+            self.notify("已是最后一个" if step > 0 else "已是第一个", markup=False)
+
+    def action_view(self, view: str) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = view
+        self._show_tabs()
+        target = "#plan-pane" if view == "plan-progress" else f"#{view}"
+        self.query_one(target).focus()
+
+    def action_next_view(self) -> None:
+        names = [v for v, _ in VIEWS]
+        current = self.query_one(ContentSwitcher).current or names[0]
+        self.action_view(names[(names.index(current) + 1) % len(names)])

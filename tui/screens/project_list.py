@@ -1,0 +1,240 @@
+"""ProjectListScreen: the projects, filter panes, search, sort and the count always in view."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Input, Static
+
+from store.models import Project, Report
+from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, is_overdue
+from tui.screens.editing import EDIT_BINDINGS, EditingScreen
+from tui.widgets.facet_pane import FacetPane
+from tui.widgets.project_table import COLUMNS, ProjectTable
+
+FACET_LABELS = {"department": "牵头单位", "level": "项目等级", "status": "工作成效"}
+NARROW = 100  # below this many columns the filter panes fold away
+
+
+class ProjectListScreen(EditingScreen):
+    """The list of projects the office follows."""
+
+    BINDINGS = [
+        Binding("slash", "search", "搜索", id="search"),
+        Binding("f", "toggle_facets", "筛选栏", id="toggle-facets"),
+        Binding("c", "clear_filters", "清除筛选", id="clear"),
+        Binding("o", "sort_next", "排序", id="sort"),
+        Binding("O", "sort_reverse", "倒序", id="sort-reverse", show=False),
+        Binding("d", "toggle_overdue", "逾期", id="overdue"),
+        *EDIT_BINDINGS,
+        Binding("q", "quit", "退出", id="quit"),
+        Binding("escape", "focus_table", "返回列表", show=False),
+    ]
+
+    class Loaded(Message):
+        """Projects were (re)read from the store."""
+
+        def __init__(self, index: ProjectIndex, generation: int) -> None:
+            super().__init__()
+            self.index = index
+            self.generation = generation
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index = ProjectIndex([])
+        self.query_state = ProjectQuery()
+        self.generation = -1
+        self.show_facets = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="list-title")
+        yield Static(id="read-only-banner")
+        with Horizontal(id="list-body"):
+            with Vertical(id="facets"):
+                for facet, label in FACET_LABELS.items():
+                    yield FacetPane(facet, label, id=f"facet-{facet}")
+            with Vertical(id="list-main"):
+                yield Input(placeholder="/ 搜索：名称、单位、计划、进展…（支持拼音 jiaoyu / jyj）",
+                            id="search")
+                yield ProjectTable(id="projects")
+                yield Static(id="list-status")
+        yield Footer()
+
+    # --- lifecycle ---------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.query_state = self.minsheng.view_state.load()
+        self.query_one(Input).value = self.query_state.search
+        store = self.minsheng.store
+        banner = self.query_one("#read-only-banner", Static)
+        banner.update(Text(f"只读模式：{store.path}（可浏览、搜索、导出；不能修改）"))
+        banner.display = store.read_only
+        self.query_one(ProjectTable).focus()
+        self._fold_for_width(self.app.size.width)
+        self.load()
+        self.set_interval(1.0, self.check_for_changes)
+
+    def on_screen_resume(self) -> None:
+        if self.generation != -1 and self.minsheng.store.generation != self.generation:
+            self.load()
+
+    def on_resize(self) -> None:
+        self._fold_for_width(self.app.size.width)
+
+    def _fold_for_width(self, width: int) -> None:
+        narrow = width < NARROW
+        self.set_class(narrow, "-narrow")
+        self.query_one("#facets").display = self.show_facets or not narrow
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        """Read the projects and build the search index off the UI thread."""
+        store = self.minsheng.store
+        projects = store.projects()
+        index = ProjectIndex(projects, store.report())
+        self.post_message(self.Loaded(index, store.generation))
+
+    @work(thread=True, exclusive=True, group="pinyin")
+    def prepare_pinyin(self, index: ProjectIndex) -> None:
+        """Latin search needs pinyin; compute it before anyone types."""
+        index.prepare_pinyin()
+
+    @work(thread=True, exclusive=True, group="watch")
+    def check_for_changes(self) -> None:
+        """Notice what other people saved (another process, another user)."""
+        store = self.minsheng.store
+        try:
+            store.refresh()
+        except Exception:  # a file mid-replacement or unreadable: try again next tick
+            return
+        if store.generation != self.generation and self.generation != -1:
+            self.load()
+
+    def on_project_list_screen_loaded(self, message: Loaded) -> None:
+        first = self.generation == -1
+        self.index = message.index
+        self.generation = message.generation
+        self.prepare_pinyin(self.index)
+        self.refresh_view()
+        if first:
+            self._show_title(self.index.report)
+
+    def after_save(self, project: Project) -> None:
+        self.load()
+
+    def after_save_conflict(self) -> None:
+        self.load()
+
+    def _show_title(self, report: Report) -> None:
+        parts = [report.region, f"{report.year} 年" if report.year else "", "重点民生实事项目"]
+        period = report.period_label()
+        title = " ".join(p for p in parts if p) + (f"（{period}）" if period else "")
+        self.query_one("#list-title", Static).update(Text(title))
+
+    # --- the view ----------------------------------------------------------------------
+    def refresh_view(self) -> None:
+        """Apply the query: rows, facet counts and the status line."""
+        query = self.query_state
+        rows = self.index.apply(query)
+        table = self.query_one(ProjectTable)
+        table.sort_key, table.descending = query.sort, query.descending
+        report = self.index.report
+        table.is_overdue = lambda p: is_overdue(p, report)
+        table.set_rows(rows)
+        counts = self.index.facet_counts(query)
+        for facet in FACET_LABELS:
+            pane = self.query_one(f"#facet-{facet}", FacetPane)
+            pane.show(self.index.all_values(facet), query.selected(facet), counts[facet])
+        self._show_status(len(rows))
+        self.minsheng.view_state.save(query)
+
+    def _show_status(self, shown: int) -> None:
+        query = self.query_state
+        parts = [f"{shown} / {len(self.index)}"]
+        for facet, label in FACET_LABELS.items():
+            chosen = query.selected(facet)
+            if chosen:
+                parts.append(f"{label}: {'、'.join(sorted(chosen))}")
+        if query.overdue_only:
+            parts.append("仅逾期")
+        if query.search.strip():
+            parts.append(f"搜索: {query.search.strip()}")
+        sort_label = next(c.label for c in COLUMNS if c.key == query.sort)
+        parts.append(f"排序: {sort_label}{'▼' if query.descending else '▲'}")
+        if not query.is_filtered:
+            parts.insert(1, "全部")
+        self.query_one("#list-status", Static).update(Text("  ·  ".join(parts)))
+
+    def _set_query(self, query: ProjectQuery) -> None:
+        self.query_state = query
+        self.refresh_view()
+
+    def editing_target(self) -> Project | None:
+        return self.query_one(ProjectTable).current
+
+    # --- events ------------------------------------------------------------------------
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        if event.value != self.query_state.search:
+            self._set_query(replace(self.query_state, search=event.value))
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        self.query_one(ProjectTable).focus()
+
+    def on_facet_pane_changed(self, event: FacetPane.Changed) -> None:
+        self._set_query(self.query_state.toggled(event.facet, event.value))
+
+    def on_project_table_selected(self, event: ProjectTable.Selected) -> None:
+        from tui.screens.project_detail import ProjectDetailScreen
+
+        rows = self.query_one(ProjectTable).rows
+        ids = [p.id for p in rows]
+
+        def back(project_id: str | None) -> None:
+            if project_id:
+                table = self.query_one(ProjectTable)
+                table.set_rows(table.rows, keep=project_id)
+
+        self.app.push_screen(ProjectDetailScreen(ids, ids.index(event.project_id)), back)
+
+    # --- actions -----------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(ProjectTable).focus()
+
+    def action_toggle_facets(self) -> None:
+        facets = self.query_one("#facets")
+        self.show_facets = not facets.display
+        facets.display = self.show_facets
+        if self.show_facets:
+            self.query_one("#facet-department", FacetPane).focus()
+        else:
+            self.query_one(ProjectTable).focus()
+
+    def action_clear_filters(self) -> None:
+        self.query_one(Input).value = ""
+        self._set_query(self.query_state.cleared())
+        self.notify("已清除筛选和搜索", markup=False)
+
+    def action_toggle_overdue(self) -> None:
+        self._set_query(replace(self.query_state, overdue_only=not self.query_state.overdue_only))
+
+    def action_sort_next(self) -> None:
+        keys = list(SORT_KEYS)
+        following = keys[(keys.index(self.query_state.sort) + 1) % len(keys)]
+        self._set_query(replace(self.query_state, sort=following, descending=False))
+
+    def action_sort_reverse(self) -> None:
+        self._set_query(replace(self.query_state, descending=not self.query_state.descending))
+
+    def action_quit(self) -> None:
+        self.minsheng.view_state.save(self.query_state)
+        self.app.exit(0)
