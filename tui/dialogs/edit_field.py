@@ -1,4 +1,4 @@
-"""EditFieldDialog and AddUpdateDialog: multi-line editors that return text for the caller to save."""
+"""EditFieldDialog and AddUpdateDialog: multi-line editors; the caller saves what they return."""
 
 from __future__ import annotations
 

@@ -45,7 +45,9 @@ class EditingScreen(Screen[None]):
         if project is None:
             return None
         if self.minsheng.store.read_only:
-            self.notify("只读模式：不能修改（数据库以只读方式打开）", severity="warning", markup=False)
+            self.notify(
+                "只读模式：不能修改（数据库以只读方式打开）", severity="warning", markup=False
+            )
             return None
         return project
 

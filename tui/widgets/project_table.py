@@ -38,10 +38,10 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("id", "编号", 4),
+    Column("id", "编号", 5),
     Column("name", "项目名称", 12, flex=4),
     Column("department", "牵头单位", 8, flex=2),
-    Column("level", "项目等级", 4),
+    Column("level", "项目等级", 8),
     Column("status", "工作成效", 8),
     Column("deadline", "完成时限", 8),
     Column("latest", "最新进展", 8, flex=4),
