@@ -1,0 +1,98 @@
+"""Quick edits from the keyboard: status, fields, updates, undo; all persisted with history."""
+
+from __future__ import annotations
+
+from textual.widgets import TextArea
+
+from store.db import ProjectStore
+from tests.tui.helpers import settle, text_of
+from tui.dialogs.edit_field import EditFieldDialog
+from tui.dialogs.status_picker import StatusPicker
+from tui.screens.project_list import ProjectListScreen
+
+
+async def test_set_status_from_list(app, db_path) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "s")
+        assert isinstance(pilot.app.screen, StatusPicker)
+        await pilot.press("down", "down", "enter")  # 推进正常 -> 已完成 -> 滞后
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ProjectListScreen)
+    fresh = ProjectStore(db_path)
+    assert fresh.get("X02").status == "滞后"
+    change = fresh.history("X02")[-1]
+    assert (change.field, change.old, change.new) == ("status", "推进正常", "滞后")
+    assert change.by == "tester" and change.source == "tui"
+
+
+async def test_set_status_by_number_and_letter(app, db_path) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "4")  # 未启动
+        await settle(pilot)
+        await pilot.press("down", "s", "y")  # 已完成, by its pinyin initial
+        await settle(pilot)
+    fresh = ProjectStore(db_path)
+    assert fresh.get("X01").status == "未启动"
+    assert fresh.get("X02").status == "已完成"
+
+
+async def test_edit_progress_then_undo(app, db_path) -> None:
+    original = ProjectStore(db_path).get("X01").progress
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("e")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, EditFieldDialog)
+        area = dialog.query_one(TextArea)
+        assert area.text == original
+        area.text = ""
+        await pilot.press(*"七月完成验收")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "七月完成验收" in text_of(pilot, "#progress-text")
+        assert ProjectStore(db_path).get("X01").progress == "七月完成验收"
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert ProjectStore(db_path).get("X01").progress == original
+        assert original[:10] in text_of(pilot, "#progress-text")
+    history = ProjectStore(db_path).history("X01")
+    assert [c.field for c in history[-2:]] == ["progress", "progress"]
+    assert history[-1].new == original and "undo" in history[-1].note
+
+
+async def test_failed_save_keeps_text(app, db_path) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, EditFieldDialog)
+        await pilot.press("shift+tab")  # to the field chooser
+        await pilot.press("enter", "down", "down", "enter")  # 完成时限
+        await pilot.press("tab")
+        area = dialog.query_one(TextArea)
+        area.text = ""
+        await pilot.press(*"明年春天")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, EditFieldDialog)
+        assert dialog.query_one(TextArea).text == "明年春天"
+        assert "完成时限" in text_of(pilot, "#edit-error")
+    assert ProjectStore(db_path).get("X01").deadline == "2023-08"
+
+
+async def test_add_dated_update(app, db_path) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press("shift+tab")
+        await pilot.press(*["backspace"] * 7, *"2023-07", "tab", *"完成竣工验收", "ctrl+s")
+        await settle(pilot)
+    project = ProjectStore(db_path).get("X01")
+    assert [(u.month, u.text, u.by) for u in project.updates] == [
+        ("2023-07", "完成竣工验收", "tester")
+    ]

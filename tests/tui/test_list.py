@@ -1,0 +1,152 @@
+"""The list screen, driven by keys: filters, counts, search, sort, state across restarts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store.db import ProjectStore
+from tests.tui.helpers import settle, shown_ids, text_of
+from tui.app import make_app
+from tui.widgets.facet_pane import FacetPane
+from tui.widgets.project_table import ProjectTable
+
+SIZE = (120, 36)
+
+
+async def focus_pane(pilot, facet: str) -> FacetPane:
+    """Tab from the table to a filter pane, as a person would."""
+    order = ["facet-department", "facet-level", "facet-status"]
+    await pilot.press("tab")  # the table is focused first; tab wraps to the first pane
+    for _ in range(order.index(f"facet-{facet}")):
+        await pilot.press("tab")
+    pane = pilot.app.screen.query_one(f"#facet-{facet}", FacetPane)
+    assert pilot.app.focused is pane
+    return pane
+
+
+async def choose(pilot, pane: FacetPane, value: str) -> None:
+    """Move the highlight to ``value`` with arrow keys and press space."""
+    target = pane.values.index(value)
+    await pilot.press("home")
+    for _ in range(target):
+        await pilot.press("down")
+    await pilot.press("space")
+    await pilot.pause()
+
+
+async def test_list_shows_all_projects_with_count(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert len(shown_ids(pilot)) == 49
+        assert text_of(pilot, "#list-status").startswith("49 / 49")
+        assert "兰陵县 2023 年" in text_of(pilot, "#list-title")
+
+
+async def test_filter_by_one_department(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = await focus_pane(pilot, "department")
+        await choose(pilot, pane, "县民政局")
+        assert shown_ids(pilot) == ["S02", "S23", "S24", "S25", "S26"]
+        status = text_of(pilot, "#list-status")
+        assert status.startswith("5 / 49") and "牵头单位: 县民政局" in status
+        level = pilot.app.screen.query_one("#facet-level", FacetPane)
+        assert level.counts["市级"] == 1 and level.counts["省级"] == 4
+        assert level.counts["县级"] == 0
+
+
+async def test_filter_by_two_levels_is_or(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = await focus_pane(pilot, "level")
+        await choose(pilot, pane, "县级")
+        assert text_of(pilot, "#list-status").startswith("10 / 49")
+        await choose(pilot, pane, "市级")
+        assert text_of(pilot, "#list-status").startswith("23 / 49")
+        assert {pid[0] for pid in shown_ids(pilot)} == {"X", "S"}
+        # counts in the level pane ignore its own selection (faceted)
+        assert pane.counts["省级"] == 26
+        status = pilot.app.screen.query_one("#facet-status", FacetPane)
+        assert status.counts["推进正常"] + status.counts["已完成"] == 23
+
+
+async def test_filter_by_status_and_clear(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = await focus_pane(pilot, "status")
+        await choose(pilot, pane, "已完成")
+        assert shown_ids(pilot) == ["X10", "S30"]
+        assert text_of(pilot, "#list-status").startswith("2 / 49")
+        pilot.app.screen.query_one(ProjectTable).focus()
+        await pilot.press("c")
+        assert text_of(pilot, "#list-status").startswith("49 / 49")
+
+
+async def test_search_chinese_text(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"充电桩")
+        assert shown_ids(pilot) == ["X03"]
+        assert text_of(pilot, "#list-status").startswith("1 / 49")
+        await pilot.press("enter")  # back to the list, search kept
+        assert isinstance(pilot.app.focused, ProjectTable)
+
+
+async def test_search_pinyin_initials_and_syllables(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"mzj")
+        await settle(pilot)
+        assert shown_ids(pilot) == ["S02", "S23", "S24", "S25", "S26"]  # 县民政局
+        await pilot.press(*["backspace"] * 3, *"jiaoyuju")
+        ids = shown_ids(pilot)
+        assert "X01" in ids and "X09" in ids and "S05" in ids
+        assert text_of(pilot, "#list-status").startswith(f"{len(ids)} / 49")
+
+
+async def test_sort_keeps_cursor_on_project(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one(ProjectTable)
+        await pilot.press("down", "down", "down")
+        assert table.current_id == "X04"
+        await pilot.press("o")  # sort by 项目名称
+        assert table.sort_key == "name"
+        assert table.current_id == "X04"
+        await pilot.press("O")
+        assert table.descending and table.current_id == "X04"
+        assert "排序: 项目名称▼" in text_of(pilot, "#list-status")
+
+
+async def test_filters_search_and_sort_come_back(store: ProjectStore, tmp_path: Path) -> None:
+    state = tmp_path / "view.json"
+    app = make_app(store, state_path=state)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = await focus_pane(pilot, "level")
+        await choose(pilot, pane, "省级")
+        await pilot.press("slash", *"医保", "enter", "o")
+        await pilot.press("q")
+    again = make_app(ProjectStore(store.path, user="tester"), state_path=state)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        status = text_of(pilot, "#list-status")
+        assert "项目等级: 省级" in status and "搜索: 医保" in status
+        assert "排序: 项目名称" in status
+        assert status.startswith(f"{len(shown_ids(pilot))} / 49")
+        assert len(shown_ids(pilot)) < 26
+
+
+async def test_narrow_terminal_folds_filter_panes(app) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        facets = pilot.app.screen.query_one("#facets")
+        assert not facets.display
+        await pilot.press("f")
+        assert facets.display
+        assert pilot.app.focused.id == "facet-department"
+        await pilot.press("space")
+        assert text_of(pilot, "#list-status").startswith("6 / 49")  # 县医保局, most projects
+        await pilot.press("f")
+        assert not facets.display
