@@ -317,12 +317,8 @@ class _Builder:
                 raise self.error(loc, f"row has {len(cells)} cells, the header has {header.width}")
             cells = cells[: header.width]
         elif len(cells) < header.width:
-            self.warn(
-                loc,
-                f"row has {len(cells)} cells, the header has {header.width};"
-                " the missing cells are taken as empty",
-            )
-            cells += [""] * (header.width - len(cells))
+            # A lost separator shifts every later cell into the wrong column: refuse the file.
+            raise self.error(loc, f"row has {len(cells)} cells, the header has {header.width}")
 
         table = self.table
         if header.table_col is not None and cells[header.table_col]:

@@ -261,7 +261,7 @@ def test_report_without_title_and_with_odd_rows(tmp_path: Path) -> None:
         "\t续行没有上一项\t\n"  # before any header: a warning, not a project
         "序号\t项目名称\t推进情况\t完成时限\n"
         "1.\t公厕改造\t完成 3 座\t2023 年 12 月\t\t\n"  # extra empty cells: fine
-        "２\t路灯安装\t已安装\n"  # a missing trailing cell: warned, taken as empty
+        "２\t路灯安装\t已安装\t\n"
         "\t\t，另有 2 座在建\t\n"  # continues 2's progress after a comma: no separator
         "3\t\t\t\n",  # a number without a name: warned and skipped
         encoding="utf-8",
@@ -274,8 +274,8 @@ def test_report_without_title_and_with_odd_rows(tmp_path: Path) -> None:
     assert parsed.records[0].fields["deadline"] == "2023年12月"
     assert parsed.records[1].fields["progress"] == "已安装，另有2座在建"
     assert parsed.report.region == "" and parsed.report.year is None
-    assert [w.split(": ")[0] for w in parsed.warnings] == [f"{path}:1", f"{path}:4", f"{path}:6"]
-    assert "序号 3 has no 项目名称" in parsed.warnings[2]
+    assert [w.split(": ")[0] for w in parsed.warnings] == [f"{path}:1", f"{path}:6"]
+    assert "序号 3 has no 项目名称" in parsed.warnings[1]
 
 
 def test_title_forms_and_continuation_after_sentence_end() -> None:
@@ -316,6 +316,12 @@ MALFORMED: dict[str, tuple[str, bytes, int | None, str]] = {
         "序号\t项目名称\t牵头单位\n1\t甲\t县教育局\n2\t乙\t县民政局\t多出来的\n".encode(),
         3,
         "row has 4 cells, the header has 3",
+    ),
+    "missing cell": (
+        "report.md",
+        "序号\t项目名称\t牵头单位\n1\t甲\t县教育局\n2\t乙\n".encode(),
+        3,
+        "row has 2 cells, the header has 3",
     ),
     "bad number": (
         "report.md",
