@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.table import Table
 
 from store.models import (
     FIELD_LABELS,
+    LEVELS,
     STATUSES,
     ParsedReport,
     Project,
+    ProjectRecord,
     Report,
     Update,
     canonical_id,
@@ -47,6 +49,10 @@ IMPORTED_FIELDS: tuple[str, ...] = (
     "extra",
 )
 SINGLE_LINE_FIELDS = frozenset({"name", "department", "level", "status", "deadline"})
+#: Fields that follow from another field: changed with it, never recorded on their own.
+DERIVED_FIELDS = frozenset({"departments", "status_raw", "deadline_raw", "revision"})
+
+PROJECTS, HISTORY, META = "projects", "history", "meta"
 
 
 class StoreError(Exception):
@@ -60,10 +66,18 @@ class UnknownProjectError(StoreError):
 class ConflictError(StoreError):
     """The project changed since the editor read it."""
 
-    def __init__(self, project: Project, change: Change | None) -> None:
-        who = f"{change.by} at {change.at}" if change else "another editor"
+    def __init__(
+        self, project: Project, change: Change | None, expected_revision: int | None = None
+    ) -> None:
+        if change is not None:
+            via = f" via {change.source}" if change.source else ""
+            who = f"by {change.by} at {change.at}{via}"
+        else:
+            who = "by another editor"
+        had = f"you had revision {expected_revision}, " if expected_revision is not None else ""
         super().__init__(
-            f"{project.id} was changed by {who} (now revision {project.revision}); reload and retry"
+            f"{project.id} was changed {who}; {had}it is now at revision {project.revision}; "
+            "reload and retry"
         )
         self.project = project
         self.change = change
@@ -83,10 +97,25 @@ class Change:
     source: str
     note: str = ""
 
+    @classmethod
+    def from_doc(cls, doc_id: str | int, doc: dict[str, Any]) -> Change:
+        """Build from a stored history document."""
+        return cls(
+            id=int(doc_id),
+            project=str(doc.get("project", "")),
+            field=str(doc.get("field", "")),
+            old=doc.get("old"),
+            new=doc.get("new"),
+            at=str(doc.get("at", "")),
+            by=str(doc.get("by", "")),
+            source=str(doc.get("source", "")),
+            note=str(doc.get("note", "")),
+        )
+
 
 @dataclass
 class ImportResult:
-    """What an import did."""
+    """What an import did: each project of the file is in exactly one of new/changed/unchanged."""
 
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
@@ -123,8 +152,69 @@ def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def _report_order(project: Project) -> tuple[bool, str, int]:
+    return (project.table != "县级", project.table, project.number)
+
+
+class _View:
+    """Model objects for one generation of the data: built once, patched by our own writes."""
+
+    def __init__(self, generation: int, tables: dict[str, dict[str, Any]]) -> None:
+        self.generation = generation
+        self.doc_ids: dict[str, str] = {}
+        self.by_id: dict[str, Project] = {}
+        for doc_id, doc in tables.get(PROJECTS, {}).items():
+            project = Project.from_dict(doc)
+            self.by_id[project.id] = project
+            self.doc_ids[project.id] = doc_id
+        self.ordered = sorted(self.by_id.values(), key=_report_order)
+        self.position = {p.id: i for i, p in enumerate(self.ordered)}
+        self.report = Report()
+        self.report_doc_id: str | None = None
+        for doc_id, doc in tables.get(META, {}).items():
+            if isinstance(doc, dict) and doc.get("key") == "report":
+                self.report = Report.from_dict(doc.get("value") or {})
+                self.report_doc_id = doc_id
+                break
+        self._history: list[Change] | None = None
+        self._by_project: dict[str, list[Change]] | None = None
+
+    def history(self, docs: dict[str, Any]) -> list[Change]:
+        """All changes, oldest first; ``docs`` is the history table this view stands for."""
+        if self._history is None:
+            changes = [Change.from_doc(k, d) for k, d in docs.items()]
+            changes.sort(key=lambda c: c.id)
+            self._history = changes
+        return self._history
+
+    def history_of(self, project_id: str, docs: dict[str, Any]) -> list[Change]:
+        """The changes of one project, oldest first."""
+        if self._by_project is None:
+            by_project: dict[str, list[Change]] = {}
+            for change in self.history(docs):
+                by_project.setdefault(change.project, []).append(change)
+            self._by_project = by_project
+        return self._by_project.get(project_id, [])
+
+    def replace(self, project: Project) -> None:
+        self.by_id[project.id] = project
+        self.ordered[self.position[project.id]] = project
+
+    def add_change(self, change: Change) -> None:
+        if self._history is not None:
+            self._history.append(change)
+        if self._by_project is not None:
+            self._by_project.setdefault(change.project, []).append(change)
+
+
 class ProjectStore:
-    """The projects of one database file, safe to share between processes and users."""
+    """The projects of one database file, safe to share between processes, users and threads.
+
+    Reads see the file as another process may have left it (a cheap check, a reload only when
+    it changed). Every write takes the file lock, looks at the file again, changes it in
+    memory, records history, and replaces the file atomically, once, re-encoding only the
+    documents that changed.
+    """
 
     def __init__(
         self, path: str | Path, *, user: str | None = None, read_only: bool = False
@@ -135,15 +225,13 @@ class ProjectStore:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._storage = AtomicJSONStorage(self.path, read_only=read_only)
+        # The same data through TinyDB's own API (same storage, same file format).
         self._db = TinyDB(storage=lambda: self._storage)  # type: ignore[arg-type]
-        self._projects: Table = self._db.table("projects")
-        self._history: Table = self._db.table("history")
-        self._meta: Table = self._db.table("meta")
         self._lock = FileLock(self.path)
-        self._cache_generation = -1
-        self._cache: list[Project] = []
-        self._by_id: dict[str, Project] = {}
-        self._doc_ids: dict[str, int] = {}
+        self._mutex = threading.RLock()
+        self._view: _View | None = None
+        self._patched = False  # this transaction changed the view in place
+        self._view_stale = False  # this transaction added projects: rebuild after it
         self._storage.refresh()  # a broken file is reported now, not at first use
 
     # --- reading -------------------------------------------------------------------------
@@ -154,89 +242,93 @@ class ProjectStore:
 
     def refresh(self) -> bool:
         """Look at the file again; True when another process changed it."""
-        return self._storage.refresh()
+        with self._mutex:
+            return self._storage.refresh()
 
-    def _load(self) -> None:
+    def _sync(self) -> _View:
+        """The view of the data as it is now (in a transaction: as the transaction sees it)."""
         self._storage.refresh()
-        if self._cache_generation == self._storage.generation:
-            return
-        raw = (self._storage.read() or {}).get("projects", {})
-        projects = []
-        doc_ids = {}
-        for doc_id, doc in raw.items():
-            project = Project.from_dict(doc)
-            projects.append(project)
-            doc_ids[project.id] = int(doc_id)
-        projects.sort(key=lambda p: (p.table != "县级", p.table, p.number))
-        self._cache = projects
-        self._by_id = {p.id: p for p in projects}
-        self._doc_ids = doc_ids
-        self._cache_generation = self._storage.generation
+        view = self._view
+        if view is None or view.generation != self._storage.generation:
+            view = _View(self._storage.generation, self._storage.read() or {})
+            self._view = view
+        return view
 
     def projects(self) -> list[Project]:
         """All projects in report order (treat them as read-only)."""
-        self._load()
-        return list(self._cache)
+        with self._mutex:
+            return list(self._sync().ordered)
 
     def get(self, project_id: str) -> Project:
         """The project with that id ('s1', 'S01' alike)."""
-        self._load()
-        try:
-            return self._by_id[canonical_id(project_id)]
-        except KeyError:
-            raise UnknownProjectError(f"no project with id {project_id!r}") from None
+        with self._mutex:
+            try:
+                return self._sync().by_id[canonical_id(project_id)]
+            except KeyError:
+                raise UnknownProjectError(f"no project with id {project_id!r}") from None
 
     def report(self) -> Report:
         """The report's metadata."""
-        docs = self._meta.search(lambda doc: doc.get("key") == "report")
-        return Report.from_dict(docs[0].get("value", {})) if docs else Report()
+        with self._mutex:
+            return Report.from_dict(self._sync().report.to_dict())
 
     def history(self, project_id: str | None = None) -> list[Change]:
         """Recorded changes, oldest first; of one project when an id is given."""
-        wanted = canonical_id(project_id) if project_id else None
-        raw = (self._storage.read() or {}).get("history", {})
-        changes = []
-        for doc_id, doc in raw.items():
-            if wanted and doc.get("project") != wanted:
-                continue
-            changes.append(
-                Change(
-                    id=int(doc_id),
-                    project=doc.get("project", ""),
-                    field=doc.get("field", ""),
-                    old=doc.get("old"),
-                    new=doc.get("new"),
-                    at=doc.get("at", ""),
-                    by=doc.get("by", ""),
-                    source=doc.get("source", ""),
-                    note=doc.get("note", ""),
-                )
-            )
-        changes.sort(key=lambda c: c.id)
-        return changes
+        with self._mutex:
+            view = self._sync()
+            docs = self._storage.table(HISTORY)
+            if project_id:
+                return list(view.history_of(canonical_id(project_id), docs))
+            return list(view.history(docs))
 
     # --- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _transaction(self) -> Iterator[_View]:
         """Lock, see the file as another process may have left it, change, write once."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only; edits are off")
-        with self._lock:
+        with self._mutex, self._lock:
             self._storage.begin()
-            for table in (self._projects, self._history, self._meta):
-                table.clear_cache()
-                table._next_id = None  # another process may have added documents
+            self._patched = self._view_stale = False
             try:
-                yield
+                view = self._sync()
+                yield view
             except BaseException:
                 self._storage.rollback()
+                if self._patched or self._view_stale:
+                    self._view = None
                 raise
-            self._storage.commit()
+            try:
+                written = self._storage.commit()
+            except BaseException:
+                self._view = None
+                raise
+            if self._view_stale:
+                self._view = None
+            elif written and self._view is view:
+                # Our own write: the patched view already is the new data; no rebuild.
+                view.generation = self._storage.generation
+
+    def _put_project(self, view: _View, doc: dict[str, Any]) -> Project:
+        """Store a changed project (in a transaction) and patch the view to match."""
+        doc_id = view.doc_ids[doc["id"]]
+        self._storage.put(PROJECTS, doc_id, doc)
+        self._patched = True
+        view.replace(Project.from_dict(doc))
+        return Project.from_dict(doc)  # the caller's copy, apart from the view's
 
     def _record(
-        self, project: str, fld: str, old: Any, new: Any, source: str, note: str = ""
-    ) -> dict[str, Any]:
-        doc = {
+        self,
+        view: _View,
+        project: str,
+        fld: str,
+        old: Any,
+        new: Any,
+        source: str,
+        note: str = "",
+    ) -> Change:
+        """Add one history document (in a transaction)."""
+        doc: dict[str, Any] = {
             "project": project,
             "field": fld,
             "old": old,
@@ -247,27 +339,29 @@ class ProjectStore:
         }
         if note:
             doc["note"] = note
-        return doc
+        doc_id = self._storage.insert(HISTORY, doc)
+        change = Change.from_doc(doc_id, doc)
+        self._patched = True
+        view.add_change(change)
+        return change
 
-    def _current(self, project_id: str) -> tuple[int, Project]:
-        """The project as the file holds it now (inside a transaction)."""
-        self._load_in_transaction()
+    def _current(self, view: _View, project_id: str) -> Project:
+        """The project as the file holds it now (in a transaction), a copy free to change."""
         pid = canonical_id(project_id)
-        if pid not in self._doc_ids:
+        doc_id = view.doc_ids.get(pid)
+        if doc_id is None:
             raise UnknownProjectError(f"no project with id {project_id!r}")
-        doc_id = self._doc_ids[pid]
-        doc = (self._storage.read() or {})["projects"][str(doc_id)]
-        return doc_id, Project.from_dict(doc)
+        return Project.from_dict(self._storage.table(PROJECTS)[doc_id])
 
-    def _load_in_transaction(self) -> None:
-        if self._cache_generation != self._storage.generation:
-            self._cache_generation = -1
-            raw = (self._storage.read() or {}).get("projects", {})
-            self._doc_ids = {str(doc["id"]): int(doc_id) for doc_id, doc in raw.items()}
+    def _last_change(self, view: _View, project_id: str, fld: str | None = None) -> Change | None:
+        for change in reversed(view.history_of(project_id, self._storage.table(HISTORY))):
+            if fld is None or change.field == fld:
+                return change
+        return None
 
-    def _last_change(self, project_id: str) -> Change | None:
-        changes = self.history(project_id)
-        return changes[-1] if changes else None
+    def _check_revision(self, view: _View, project: Project, expected: int | None) -> None:
+        if expected is not None and project.revision != expected:
+            raise ConflictError(project, self._last_change(view, project.id), expected)
 
     def update_fields(
         self,
@@ -280,25 +374,24 @@ class ProjectStore:
     ) -> Project:
         """Change fields of one project; refuses if it moved past ``expected_revision``."""
         changes = {name: self._normalise_value(name, value) for name, value in values.items()}
-        with self._transaction():
-            doc_id, project = self._current(project_id)
-            if expected_revision is not None and project.revision != expected_revision:
-                raise ConflictError(project, self._last_change(project.id))
+        note = clean_text(note, single_line=True)
+        with self._transaction() as view:
+            project = self._current(view, project_id)
+            self._check_revision(view, project, expected_revision)
             before = project.to_dict()
             after = dict(before)
             for name, value in changes.items():
                 after.update(self._derived(name, value, before))
-            diff = {k: v for k, v in after.items() if before.get(k) != v and k != "revision"}
-            if not diff:
+            recorded = {
+                k: v for k, v in after.items() if before.get(k) != v and k not in DERIVED_FIELDS
+            }
+            if not recorded:
                 return project
             after["revision"] = project.revision + 1
-            self._projects.update(after, doc_ids=[doc_id])
-            self._history.insert_multiple(
-                self._record(project.id, k, before.get(k), v, source, note)
-                for k, v in diff.items()
-                if k not in ("departments", "status_raw", "deadline_raw")
-            )
-        return Project.from_dict(after)
+            saved = self._put_project(view, after)
+            for k, v in recorded.items():
+                self._record(view, project.id, k, before.get(k), v, source, note)
+        return saved
 
     def set_status(
         self,
@@ -334,73 +427,89 @@ class ProjectStore:
         text = clean_text(text).strip()
         if not text:
             raise StoreError("an update needs some text")
-        with self._transaction():
-            doc_id, project = self._current(project_id)
-            if expected_revision is not None and project.revision != expected_revision:
-                raise ConflictError(project, self._last_change(project.id))
-            before = [_update_dict(u) for u in project.updates]
+        with self._transaction() as view:
+            project = self._current(view, project_id)
+            self._check_revision(view, project, expected_revision)
+            doc = project.to_dict()
+            before = doc["updates"]
             new = Update(month=month_norm, text=text, at=now_iso(), by=self.user)
             after = before + [_update_dict(new)]
-            self._projects.update(
-                {"updates": after, "revision": project.revision + 1}, doc_ids=[doc_id]
-            )
-            self._history.insert(self._record(project.id, "updates", before, after, source))
-        project.updates.append(new)
-        project.revision += 1
-        return project
+            doc["updates"] = after
+            doc["revision"] = project.revision + 1
+            saved = self._put_project(view, doc)
+            self._record(view, project.id, "updates", before, after, source)
+        return saved
 
     def undo(self, change_id: int, *, source: str) -> Project:
         """Put back the value a recorded change replaced (the undo is itself recorded)."""
-        matches = [c for c in self.history() if c.id == change_id]
-        if not matches:
-            raise StoreError(f"no change {change_id} in history")
-        change = matches[0]
-        with self._transaction():
-            doc_id, project = self._current(change.project)
-            before = project.to_dict()
-            if before.get(change.field) != change.new:
-                raise ConflictError(project, self._last_change(project.id))
-            after = dict(before)
-            if change.field == "updates" or change.field not in FIELD_LABELS:
-                after[change.field] = change.old
-            else:
-                after.update(self._derived(change.field, change.old or "", before))
-            after["revision"] = project.revision + 1
-            self._projects.update(after, doc_ids=[doc_id])
-            self._history.insert(
-                self._record(
-                    project.id, change.field, change.new, change.old, source,
-                    note=f"undo of change {change.id}",
+        with self._transaction() as view:
+            matches = [c for c in view.history(self._storage.table(HISTORY)) if c.id == change_id]
+            if not matches:
+                raise StoreError(f"no change {change_id} in history")
+            change = matches[0]
+            if not change.project:
+                raise StoreError(f"change {change_id} ({change.field}) is not of a project")
+            if change.field == "*":
+                raise StoreError(
+                    f"change {change_id} created {change.project}; that cannot be undone"
                 )
+            project = self._current(view, change.project)
+            before = project.to_dict()
+            if change.field not in before or change.field in DERIVED_FIELDS:
+                raise StoreError(f"change {change_id}: {change.field!r} cannot be undone")
+            if before[change.field] != change.new:
+                raise ConflictError(project, self._last_change(view, project.id, change.field))
+            after = dict(before)
+            if change.field in FIELD_LABELS:
+                after.update(self._derived(change.field, change.old or "", before))
+            else:
+                after[change.field] = change.old
+            if after == before:
+                return project
+            after["revision"] = project.revision + 1
+            saved = self._put_project(view, after)
+            self._record(
+                view,
+                project.id,
+                change.field,
+                change.new,
+                after[change.field],
+                source,
+                note=f"undo of change {change.id}",
             )
-        return Project.from_dict(after)
+        return saved
 
     def set_period(self, period_from: int, period_to: int) -> Report:
         """Change the months the report covers."""
         if not (1 <= period_from <= period_to <= 12):
             raise StoreError(f"period {period_from}-{period_to} is not within months 1-12")
-        with self._transaction():
-            report = self.report()
+        with self._transaction() as view:
+            report = Report.from_dict(view.report.to_dict())
             old = report.to_dict()
             report.period_from, report.period_to = period_from, period_to
-            self._save_report(report)
-            self._history.insert(
-                self._record("", "period", old.get("period"), report.to_dict()["period"], "cli")
-            )
+            if report.to_dict() == old:
+                return report
+            self._save_report(view, report)
+            self._record(view, "", "period", old.get("period"), report.to_dict()["period"], "cli")
         return report
 
-    def _save_report(self, report: Report) -> None:
-        docs = self._meta.search(lambda doc: doc.get("key") == "report")
-        if docs:
-            self._meta.update({"value": report.to_dict()}, doc_ids=[docs[0].doc_id])
+    def _save_report(self, view: _View, report: Report) -> None:
+        doc = {"key": "report", "value": report.to_dict()}
+        self._patched = True
+        if view.report_doc_id is None:
+            view.report_doc_id = self._storage.insert(META, doc)
         else:
-            self._meta.insert({"key": "report", "value": report.to_dict()})
+            self._storage.put(META, view.report_doc_id, doc)
+        view.report = Report.from_dict(report.to_dict())
 
     def import_report(self, parsed: ParsedReport, *, source: str) -> ImportResult:
-        """Upsert every record by (table, number); each changed field goes into history."""
+        """Upsert every record by (table, number); each changed field goes into history.
+
+        Nothing is written when nothing changed.
+        """
         result = ImportResult(warnings=list(parsed.warnings))
-        with self._transaction():
-            report = self.report()
+        with self._transaction() as view:
+            report = view.report
             incoming = parsed.report
             merged = Report(
                 region=incoming.region or report.region,
@@ -416,48 +525,38 @@ class ProjectStore:
                 titles={**report.titles, **incoming.titles},
             )
             if merged.to_dict() != report.to_dict():
-                self._save_report(merged)
-            self._load_in_transaction()
-            raw = (self._storage.read() or {}).get("projects", {})
-            new_docs: list[dict[str, Any]] = []
-            history: list[dict[str, Any]] = []
-            seen: set[str] = set()
+                self._save_report(view, merged)
+            latest: dict[str, tuple[ProjectRecord, Project]] = {}
             for record in parsed.records:
                 project = project_from_record(record, merged.year)
-                if project.id in seen:
+                if project.id in latest:
+                    first = latest.pop(project.id)[0]
                     result.warnings.append(
-                        f"{source}:{record.line}: {project.table} 编号 {project.number} "
-                        "appears twice; the later row wins"
+                        f"{source}: line {record.line}: {project.table} 编号 {project.number} "
+                        f"also on line {first.line}; the later row wins"
                     )
-                seen.add(project.id)
-                doc_id = self._doc_ids.get(project.id)
+                latest[project.id] = (record, project)
+            docs = self._storage.table(PROJECTS)
+            for _record, project in latest.values():
+                doc_id = view.doc_ids.get(project.id)
                 if doc_id is None:
-                    new_docs.append(project.to_dict())
-                    history.append(self._record(project.id, "*", None, "created", source))
+                    self._storage.insert(PROJECTS, project.to_dict())
+                    self._view_stale = True  # new projects: rebuild the view after commit
+                    self._record(view, project.id, "*", None, "created", source)
                     result.new.append(project.id)
-                    self._doc_ids[project.id] = -1
                     continue
-                if doc_id == -1:  # twice in one file: update the pending new document
-                    for doc in new_docs:
-                        if doc["id"] == project.id:
-                            doc.update(project.to_dict())
-                    continue
-                before = raw[str(doc_id)]
+                before = docs[doc_id]
                 fresh = project.to_dict()
                 diff = {k: fresh[k] for k in IMPORTED_FIELDS if before.get(k) != fresh[k]}
-                if not diff:
+                if not any(k not in DERIVED_FIELDS for k in diff):
                     result.unchanged.append(project.id)
                     continue
-                diff["revision"] = int(before.get("revision", 1)) + 1
+                after = {**before, **diff, "revision": int(before.get("revision", 1)) + 1}
+                self._put_project(view, after)
                 for k, v in diff.items():
-                    if k not in ("revision", "departments", "status_raw", "deadline_raw"):
-                        history.append(self._record(project.id, k, before.get(k), v, source))
-                self._projects.update(diff, doc_ids=[doc_id])
+                    if k not in DERIVED_FIELDS:
+                        self._record(view, project.id, k, before.get(k), v, source)
                 result.changed.append(project.id)
-            if new_docs:
-                self._projects.insert_multiple(new_docs)
-            if history:
-                self._history.insert_multiple(history)
         return result
 
     # --- values --------------------------------------------------------------------------
@@ -473,6 +572,8 @@ class ProjectStore:
             raise StoreError(f"工作成效 must be one of {' '.join(STATUSES)}, not {value!r}")
         if name == "deadline" and value and not normalise_deadline(value):
             raise StoreError(f"完成时限 {value!r} is not a month such as 2023-08 or 2023年8月")
+        if name == "level" and value and value not in LEVELS:
+            raise StoreError(f"项目等级 must be one of {' '.join(LEVELS)}, not {value!r}")
         return value
 
     @staticmethod

@@ -6,12 +6,24 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
+
+Tables = dict[str, dict[str, Any]]
+
+#: The first table of every file this storage writes: a random token, new at every write, so a
+#: reader knows the file changed even when size, mtime and a recycled inode number all match.
+STAMP_TABLE = "_stamp"
+_STAMP_RE = re.compile(rb'\A\{\n"_stamp": \{\n "1": \{"token": "([0-9a-f]{32})"\}\n\}')
+_HEAD_BYTES = 96
+_DOC_LINE_RE = re.compile(rb' "(\d+)": ')
+_TABLE_LINE_RE = re.compile(rb'("(?:[^"\\]|\\.)*"): \{\Z')
 
 
 class DatabaseError(Exception):
@@ -32,12 +44,12 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, like: Path | None = None) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, like: Path | None = None) -> os.stat_result:
     """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one.
 
     The bytes go to a temporary file in the same folder, are fsynced, take the mode and group
     of the file they replace (or of ``like``), and are renamed over the target; the folder is
-    fsynced so that the rename itself survives a power cut.
+    fsynced so that the rename itself survives a power cut. Returns the new file's status.
     """
     path = Path(path)
     directory = path.parent
@@ -47,13 +59,15 @@ def atomic_write_bytes(path: Path, data: bytes, *, like: Path | None = None) -> 
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        _copy_permissions(Path(tmp_name), path, like)
+            _copy_permissions(Path(tmp_name), path, like)
+            st = os.fstat(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
     _fsync_dir(directory)
+    return st
 
 
 def _copy_permissions(tmp: Path, target: Path, like: Path | None) -> None:
@@ -69,44 +83,70 @@ def _copy_permissions(tmp: Path, target: Path, like: Path | None) -> None:
         os.chmod(tmp, 0o666 & ~_umask())
 
 
+def remove_stale_temp_files(path: Path) -> list[Path]:
+    """Delete temporary files a killed writer of ``path`` left behind (call with the lock held)."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[A-Za-z0-9_]{{8}}\.tmp\Z")
+    removed = []
+    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            if pattern.match(entry.name):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed
+
+
 class FileLock:
-    """An exclusive advisory lock (flock) on ``<db>.lock``, re-entrant within one process."""
+    """An exclusive advisory lock (flock) on ``<db>.lock``, re-entrant within one thread.
+
+    Other threads of the same process wait as other processes do.
+    """
 
     def __init__(self, db_path: Path) -> None:
         self.path = db_path.with_name(db_path.name + ".lock")
         self._db_path = db_path
         self._fd: int | None = None
         self._depth = 0
+        self._thread_lock = threading.RLock()
 
     def acquire(self) -> None:
-        """Take the lock, waiting for other processes to release it."""
-        if self._depth == 0:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            except BaseException:
-                os.close(fd)
-                raise
-            self._fd = fd
-            self._match_db_permissions()
+        """Take the lock, waiting for other processes (and threads) to release it."""
+        self._thread_lock.acquire()
+        try:
+            if self._depth == 0:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                except BaseException:
+                    os.close(fd)
+                    raise
+                self._fd = fd
+                self._match_db_permissions()
+        except BaseException:
+            self._thread_lock.release()
+            raise
         self._depth += 1
 
     def release(self) -> None:
         """Let go of the lock once the outermost holder is done."""
         self._depth -= 1
-        if self._depth == 0 and self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        try:
+            if self._depth == 0 and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+                os.close(self._fd)
+                self._fd = None
+        finally:
+            self._thread_lock.release()
 
     def _match_db_permissions(self) -> None:
-        if self._fd is None or not self._db_path.exists():
+        if self._fd is None:
             return
-        with contextlib.suppress(PermissionError):
-            st = self._db_path.stat()
+        with contextlib.suppress(OSError):
+            st = os.stat(self._db_path)
             own = os.fstat(self._fd)
             if own.st_uid == os.geteuid():
-                os.fchmod(self._fd, st.st_mode & 0o666)
+                if own.st_mode & 0o666 != st.st_mode & 0o666:
+                    os.fchmod(self._fd, st.st_mode & 0o666)
                 if own.st_gid != st.st_gid:
                     os.fchown(self._fd, -1, st.st_gid)
 
@@ -118,133 +158,316 @@ class FileLock:
         self.release()
 
 
-def encode_tables(data: dict[str, dict[str, Any]]) -> bytes:
+_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def encode_document(doc_id: str, doc: Any) -> bytes:
+    """One document's line of the file, as it follows the line before: b'\\n "7": {...}'."""
+    return f"\n {_dumps(doc_id)}: {_dumps(doc)}".encode()
+
+
+def _assemble(tables: list[tuple[str, list[bytes]]]) -> bytes:
+    chunks: list[bytes] = [b"{"]
+    for index, (name, lines) in enumerate(tables):
+        if index:
+            chunks.append(b",")
+        chunks.append(f"\n{_dumps(name)}: {{".encode())
+        chunks.append(b",".join(lines))
+        chunks.append(b"\n}")
+    chunks.append(b"\n}\n")
+    return b"".join(chunks)
+
+
+def encode_tables(data: Tables) -> bytes:
     """Serialise TinyDB's tables as readable JSON: one document a line, Chinese kept as is."""
-    dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-    chunks: list[str] = ["{"]
-    for t_index, (name, table) in enumerate(data.items()):
-        if t_index:
-            chunks.append(",")
-        chunks.append(f"\n{dumps(name)}: {{")
-        chunks.append(",".join(f"\n {dumps(key)}: {dumps(doc)}" for key, doc in table.items()))
-        chunks.append("\n}")
-    chunks.append("\n}\n")
-    return "".join(chunks).encode("utf-8")
+    return _assemble(
+        [
+            (name, [encode_document(key, doc) for key, doc in table.items()])
+            for name, table in data.items()
+        ]
+    )
 
 
-def decode_tables(raw: bytes, path: Path) -> dict[str, dict[str, Any]]:
+def _decode_lines(raw: bytes) -> tuple[Tables, dict[str, dict[str, bytes]]] | None:
+    """Read a file in exactly the layout ``encode_tables`` writes, one document at a time.
+
+    Each document is parsed from its own line, so that line is, by construction, a correct
+    encoding of it and can be written back unchanged. None when the layout differs.
+    """
+    lines = raw.split(b"\n")
+    if len(lines) < 3 or lines[0] != b"{" or lines[-1] != b"" or lines[-2] != b"}":
+        return None
+    data: Tables = {}
+    encoded: dict[str, dict[str, bytes]] = {}
+    loads = json.loads
+    i, end = 1, len(lines) - 2
+    while i < end:
+        m = _TABLE_LINE_RE.match(lines[i])
+        if not m:
+            return None
+        name = loads(m.group(1))
+        table: dict[str, Any] = {}
+        table_lines: dict[str, bytes] = {}
+        i += 1
+        while i < end:
+            line = lines[i]
+            if line in (b"}", b"},"):
+                break
+            dm = _DOC_LINE_RE.match(line)
+            if not dm:
+                return None
+            body = line[dm.end() :]
+            last = i + 1 < end and lines[i + 1] in (b"}", b"},")
+            if last:
+                if body.endswith(b","):
+                    return None
+            elif body.endswith(b","):
+                body = body[:-1]
+                line = line[:-1]
+            else:
+                return None
+            try:
+                doc = loads(body)
+            except ValueError:
+                return None
+            key = dm.group(1).decode()
+            table[key] = doc
+            table_lines[key] = b"\n" + line
+            i += 1
+        if i >= end:
+            return None
+        closing = lines[i]
+        if (closing == b"}") != (i + 1 == end) or name in data:
+            return None
+        data[name], encoded[name] = table, table_lines
+        i += 1
+    return data, encoded
+
+
+def decode_tables(raw: bytes, path: Path) -> Tables:
     """Parse the file's bytes, or raise DatabaseError naming the file and the line."""
+    return _decode(raw, path)[0]
+
+
+def _decode(raw: bytes, path: Path) -> tuple[Tables, dict[str, dict[str, bytes]]]:
     if not raw.strip():
-        return {}
+        return {}, {}
     try:
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DatabaseError(f"{path}: not a minsheng database (not UTF-8 text)") from exc
-    except json.JSONDecodeError as exc:
-        raise DatabaseError(
-            f"{path}:{exc.lineno}: not a minsheng database ({exc.msg})"
-        ) from exc
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise DatabaseError(f"{path}: not a minsheng database (unexpected JSON shape)")
-    return data
+    fast = _decode_lines(raw)
+    if fast is not None:
+        data, encoded = fast
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DatabaseError(
+                f"{path}:{exc.lineno}: not a minsheng database ({exc.msg})"
+            ) from exc
+        encoded = {}
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise DatabaseError(f"{path}: not a minsheng database (unexpected JSON shape)")
+    data.pop(STAMP_TABLE, None)
+    encoded.pop(STAMP_TABLE, None)
+    return data, encoded
 
 
-def _file_key(st: os.stat_result) -> tuple[int, int, int, int]:
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+FileKey = tuple[int, int, int, int, bytes | None]
+
+
+def _file_key(st: os.stat_result, head: bytes) -> FileKey:
+    m = _STAMP_RE.match(head)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, m.group(1) if m else None)
+
+
+_MISSING: Any = object()
 
 
 class AtomicJSONStorage(Storage):
     """A TinyDB storage that re-reads only when the file changed and writes atomically.
 
     Inside a transaction (``begin`` .. ``commit``) writes stay in memory and reach the disk
-    once, at commit, while the caller holds the lock; ``rollback`` forgets them.
+    once, at commit, while the caller holds the lock; ``rollback`` puts memory back as it was.
+    Each document's encoded line is kept, so a write re-encodes only the documents that changed;
+    ``put`` and ``insert`` change single documents, ``write`` (TinyDB's way) replaces everything.
     """
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
         self.generation = 0  # bumps whenever the data seen by this process changes
-        self._data: dict[str, dict[str, Any]] | None = None
-        self._key: tuple[int, int, int, int] | None = None
+        self._data: Tables | None = None
+        self._encoded: dict[str, dict[str, bytes]] = {}
+        self._next_ids: dict[str, int] = {}
+        self._key: FileKey | None = None
         self._in_transaction = False
         self._dirty = False
+        self._undo: list[tuple[str, str, Any]] | None = []  # None: cannot undo, forget instead
+        self._swept = False
 
     # --- reading -------------------------------------------------------------------------
     def refresh(self) -> bool:
-        """Load the file again if another process replaced it; True when something changed."""
+        """Load the file again if another process replaced it; True when something changed.
+
+        Inside a transaction this does nothing: the transaction already saw the file as it is.
+        """
+        if self._in_transaction:
+            return False
         try:
-            st = os.stat(self.path)
+            handle = open(self.path, "rb")  # noqa: SIM115 - closed below, on every path
         except FileNotFoundError:
             if self._key is None and self._data is not None:
                 return False
-            self._data, self._key = {}, None
-            self.generation += 1
+            self._set_data({}, {}, None)
             return True
-        if _file_key(st) == self._key and self._data is not None:
-            return False
-        with open(self.path, "rb") as handle:
+        with handle:
             st = os.fstat(handle.fileno())
-            raw = handle.read()
-        self._data = decode_tables(raw, self.path)
-        self._key = _file_key(st)
-        self.generation += 1
+            head = handle.read(_HEAD_BYTES)
+            key = _file_key(st, head)
+            if key == self._key and self._data is not None:
+                return False
+            raw = head + handle.read()
+        data, encoded = _decode(raw, self.path)
+        self._set_data(data, encoded, key)
         return True
 
-    def read(self) -> dict[str, dict[str, Any]] | None:
+    def _set_data(self, data: Tables, encoded: dict[str, dict[str, bytes]], key: Any) -> None:
+        self._data, self._encoded, self._key = data, encoded, key
+        self._next_ids = {}
+        self.generation += 1
+
+    def read(self) -> Tables | None:
         """The current tables (TinyDB may change them in place before calling write)."""
         if not self._in_transaction:
             self.refresh()
         return self._data
 
+    def table(self, name: str) -> dict[str, Any]:
+        """The documents of one table by id, as they are now (do not change them in place)."""
+        data = self.read()
+        return data.get(name, {}) if data else {}
+
     # --- writing -------------------------------------------------------------------------
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
+    def write(self, data: Tables) -> None:
         """Accept TinyDB's new state; on disk now, or at commit inside a transaction."""
         if self.read_only:
             raise DatabaseError(f"{self.path}: opened read-only")
         self._data = data
+        self._encoded = {}  # TinyDB changes documents in place: no line can be trusted
+        self._next_ids = {}
         if self._in_transaction:
             self._dirty = True
+            self._undo = None
         else:
             self._flush()
 
+    def put(self, table: str, doc_id: str, doc: dict[str, Any]) -> None:
+        """Add or replace one document (inside a transaction); ``doc`` must not change later."""
+        data = self._writable()
+        docs = data.setdefault(table, {})
+        if self._undo is not None:
+            self._undo.append((table, doc_id, docs.get(doc_id, _MISSING)))
+        docs[doc_id] = doc
+        self._encoded.get(table, {}).pop(doc_id, None)
+        if doc_id.isdigit() and table in self._next_ids:
+            self._next_ids[table] = max(self._next_ids[table], int(doc_id) + 1)
+        self._dirty = True
+
+    def insert(self, table: str, doc: dict[str, Any]) -> str:
+        """Add a document under the next free id (inside a transaction) and return the id."""
+        data = self._writable()
+        if table not in self._next_ids:
+            ids = [int(k) for k in data.get(table, {}) if k.isdigit()]
+            self._next_ids[table] = max(ids, default=0) + 1
+        doc_id = str(self._next_ids[table])
+        self.put(table, doc_id, doc)
+        return doc_id
+
+    def _writable(self) -> Tables:
+        if self.read_only:
+            raise DatabaseError(f"{self.path}: opened read-only")
+        if not self._in_transaction:
+            raise RuntimeError("put and insert belong inside begin() .. commit()")
+        assert self._data is not None
+        return self._data
+
     def begin(self) -> None:
         """Start a transaction: see the file as it is now and hold writes until commit."""
+        if self._in_transaction:
+            raise RuntimeError("a transaction is already open")
         self.refresh()
+        if self._data is None:
+            self._data = {}
+        if not self._swept and not self.read_only:
+            remove_stale_temp_files(self.path)  # the caller holds the lock: no writer is live
+            self._swept = True
         self._in_transaction = True
         self._dirty = False
+        self._undo = []
 
-    def commit(self) -> None:
-        """Write the transaction's changes, if any, atomically."""
+    def commit(self) -> bool:
+        """Write the transaction's changes, if any, atomically; True when the file was written."""
         try:
             if self._dirty:
                 self._flush()
-        except BaseException:
-            self._forget()
-            raise
+                return True
+            return False
         finally:
-            self._in_transaction = False
-            self._dirty = False
+            self._end()
 
     def rollback(self) -> None:
         """Drop what the transaction changed in memory; the file was not touched."""
+        try:
+            if not self._dirty:
+                return
+            if self._undo is None:
+                self._forget()
+                return
+            assert self._data is not None
+            for table, doc_id, old in reversed(self._undo):
+                docs = self._data.setdefault(table, {})
+                if old is _MISSING:
+                    docs.pop(doc_id, None)
+                else:
+                    docs[doc_id] = old
+                self._encoded.get(table, {}).pop(doc_id, None)
+            self._next_ids = {}
+        finally:
+            self._end()
+
+    def _end(self) -> None:
         self._in_transaction = False
-        if self._dirty:
-            self._forget()
         self._dirty = False
+        self._undo = []
 
     def _forget(self) -> None:
-        self._data, self._key = None, None
+        self._data, self._key, self._encoded, self._next_ids = None, None, {}, {}
         self.generation += 1
 
     def _flush(self) -> None:
         assert self._data is not None
-        payload = encode_tables(self._data)
+        token = os.urandom(16).hex()
+        tables: list[tuple[str, list[bytes]]] = [
+            (STAMP_TABLE, [encode_document("1", {"token": token})])
+        ]
+        for name, docs in self._data.items():
+            cache = self._encoded.setdefault(name, {})
+            lines = []
+            for key, doc in docs.items():
+                line = cache.get(key)
+                if line is None:
+                    line = cache[key] = encode_document(key, doc)
+                lines.append(line)
+            tables.append((name, lines))
+        payload = _assemble(tables)
         try:
-            atomic_write_bytes(self.path, payload)
+            st = atomic_write_bytes(self.path, payload)
         except BaseException:
             self._forget()
             raise
-        self._key = _file_key(os.stat(self.path))
+        self._key = _file_key(st, payload[:_HEAD_BYTES])
         self.generation += 1
 
     def close(self) -> None:

@@ -1,0 +1,256 @@
+"""AtomicJSONStorage, FileLock and the file format, on real files in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tinydb import TinyDB
+
+from store.storage import (
+    STAMP_TABLE,
+    AtomicJSONStorage,
+    DatabaseError,
+    FileLock,
+    _decode,
+    atomic_write_bytes,
+    decode_tables,
+    encode_document,
+    encode_tables,
+    remove_stale_temp_files,
+)
+
+
+def _write(storage: AtomicJSONStorage, table: str, doc_id: str, doc: dict[str, Any]) -> None:
+    storage.begin()
+    storage.put(table, doc_id, doc)
+    storage.commit()
+
+
+def test_file_is_readable_json_with_chinese_kept_and_one_document_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    storage = AtomicJSONStorage(path)
+    storage.begin()
+    storage.insert("projects", {"id": "X01", "name": "两河体育公园"})
+    storage.insert("projects", {"id": "X02", "name": "清洁取暖"})
+    storage.commit()
+    text = path.read_text(encoding="utf-8")
+    assert "两河体育公园" in text and "\\u" not in text
+    lines = text.splitlines()
+    assert lines[1] == f'"{STAMP_TABLE}": {{'
+    assert ' "1": {"id": "X01", "name": "两河体育公园"},' in lines
+    assert ' "2": {"id": "X02", "name": "清洁取暖"}' in lines
+    data = json.loads(text)
+    assert data["projects"]["2"] == {"id": "X02", "name": "清洁取暖"}
+
+
+def test_plain_tinydb_reads_our_file_and_we_read_plain_tinydb(tmp_path: Path) -> None:
+    ours = tmp_path / "ours.json"
+    _write(AtomicJSONStorage(ours), "projects", "1", {"id": "X01"})
+    with TinyDB(ours) as db:
+        assert db.table("projects").all() == [{"id": "X01"}]
+
+    theirs = tmp_path / "theirs.json"
+    with TinyDB(theirs) as db:
+        db.table("projects").insert({"id": "S01", "name": "岗位"})
+    storage = AtomicJSONStorage(theirs)
+    assert storage.table("projects") == {"1": {"id": "S01", "name": "岗位"}}
+    _write(storage, "projects", "2", {"id": "S02"})  # foreign layout: everything re-encoded
+    assert json.loads(theirs.read_text())["projects"]["1"]["name"] == "岗位"
+
+
+def test_tinydb_api_on_our_storage_writes_through_and_is_seen(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    storage = AtomicJSONStorage(path)
+    _write(storage, "projects", "1", {"id": "X01", "status": "推进正常"})
+    db = TinyDB(storage=lambda: storage)  # type: ignore[arg-type]
+    db.table("projects").update({"status": "滞后"}, doc_ids=[1])
+    assert json.loads(path.read_text())["projects"]["1"]["status"] == "滞后"
+    _write(storage, "projects", "2", {"id": "X02"})  # cached lines were dropped by write()
+    assert json.loads(path.read_text())["projects"]["1"]["status"] == "滞后"
+
+
+def test_change_by_another_writer_is_seen_even_with_same_size_mtime_and_inode(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "db.json"
+    writer, reader = AtomicJSONStorage(path), AtomicJSONStorage(path)
+    _write(writer, "projects", "1", {"status": "滞后"})
+    assert reader.table("projects")["1"]["status"] == "滞后"
+    generation = reader.generation
+    st = os.stat(path)
+    # Another version of the file, rewritten in place: same inode, same size, same mtime.
+    other = AtomicJSONStorage(tmp_path / "other.json")
+    _write(other, "projects", "1", {"status": "未启"})
+    raw = (tmp_path / "other.json").read_bytes()
+    assert len(raw) == st.st_size
+    with open(path, "r+b") as handle:
+        handle.write(raw)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(path).st_ino == st.st_ino
+    assert reader.refresh() is True
+    assert reader.generation > generation
+    assert reader.table("projects")["1"]["status"] == "未启"
+
+
+def test_refresh_is_cheap_when_nothing_changed(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    storage = AtomicJSONStorage(path)
+    _write(storage, "t", "1", {"a": 1})
+    generation = storage.generation
+    assert storage.refresh() is False
+    assert storage.generation == generation  # own write: no reload
+
+
+def test_rollback_puts_memory_back_and_leaves_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    storage = AtomicJSONStorage(path)
+    _write(storage, "t", "1", {"a": 1})
+    before = path.read_bytes()
+    storage.begin()
+    storage.put("t", "1", {"a": 2})
+    storage.insert("t", {"a": 3})
+    storage.rollback()
+    assert storage.table("t") == {"1": {"a": 1}}
+    assert path.read_bytes() == before
+    storage.begin()
+    assert storage.insert("t", {"a": 4}) == "2"  # the rolled-back id is free again
+    storage.commit()
+    assert json.loads(path.read_text())["t"] == {"1": {"a": 1}, "2": {"a": 4}}
+
+
+def test_commit_without_changes_does_not_touch_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    storage = AtomicJSONStorage(path)
+    _write(storage, "t", "1", {"a": 1})
+    st = os.stat(path)
+    storage.begin()
+    assert storage.commit() is False
+    assert os.stat(path).st_ino == st.st_ino
+
+
+def test_put_outside_a_transaction_and_read_only_writes_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    storage = AtomicJSONStorage(path)
+    with pytest.raises(RuntimeError):
+        storage.put("t", "1", {})
+    _write(storage, "t", "1", {"a": 1})
+    read_only = AtomicJSONStorage(path, read_only=True)
+    read_only.begin()
+    with pytest.raises(DatabaseError, match="read-only"):
+        read_only.put("t", "2", {})
+    read_only.rollback()
+    with pytest.raises(DatabaseError, match="read-only"):
+        read_only.write({})
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"\xff\xfe{", "not UTF-8"),
+        (b'{\n"projects": {\n "1": {"a": 1,,}\n}\n}\n', r"db\.json:3: not a minsheng database"),
+        (b"[1, 2]", "unexpected JSON shape"),
+    ],
+)
+def test_broken_files_are_named_with_their_line(tmp_path: Path, raw: bytes, message: str) -> None:
+    path = tmp_path / "db.json"
+    path.write_bytes(raw)
+    with pytest.raises(DatabaseError, match=message):
+        AtomicJSONStorage(path).refresh()
+
+
+def test_an_empty_or_missing_file_is_an_empty_database(tmp_path: Path) -> None:
+    assert AtomicJSONStorage(tmp_path / "missing.json").read() == {}
+    (tmp_path / "empty.json").write_bytes(b"")
+    assert AtomicJSONStorage(tmp_path / "empty.json").read() == {}
+
+
+def test_atomic_write_keeps_mode_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    path = tmp_path / "out.json"
+    path.write_bytes(b"old")
+    os.chmod(path, 0o640)
+    atomic_write_bytes(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert os.stat(path).st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+def test_temp_files_of_killed_writers_are_removed_at_the_next_write(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    stale = tmp_path / ".db.json.abcd_123.tmp"
+    stale.write_bytes(b"half a file")
+    unrelated = tmp_path / ".other.json.abcd_123.tmp"
+    unrelated.write_bytes(b"")
+    assert remove_stale_temp_files(path) == [stale]
+    assert unrelated.exists()
+    stale.write_bytes(b"again")
+    _write(AtomicJSONStorage(path), "t", "1", {})
+    assert not stale.exists()
+
+
+def test_file_lock_excludes_other_threads_and_is_reentrant(tmp_path: Path) -> None:
+    lock = FileLock(tmp_path / "db.json")
+    inside: list[int] = []
+    overlap: list[bool] = []
+
+    def work() -> None:
+        for _ in range(50):
+            with lock, lock:  # re-entrant in one thread
+                inside.append(1)
+                overlap.append(len(inside) > 1)
+                time.sleep(0.0001)
+                inside.pop()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not any(overlap)
+    assert lock.path.name == "db.json.lock"
+
+
+_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20
+) | st.sampled_from(["}", "},", "\n}", '"},\n "2": {', "\u2028", "两河"])
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | _text,
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(_text, children, max_size=3),
+    max_leaves=10,
+)
+_tables = st.dictionaries(
+    _text,
+    st.dictionaries(
+        st.integers(min_value=1, max_value=10**6).map(str),
+        st.dictionaries(_text, _json, max_size=4),
+        max_size=4,
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_tables)
+def test_encode_decode_round_trip_and_lines_are_reused_exactly(data: dict[str, Any]) -> None:
+    data.pop(STAMP_TABLE, None)
+    raw = encode_tables(data)
+    decoded, lines = _decode(raw, Path("x.json"))
+    assert decoded == json.loads(raw) == data
+    for name, table in data.items():  # the fast path took every document's own line
+        assert lines[name] == {k: encode_document(k, doc) for k, doc in table.items()}
+    assert decode_tables(raw, Path("x.json")) == data
+
+
+def test_a_document_split_over_lines_takes_the_slow_path(tmp_path: Path) -> None:
+    raw = b'{\n"t": {\n "1": {"a":\n 1}\n}\n}\n'
+    data, lines = _decode(raw, tmp_path / "x.json")
+    assert data == {"t": {"1": {"a": 1}}}
+    assert lines == {}
