@@ -27,7 +27,7 @@ class MinshengApp(App[int]):
         STYLES / "dialogs.tcss",
     ]
     BINDINGS = [
-        Binding("question_mark,f1", "toggle_help", "帮助", id="help"),
+        Binding("question_mark,f1", "toggle_help", "帮助", show=False),
         Binding("ctrl+q", "quit", "退出", id="quit", show=False),
     ]
     ENABLE_COMMAND_PALETTE = True

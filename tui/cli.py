@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from importers.report import read_report
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from store.db import ProjectStore, StoreError, default_db_path
+from importers.report import read_report
+from store.db import Change, ProjectStore, StoreError, default_db_path
 from store.export import ExportError, export_json, write_export
-from store.models import LEVELS, STATUSES, ImportFormatError, Project, clean_text
+from store.models import (
+    FIELD_LABELS,
+    LEVELS,
+    STATUSES,
+    ImportFormatError,
+    ParsedReport,
+    Project,
+    clean_text,
+    normalise_status,
+)
 from store.query import ProjectIndex, ProjectQuery, latest_progress
 from store.storage import DatabaseError
 
@@ -27,6 +39,7 @@ class CliError(Exception):
 
 
 def _out() -> Console:
+    # markup off: untrusted text such as "[bold]" prints as written.
     return Console(markup=False, highlight=False, emoji=False, soft_wrap=False)
 
 
@@ -34,11 +47,19 @@ def _err(message: str) -> None:
     print(f"minsheng: {clean_text(message, single_line=True)}", file=sys.stderr)
 
 
+def _status_arg(value: str) -> str:
+    status = normalise_status(value.strip())
+    if status not in STATUSES:
+        raise argparse.ArgumentTypeError(f"{value!r} is not one of {' '.join(STATUSES)}")
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     """All sub-commands and their options."""
     parser = argparse.ArgumentParser(
         prog="minsheng",
         description="重点民生实事项目推进情况 tracker: review, edit and export projects.",
+        epilog="Exit status: 0 done, 1 bad input or refused (message on stderr), 2 usage.",
     )
     parser.add_argument(
         "--db",
@@ -59,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="show one project")
     p.add_argument("id")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("set-status", help="set 工作成效")
     p.add_argument("id")
@@ -73,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("history", help="recorded changes")
     p.add_argument("id", nargs="?")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("export", help="export projects")
     p.add_argument("--format", choices=["json"], default="json")
@@ -84,10 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--department", default="", help="牵头单位 contains TEXT")
+    p.add_argument("--department", default="", metavar="TEXT", help="牵头单位 contains TEXT")
     p.add_argument("--level", choices=LEVELS, action="append", help="项目等级 (repeatable)")
-    p.add_argument("--status", action="append", help="工作成效 (repeatable)")
-    p.add_argument("--search", default="", help="text or pinyin to look for")
+    p.add_argument(
+        "--status",
+        type=_status_arg,
+        action="append",
+        help=f"工作成效 (repeatable): {' | '.join(STATUSES)}",
+    )
+    p.add_argument("--search", default="", metavar="TEXT", help="text or pinyin to look for")
 
 
 def _query(args: argparse.Namespace) -> ProjectQuery:
@@ -99,57 +125,78 @@ def _query(args: argparse.Namespace) -> ProjectQuery:
     )
 
 
+def _default_is_missing(db: Path | None) -> bool:
+    """Whether this is the first run on the default file (no --db, no $MINSHENG_DB)."""
+    return db is None and not os.environ.get("MINSHENG_DB") and not default_db_path().exists()
+
+
 def open_store(db: Path | None, *, read_only: bool = False) -> ProjectStore:
     """Open the database; a first run on the default file loads the bundled report."""
+    first_run = _default_is_missing(db)
     path = db or default_db_path()
-    first_run = db is None and not path.exists()
     store = ProjectStore(path, read_only=read_only)
     if first_run and not read_only:
         result = store.import_report(
             read_report(BUNDLED_REPORT), source=f"import:{BUNDLED_REPORT.name}"
         )
         print(
-            f"minsheng: created {path} with the bundled report {BUNDLED_REPORT.name} "
-            f"({len(result.new)} projects)",
+            f"minsheng: first run: created {path} from the bundled report "
+            f"{BUNDLED_REPORT.name} ({len(result.new)} projects)",
             file=sys.stderr,
         )
     return store
 
 
-def _project_line(p: Project) -> list[Text]:
-    return [
-        Text(p.id),
-        Text(p.name),
-        Text(p.department),
-        Text(p.level),
-        Text(p.status),
-        Text(p.deadline),
-        Text(clean_text(latest_progress(p), single_line=True)),
+def _cut(text: str) -> Text:
+    return Text(clean_text(text, single_line=True))
+
+
+def _list_table(projects: list[Project], width: int) -> Table:
+    """One line per project; long text is cut with … to fit ``width`` cells."""
+    columns: list[tuple[str, int, object]] = [  # header, ratio (0: as wide as it needs), value
+        ("编号", 0, lambda p: p.id),
+        ("项目名称", 4, lambda p: p.name),
+        ("牵头单位", 2, lambda p: p.department),
+        ("项目等级", 0, lambda p: p.level),
+        ("工作成效", 0, lambda p: p.status),
+        ("完成时限", 0, lambda p: p.deadline or p.deadline_raw),
+        ("最新进展", 4, latest_progress),
     ]
+    # Too narrow for everything: give up the columns that help least.
+    if width < 100:
+        columns = [c for c in columns if c[0] != "最新进展"]
+    if width < 64:
+        columns = [c for c in columns if c[0] not in ("牵头单位", "完成时限")]
+    if width < 44:
+        columns = [c for c in columns if c[0] != "项目等级"]
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        expand=True,
+        collapse_padding=True,
+        width=width,
+    )
+    for header, ratio, _value in columns:
+        if ratio:
+            table.add_column(header, ratio=ratio, no_wrap=True, overflow="ellipsis", min_width=4)
+        else:
+            table.add_column(header, no_wrap=True)
+    for p in projects:
+        table.add_row(*(_cut(value(p)) for _h, _r, value in columns))  # type: ignore[operator]
+    return table
 
 
 def cmd_list(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print the selected projects."""
-    projects = ProjectIndex(store.projects(), store.report()).apply(_query(args))
+    every = store.projects()
+    projects = ProjectIndex(every, store.report()).apply(_query(args))
     if args.json:
         print(json.dumps([p.to_dict() for p in projects], ensure_ascii=False, indent=2))
         return
-    table = Table(show_lines=False, expand=False, pad_edge=False)
-    for header, opts in (
-        ("编号", {"no_wrap": True}),
-        ("项目名称", {"ratio": 3, "overflow": "ellipsis", "no_wrap": True}),
-        ("牵头单位", {"ratio": 2, "overflow": "ellipsis", "no_wrap": True}),
-        ("项目等级", {"no_wrap": True}),
-        ("工作成效", {"no_wrap": True}),
-        ("完成时限", {"no_wrap": True}),
-        ("最新进展", {"ratio": 3, "overflow": "ellipsis", "no_wrap": True}),
-    ):
-        table.add_column(header, **opts)  # type: ignore[arg-type]
-    for p in projects:
-        table.add_row(*_project_line(p))
     console = _out()
-    console.print(table)
-    console.print(Text(f"{len(projects)} / {len(store.projects())}"))
+    console.print(_list_table(projects, console.width))
+    console.print(Text(f"{len(projects)} / {len(every)} 个项目"))
 
 
 def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
@@ -159,11 +206,12 @@ def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
         print(json.dumps(p.to_dict(), ensure_ascii=False, indent=2))
         return
     console = _out()
-    console.print(Text(f"{p.id}  {p.name}", style="bold"))
+    console.print(Text(f"{p.id}  {clean_text(p.name, single_line=True)}", style="bold"))
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True, style="bold")
-    grid.add_column()
+    grid.add_column(overflow="fold")
     rows = [
+        ("表", p.table),
         ("项目等级", p.level),
         ("牵头单位", p.department),
         ("工作成效", p.status),
@@ -175,40 +223,78 @@ def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
     ]
     rows += [(f"{u.month} 进展", f"{u.text}（{u.by} {u.at}）") for u in p.updates]
     rows += [(k, v) for k, v in p.extra.items()]
+    rows.append(("版本", str(p.revision)))
     for label, value in rows:
-        grid.add_row(Text(label), Text(clean_text(value)))
+        grid.add_row(Text(clean_text(label, single_line=True)), Text(clean_text(value)))
     console.print(grid)
+
+
+def _short(value: object, limit: int = 40) -> Text:
+    if value is None:
+        value = ""
+    elif isinstance(value, list) and all(isinstance(u, dict) for u in value):  # updates
+        value = f"{value[-1].get('month', '')} {value[-1].get('text', '')}" if value else ""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = clean_text(text or "", single_line=True)
+    result = Text(text)
+    result.truncate(limit, overflow="ellipsis")
+    return result
+
+
+_FIELD_NAMES = {**FIELD_LABELS, "*": "新建", "updates": "进展", "period": "月份", "extra": "其他列"}
 
 
 def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print recorded changes."""
-    changes = store.history(args.id)
+    if args.id:
+        store.get(args.id)  # an unknown id is an error, not an empty history
+    changes: list[Change] = store.history(args.id)
     if args.json:
         print(
             json.dumps(
-                [c.__dict__ for c in changes], ensure_ascii=False, indent=2, default=str
+                [dataclasses.asdict(c) for c in changes], ensure_ascii=False, indent=2, default=str
             )
         )
         return
-    table = Table(pad_edge=False)
-    for header in ("时间", "编号", "字段", "原值", "新值", "修改人", "来源"):
-        table.add_column(header, overflow="ellipsis", no_wrap=True)
+    console = _out()
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        expand=True,
+        width=console.width,
+    )
+    for header in ("号", "时间", "编号", "字段", "修改人"):
+        table.add_column(header, no_wrap=True)
+    for header in ("原值", "新值", "来源"):
+        table.add_column(header, ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
     for c in changes:
-
-        def short(value: object) -> Text:
-            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-            return Text(clean_text(text or "", single_line=True)[:40])
-
         table.add_row(
-            Text(c.at), Text(c.project), Text(c.field), short(c.old), short(c.new),
-            Text(c.by), Text(c.source),
+            Text(str(c.id)),
+            Text(c.at[:16].replace("T", " ")),
+            _short(c.project),
+            _short(_FIELD_NAMES.get(c.field, c.field)),
+            _short(c.by, 16),
+            _short(c.old, 200),
+            _short("新建" if c.field == "*" else c.new, 200),
+            _short(f"{c.source} {c.note}".strip(), 200),
         )
-    _out().print(table)
+    console.print(table)
 
 
-def cmd_import(store: ProjectStore, args: argparse.Namespace) -> None:
-    """Import files; all are read before any is stored, so a bad file changes nothing."""
-    parsed = [(path, read_report(path)) for path in args.files]
+def read_all(paths: Sequence[Path]) -> list[tuple[Path, ParsedReport]]:
+    """Read every file before anything is stored, so that a bad file changes nothing."""
+    for path in paths:
+        if not path.exists():
+            raise CliError(f"{path}: no such file")
+        if not path.is_file():
+            raise CliError(f"{path}: not a file")
+    return [(path, read_report(path)) for path in paths]
+
+
+def cmd_import(store: ProjectStore, parsed: list[tuple[Path, ParsedReport]]) -> None:
+    """Store what was read."""
     for path, report in parsed:
         result = store.import_report(report, source=f"import:{path.name}")
         print(f"{path}: {result.summary()}")
@@ -228,43 +314,48 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
     print(f"wrote {len(projects)} projects to {args.output}", file=sys.stderr)
 
 
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command or "tui"
+    parsed = read_all(args.files) if command == "import" else []
+    store = open_store(args.db, read_only=args.read_only)
+    if command == "tui":
+        from tui.app import run_app
+
+        return run_app(store)
+    if command == "import":
+        cmd_import(store, parsed)
+    elif command == "list":
+        cmd_list(store, args)
+    elif command == "show":
+        cmd_show(store, args)
+    elif command == "set-status":
+        p = store.set_status(args.id, args.status, note=args.note, source="cli")
+        print(f"{p.id} 工作成效: {p.status}")
+    elif command == "note":
+        p = store.add_update(args.id, args.month, args.text, source="cli")
+        print(f"{p.id}: update for {p.updates[-1].month} added")
+    elif command == "history":
+        cmd_history(store, args)
+    elif command == "export":
+        cmd_export(store, args)
+    return 0
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run one command, and return the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    command = args.command or "tui"
+    args = build_parser().parse_args(argv)  # usage errors exit 2 here
     try:
-        if command == "import":
-            for path in args.files:  # a missing file is bad input, found before opening the DB
-                if not path.is_file():
-                    raise CliError(f"{path}: no such file")
-        store = open_store(args.db, read_only=args.read_only)
-        if command == "tui":
-            from tui.app import run_app
-
-            return run_app(store)
-        if command == "import":
-            cmd_import(store, args)
-        elif command == "list":
-            cmd_list(store, args)
-        elif command == "show":
-            cmd_show(store, args)
-        elif command == "set-status":
-            p = store.set_status(args.id, args.status, note=args.note, source="cli")
-            print(f"{p.id} 工作成效: {p.status}")
-        elif command == "note":
-            p = store.add_update(args.id, args.month, args.text, source="cli")
-            print(f"{p.id}: update for {p.updates[-1].month} added")
-        elif command == "history":
-            cmd_history(store, args)
-        elif command == "export":
-            cmd_export(store, args)
+        return _dispatch(args)
     except (CliError, StoreError, ImportFormatError, DatabaseError, ExportError) as exc:
         _err(str(exc))
         return 1
     except BrokenPipeError:
+        # The reader went away (`minsheng list | head`): stop quietly, without a second error
+        # when Python flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 0
     except OSError as exc:
-        _err(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}")
+        where = exc.filename or ""
+        _err(f"{where}: {exc.strerror or exc}" if where else str(exc.strerror or exc))
         return 1
-    return 0

@@ -55,8 +55,10 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
             yield Label("Ctrl+S 保存  Esc 取消  Tab 切换", id="edit-help")
 
     def on_mount(self) -> None:
-        self.query_one("#edit-error").display = bool(self.error)
-        self.query_one(TextArea).focus()
+        for label in self.query("#edit-error"):
+            label.display = bool(self.error)
+        for area in self.query(TextArea):
+            area.focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, str) and event.value != self.field:
@@ -98,8 +100,10 @@ class AddUpdateDialog(ModalScreen[tuple[str, str] | None]):
             yield Label("Ctrl+S 保存  Esc 取消  Tab 切换", id="update-help")
 
     def on_mount(self) -> None:
-        self.query_one("#update-error").display = bool(self.error)
-        self.query_one(TextArea).focus()
+        for label in self.query("#update-error"):
+            label.display = bool(self.error)
+        for area in self.query(TextArea):
+            area.focus()
 
     def action_save(self) -> None:
         self.dismiss((self.query_one(Input).value.strip(), self.query_one(TextArea).text))

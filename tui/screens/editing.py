@@ -17,12 +17,17 @@ from tui.dialogs.status_picker import StatusPicker
 if TYPE_CHECKING:
     from tui.app import MinshengApp
 
-EDIT_BINDINGS = [
-    Binding("s", "set_status", "工作成效", id="set-status"),
-    Binding("e", "edit_field", "编辑", id="edit"),
-    Binding("a", "add_update", "添加进展", id="add-update"),
-    Binding("ctrl+z", "undo", "撤销", id="undo"),
-]
+HELP_BINDING = Binding("question_mark,f1", "app.toggle_help", "帮助", id="help")
+
+
+def edit_bindings(*, compact: bool = False) -> list[Binding]:
+    """The edit keys; a compact footer shows only the first two (all are in help)."""
+    return [
+        Binding("s", "set_status", "工作成效", id="set-status"),
+        Binding("e", "edit_field", "编辑", id="edit"),
+        Binding("a", "add_update", "添加进展", id="add-update", show=not compact),
+        Binding("ctrl+z", "undo", "撤销", id="undo", show=not compact),
+    ]
 
 
 class EditingScreen(Screen[None]):

@@ -17,7 +17,7 @@ from textual.widgets import ContentSwitcher, Footer, Static
 from store.db import Change, StoreError
 from store.models import FIELD_LABELS, Project, clean_text
 from store.storage import DatabaseError
-from tui.screens.editing import EDIT_BINDINGS, EditingScreen
+from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
 
 VIEWS = (
     ("plan-progress", "计划/进展"),
@@ -37,6 +37,7 @@ class ProjectDetailScreen(EditingScreen):
     """The detail of one project among those the list showed."""
 
     BINDINGS = [
+        HELP_BINDING,
         Binding("escape", "back", "返回", id="back"),
         Binding("n,right_square_bracket", "move(1)", "下一个", id="next"),
         Binding("p,left_square_bracket", "move(-1)", "上一个", id="previous"),
@@ -45,7 +46,7 @@ class ProjectDetailScreen(EditingScreen):
         Binding("3", "view('updates')", "进展更新", show=False),
         Binding("4", "view('history')", "修改记录", show=False),
         Binding("v", "next_view", "切换视图", id="next-view"),
-        *EDIT_BINDINGS,
+        *edit_bindings(),
     ]
 
     class Loaded(Message):
@@ -78,7 +79,7 @@ class ProjectDetailScreen(EditingScreen):
                 yield Static(id="updates-text")
             with VerticalScroll(id="history", classes="pane"):
                 yield Static(id="history-text")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#plan-pane").border_title = "月度计划"
@@ -146,8 +147,8 @@ class ProjectDetailScreen(EditingScreen):
             ("完成时限", p.deadline or p.deadline_raw),
             ("工作成效", p.status or p.status_raw),
         ]
-        header.append("  ".join(f"{label} {clean_text(value, single_line=True)}"
-                                for label, value in meta))
+        pairs = [f"{label} {clean_text(value, single_line=True)}" for label, value in meta]
+        header.append("  ".join(pairs[:2]) + "\n" + "  ".join(pairs[2:]))
         self.query_one("#detail-header", Static).update(header)
         self.query_one("#plan-text", Static).update(Text(clean_text(p.plan) or "（无）"))
         self.query_one("#progress-text", Static).update(

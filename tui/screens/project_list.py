@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, Static
 
 from store.models import Project, Report
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, is_overdue
-from tui.screens.editing import EDIT_BINDINGS, EditingScreen
+from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
 from tui.widgets.facet_pane import FacetPane
 from tui.widgets.project_table import COLUMNS, ProjectTable
 
@@ -26,13 +26,14 @@ class ProjectListScreen(EditingScreen):
     """The list of projects the office follows."""
 
     BINDINGS = [
+        HELP_BINDING,
         Binding("slash", "search", "搜索", id="search"),
         Binding("f", "toggle_facets", "筛选栏", id="toggle-facets"),
         Binding("c", "clear_filters", "清除筛选", id="clear"),
         Binding("o", "sort_next", "排序", id="sort"),
         Binding("O", "sort_reverse", "倒序", id="sort-reverse", show=False),
-        Binding("d", "toggle_overdue", "逾期", id="overdue"),
-        *EDIT_BINDINGS,
+        Binding("d", "toggle_overdue", "仅看逾期", id="overdue", show=False),
+        *edit_bindings(compact=True),
         Binding("q", "quit", "退出", id="quit"),
         Binding("escape", "focus_table", "返回列表", show=False),
     ]
@@ -64,7 +65,7 @@ class ProjectListScreen(EditingScreen):
                             id="search")
                 yield ProjectTable(id="projects")
                 yield Static(id="list-status")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     # --- lifecycle ---------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -78,6 +79,9 @@ class ProjectListScreen(EditingScreen):
         self._fold_for_width(self.app.size.width)
         self.load()
         self.set_interval(1.0, self.check_for_changes)
+
+    def on_unmount(self) -> None:
+        self.minsheng.view_state.save(self.query_state)
 
     def on_screen_resume(self) -> None:
         if self.generation != -1 and self.minsheng.store.generation != self.generation:
@@ -151,7 +155,6 @@ class ProjectListScreen(EditingScreen):
             pane = self.query_one(f"#facet-{facet}", FacetPane)
             pane.show(self.index.all_values(facet), query.selected(facet), counts[facet])
         self._show_status(len(rows))
-        self.minsheng.view_state.save(query)
 
     def _show_status(self, shown: int) -> None:
         query = self.query_state
@@ -208,6 +211,9 @@ class ProjectListScreen(EditingScreen):
         self.query_one(Input).focus()
 
     def action_focus_table(self) -> None:
+        if self.query("HelpPanel"):
+            self.app.action_hide_help_panel()
+            return
         self.query_one(ProjectTable).focus()
 
     def action_toggle_facets(self) -> None:

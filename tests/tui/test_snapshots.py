@@ -1,0 +1,60 @@
+"""SVG snapshots of the screens people see, at 80x24 and 120x36.
+
+Update after an intended change with `pytest tests/tui/test_snapshots.py --snapshot-update`
+and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from tests.tui.helpers import settle
+
+SIZES = [(80, 24), (120, 36)]
+
+
+async def _ready(pilot) -> None:
+    await settle(pilot)
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_list(snap_compare, app, size) -> None:
+    assert snap_compare(app, terminal_size=size, run_before=_ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_filtered_list(snap_compare, app, size) -> None:
+    async def run_before(pilot) -> None:
+        await _ready(pilot)
+        if pilot.app.screen.query_one("#facets").display:
+            await pilot.press("tab")  # from the table to the 牵头单位 pane
+        else:
+            await pilot.press("f")  # narrow: unfold the panes, focus 牵头单位
+        await pilot.press("space", "tab", "down", "space")  # 县医保局 and 市级
+        await pilot.press("slash", *"医保", "enter")
+        await _ready(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_detail(snap_compare, app, size) -> None:
+    async def run_before(pilot) -> None:
+        await _ready(pilot)
+        await pilot.press("down", "enter")
+        await _ready(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_status_picker(snap_compare, app, size) -> None:
+    async def run_before(pilot) -> None:
+        await _ready(pilot)
+        await pilot.press("down", "down", "s")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
