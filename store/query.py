@@ -175,6 +175,7 @@ class ProjectIndex:
             for p in projects
         ]
         self._pinyin_ready = False
+        self._all_values: dict[str, list[str]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -239,6 +240,11 @@ class ProjectIndex:
 
     def all_values(self, facet: str) -> list[str]:
         """Every value of a facet, in a stable order people expect."""
+        if facet not in self._all_values:
+            self._all_values[facet] = self._collect_values(facet)
+        return self._all_values[facet]
+
+    def _collect_values(self, facet: str) -> list[str]:
         values = {v for e in self.entries for v in e.facets[facet]}
         if facet == "level":
             return [v for v in LEVELS if v in values] + sorted(values - set(LEVELS))
