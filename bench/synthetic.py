@@ -80,13 +80,15 @@ _PUNCT = "，，，。；、"
 def _text(rng: random.Random, length: int) -> str:
     """Chinese-looking text of exactly ``length`` characters: clauses, digits, punctuation."""
     out: list[str] = []
-    while len(out) < length:
-        clause = rng.randint(6, 18)
-        out.extend(rng.choice(_HAN) for _ in range(clause))
+    size = 0
+    while size < length:
+        clause = "".join(rng.choices(_HAN, k=rng.randint(6, 18)))
         if rng.random() < 0.3:
-            out.extend(str(rng.randint(1, 9999)))
-        out.append(rng.choice(_PUNCT))
-    text = "".join(out[:length])
+            clause += str(rng.randint(1, 9999))
+        clause += rng.choice(_PUNCT)
+        out.append(clause)
+        size += len(clause)
+    text = "".join(out)[:length]
     return text if length < 2 else text[:-1] + "。"
 
 

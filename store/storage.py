@@ -22,8 +22,6 @@ Tables = dict[str, dict[str, Any]]
 STAMP_TABLE = "_stamp"
 _STAMP_RE = re.compile(rb'\A\{\n"_stamp": \{\n "1": \{"token": "([0-9a-f]{32})"\}\n\}')
 _HEAD_BYTES = 96
-_DOC_LINE_RE = re.compile(rb' "(\d+)": ')
-_TABLE_LINE_RE = re.compile(rb'("(?:[^"\\]|\\.)*"): \{\Z')
 
 
 class DatabaseError(Exception):
@@ -188,59 +186,64 @@ def encode_tables(data: Tables) -> bytes:
     )
 
 
-def _decode_lines(raw: bytes) -> tuple[Tables, dict[str, dict[str, bytes]]] | None:
+_scan_once = json.JSONDecoder().scan_once  # one JSON value at a position (C; as json.loads)
+_DOC_KEY_RE = re.compile(r' "(\d+)": ')
+_TABLE_KEY_RE = re.compile(r'("(?:[^"\\\n]|\\.)*"): \{\n')
+
+
+def _decode_lines(text: str, raw: bytes) -> tuple[Tables, dict[str, dict[str, bytes]]] | None:
     """Read a file in exactly the layout ``encode_tables`` writes, one document at a time.
 
-    Each document is parsed from its own line, so that line is, by construction, a correct
-    encoding of it and can be written back unchanged. None when the layout differs.
+    Each document is parsed from its own line and must end exactly where the line ends, so
+    that line is, by construction, a correct encoding of it and can be written back as it is.
+    None when the layout differs in any way (the caller then parses the file as a whole).
     """
-    lines = raw.split(b"\n")
-    if len(lines) < 3 or lines[0] != b"{" or lines[-1] != b"" or lines[-2] != b"}":
+    if not text.startswith("{\n") or not text.endswith("\n}\n"):
         return None
+    raw_lines = raw.split(b"\n")  # line i of raw is line i of text: "\n" is one byte in UTF-8
     data: Tables = {}
     encoded: dict[str, dict[str, bytes]] = {}
-    loads = json.loads
-    i, end = 1, len(lines) - 2
-    while i < end:
-        m = _TABLE_LINE_RE.match(lines[i])
-        if not m:
-            return None
-        name = loads(m.group(1))
-        table: dict[str, Any] = {}
-        table_lines: dict[str, bytes] = {}
-        i += 1
-        while i < end:
-            line = lines[i]
-            if line in (b"}", b"},"):
-                break
-            dm = _DOC_LINE_RE.match(line)
-            if not dm:
+    loads, scan, doc_key, table_key = json.loads, _scan_once, _DOC_KEY_RE.match, _TABLE_KEY_RE.match
+    pos, line_no, stop = 2, 1, len(text) - 2  # stop: the final "}\n"
+    try:
+        while pos < stop:
+            m = table_key(text, pos)
+            if not m:
                 return None
-            body = line[dm.end() :]
-            last = i + 1 < end and lines[i + 1] in (b"}", b"},")
-            if last:
-                if body.endswith(b","):
+            name = loads(m.group(1))
+            if name in data:
+                return None
+            table: dict[str, Any] = {}
+            lines: dict[str, bytes] = {}
+            pos, line_no = m.end(), line_no + 1
+            while not text.startswith("}", pos):
+                m = doc_key(text, pos)
+                if not m:
                     return None
-            elif body.endswith(b","):
-                body = body[:-1]
-                line = line[:-1]
+                doc, end = scan(text, m.end())
+                if text.find("\n", m.end(), end) != -1:  # JSON may break lines between tokens
+                    return None
+                line = raw_lines[line_no]
+                if text.startswith(",\n", end) and not text.startswith("}", end + 2):
+                    line, end = line[:-1], end + 2
+                elif text.startswith("\n}", end):
+                    end += 1
+                else:
+                    return None
+                key = m.group(1)
+                table[key] = doc
+                lines[key] = b"\n" + line
+                pos, line_no = end, line_no + 1
+            if text.startswith("},\n", pos) and pos + 3 < stop:
+                pos += 3
+            elif text.startswith("}\n", pos) and pos + 2 == stop:
+                pos += 2
             else:
                 return None
-            try:
-                doc = loads(body)
-            except ValueError:
-                return None
-            key = dm.group(1).decode()
-            table[key] = doc
-            table_lines[key] = b"\n" + line
-            i += 1
-        if i >= end:
-            return None
-        closing = lines[i]
-        if (closing == b"}") != (i + 1 == end) or name in data:
-            return None
-        data[name], encoded[name] = table, table_lines
-        i += 1
+            line_no += 1
+            data[name], encoded[name] = table, lines
+    except (ValueError, StopIteration, IndexError):
+        return None
     return data, encoded
 
 
@@ -256,7 +259,7 @@ def _decode(raw: bytes, path: Path) -> tuple[Tables, dict[str, dict[str, bytes]]
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DatabaseError(f"{path}: not a minsheng database (not UTF-8 text)") from exc
-    fast = _decode_lines(raw)
+    fast = _decode_lines(text, raw)
     if fast is not None:
         data, encoded = fast
     else:

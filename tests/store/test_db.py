@@ -21,6 +21,7 @@ from store.db import (
     ProjectStore,
     StoreError,
     UnknownProjectError,
+    project_doc,
 )
 from store.models import LEVELS, STATUSES, ParsedReport, ProjectRecord, Report
 from store.storage import DatabaseError
@@ -434,3 +435,12 @@ def test_a_writer_killed_at_random_moments_leaves_the_old_or_the_new_state(
     print(f"{mid_write} of 20 kills hit a write in progress")
     ProjectStore(db_path).set_status("X02", _other_status(store.get("X02").status), source="cli")
     assert not list(db_path.parent.glob(".*.tmp"))  # the next write cleared what kills left
+
+
+def test_project_doc_is_the_models_own_dict(db_path: Path) -> None:
+    store = _store(db_path, 5)
+    store.add_update("X01", "2023-07", "进展", source="tui")
+    store.update_fields("X01", {"department": "县教育局、县财政局"}, source="tui")
+    for project in store.projects():
+        assert project_doc(project) == project.to_dict()
+        assert list(project_doc(project)) == list(project.to_dict())

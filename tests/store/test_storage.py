@@ -254,3 +254,28 @@ def test_a_document_split_over_lines_takes_the_slow_path(tmp_path: Path) -> None
     data, lines = _decode(raw, tmp_path / "x.json")
     assert data == {"t": {"1": {"a": 1}}}
     assert lines == {}
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tables, st.lists(st.tuples(st.integers(min_value=0), st.sampled_from(["\n", " ", ","]))))
+def test_any_valid_variant_of_the_layout_decodes_right_and_caches_only_whole_lines(
+    data: dict[str, Any], edits: list[tuple[int, str]]
+) -> None:
+    text = encode_tables(data).decode()
+    for position, char in edits:  # hand edits: stray newlines, spaces and commas anywhere
+        position %= len(text) + 1
+        text = text[:position] + char + text[position:]
+    try:
+        expected = json.loads(text)
+    except ValueError:
+        return
+    if not isinstance(expected, dict) or not all(isinstance(t, dict) for t in expected.values()):
+        return
+    expected.pop(STAMP_TABLE, None)
+    decoded, lines = _decode(text.encode(), Path("x.json"))
+    assert decoded == expected
+    for name, cached in lines.items():
+        for key, line in cached.items():  # each kept line is exactly one whole document
+            prefix = f'\n "{key}": '.encode()
+            assert line.startswith(prefix) and b"\n" not in line[1:]
+            assert json.loads(line[len(prefix) :]) == decoded[name][key]
