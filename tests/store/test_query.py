@@ -1,0 +1,174 @@
+"""ProjectIndex and ProjectQuery: filters, faceted counts, search with pinyin, sorting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.synthetic import make_projects
+from store.db import ProjectStore
+from store.models import Project, Report, Update, split_departments
+from store.query import (
+    ProjectIndex,
+    ProjectQuery,
+    facet_values,
+    is_overdue,
+    latest_progress,
+)
+
+
+def _project(
+    pid: str,
+    name: str,
+    department: str,
+    level: str,
+    status: str,
+    deadline: str,
+    progress: str = "",
+    updates: tuple[Update, ...] = (),
+) -> Project:
+    table = "县级" if pid.startswith("X") else "省市级"
+    return Project(
+        id=pid,
+        table=table,
+        number=int(pid[1:]),
+        name=name,
+        level=level,
+        department=department,
+        departments=split_departments(department),
+        status=status,
+        deadline=deadline,
+        progress=progress,
+        updates=list(updates),
+    )
+
+
+PROJECTS = [
+    _project("X01", "两河体育公园项目", "县教育体育局", "县级", "推进正常", "2023-08", "标段推进"),
+    _project("X02", "农村清洁取暖建设项目", "县住房和城乡建设局", "县级", "滞后", "2023-05"),
+    _project("X03", "十八小学校舍建设项目", "县教育局 体育局", "县级", "已完成", "2023-06"),
+    _project(
+        "S01",
+        "推进城乡公益性岗位扩容提质",
+        "县人力资源社会保障局",
+        "省级",
+        "推进正常",
+        "2023-12",
+        updates=(Update("2023-07", "七月完成招聘", "2023-07-31T10:00:00+08:00", "alice"),),
+    ),
+    _project("S02", "提高困难群众救助标准", "县民政局", "市级", "未启动", "2023-04"),
+]
+REPORT = Report(region="兰陵县", year=2023, period_from=1, period_to=6)
+
+
+def _ids(projects: list[Project]) -> list[str]:
+    return [p.id for p in projects]
+
+
+@pytest.fixture
+def index() -> ProjectIndex:
+    return ProjectIndex(PROJECTS, REPORT)
+
+
+def test_no_query_gives_everything_in_report_order(index: ProjectIndex) -> None:
+    assert _ids(index.apply(ProjectQuery())) == ["X01", "X02", "X03", "S01", "S02"]
+    assert len(index) == 5
+
+
+def test_facets_or_within_and_across(index: ProjectIndex) -> None:
+    query = ProjectQuery(levels=frozenset({"县级", "市级"}))
+    assert _ids(index.apply(query)) == ["X01", "X02", "X03", "S02"]
+    query = query.with_selected("status", {"推进正常", "未启动"})
+    assert _ids(index.apply(query)) == ["X01", "S02"]
+    assert _ids(index.apply(query.toggled("status", "未启动"))) == ["X01"]
+
+
+def test_a_project_of_several_units_counts_under_each(index: ProjectIndex) -> None:
+    assert facet_values(PROJECTS[2], "department") == ["县教育局", "体育局"]
+    query = ProjectQuery(departments=frozenset({"体育局"}))
+    assert _ids(index.apply(query)) == ["X03"]
+
+
+def test_department_text_is_a_substring_of_the_unit(index: ProjectIndex) -> None:
+    assert _ids(index.apply(ProjectQuery(department_text="教育"))) == ["X01", "X03"]
+
+
+def test_facet_counts_apply_the_other_facets_only(index: ProjectIndex) -> None:
+    query = ProjectQuery(levels=frozenset({"县级"}), statuses=frozenset({"滞后"}))
+    counts = index.facet_counts(query)
+    assert counts["status"] == {"推进正常": 1, "滞后": 1, "已完成": 1}  # among 县级
+    assert counts["level"] == {"县级": 1}  # among 滞后
+    assert sum(counts["department"].values()) == 1
+
+
+def test_search_ands_terms_over_all_text_and_updates(index: ProjectIndex) -> None:
+    assert _ids(index.apply(ProjectQuery(search="建设"))) == ["X02", "X03"]
+    assert _ids(index.apply(ProjectQuery(search="建设  学校"))) == ["X03"]
+    assert _ids(index.apply(ProjectQuery(search="招聘"))) == ["S01"]  # a dated update
+    assert _ids(index.apply(ProjectQuery(search="s01"))) == ["S01"]  # the id, any case
+    assert _ids(index.apply(ProjectQuery(search="标段"))) == ["X01"]  # progress text
+
+
+def test_search_by_pinyin_and_initials(index: ProjectIndex) -> None:
+    assert _ids(index.apply(ProjectQuery(search="jiaoyu"))) == ["X01", "X03"]
+    assert _ids(index.apply(ProjectQuery(search="jyj"))) == ["X03"]  # 教育局
+    assert _ids(index.apply(ProjectQuery(search="minzheng"))) == ["S02"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["", "建", "建设", "建设 学", "jy", "jyj", "县", "县教", "x0"])))
+def test_search_as_you_type_gives_what_a_fresh_index_gives(searches: list[str]) -> None:
+    typed = ProjectIndex(PROJECTS, REPORT)
+    for text in searches:
+        query = ProjectQuery(search=text)
+        assert _ids(typed.apply(query)) == _ids(ProjectIndex(PROJECTS, REPORT).apply(query))
+
+
+def test_sorting(index: ProjectIndex) -> None:
+    assert _ids(index.apply(ProjectQuery(sort="deadline"))) == ["S02", "X02", "X03", "X01", "S01"]
+    assert _ids(index.apply(ProjectQuery(sort="deadline", descending=True)))[0] == "S01"
+    assert _ids(index.apply(ProjectQuery(sort="status")))[:2] == ["X01", "S01"]
+    assert _ids(index.apply(ProjectQuery(sort="latest")))[-1] == "S01"
+
+
+def test_overdue_is_due_within_the_period_and_not_done(index: ProjectIndex) -> None:
+    assert [p.id for p in PROJECTS if is_overdue(p, REPORT)] == ["X02", "S02"]
+    assert not is_overdue(PROJECTS[1], Report())
+    assert _ids(index.apply(ProjectQuery(overdue_only=True))) == ["X02", "S02"]
+
+
+def test_latest_progress_prefers_the_newest_update() -> None:
+    assert latest_progress(PROJECTS[3]) == "7月 七月完成招聘"
+    assert latest_progress(PROJECTS[0]) == "标段推进"
+
+
+def test_all_values_in_the_order_people_expect(index: ProjectIndex) -> None:
+    assert index.all_values("level") == ["县级", "市级", "省级"]
+    assert index.all_values("status") == ["推进正常", "已完成", "滞后", "未启动"]
+    assert len(index.all_values("department")) == 6
+
+
+def test_query_round_trips_and_drops_what_it_cannot_trust() -> None:
+    query = ProjectQuery(
+        levels=frozenset({"县级"}), statuses=frozenset({"滞后"}), search="学校", sort="name"
+    )
+    assert ProjectQuery.from_dict(query.to_dict()) == query
+    odd = ProjectQuery.from_dict({"levels": "县级", "sort": "drop table", "search": 3})
+    assert odd == ProjectQuery(search="3")
+    assert query.is_filtered and not query.cleared().is_filtered
+    assert query.cleared().sort == "name"
+
+
+def test_index_over_a_real_store(tmp_path: Path) -> None:
+    store = ProjectStore(tmp_path / "db.json", user="alice")
+    store.import_report(make_projects(100), source="import:synthetic")
+    index = ProjectIndex(store.projects(), store.report())
+    everything = index.apply(ProjectQuery())
+    assert len(everything) == 100
+    by_level = index.facet_counts(ProjectQuery())["level"]
+    assert sum(by_level.values()) == 100 and set(by_level) == {"县级", "市级", "省级"}
+    behind = index.apply(ProjectQuery(statuses=frozenset({"滞后"})))
+    assert behind and all(p.status == "滞后" for p in behind)

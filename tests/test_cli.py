@@ -1,0 +1,450 @@
+"""The command line end to end: real files in tmp_path, the bundled report, exit statuses."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.cells import cell_len
+
+from bench.synthetic import make_projects
+from store.db import ProjectStore
+from store.models import STATUSES
+from tui.cli import run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test can reach the real ~/.local/share: HOME and XDG_DATA_HOME point into tmp_path."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg"))
+    monkeypatch.delenv("MINSHENG_DB", raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+    return home
+
+
+class Result:
+    """What one command did."""
+
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Any:
+    """Run `minsheng ARGS...` in this process."""
+
+    def call(*args: str | Path) -> Result:
+        try:
+            code = run([str(a) for a in args])
+        except SystemExit as exc:  # argparse: usage errors and --help
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return call
+
+
+def _subprocess(*args: str | Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k != "MINSHENG_DB"}
+    environ.update(env)
+    environ["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path, cli: Any, bundled: Path) -> Path:
+    """A database holding the bundled report."""
+    path = tmp_path / "db.json"
+    assert cli("--db", path, "import", bundled).code == 0
+    return path
+
+
+# --- the bundled report ----------------------------------------------------------------------
+
+
+def test_import_of_the_bundled_report(tmp_path: Path, cli: Any, bundled: Path) -> None:
+    path = tmp_path / "new.json"
+    first = cli("--db", path, "import", bundled)
+    assert first.code == 0, first.err
+    assert "49 new" in first.out
+    projects = cli("--db", path, "list", "--json").json()
+    assert len(projects) == 49
+    assert Counter(p["level"] for p in projects) == {"县级": 10, "市级": 13, "省级": 26}
+    assert Counter(p["table"] for p in projects) == {"县级": 10, "省市级": 39}
+    assert len({p["department"] for p in projects}) == 20
+    assert {p["status"] for p in projects} <= set(STATUSES)
+    assert all(re.fullmatch(r"\d{4}-\d{2}", p["deadline"]) for p in projects)
+    text = json.dumps(projects, ensure_ascii=False)
+    for tag in ("<p>", "</p>", "<sup>"):
+        assert tag not in text
+    s14 = next(p for p in projects if p["id"] == "S14")
+    assert s14["name"] == "提升职业学校办学条件"
+    assert "将理工学校纳入培训基地" in s14["progress"]  # the row continued after a page break
+    assert s14["progress"].index("山东省人社厅") < s14["progress"].index("将理工学校纳入培训基地")
+    again = cli("--db", path, "import", bundled)
+    assert again.code == 0 and "0 new, 0 changed" in again.out
+
+
+def _md_rows(bundled: Path) -> tuple[str, list[list[str]]]:
+    """The bundled report as (title, rows with the table's name first); headers once."""
+    title, table, header, rows = "", "", None, []
+    for line in bundled.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            text = line.lstrip("#").strip()
+            table = re.findall(r"（([^（）]*)）", text)[-1]
+            title = text[: text.rindex("（")]
+        elif "\t" in line:
+            cells = line.split("\t")
+            if cells[0] in ("编号", "序号"):
+                header = header or ["表", *cells]
+            else:
+                rows.append([table, *cells])
+    assert header is not None
+    return title, [header, *rows]
+
+
+def _as_csv(bundled: Path, path: Path) -> Path:
+    title, rows = _md_rows(bundled)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([title])
+        writer.writerows(rows)
+    return path
+
+
+def _as_xlsx(bundled: Path, path: Path) -> Path:
+    import openpyxl
+
+    title, (header, *rows) = _md_rows(bundled)
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for table in ("县级", "省市级"):
+        sheet = workbook.create_sheet(table)
+        sheet.append([f"{title}（{table}）"])
+        sheet.append(header[1:])
+        for row in rows:
+            if row[0] == table:
+                number = int(row[1]) if row[1].isdigit() else None
+                sheet.append([number, *row[2:]])
+    workbook.save(path)
+    return path
+
+
+def _variant(kind: str, bundled: Path, tmp_path: Path) -> Path:
+    text = bundled.read_text(encoding="utf-8")
+    if kind == "gb18030":
+        (path := tmp_path / "report-gb.md").write_bytes(text.encode("gb18030"))
+    elif kind == "bom":
+        (path := tmp_path / "report-bom.md").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    elif kind == "crlf":
+        (path := tmp_path / "report-crlf.md").write_bytes(text.replace("\n", "\r\n").encode())
+    elif kind == "csv":
+        path = _as_csv(bundled, tmp_path / "report.csv")
+    else:
+        path = _as_xlsx(bundled, tmp_path / "report.xlsx")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["gb18030", "bom", "crlf", "csv", "xlsx"])
+def test_the_report_resaved_imports_to_the_same_projects(
+    kind: str, tmp_path: Path, cli: Any, bundled: Path, db: Path
+) -> None:
+    copy = _variant(kind, bundled, tmp_path)
+    other = tmp_path / f"{kind}.json"
+    result = cli("--db", other, "import", copy)
+    assert result.code == 0, result.err
+    assert "49 new" in result.out
+    expected = cli("--db", db, "list", "--json").json()
+    assert cli("--db", other, "list", "--json").json() == expected
+    again = cli("--db", db, "import", copy)  # and it is the same report as far as the DB cares
+    assert again.code == 0 and "0 new, 0 changed" in again.out
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+HEADER = "序号\t项目名称\t项目概况\t工作成效\t牵头单位"
+MALFORMED: dict[str, tuple[bytes, str]] = {
+    # name: (file content, what the message must also hold besides the file's name)
+    "no-header": ("# 兰陵县 2023 年度项目表\n\n1\t项目\t内容\n".encode(), "header"),
+    "no-name": ("序号\t牵头单位\t工作成效\n1\t县教育局\t推进正常\n".encode(), ":1:"),
+    "cells": (f"{HEADER}\n1\t项目\t概况\t推进正常\t县教育局\t多\t余\n".encode(), ":2:"),
+    "binary": (bytes(range(256)) * 4, "not a text file"),
+    "empty": (b"", "empty"),
+}
+
+
+@pytest.mark.parametrize("case", [*MALFORMED, "missing", "xlsx"])
+def test_bad_files_exit_1_with_one_line_naming_the_file_and_change_nothing(
+    case: str, tmp_path: Path, cli: Any, db: Path
+) -> None:
+    if case == "missing":
+        path, detail = tmp_path / "nowhere.md", "no such file"
+    elif case == "xlsx":
+        path, detail = tmp_path / "broken.xlsx", "xlsx"
+        path.write_bytes(b"PK\x03\x04 not really a workbook")
+    else:
+        content, detail = MALFORMED[case]
+        path = tmp_path / f"{case}.md"
+        path.write_bytes(content)
+    before = db.read_bytes()
+    result = cli("--db", db, "import", path)
+    assert result.code == 1
+    assert result.out == ""
+    lines = result.err.splitlines()
+    assert len(lines) == 1, result.err
+    assert str(path) in lines[0] and detail in lines[0]
+    assert db.read_bytes() == before
+
+
+def test_a_bad_file_among_good_ones_stores_none_of_them(
+    tmp_path: Path, cli: Any, bundled: Path
+) -> None:
+    path = tmp_path / "new.json"
+    empty = tmp_path / "empty.md"
+    empty.write_bytes(b"")
+    result = cli("--db", path, "import", bundled, empty)
+    assert result.code == 1 and str(empty) in result.err
+    assert not path.exists()
+
+
+def test_a_broken_database_is_named(tmp_path: Path, cli: Any) -> None:
+    path = tmp_path / "db.json"
+    path.write_text("{ not json", encoding="utf-8")
+    result = cli("--db", path, "list")
+    assert result.code == 1 and str(path) in result.err and len(result.err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (),  # the app needs a terminal; usage is checked below with real usage errors
+        ("frobnicate",),
+        ("show",),
+        ("list", "--level", "乡级"),
+        ("list", "--status", "还行"),
+        ("note", "X01", "no month"),
+        ("export", "--format", "pdf"),
+        ("set-status", "X01"),
+    ][1:],
+)
+def test_usage_errors_exit_2(args: tuple[str, ...], cli: Any, db: Path) -> None:
+    before = db.read_bytes()
+    result = cli("--db", db, *args)
+    assert result.code == 2
+    assert "usage:" in result.err
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "Z99"), "no project with id"),
+        (("history", "Z99"), "no project with id"),
+        (("set-status", "X01", "还行"), "工作成效 must be one of"),
+        (("set-status", "Z99", "滞后"), "no project with id"),
+        (("note", "X01", "--month", "2023-13", "text"), "YYYY-MM"),
+        (("note", "X01", "--month", "2023-07", "  "), "some text"),
+    ],
+)
+def test_refused_commands_exit_1_and_change_nothing(
+    args: tuple[str, ...], message: str, cli: Any, db: Path
+) -> None:
+    before = db.read_bytes()
+    result = cli("--db", db, *args)
+    assert result.code == 1
+    assert message in result.err and len(result.err.splitlines()) == 1
+    assert db.read_bytes() == before
+
+
+def test_read_only_refuses_edits(cli: Any, db: Path) -> None:
+    result = cli("--db", db, "--read-only", "set-status", "X01", "滞后")
+    assert result.code == 1 and "read-only" in result.err
+    assert cli("--db", db, "--read-only", "list", "--json").code == 0
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def test_list_filters(cli: Any, db: Path) -> None:
+    def ids(*args: str) -> list[str]:
+        result = cli("--db", db, "list", "--json", *args)
+        assert result.code == 0, result.err
+        return [p["id"] for p in result.json()]
+
+    assert len(ids("--level", "县级")) == 10
+    assert len(ids("--level", "市级", "--level", "省级")) == 39
+    everyone = cli("--db", db, "list", "--json").json()
+    education = [p["id"] for p in everyone if "教育" in p["department"]]
+    assert ids("--department", "教育") == education and education
+    normal = [p["id"] for p in everyone if p["status"] == "推进正常"]
+    assert ids("--status", "推进正常") == normal
+    assert ids("--status", "正常推进") == normal  # a synonym
+    fields = ("name", "overview", "target", "plan", "progress")
+    texts = {p["id"]: "".join(p[k] for k in fields) for p in everyone}
+    park = ids("--search", "体育公园")
+    assert park[0] == "X01" and all("体育公园" in texts[i] for i in park)
+    assert ids("--level", "县级", "--search", "体育公园", "--department", "教育") == ["X01"]
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120, 200])
+def test_list_table_fits_the_terminal_with_cjk_widths(
+    width: int, cli: Any, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = cli("--db", db, "list")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+    rows = [line for line in lines if re.match(r"[XS]\d\d ", line)]
+    assert len(rows) == 49
+    assert any("…" in line for line in rows)  # long names are cut, not wrapped
+    assert "两河体育" in rows[0]
+    assert lines[-1].startswith("49 / 49")
+
+
+def test_show_and_show_json(cli: Any, db: Path) -> None:
+    result = cli("--db", db, "show", "s14")
+    assert result.code == 0
+    assert result.out.startswith("S14  提升职业学校办学条件")
+    assert "将理工学校纳入培训基地" in result.out.replace("\n", "").replace(" ", "")
+    data = cli("--db", db, "show", "S14", "--json").json()
+    assert data["id"] == "S14" and data["revision"] == 1
+
+
+def test_markup_in_text_prints_literally(
+    cli: Any, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
+    store = ProjectStore(db, user="alice")
+    store.update_fields("X01", {"name": "[bold]公园[/bold] [link=x]链接"}, source="test")
+    assert cli("--db", db, "note", "X01", "--month", "2023-07", "[bold]粗体[/bold]").code == 0
+    listed = cli("--db", db, "list", "--level", "县级")
+    assert "[bold]公园[/bold] [link=x]链接" in listed.out
+    assert "7月 [bold]粗体[/bold]" in listed.out  # 最新进展
+    shown = cli("--db", db, "show", "X01")
+    assert "[bold]公园[/bold] [link=x]链接" in shown.out
+    assert "[bold]粗体[/bold]" in shown.out
+
+
+# --- editing and history ---------------------------------------------------------------------
+
+
+def test_set_status_note_and_history(cli: Any, db: Path) -> None:
+    result = cli("--db", db, "set-status", "x1", "滞后", "--note", "雨季停工")
+    assert result.code == 0 and "X01" in result.out
+    assert cli("--db", db, "show", "X01", "--json").json()["status"] == "滞后"
+    assert cli("--db", db, "note", "X01", "--month", "2023-07", "主体完工").code == 0
+    changes = cli("--db", db, "history", "X01", "--json").json()
+    assert [c["field"] for c in changes] == ["*", "status", "updates"]
+    status = changes[1]
+    assert (status["new"], status["note"], status["source"]) == ("滞后", "雨季停工", "cli")
+    assert len(cli("--db", db, "history", "--json").json()) == 51
+    table = cli("--db", db, "history", "X01")
+    assert table.code == 0 and "滞后" in table.out and "主体完工" in table.out
+    shown = cli("--db", db, "show", "X01", "--json").json()
+    assert [u["text"] for u in shown["updates"]] == ["主体完工"]
+
+
+def test_export_json(tmp_path: Path, cli: Any, db: Path) -> None:
+    out = tmp_path / "export.json"
+    assert cli("--db", db, "export", "--format", "json", "-o", out).code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert len(data["projects"]) == 49 and data["report"]["year"] == 2023
+    refused = cli("--db", db, "export", "-o", out)
+    assert refused.code == 1 and str(out) in refused.err and "--force" in refused.err
+    assert cli("--db", db, "export", "-o", out, "--force", "--level", "县级").code == 0
+    assert len(json.loads(out.read_text(encoding="utf-8"))["projects"]) == 10
+    missing = cli("--db", db, "export", "-o", tmp_path / "no" / "such" / "dir.json")
+    assert missing.code == 1
+    to_stdout = _subprocess("--db", db, "export", "--format", "json", "-o", "-")
+    assert to_stdout.returncode == 0
+    assert len(json.loads(to_stdout.stdout)["projects"]) == 49
+
+
+# --- the default database -------------------------------------------------------------------
+
+
+def test_first_run_on_the_default_file_imports_the_bundled_report(
+    tmp_path: Path, _isolated_home: Path
+) -> None:
+    env = {"HOME": str(_isolated_home), "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    first = _subprocess("list", "--json", **env)
+    assert first.returncode == 0, first.stderr
+    assert len(json.loads(first.stdout)) == 49
+    default = tmp_path / "xdg" / "minsheng" / "minsheng.json"
+    assert default.exists()
+    assert "bundled report" in first.stderr and str(default) in first.stderr
+    second = _subprocess("list", "--json", **env)
+    assert second.returncode == 0 and second.stderr == ""
+
+
+def test_without_xdg_the_default_is_under_home(
+    cli: Any, _isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_DATA_HOME")
+    result = cli("show", "X01", "--json")
+    assert result.code == 0 and "bundled report" in result.err
+    assert (_isolated_home / ".local" / "share" / "minsheng" / "minsheng.json").exists()
+
+
+def test_minsheng_db_names_the_file(
+    tmp_path: Path, cli: Any, bundled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "from-env.json"
+    monkeypatch.setenv("MINSHENG_DB", str(path))
+    assert "49 new" in cli("import", bundled).out
+    assert path.exists()
+    assert len(cli("list", "--json").json()) == 49
+
+
+def test_first_run_with_a_bad_file_leaves_no_database(
+    tmp_path: Path, cli: Any, _isolated_home: Path
+) -> None:
+    empty = tmp_path / "empty.md"
+    empty.write_bytes(b"")
+    assert cli("import", empty).code == 1
+    assert not (_isolated_home / "xdg" / "minsheng" / "minsheng.json").exists()
+
+
+# --- the program as installed ------------------------------------------------------------------
+
+
+def test_the_entry_point_and_a_closed_pipe(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    ProjectStore(path, user="alice").import_report(make_projects(300), source="import:x")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--db", str(path), "list", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().strip() == b"["
+    proc.stdout.close()  # like `| head -1`
+    assert proc.wait(timeout=60) == 0
+    assert proc.stderr.read() == b""
+    proc.stderr.close()
+    helped = _subprocess("--help")
+    assert helped.returncode == 0 and "import" in helped.stdout
