@@ -319,7 +319,7 @@ class AtomicJSONStorage(Storage):
         if self._in_transaction:
             return False
         try:
-            handle = open(self.path, "rb")  # noqa: SIM115 - closed below, on every path
+            handle = open(self.path, "rb")  # closed by the with-statement below
         except FileNotFoundError:
             if self._key is None and self._data is not None:
                 return False
