@@ -567,6 +567,9 @@ def _read_sheet(builder: _Builder, sheet: Any, source: str) -> None:
                 if builder.title is None or builder.header is not None:
                     builder.add_title(text, loc)
                 continue
+        if builder.header is not None and len(cells) < builder.header.width:
+            # A sheet has every column; its trailing blank cells are simply empty.
+            cells += [""] * (builder.header.width - len(cells))
         builder.add_row(cells, loc, row_number)
 
 
