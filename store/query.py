@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from store.models import LEVELS, STATUSES, Project, Report
@@ -137,9 +137,14 @@ _LATIN_RE = re.compile(r"[a-z]+")
 @dataclass
 class _Entry:
     project: Project
-    text: str  # lower-cased searchable text
-    facets: dict[str, list[str]] = field(default_factory=dict)
+    facets: tuple[tuple[str, ...], ...]  # distinct values per facet, in FACETS order
+    text: str | None = None  # lower-cased searchable text, built on first search
     pinyin: str | None = None
+
+
+def _search_text(p: Project) -> str:
+    parts = (p.id, p.name, p.department, p.overview, p.target, p.plan, p.progress)
+    return "\x00".join(parts + tuple(u.text for u in p.updates)).lower()
 
 
 def _sort_key(name: str, report: Report | None) -> Callable[[Project], object]:
@@ -159,26 +164,31 @@ def _sort_key(name: str, report: Report | None) -> Callable[[Project], object]:
 
 
 class ProjectIndex:
-    """Projects prepared for fast narrowing: lower-cased text, facet values, pinyin on demand."""
+    """Projects prepared for fast narrowing: facet values now, search text and pinyin on demand."""
 
     def __init__(self, projects: list[Project], report: Report | None = None) -> None:
         self.report = report or Report()
         self.entries = [
             _Entry(
                 project=p,
-                text="\x00".join(
-                    (p.id, p.name, p.department, p.overview, p.target, p.plan, p.progress)
-                    + tuple(u.text for u in p.updates)
-                ).lower(),
-                facets={f: facet_values(p, f) for f in FACETS},
+                facets=tuple(tuple(dict.fromkeys(facet_values(p, f))) for f in FACETS),
             )
             for p in projects
         ]
+        self._text_ready = False
         self._pinyin_ready = False
         self._all_values: dict[str, list[str]] = {}
+        self._last_search: tuple[str, list[_Entry]] = ("", self.entries)
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def prepare_search(self) -> None:
+        """Build the searchable text (once; call from a worker to keep the first key fast)."""
+        for entry in self.entries:
+            if entry.text is None:
+                entry.text = _search_text(entry.project)
+        self._text_ready = True
 
     def prepare_pinyin(self) -> None:
         """Compute pinyin of names and departments (slow once; call from a worker)."""
@@ -191,52 +201,69 @@ class ProjectIndex:
 
     def _search(self, text: str) -> list[_Entry]:
         terms = text.lower().split()
-        if not terms:
-            return self.entries
+        key = " ".join(terms)
+        if key == self._last_search[0]:
+            return self._last_search[1]
+        if not self._text_ready:
+            self.prepare_search()
         if any(_LATIN_RE.fullmatch(t) for t in terms) and not self._pinyin_ready:
             self.prepare_pinyin()
+        # Typing narrows: when the new search extends the last one, only its hits can match.
+        previous_key, previous = self._last_search
+        pool = previous if previous_key and key.startswith(previous_key) else self.entries
+        latin = [bool(_LATIN_RE.fullmatch(t)) for t in terms]
         result = []
-        for entry in self.entries:
-            for term in terms:
-                if term in entry.text:
+        for entry in pool:
+            text = entry.text or ""
+            for term, is_latin in zip(terms, latin, strict=True):
+                if term in text:
                     continue
-                if entry.pinyin is not None and _LATIN_RE.fullmatch(term) and term in entry.pinyin:
+                if is_latin and entry.pinyin is not None and term in entry.pinyin:
                     continue
                 break
             else:
                 result.append(entry)
+        self._last_search = (key, result)
         return result
 
-    def _passes(self, entry: _Entry, query: ProjectQuery, skip: str | None = None) -> bool:
-        for facet in FACETS:
-            if facet == skip:
+    def evaluate(self, query: ProjectQuery) -> tuple[list[Project], dict[str, Counter[str]]]:
+        """In one pass: the projects the query selects (in its order), and per facet how many
+        projects each value would give with the other filters applied (faceted counts)."""
+        chosen = [query.selected(f) for f in FACETS]
+        report = self.report
+        dept_text = query.department_text
+        tallies: list[dict[str, int]] = [{} for _ in FACETS]
+        found: list[Project] = []
+        facet_range = range(len(FACETS))
+        for entry in self._search(query.search):
+            if query.overdue_only and not is_overdue(entry.project, report):
                 continue
-            chosen = query.selected(facet)
-            if chosen and chosen.isdisjoint(entry.facets[facet]):
-                return False
-        if query.overdue_only and not is_overdue(entry.project, self.report):
-            return False
-        if query.department_text and query.department_text not in entry.project.department:
-            return False
-        return True
+            if dept_text and dept_text not in entry.project.department:
+                continue
+            misses = [
+                i for i in facet_range if chosen[i] and chosen[i].isdisjoint(entry.facets[i])
+            ]
+            if not misses:
+                found.append(entry.project)
+                for i in facet_range:
+                    tally = tallies[i]
+                    for value in entry.facets[i]:
+                        tally[value] = tally.get(value, 0) + 1
+            elif len(misses) == 1:  # counts for the one facet that excluded it
+                tally = tallies[misses[0]]
+                for value in entry.facets[misses[0]]:
+                    tally[value] = tally.get(value, 0) + 1
+        if query.sort != "id" or query.descending:
+            found.sort(key=_sort_key(query.sort, report), reverse=query.descending)  # type: ignore[arg-type]
+        return found, {f: Counter(tallies[i]) for i, f in enumerate(FACETS)}
 
     def apply(self, query: ProjectQuery) -> list[Project]:
         """The projects the query selects, in its order."""
-        found = [e.project for e in self._search(query.search) if self._passes(e, query)]
-        found.sort(key=_sort_key(query.sort, self.report), reverse=query.descending)  # type: ignore[arg-type]
-        return found
+        return self.evaluate(query)[0]
 
     def facet_counts(self, query: ProjectQuery) -> dict[str, Counter[str]]:
         """Per facet, how many projects each value would give with the other filters applied."""
-        searched = self._search(query.search)
-        counts: dict[str, Counter[str]] = {}
-        for facet in FACETS:
-            counter: Counter[str] = Counter()
-            for entry in searched:
-                if self._passes(entry, query, skip=facet):
-                    counter.update(set(entry.facets[facet]))
-            counts[facet] = counter
-        return counts
+        return self.evaluate(query)[1]
 
     def all_values(self, facet: str) -> list[str]:
         """Every value of a facet, in a stable order people expect."""
@@ -245,10 +272,11 @@ class ProjectIndex:
         return self._all_values[facet]
 
     def _collect_values(self, facet: str) -> list[str]:
-        values = {v for e in self.entries for v in e.facets[facet]}
+        i = FACETS.index(facet)
+        values = {v for e in self.entries for v in e.facets[i]}
         if facet == "level":
             return [v for v in LEVELS if v in values] + sorted(values - set(LEVELS))
         if facet == "status":
             return [v for v in STATUSES if v in values] + sorted(values - set(STATUSES))
-        counts = Counter(v for e in self.entries for v in e.facets[facet])
+        counts = Counter(v for e in self.entries for v in e.facets[i])
         return sorted(values, key=lambda v: (-counts[v], v))

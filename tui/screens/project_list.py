@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 
 from rich.text import Text
@@ -70,7 +71,9 @@ class ProjectListScreen(EditingScreen):
     # --- lifecycle ---------------------------------------------------------------------
     def on_mount(self) -> None:
         self.query_state = self.minsheng.view_state.load()
-        self.query_one(Input).value = self.query_state.search
+        search = self.query_one(Input)
+        search.value = self.query_state.search
+        search.cursor_blink = False  # a blinking cursor is a repaint every half second over SSH
         store = self.minsheng.store
         banner = self.query_one("#read-only-banner", Static)
         banner.update(Text(f"只读模式：{store.path}（可浏览、搜索、导出；不能修改）"))
@@ -103,9 +106,10 @@ class ProjectListScreen(EditingScreen):
         index = ProjectIndex(projects, store.report())
         self.post_message(self.Loaded(index, store.generation))
 
-    @work(thread=True, exclusive=True, group="pinyin")
-    def prepare_pinyin(self, index: ProjectIndex) -> None:
-        """Latin search needs pinyin; compute it before anyone types."""
+    @work(thread=True, exclusive=True, group="search-prep")
+    def prepare_search(self, index: ProjectIndex) -> None:
+        """Prepare search text and pinyin (for Latin input) before anyone types."""
+        index.prepare_search()
         index.prepare_pinyin()
 
     @work(thread=True, exclusive=True, group="watch")
@@ -122,8 +126,13 @@ class ProjectListScreen(EditingScreen):
     def on_project_list_screen_loaded(self, message: Loaded) -> None:
         first = self.generation == -1
         self.index = message.index
+        # Tens of thousands of long-lived objects make every full collection slow, and those
+        # run in the middle of keystrokes: collect once now and keep what we hold out of it.
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
         self.generation = message.generation
-        self.prepare_pinyin(self.index)
+        self.prepare_search(self.index)
         self.refresh_view()
         if first:
             self._show_title(self.index.report)
@@ -144,13 +153,12 @@ class ProjectListScreen(EditingScreen):
     def refresh_view(self) -> None:
         """Apply the query: rows, facet counts and the status line."""
         query = self.query_state
-        rows = self.index.apply(query)
+        rows, counts = self.index.evaluate(query)
         table = self.query_one(ProjectTable)
         table.sort_key, table.descending = query.sort, query.descending
         report = self.index.report
         table.is_overdue = lambda p: is_overdue(p, report)
         table.set_rows(rows)
-        counts = self.index.facet_counts(query)
         for facet in FACET_LABELS:
             pane = self.query_one(f"#facet-{facet}", FacetPane)
             pane.show(self.index.all_values(facet), query.selected(facet), counts[facet])
@@ -171,7 +179,8 @@ class ProjectListScreen(EditingScreen):
         parts.append(f"排序: {sort_label}{'▼' if query.descending else '▲'}")
         if not query.is_filtered:
             parts.insert(1, "全部")
-        self.query_one("#list-status", Static).update(Text("  ·  ".join(parts)))
+        # One fixed line: no need to lay the screen out again for it.
+        self.query_one("#list-status", Static).update(Text("  ·  ".join(parts)), layout=False)
 
     def _set_query(self, query: ProjectQuery) -> None:
         self.query_state = query

@@ -5,21 +5,41 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
 from textual.binding import Binding
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.widgets.project_table import fit
 
 
-class FacetPane(OptionList):
-    """Values of one facet; Space or Enter switches a value on or off."""
+class FacetPane(ScrollView, can_focus=True):
+    """Values of one facet with counts; Space or Enter switches the highlighted value."""
+
+    COMPONENT_CLASSES = {"facet-pane--cursor", "facet-pane--selected", "facet-pane--empty"}
+
+    DEFAULT_CSS = """
+    FacetPane { background: $surface; }
+    FacetPane > .facet-pane--cursor { background: $accent 30%; }
+    FacetPane:focus > .facet-pane--cursor { background: $accent 60%; }
+    FacetPane > .facet-pane--selected { text-style: bold; color: $accent; }
+    FacetPane > .facet-pane--empty { color: $text-disabled; }
+    """
 
     BINDINGS = [
-        Binding("space", "toggle", "选中/取消", id="facet-toggle"),
+        Binding("space,enter", "toggle", "选中/取消", id="facet-toggle"),
+        Binding("up,k", "cursor(-1)", "上移", show=False),
+        Binding("down,j", "cursor(1)", "下移", show=False),
+        Binding("home", "jump(0)", "首项", show=False),
+        Binding("end", "jump(-1)", "末项", show=False),
     ]
+
+    cursor: reactive[int] = reactive(0, repaint=False)
 
     class Changed(Message):
         """The user switched a value on or off."""
@@ -39,43 +59,99 @@ class FacetPane(OptionList):
         self.selected: frozenset[str] = frozenset()
         self.counts: Counter[str] = Counter()
 
-    def _prompt(self, value: str) -> Text:
-        mark = "■" if value in self.selected else "□"
-        count = str(self.counts.get(value, 0))
-        width = max(8, self.scrollable_content_region.width or 24)
-        name_width = max(2, width - 2 - cell_len(count) - 1)
-        text = Text(f"{mark} {fit(value or '（空）', name_width)} {count}")
-        if not self.counts.get(value):
-            text.stylize("dim")
-        if value in self.selected:
-            text.stylize("bold")
-        return text
-
+    # --- data --------------------------------------------------------------------------
     def show(self, values: list[str], selected: frozenset[str], counts: Counter[str]) -> None:
         """Show these values (in order), with ``selected`` marked and ``counts`` beside them."""
-        self.selected = selected
-        self.counts = counts
-        if values != self.values:
-            highlighted = self.highlighted
+        same_values = values == self.values
+        old_rows = {v: (v in self.selected, self.counts.get(v, 0)) for v in self.values}
+        self.selected, self.counts = selected, counts
+        if not same_values:
             self.values = list(values)
-            self.set_options(Option(self._prompt(v)) for v in self.values)
-            if self.values:
-                self.highlighted = min(highlighted or 0, len(self.values) - 1)
-        else:
-            for index, value in enumerate(self.values):
-                self.replace_option_prompt_at_index(index, self._prompt(value))
+            self.virtual_size = Size(self.size.width, len(self.values))
+            self.cursor = min(self.cursor, max(0, len(self.values) - 1))
         chosen = len(selected)
-        self.border_subtitle = f"已选 {chosen}" if chosen else ""
+        subtitle = f"已选 {chosen}" if chosen else ""
+        if subtitle != self.border_subtitle:
+            self.border_subtitle = subtitle
+        if not same_values:
+            self.refresh()
+            return
+        top = round(self.scroll_y)
+        for row, value in enumerate(self.values):  # repaint only the lines that changed
+            if old_rows[value] != (value in selected, counts.get(value, 0)):
+                self.refresh(Region(0, row - top, self.size.width, 1))
 
-    def on_resize(self) -> None:
-        for index, value in enumerate(self.values):
-            self.replace_option_prompt_at_index(index, self._prompt(value))
+    @property
+    def highlighted(self) -> int | None:
+        """The index of the highlighted value, if any."""
+        return self.cursor if self.values else None
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.values)
+
+    # --- keys and mouse ----------------------------------------------------------------
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.values) - 1)) if self.values else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        top = round(self.scroll_y)
+        height = self.scrollable_content_region.height
+        if new < top:
+            self.scroll_to(y=new, animate=False, immediate=True)
+        elif height and new >= top + height:
+            self.scroll_to(y=new - height + 1, animate=False, immediate=True)
+        for row in (old, new):
+            y = row - round(self.scroll_y)
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor += delta
+
+    def action_jump(self, where: int) -> None:
+        self.cursor = 0 if where == 0 else len(self.values) - 1
 
     def action_toggle(self) -> None:
         """Switch the highlighted value."""
-        if self.highlighted is not None and self.values:
-            self.post_message(self.Changed(self, self.values[self.highlighted]))
+        if self.values:
+            self.post_message(self.Changed(self, self.values[self.cursor]))
 
-    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.post_message(self.Changed(self, self.values[event.option_index]))
+    async def _on_click(self, event: events.Click) -> None:
+        row = event.y + round(self.scroll_y)
+        if 0 <= row < len(self.values):
+            self.cursor = row
+            self.action_toggle()
+
+    # --- drawing -----------------------------------------------------------------------
+    _styles: tuple[Style, Style] | None = None
+
+    def notify_style_update(self) -> None:
+        self._styles = None  # focus, theme or CSS changed: look the styles up again
+        super().notify_style_update()
+
+    def _line_styles(self) -> tuple[Style, Style]:
+        """The widget's own style and the cursor's, looked up once per style change."""
+        if self._styles is None:
+            self._styles = (self.rich_style, self.get_component_rich_style("facet-pane--cursor"))
+        return self._styles
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base, cursor_style = self._line_styles()
+        row = round(self.scroll_y) + y
+        if row >= len(self.values):
+            return Strip.blank(width, base)
+        value = self.values[row]
+        count = self.counts.get(value, 0)
+        picked = value in self.selected
+        number = str(count)
+        name_width = max(2, width - 2 - cell_len(number) - 1)
+        text = f"{'■' if picked else '□'} {fit(value or '（空）', name_width)} {number}"
+        style = Style.null()
+        if picked:
+            style += self.get_component_rich_style("facet-pane--selected", partial=True)
+        elif not count:
+            style += self.get_component_rich_style("facet-pane--empty", partial=True)
+        strip = Strip([Segment(text, style)]).adjust_cell_length(width)
+        if row == self.cursor:
+            strip = strip.apply_style(cursor_style)
+        return strip.apply_style(base)

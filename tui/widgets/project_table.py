@@ -149,14 +149,17 @@ class ProjectTable(ScrollView, can_focus=True):
         """Show ``rows``; the cursor stays on project ``keep`` (or the current one) if shown."""
         current = keep or self.current_id
         self.rows = rows
-        self._strips.clear()
+        if len(self._strips) > 4096:  # rows are cached by id and revision; bound the memory
+            self._strips.clear()
         index = 0
         if current is not None:
             for i, project in enumerate(rows):
                 if project.id == current:
                     index = i
                     break
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        size = Size(self.size.width, len(rows) + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
         self.cursor = min(index, max(0, len(rows) - 1))
         self.refresh()
 
@@ -226,6 +229,18 @@ class ProjectTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
 
     # --- drawing -----------------------------------------------------------------------
+    _styles: tuple[Style, Style] | None = None
+
+    def notify_style_update(self) -> None:
+        self._styles = None  # focus, theme or CSS changed: look the styles up again
+        super().notify_style_update()
+
+    def _line_styles(self) -> tuple[Style, Style]:
+        """The widget's own style and the cursor's, looked up once per style change."""
+        if self._styles is None:
+            self._styles = (self.rich_style, self.get_component_rich_style("project-table--cursor"))
+        return self._styles
+
     def _header_strip(self, widths: list[int]) -> Strip:
         style = self.get_component_rich_style("project-table--header")
         cells = []
@@ -250,12 +265,11 @@ class ProjectTable(ScrollView, can_focus=True):
         if strip is not None:
             return strip
         status_class = STATUS_CLASSES.get(project.status)
-        status_style = (
-            self.get_component_rich_style(status_class) if status_class else Style.null()
-        )
+        part = self.get_component_rich_style
+        status_style = part(status_class, partial=True) if status_class else Style.null()
         overdue = self.is_overdue(project)
         deadline_style = (
-            self.get_component_rich_style("project-table--overdue") if overdue else Style.null()
+            part("project-table--overdue", partial=True) if overdue else Style.null()
         )
         deadline = project.deadline or project.deadline_raw
         if overdue:
@@ -281,7 +295,7 @@ class ProjectTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         widths = column_widths(width)
-        base = self.rich_style
+        base, cursor_style = self._line_styles()
         if y == 0:
             return self._header_strip(widths).adjust_cell_length(width, base).apply_style(base)
         row = round(self.scroll_y) + y - 1
@@ -289,5 +303,5 @@ class ProjectTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         strip = self._row_strip(self.rows[row], widths).adjust_cell_length(width)
         if row == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("project-table--cursor"))
+            strip = strip.apply_style(cursor_style)
         return strip.apply_style(base)
