@@ -24,6 +24,7 @@ async def test_open_scroll_move_and_back(app) -> None:
         assert "②3-5月" in text_of(pilot, "#plan-text")
         assert "6月，结合市级方案" in text_of(pilot, "#progress-text")
 
+        await pilot.press("2")  # the plan and progress texts side by side
         plan = screen.query_one("#plan-pane", VerticalScroll)
         progress = screen.query_one("#progress-pane", VerticalScroll)
         assert pilot.app.focused is plan
@@ -59,7 +60,7 @@ async def test_long_progress_scrolls(app) -> None:
         assert "S14" in text_of(pilot, "#detail-header")
         progress_text = text_of(pilot, "#progress-text")
         assert "行动计划路线图" in progress_text  # continued across the page break
-        await pilot.press("tab")
+        await pilot.press("2", "tab")
         progress = pilot.app.screen.query_one("#progress-pane", VerticalScroll)
         assert pilot.app.focused is progress
         await pilot.press("pagedown")
@@ -74,10 +75,11 @@ async def test_other_views_one_key_away(app) -> None:
         await pilot.press("enter")
         await settle(pilot)
         switcher = pilot.app.screen.query_one(ContentSwitcher)
-        await pilot.press("2")
+        assert switcher.current == "grid"
+        await pilot.press("3")
         assert switcher.current == "info"
         assert "为更好满足群众对运动" in text_of(pilot, "#info-text")
-        await pilot.press("4")
+        await pilot.press("5")
         assert switcher.current == "history"
         await pilot.press("v")
-        assert switcher.current == "plan-progress"
+        assert switcher.current == "grid"

@@ -10,21 +10,26 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from store.db import Change, StoreError
-from store.models import FIELD_LABELS, Project, clean_text
+from store.models import FIELD_LABELS, Project, Report, clean_text
+from store.month_grid import build_grid
 from store.storage import DatabaseError
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
+from tui.widgets.month_grid import LABEL_WIDTH, STACK_BELOW, MonthGrid
+from tui.widgets.project_table import fit
 
 VIEWS = (
+    ("grid", "月度对照"),
     ("plan-progress", "计划/进展"),
     ("info", "概况/目标"),
     ("updates", "进展更新"),
     ("history", "修改记录"),
 )
+FOCUS = {"grid": "#month-grid", "plan-progress": "#plan-pane"}
 
 
 def _value_text(value: object) -> str:
@@ -41,10 +46,11 @@ class ProjectDetailScreen(EditingScreen):
         Binding("escape", "back", "返回", id="back"),
         Binding("n,right_square_bracket", "move(1)", "下一个", id="next"),
         Binding("p,left_square_bracket", "move(-1)", "上一个", id="previous"),
-        Binding("1", "view('plan-progress')", "计划/进展", show=False),
-        Binding("2", "view('info')", "概况/目标", show=False),
-        Binding("3", "view('updates')", "进展更新", show=False),
-        Binding("4", "view('history')", "修改记录", show=False),
+        Binding("1", "view('grid')", "月度对照", show=False),
+        Binding("2", "view('plan-progress')", "计划/进展", show=False),
+        Binding("3", "view('info')", "概况/目标", show=False),
+        Binding("4", "view('updates')", "进展更新", show=False),
+        Binding("5", "view('history')", "修改记录", show=False),
         Binding("v", "next_view", "切换视图", id="next-view"),
         *edit_bindings(),
     ]
@@ -52,10 +58,11 @@ class ProjectDetailScreen(EditingScreen):
     class Loaded(Message):
         """The project and its history were read."""
 
-        def __init__(self, project: Project, history: list[Change]) -> None:
+        def __init__(self, project: Project, history: list[Change], report: Report) -> None:
             super().__init__()
             self.project = project
             self.history = history
+            self.report = report
 
     def __init__(self, ids: list[str], position: int) -> None:
         super().__init__()
@@ -67,7 +74,10 @@ class ProjectDetailScreen(EditingScreen):
     def compose(self) -> ComposeResult:
         yield Static(id="detail-header")
         yield Static(id="detail-tabs")
-        with ContentSwitcher(initial="plan-progress", id="detail-body"):
+        with ContentSwitcher(initial="grid", id="detail-body"):
+            with Vertical(id="grid"):
+                yield Static(id="grid-header")
+                yield MonthGrid(id="month-grid")
             with Horizontal(id="plan-progress"):
                 with VerticalScroll(id="plan-pane", classes="pane"):
                     yield Static(id="plan-text")
@@ -85,7 +95,7 @@ class ProjectDetailScreen(EditingScreen):
         self.query_one("#plan-pane").border_title = "月度计划"
         self.query_one("#progress-pane").border_title = "推进情况"
         self._show_tabs()
-        self.query_one("#plan-pane").focus()
+        self.query_one("#month-grid").focus()
         self.load()
         self.set_interval(1.0, self.check_for_changes)
 
@@ -98,7 +108,7 @@ class ProjectDetailScreen(EditingScreen):
         except (StoreError, DatabaseError) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
-        self.post_message(self.Loaded(project, store.history(project.id)))
+        self.post_message(self.Loaded(project, store.history(project.id), store.report()))
 
     @work(thread=True, exclusive=True, group="detail-watch")
     def check_for_changes(self) -> None:
@@ -112,10 +122,31 @@ class ProjectDetailScreen(EditingScreen):
             self.generation = store.generation
             self.load()
 
-    def on_project_detail_screen_loaded(self, message: Loaded) -> None:
+    async def on_project_detail_screen_loaded(self, message: Loaded) -> None:
+        moved = self.project is None or self.project.id != message.project.id
+        keep = self.query_one(MonthGrid).current
         self.project = message.project
         self.generation = self.minsheng.store.generation
         self._render_project(message.project, message.history)
+        grid = self.query_one(MonthGrid)
+        period = message.report.period_label()
+        await grid.show(build_grid(message.project, message.report), period)
+        if not moved:  # the same project refreshed (an edit, another person's save)
+            grid.current = keep
+        self._show_grid_header()
+
+    def on_resize(self) -> None:
+        self._show_grid_header()
+
+    def _show_grid_header(self) -> None:
+        header = self.query_one("#grid-header", Static)
+        wide = self.query_one(MonthGrid).size.width >= STACK_BELOW
+        header.display = wide
+        if wide:
+            # the grid's border (1) + row marker (1), then the label, plan and progress columns
+            plan_width = (self.query_one(MonthGrid).size.width - 4 - LABEL_WIDTH - 2) // 2
+            line = "  " + fit("月份", LABEL_WIDTH) + " " + fit("月度计划", plan_width + 1)
+            header.update(Text(line + " 推进情况", style="bold"))
 
     def editing_target(self) -> Project | None:
         return self.project
@@ -216,8 +247,7 @@ class ProjectDetailScreen(EditingScreen):
         switcher = self.query_one(ContentSwitcher)
         switcher.current = view
         self._show_tabs()
-        target = "#plan-pane" if view == "plan-progress" else f"#{view}"
-        self.query_one(target).focus()
+        self.query_one(FOCUS.get(view, f"#{view}")).focus()
 
     def action_next_view(self) -> None:
         names = [v for v, _ in VIEWS]
