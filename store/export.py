@@ -1,23 +1,373 @@
-"""Headless exports of the current state: shared by the command line and the app."""
+"""Headless exports of the current state: shared by the command line and the app.
+
+Formats (``EXPORT_FORMATS``), each a function ``(report, projects) -> bytes``:
+
+- ``md``: the report's own layout: a ``#`` title per table (region, year, months, table) and
+  tab-separated rows under the report's ten headers (编号 for 县级, 序号 for the others), plus
+  one column per extra field. Multi-line cells are ``<p>line</p>`` runs; ``& < >`` and tabs are
+  entities. ``minsheng import`` of the file gives back the same projects.
+- ``xlsx``: a workbook for WPS/Excel: one sheet per table, merged title, bold frozen header with
+  an autofilter, wrapped text, widths measured in terminal cells, landscape print set-up with
+  the header on every page, and 工作成效 coloured by meaning.
+- ``csv``: UTF-8 with a BOM (Excel reads Chinese then) or GB18030; a title row, then a ``表``
+  column so that the 县级 / 省市级 split survives an import.
+- ``json``: the full model, plus each project's plan and progress split into month-dated items.
+- ``html``: one self-contained printable page (inline CSS, no scripts, no outside assets).
+
+Updates: the report formats (md, xlsx, csv, html) show the current state, so each dated update
+added after import is a line of 项目推进情况 after the report's text: ``7月：…`` (``2024年1月：…``
+when the update's year is not the report's). Importing such a file into a new database gives
+those lines as part of 推进情况 and no separate updates; importing it into the database it came
+from records a change of 推进情况 (the updates stay as they are). Only ``json`` keeps progress
+and updates apart; it is the lossless format for snapshots.
+
+Spreadsheet safety: in xlsx and csv a text cell that starts with ``= + - @``, a tab or a CR is
+never a formula: xlsx writes it as a string cell (with Excel's quote prefix), csv with a
+leading ``'``.
+"""
 
 from __future__ import annotations
 
+import csv
+import errno as errno_codes
+import html
+import io
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from store.models import Project, Report
+from store.models import Project, Report, Update, normalise_deadline, normalise_status
+from store.months import plan_items, progress_items
 from store.storage import atomic_write_bytes
+
+#: The formats, in the order people are offered them.
+EXPORT_FORMATS: tuple[str, ...] = ("md", "xlsx", "csv", "json", "html")
+#: The file name extension of each format.
+EXTENSIONS: dict[str, str] = {f: f".{f}" for f in EXPORT_FORMATS}
+#: CSV encodings offered: UTF-8 with BOM (Excel), plain UTF-8, GB18030 (older systems).
+CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "gb18030")
+
+#: The report's columns after the row number, as (field, header in 县级, header elsewhere).
+REPORT_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("name", "项目名称", "项目名称"),
+    ("overview", "项目概况", "项目概况"),
+    ("target", "任务目标", "任务目标"),
+    ("plan", "项目月度计划", "月度计划"),
+    ("progress", "项目推进情况", "项目推进情况"),
+    ("status", "工作成效", "工作成效"),
+    ("deadline", "完成时限", "完成时限"),
+    ("department", "牵头单位", "牵头单位"),
+    ("level", "项目等级", "项目等级"),
+)
+COUNTY_TABLE = "县级"
+#: Fills of 工作成效 by meaning (xlsx and html): green, blue, red, amber.
+STATUS_COLOURS: dict[str, str] = {
+    "推进正常": "C6EFCE",
+    "已完成": "BDD7EE",
+    "滞后": "FFC7CE",
+    "未启动": "FFEB9C",
+}
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportError(Exception):
     """An export that could not be written; the message names the file."""
 
+    def __init__(self, message: str, *, path: Path | None = None, code: int | None = None):
+        super().__init__(message)
+        self.path = path
+        self.code = code  # errno of the failure, when the system refused
 
-def project_export_dict(project: Project) -> dict[str, Any]:
-    """A project in the JSON interface for scripts (the model's keys)."""
-    return project.to_dict()
+
+class ExportExistsError(ExportError):
+    """The file is there already and overwriting was not asked for."""
+
+
+class ExportFolderError(ExportError):
+    """The folder to write into does not exist."""
+
+
+# ---------------------------------------------------------------------------------------------
+# What a row of the report holds
+
+
+def number_header(table: str) -> str:
+    """编号 in the 县级 table, 序号 in the others, as in the report."""
+    return "编号" if table == COUNTY_TABLE else "序号"
+
+
+def report_headers(table: str, extras: list[str] | None = None) -> list[str]:
+    """The report's header row for one table, followed by the extra fields' names."""
+    county = table == COUNTY_TABLE
+    headers = [number_header(table)]
+    headers += [own if county else other for _f, own, other in REPORT_COLUMNS]
+    return headers + list(extras or ())
+
+
+def report_title(report: Report, table: str | None = None) -> str:
+    """The report's title, e.g. '兰陵县 2023 年度重点民生实事项目推进情况表（1-6 月份）（县级）'."""
+    region = report.region.strip()
+    if report.year:
+        title = f"{region} {report.year} 年度".strip()
+    else:
+        title = region
+    title += "重点民生实事项目推进情况表"
+    period = report.period_label()
+    if period:
+        title += f"（{period}）"
+    if table:
+        title += f"（{table}）"
+    return title
+
+
+def update_line(update: Update, year: int | None) -> str:
+    """A dated update as a line of 推进情况: '7月：…', or '2024年1月：…' in another year."""
+    try:
+        update_year, month = int(update.month[:4]), int(update.month[5:7])
+    except ValueError:
+        return update.text
+    when = f"{month}月" if year == update_year else f"{update_year}年{month}月"
+    return f"{when}：{update.text}"
+
+
+def current_progress(project: Project, report: Report) -> str:
+    """推进情况 as of now: the report's text, then each dated update (by month) on its line."""
+    lines = [project.progress] if project.progress else []
+    updates = sorted(project.updates, key=lambda u: u.month)  # stable: same month, added order
+    lines += [update_line(u, report.year) for u in updates]
+    return "\n".join(lines)
+
+
+def status_cell(project: Project) -> str:
+    """工作成效 in the report's wording when that still says the same, else the status."""
+    raw = project.status_raw
+    if raw and normalise_status(raw) == project.status:
+        return raw
+    return project.status
+
+
+def deadline_cell(project: Project, year: int | None) -> str:
+    """完成时限 as written when it still reads as the same month, else 'YYYY-MM'."""
+    raw = project.deadline_raw
+    if raw and normalise_deadline(raw, year) == project.deadline:
+        return raw
+    return project.deadline
+
+
+def report_cells(project: Project, report: Report, extras: list[str] | None = None) -> list[str]:
+    """A project's row of the report (number first), then its extra fields."""
+    values = {
+        "status": status_cell(project),
+        "deadline": deadline_cell(project, report.year),
+        "progress": current_progress(project, report),
+    }
+    cells = [str(project.number)]
+    cells += [values.get(f, getattr(project, f)) for f, _own, _other in REPORT_COLUMNS]
+    return cells + [project.extra.get(key, "") for key in extras or ()]
+
+
+def extra_keys(projects: list[Project]) -> list[str]:
+    """The extra fields these projects have, in the order first met."""
+    keys: dict[str, None] = {}
+    for project in projects:
+        for key in project.extra:
+            keys.setdefault(key, None)
+    return list(keys)
+
+
+def tables_of(report: Report, projects: list[Project]) -> list[tuple[str, list[Project]]]:
+    """Projects grouped by table: the report's tables in its order, then any other table.
+
+    Within a table the projects keep the order they were given in (a sorted list stays sorted).
+    """
+    groups: dict[str, list[Project]] = {table: [] for table in report.titles}
+    for project in projects:
+        groups.setdefault(project.table, []).append(project)
+    return [(table, rows) for table, rows in groups.items() if rows]
+
+
+def spreadsheet_safe(text: str) -> bool:
+    """Whether a spreadsheet may read the text as it is (not as a formula)."""
+    return not text.startswith(_FORMULA_STARTS)
+
+
+# ---------------------------------------------------------------------------------------------
+# md: the report's own layout
+
+
+def _md_cell(text: str) -> str:
+    text = html.escape(text.replace("\r\n", "\n").replace("\r", "\n"), quote=False)
+    text = text.replace("\t", "&#9;")
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
+def export_md(report: Report, projects: list[Project]) -> bytes:
+    """The report's Markdown/tab-separated layout: one titled table per table of the report."""
+    out: list[str] = []
+    for table, rows in tables_of(report, projects):
+        extras = extra_keys(rows)
+        if out:
+            out.append("")
+        out += [f"# {_md_cell(report_title(report, table))}", ""]
+        out.append("\t".join(_md_cell(h) for h in report_headers(table, extras)))
+        for project in rows:
+            out.append("\t".join(_md_cell(c) for c in report_cells(project, report, extras)))
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# csv
+
+
+def csv_headers(extras: list[str]) -> list[str]:
+    """The CSV header: 表 first (the table survives an import), then the report's columns."""
+    return ["表", "编号"] + [own for _f, own, _other in REPORT_COLUMNS] + extras
+
+
+def _csv_cell(text: str) -> str:
+    return text if spreadsheet_safe(text) else "'" + text
+
+
+def export_csv(report: Report, projects: list[Project], encoding: str = "utf-8-sig") -> bytes:
+    """A title row, a header row and one row per project, in the order given."""
+    if encoding not in CSV_ENCODINGS:
+        raise ExportError(f"CSV encoding {encoding!r} is not one of {', '.join(CSV_ENCODINGS)}")
+    extras = extra_keys(projects)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([report_title(report)])
+    writer.writerow(csv_headers(extras))
+    for project in projects:
+        cells = report_cells(project, report, extras)
+        writer.writerow([_csv_cell(project.table), cells[0], *map(_csv_cell, cells[1:])])
+    try:
+        return buffer.getvalue().encode(encoding)
+    except UnicodeEncodeError as exc:
+        raise ExportError(f"text cannot be written as {encoding}: {exc.reason}") from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# xlsx
+
+#: Widest a column gets, in cells (a CJK character is two), by field; the rest get 14.
+_WIDTH_CAPS = {"number": 6, "name": 30, "department": 24, "level": 10, "status": 10,
+               "deadline": 14}  # fmt: skip
+_LONG_TEXT_CAP = 50
+_SHEET_NAME_BAD = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _sheet_name(table: str, taken: set[str]) -> str:
+    base = (table.translate(_SHEET_NAME_BAD).strip("'") or "表")[:31]
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
+
+
+def _column_width(texts: list[str], cap: int) -> float:
+    from rich.cells import cell_len
+
+    widest = 0
+    for text in texts:
+        for line in text.split("\n"):
+            widest = max(widest, cell_len(line))
+            if widest >= cap:
+                return cap
+    return max(4, widest + 2)
+
+
+def export_xlsx(report: Report, projects: list[Project]) -> bytes:
+    """A workbook for WPS/Excel: one formatted, printable sheet per table of the report."""
+    from openpyxl import Workbook  # imported here: only spreadsheet exports pay for it
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    title_font = Font(bold=True, size=14)
+    header_font = Font(bold=True)
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    fills = {s: PatternFill("solid", start_color=c, end_color=c) for s, c in STATUS_COLOURS.items()}
+    fields = ["number"] + [f for f, _own, _other in REPORT_COLUMNS]
+    status_col = fields.index("status") + 1
+    taken: set[str] = set()
+    groups = tables_of(report, projects) or [(COUNTY_TABLE, [])]
+    for table, rows in groups:
+        extras = extra_keys(rows)
+        headers = report_headers(table, extras)
+        width = len(headers)
+        sheet = workbook.create_sheet(_sheet_name(table, taken))
+        sheet.append([report_title(report, table)])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+        title = sheet.cell(row=1, column=1)
+        title.font, title.alignment = title_font, centred
+        sheet.row_dimensions[1].height = 30
+        sheet.append(headers)
+        for cell in sheet[2]:
+            cell.font, cell.alignment = header_font, centred
+        columns: list[list[str]] = [[h] for h in headers]
+        for index, project in enumerate(rows, start=3):
+            cells = report_cells(project, report, extras)
+            sheet.cell(row=index, column=1, value=project.number).alignment = wrapped
+            for col, text in enumerate(cells[1:], start=2):
+                cell = sheet.cell(row=index, column=col)
+                cell.value = text
+                cell.data_type = "s"  # text, whatever it starts with: never a formula
+                if not spreadsheet_safe(text):
+                    cell.quotePrefix = True
+                cell.alignment = wrapped
+                columns[col - 1].append(text)
+            fill = fills.get(project.status)
+            if fill is not None:
+                sheet.cell(row=index, column=status_col).fill = fill
+        last_row = max(2, len(rows) + 2)
+        for col in range(1, width + 1):
+            field = fields[col - 1] if col <= len(fields) else "extra"
+            cap = _WIDTH_CAPS.get(field, _LONG_TEXT_CAP if field != "extra" else 14)
+            letter = get_column_letter(col)
+            sheet.column_dimensions[letter].width = _column_width(columns[col - 1], cap)
+        sheet.freeze_panes = "A3"
+        sheet.auto_filter.ref = f"A2:{get_column_letter(width)}{last_row}"
+        sheet.print_title_rows = "2:2"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        sheet.print_options.gridLines = True
+        sheet.print_options.horizontalCentered = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# json
+
+
+def project_export_dict(project: Project, report: Report | None = None) -> dict[str, Any]:
+    """A project in the JSON interface: the model's keys, plus its plan and progress items."""
+    data = project.to_dict()
+    period = None
+    if report is not None and report.period_from is not None and report.period_to is not None:
+        period = (report.period_from, report.period_to)
+    data["plan_items"] = [
+        {"months": list(item.months), "text": item.text} for item in plan_items(project.plan)
+    ]
+    data["progress_items"] = [
+        {"months": list(item.months), "text": item.text}
+        for item in progress_items(project.progress, period)
+    ]
+    return data
 
 
 def report_export_dict(report: Report) -> dict[str, Any]:
@@ -29,19 +379,121 @@ def export_json(report: Report, projects: list[Project]) -> bytes:
     """`{"report": {...}, "projects": [...]}` as UTF-8 JSON, Chinese kept readable."""
     payload = {
         "report": report_export_dict(report),
-        "projects": [project_export_dict(p) for p in projects],
+        "projects": [project_export_dict(p, report) for p in projects],
     }
     return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# html
+
+_HTML_CSS = """
+body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif;
+       margin: 1.5em; color: #222; }
+h1 { font-size: 1.3em; text-align: center; margin: 1.2em 0 0.6em; }
+table { border-collapse: collapse; width: 100%; font-size: 0.85em; }
+th, td { border: 1px solid #888; padding: 0.3em 0.4em; vertical-align: top; text-align: left; }
+th { background: #eee; text-align: center; }
+td.number, td.status, td.deadline, td.level { text-align: center; white-space: nowrap; }
+tr { page-break-inside: avoid; }
+.status-推进正常 { background: #C6EFCE; }
+.status-已完成 { background: #BDD7EE; }
+.status-滞后 { background: #FFC7CE; }
+.status-未启动 { background: #FFEB9C; }
+@page { size: A4 landscape; margin: 12mm; }
+@media print { body { margin: 0; } h1 { page-break-before: auto; }
+  section + section h1 { page-break-before: always; } thead { display: table-header-group; } }
+"""
+
+
+def _html_text(text: str) -> str:
+    return "<br>".join(html.escape(line) for line in text.split("\n"))
+
+
+def export_html(report: Report, projects: list[Project]) -> bytes:
+    """One self-contained, printable page: a titled table per table of the report."""
+    fields = ["number"] + [f for f, _own, _other in REPORT_COLUMNS]
+    heading = html.escape(report_title(report))
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{heading}</title>",
+        f"<style>{_HTML_CSS}</style>",
+        "</head>",
+        "<body>",
+    ]
+    for table, rows in tables_of(report, projects):
+        extras = extra_keys(rows)
+        parts.append("<section>")
+        parts.append(f"<h1>{html.escape(report_title(report, table))}</h1>")
+        parts.append("<table>")
+        header = "".join(f"<th>{html.escape(h)}</th>" for h in report_headers(table, extras))
+        parts.append(f"<thead><tr>{header}</tr></thead>")
+        parts.append("<tbody>")
+        for project in rows:
+            cells = []
+            for col, text in enumerate(report_cells(project, report, extras)):
+                field = fields[col] if col < len(fields) else "extra"
+                classes = field
+                if field == "status" and project.status in STATUS_COLOURS:
+                    classes += f" status-{project.status}"
+                cells.append(f'<td class="{html.escape(classes)}">{_html_text(text)}</td>')
+            parts.append(f'<tr id="{html.escape(project.id)}">{"".join(cells)}</tr>')
+        parts.append("</tbody>")
+        parts.append("</table>")
+        parts.append("</section>")
+    parts += ["</body>", "</html>", ""]
+    return "\n".join(parts).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Dispatch and writing
+
+_WRITERS: dict[str, Callable[[Report, list[Project]], bytes]] = {
+    "md": export_md,
+    "xlsx": export_xlsx,
+    "json": export_json,
+    "html": export_html,
+}
+
+
+def export_bytes(
+    fmt: str, report: Report, projects: list[Project], *, encoding: str = "utf-8-sig"
+) -> bytes:
+    """The export of ``projects`` in format ``fmt`` (``encoding`` is for csv)."""
+    if fmt == "csv":
+        return export_csv(report, projects, encoding)
+    try:
+        writer = _WRITERS[fmt]
+    except KeyError:
+        raise ExportError(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}") from None
+    return writer(report, projects)
+
+
+def format_of(path: Path, default: str = "json") -> str:
+    """The format a file name asks for by its extension, else ``default``."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    return suffix if suffix in EXPORT_FORMATS else default
 
 
 def write_export(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write an export atomically; an existing file is kept unless ``force``."""
     path = Path(path)
     if not path.parent.is_dir():
-        raise ExportError(f"{path}: folder {path.parent} does not exist")
+        raise ExportFolderError(
+            f"{path}: folder {path.parent} does not exist", path=path, code=errno_codes.ENOENT
+        )
+    if path.is_dir():
+        raise ExportError(f"{path}: is a folder", path=path, code=errno_codes.EISDIR)
     if path.exists() and not force:
-        raise ExportError(f"{path}: already exists (use --force to overwrite)")
+        raise ExportExistsError(
+            f"{path}: already exists (use --force to overwrite)", path=path, code=errno_codes.EEXIST
+        )
     try:
         atomic_write_bytes(path, data)
     except OSError as exc:
-        raise ExportError(f"{path}: {os.strerror(exc.errno or 0) or exc}") from exc
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise ExportError(f"{path}: {reason}", path=path, code=exc.errno) from exc
