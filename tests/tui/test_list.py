@@ -150,3 +150,18 @@ async def test_narrow_terminal_folds_filter_panes(app) -> None:
         assert text_of(pilot, "#list-status").startswith("6 / 49")  # 县医保局, most projects
         await pilot.press("f")
         assert not facets.display
+
+
+async def test_overdue_flag_and_filter(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "逾期 3" in text_of(pilot, "#list-status")
+        await pilot.press("d")
+        # deadline within the report period (by 2023-06) and not 已完成; X10 and S30 are done
+        assert shown_ids(pilot) == ["X06", "S18", "S19"]
+        status = text_of(pilot, "#list-status")
+        assert status.startswith("3 / 49") and "仅逾期" in status
+        table = pilot.app.screen.query_one(ProjectTable)
+        assert all(table.is_overdue(p) for p in table.rows)
+        await pilot.press("d")
+        assert len(shown_ids(pilot)) == 49

@@ -162,11 +162,13 @@ class ProjectListScreen(EditingScreen):
         for facet in FACET_LABELS:
             pane = self.query_one(f"#facet-{facet}", FacetPane)
             pane.show(self.index.all_values(facet), query.selected(facet), counts[facet])
-        self._show_status(len(rows))
+        self._show_status(len(rows), sum(1 for p in rows if is_overdue(p, report)))
 
-    def _show_status(self, shown: int) -> None:
+    def _show_status(self, shown: int, overdue: int) -> None:
         query = self.query_state
         parts = [f"{shown} / {len(self.index)}"]
+        if overdue and not query.overdue_only:
+            parts.append(f"逾期 {overdue}（d 只看逾期）")
         for facet, label in FACET_LABELS.items():
             chosen = query.selected(facet)
             if chosen:
