@@ -31,7 +31,7 @@ from store.models import (
     project_from_record,
     split_departments,
 )
-from store.storage import AtomicJSONStorage, DatabaseError, FileLock
+from store.storage import AtomicJSONStorage, DatabaseError, FileLock, network_filesystem
 
 #: Fields an import sets; a user's dated updates are never touched by an import.
 IMPORTED_FIELDS: tuple[str, ...] = (
@@ -62,6 +62,10 @@ class StoreError(Exception):
 
 class UnknownProjectError(StoreError):
     """No project has that id."""
+
+
+class NetworkFilesystemError(DatabaseError):
+    """The database is on a network file system, where file locks may not work."""
 
 
 class ConflictError(StoreError):
@@ -153,6 +157,20 @@ def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def write_problem(path: Path) -> str | None:
+    """Why this user cannot save to the database at ``path`` (None when they can).
+
+    Saving replaces the file, so the folder must be writable as well as the file.
+    """
+    path = Path(path)
+    folder = path.parent if path.parent.exists() else None
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"{path} is not writable by {current_user()}"
+    if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is not writable by {current_user()}"
+    return None
+
+
 _PROJECT_FIELDS = tuple(f.name for f in dataclasses.fields(Project))
 
 
@@ -181,7 +199,12 @@ class _View:
         self.doc_ids: dict[str, str] = {}
         self.by_id: dict[str, Project] = {}
         for doc_id, doc in tables.get(PROJECTS, {}).items():
-            project = Project.from_dict(doc)
+            try:
+                project = Project.from_dict(doc)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise DatabaseError(
+                    f"project document {doc_id} is malformed ({type(exc).__name__}: {exc})"
+                ) from None
             self.by_id[project.id] = project
             self.doc_ids[project.id] = doc_id
         self.ordered = sorted(self.by_id.values(), key=_report_order)
@@ -238,11 +261,28 @@ class ProjectStore:
     """
 
     def __init__(
-        self, path: str | Path, *, user: str | None = None, read_only: bool = False
+        self,
+        path: str | Path,
+        *,
+        user: str | None = None,
+        read_only: bool = False,
+        read_only_reason: str = "",
+        allow_network_fs: bool = False,
     ) -> None:
         self.path = Path(path)
         self.user = user or current_user()
         self.read_only = read_only
+        #: why edits are off, for people ("--read-only", "not writable by bob"...)
+        self.read_only_reason = read_only_reason if read_only else ""
+        if not read_only and not allow_network_fs:
+            kind = network_filesystem(self.path.parent)
+            if kind:
+                raise NetworkFilesystemError(
+                    f"{self.path}: the folder is on {kind}, a network file system where file "
+                    "locks may not work, so two people saving at once could lose edits; keep "
+                    "the database on the server's own disk, open it with --read-only, or pass "
+                    "--i-know-locks-may-fail"
+                )
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._storage = AtomicJSONStorage(self.path, read_only=read_only)
@@ -254,7 +294,15 @@ class ProjectStore:
         self._patched = False  # this transaction changed the view in place
         self._view_stale = False  # this transaction added projects: rebuild after it
         self._at = ""
-        self._storage.refresh()  # a broken file is reported now, not at first use
+        self._backed_up_on = ""  # the day this process last saw a backup of that day
+        try:
+            self._storage.refresh()  # a broken file is reported now, not at first use
+            self._sync()
+        except DatabaseError as exc:
+            from store.backup import broken_file_hint
+
+            message = str(exc) if str(self.path) in str(exc) else f"{self.path}: {exc}"
+            raise DatabaseError(f"{message}; {broken_file_hint(self.path)}") from exc
 
     # --- reading -------------------------------------------------------------------------
     @property
@@ -303,18 +351,55 @@ class ProjectStore:
             return list(view.history())
 
     # --- writing -------------------------------------------------------------------------
+    def _reset_tinydb_caches(self) -> None:
+        """Forget what TinyDB's tables remember between calls (query results, the next id):
+        another process may have changed the file since."""
+        for table in self._db._tables.values():
+            table.clear_cache()
+            table._next_id = None
+
+    def _backup_before_write(self, reason: str | None) -> None:
+        """Keep a copy of the file as it is before an import, and before the day's first write
+        (the lock is held, the transaction has changes to write)."""
+        from store.backup import backup_day, list_backups, make_backup
+
+        today = datetime.now().strftime("%Y%m%d")
+        if reason is None:
+            if self._backed_up_on == today:
+                return
+            if any(backup_day(b, self.path) == today for b in list_backups(self.path)):
+                self._backed_up_on = today
+                return
+            reason = "daily"
+        try:
+            make_backup(self.path, reason)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.path}: nothing was saved: the backup before it could not be written "
+                f"({exc.strerror or exc}: {exc.filename or ''})"
+            ) from exc
+        self._backed_up_on = today
+
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[_View]:
-        """Lock, see the file as another process may have left it, change, write once."""
+    def _transaction(self, backup: str | None = None) -> Iterator[_View]:
+        """Lock, see the file as another process may have left it, change, write once.
+
+        Before writing, a backup is kept when ``backup`` names a reason (an import) or when
+        this is the first write of the day.
+        """
         if self.read_only:
-            raise StoreError(f"{self.path}: opened read-only; edits are off")
+            reason = f" ({self.read_only_reason})" if self.read_only_reason else ""
+            raise StoreError(f"{self.path}: opened read-only{reason}; edits are off")
         with self._mutex, self._lock:
+            self._reset_tinydb_caches()
             self._storage.begin()
             self._patched = self._view_stale = False
             self._at = now_iso()  # one moment for everything the transaction records
             try:
                 view = self._sync()
                 yield view
+                if self._storage.pending:
+                    self._backup_before_write(backup)
             except BaseException:
                 self._storage.rollback()
                 if self._patched or self._view_stale:
@@ -530,7 +615,7 @@ class ProjectStore:
         Nothing is written when nothing changed.
         """
         result = ImportResult(warnings=list(parsed.warnings))
-        with self._transaction() as view:
+        with self._transaction(backup="import") as view:
             report = view.report
             incoming = parsed.report
             merged = Report(
@@ -620,8 +705,10 @@ __all__ = [
     "ConflictError",
     "DatabaseError",
     "ImportResult",
+    "NetworkFilesystemError",
     "ProjectStore",
     "StoreError",
     "UnknownProjectError",
     "default_db_path",
+    "write_problem",
 ]

@@ -7,6 +7,7 @@ import fcntl
 import json
 import os
 import re
+import stat
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -29,9 +30,44 @@ class DatabaseError(Exception):
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process's umask, read without changing it (os.umask would race with other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def new_file_mode(directory: Path) -> int:
+    """The mode of a file the store creates where no file gives a model to copy.
+
+    The umask decides, except in a shared folder (setgid and group-writable): there the group
+    may always read and write, so that the next person's save works whatever their umask.
+    """
+    mode = 0o666 & ~_umask()
+    with contextlib.suppress(OSError):
+        st = os.stat(directory)
+        if st.st_mode & stat.S_ISGID and st.st_mode & 0o020:
+            mode |= 0o660
+    return mode
+
+
+def make_shared_dir(directory: Path, like: Path) -> None:
+    """Create ``directory`` (if missing) with the mode and group of folder ``like``."""
+    if directory.is_dir():
+        return
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(directory)
+        with contextlib.suppress(OSError):
+            st = os.stat(like)
+            os.chmod(directory, st.st_mode & 0o7777)
+            if os.stat(directory).st_gid != st.st_gid:
+                os.chown(directory, -1, st.st_gid)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -78,7 +114,7 @@ def _copy_permissions(tmp: Path, target: Path, like: Path | None) -> None:
             with contextlib.suppress(PermissionError):
                 os.chown(tmp, -1, st.st_gid)
     else:
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, new_file_mode(tmp.parent))
 
 
 def remove_stale_temp_files(path: Path) -> list[Path]:
@@ -92,6 +128,52 @@ def remove_stale_temp_files(path: Path) -> list[Path]:
                     os.unlink(entry.path)
                     removed.append(Path(entry.path))
     return removed
+
+
+#: File systems whose locks may not exclude another client's writer (or are not passed on at
+#: all), by the type /proc/self/mountinfo gives them.
+NETWORK_FILESYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "9p", "afs", "coda", "ceph", "glusterfs",
+     "lustre", "gpfs", "davfs", "fuse.sshfs", "fuse.rclone", "fuse.s3fs", "fuse.gcsfuse",
+     "fuse.davfs2", "fuse.curlftpfs", "fuse.glusterfs", "fuse.smbnetfs", "fuse.cephfs"}
+)  # fmt: skip
+
+
+def _unescape_mount(field: str) -> str:
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def filesystem_type(path: Path, mountinfo: str | None = None) -> str:
+    """The type of the file system that holds ``path`` ('ext4', 'nfs4', 'fuse.sshfs'...).
+
+    Read from /proc/self/mountinfo (or the text given); '' when it cannot be told.
+    """
+    if mountinfo is None:
+        try:
+            with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
+                mountinfo = handle.read()
+        except OSError:
+            return ""
+    target = os.path.realpath(path)
+    best, best_type = "", ""
+    for line in mountinfo.splitlines():
+        left, sep, right = line.partition(" - ")
+        fields, types = left.split(), right.split()
+        if not sep or len(fields) < 5 or not types:
+            continue
+        point = _unescape_mount(fields[4])
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):  # later mounts over the same point win
+            best, best_type = point, types[0]
+    return best_type
+
+
+def network_filesystem(path: Path, mountinfo: str | None = None) -> str | None:
+    """The type of the network file system holding ``path``, or None when it is local."""
+    kind = filesystem_type(path, mountinfo)
+    if kind in NETWORK_FILESYSTEMS or kind.startswith(("nfs", "smb", "cifs")):
+        return kind
+    return None
 
 
 class FileLock:
@@ -112,7 +194,7 @@ class FileLock:
         self._thread_lock.acquire()
         try:
             if self._depth == 0:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+                fd = self._open()
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX)
                 except BaseException:
@@ -124,6 +206,23 @@ class FileLock:
             self._thread_lock.release()
             raise
         self._depth += 1
+
+    def _open(self) -> int:
+        """The lock file, created like the database; read-only is enough for flock."""
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, new_file_mode(self.path.parent))
+            return fd
+        try:
+            return os.open(self.path, os.O_RDWR)
+        except PermissionError:
+            # Someone else's lock file that this user may not write (an old umask): flock
+            # works as well on a descriptor opened for reading.
+            return os.open(self.path, os.O_RDONLY)
 
     def release(self) -> None:
         """Let go of the lock once the outermost holder is done."""
@@ -409,6 +508,11 @@ class AtomicJSONStorage(Storage):
         self._in_transaction = True
         self._dirty = False
         self._undo = []
+
+    @property
+    def pending(self) -> bool:
+        """Whether the open transaction has changes that commit would write."""
+        return self._in_transaction and self._dirty
 
     def commit(self) -> bool:
         """Write the transaction's changes, if any, atomically; True when the file was written."""
