@@ -17,7 +17,7 @@ from rich.text import Text
 
 from importers.report import read_report
 from store.db import Change, ProjectStore, StoreError, default_db_path
-from store.export import ExportError, export_json, write_export
+from store.export import CSV_ENCODINGS, EXPORT_FORMATS, ExportError, export_bytes, format_of
 from store.models import (
     FIELD_LABELS,
     LEVELS,
@@ -27,8 +27,19 @@ from store.models import (
     Project,
     clean_text,
     normalise_status,
+    project_from_record,
 )
-from store.query import ProjectIndex, ProjectQuery, latest_progress
+from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, latest_progress
+from store.snapshots import (
+    Snapshot,
+    compare,
+    diff_lines,
+    list_snapshots,
+    read_snapshot_json,
+    save_export,
+    snapshot_dir,
+    write_snapshot,
+)
 from store.storage import DatabaseError
 
 BUNDLED_REPORT = Path(__file__).resolve().parent.parent / "data" / "lanling-2023-h1.md"
@@ -96,12 +107,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", nargs="?")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("export", help="export projects")
-    p.add_argument("--format", choices=["json"], default="json")
+    p = sub.add_parser("export", help="export projects (md, xlsx, csv, json, html)")
+    p.add_argument(
+        "--format", choices=EXPORT_FORMATS, help="default: from the file's extension, else json"
+    )
     p.add_argument("-o", "--output", default="-", help="file, or - for standard output")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    _add_encoding_option(p)
     _add_filter_options(p)
+
+    p = sub.add_parser("snapshot", help="export every project to a dated file in snapshots/")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="json", help="default: json")
+    _add_encoding_option(p)
+
+    p = sub.add_parser("snapshots", help="list the recorded snapshots")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("diff", help="what changed between two snapshots (or db)")
+    p.add_argument("old", metavar="OLD", help="snapshot (.json) or report file, or db")
+    p.add_argument("new", metavar="NEW", help="snapshot (.json) or report file, or db")
+    p.add_argument("--json", action="store_true", help="print JSON")
     return parser
+
+
+def _add_encoding_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--encoding",
+        choices=CSV_ENCODINGS,
+        default="utf-8-sig",
+        help="CSV only: utf-8-sig (default, for Excel), utf-8 or gb18030 (older systems)",
+    )
 
 
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
@@ -114,6 +149,9 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
         help=f"工作成效 (repeatable): {' | '.join(STATUSES)}",
     )
     p.add_argument("--search", default="", metavar="TEXT", help="text or pinyin to look for")
+    p.add_argument("--overdue", action="store_true", help="only overdue projects")
+    p.add_argument("--sort", choices=SORT_KEYS, default="id", help="order (default: id)")
+    p.add_argument("--reverse", action="store_true", help="reverse the order")
 
 
 def _query(args: argparse.Namespace) -> ProjectQuery:
@@ -122,6 +160,9 @@ def _query(args: argparse.Namespace) -> ProjectQuery:
         levels=frozenset(args.level or ()),
         statuses=frozenset(args.status or ()),
         search=args.search,
+        overdue_only=args.overdue,
+        sort=args.sort,
+        descending=args.reverse,
     )
 
 
@@ -303,15 +344,78 @@ def cmd_import(store: ProjectStore, parsed: list[tuple[Path, ParsedReport]]) -> 
 
 
 def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
-    """Write an export to a file or standard output."""
-    projects = ProjectIndex(store.projects(), store.report()).apply(_query(args))
-    data = export_json(store.report(), projects)
-    if args.output == "-":
-        sys.stdout.buffer.write(data)
+    """Write an export to a file or standard output (into snapshots/: recorded there too)."""
+    report = store.report()
+    query = _query(args)
+    projects = ProjectIndex(store.projects(), report).apply(query)
+    to_stdout = args.output == "-"
+    fmt = args.format or ("json" if to_stdout else format_of(Path(args.output)))
+    if to_stdout:
+        if fmt == "xlsx" and sys.stdout.isatty():
+            raise CliError("an xlsx workbook is not for a terminal; give -o FILE")
+        sys.stdout.buffer.write(export_bytes(fmt, report, projects, encoding=args.encoding))
         sys.stdout.flush()
         return
-    write_export(Path(args.output), data, force=args.force)
+    scope = "list" if query.is_filtered else "all"
+    save_export(store, Path(args.output), fmt, projects, report=report, force=args.force,
+                scope=scope, encoding=args.encoding)
     print(f"wrote {len(projects)} projects to {args.output}", file=sys.stderr)
+
+
+def cmd_snapshot(store: ProjectStore, args: argparse.Namespace) -> None:
+    """Export every project to a new dated file in the snapshots folder."""
+    path, entry = write_snapshot(store, args.format, encoding=args.encoding)
+    print(f"wrote {entry.projects} projects to {path}")
+
+
+def cmd_snapshots(store: ProjectStore, args: argparse.Namespace) -> None:
+    """List the recorded snapshots, oldest first."""
+    entries = list_snapshots(store.path)
+    if args.json:
+        rows = [{**dataclasses.asdict(e), "exists": there} for e, there in entries]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    console = _out()
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    longest = max((len(e.file) for e, _there in entries), default=4)  # names are ASCII
+    table.add_column("文件", overflow="fold", min_width=min(longest, max(console.width - 40, 8)))
+    for header in ("时间", "格式", "项目", "范围"):
+        table.add_column(header, no_wrap=True)
+    table.add_column("导出人", no_wrap=True, overflow="ellipsis")
+    for e, there in entries:
+        name = e.file if there else f"{e.file}（已删除）"
+        scope = "全部" if e.scope == "all" else "列表"
+        when = e.at[:16].replace("T", " ")
+        table.add_row(*(_cut(v) for v in (name, when, e.format, str(e.projects), scope, e.by)))
+    console.print(table)
+    console.print(Text(f"{len(entries)} 个快照，在 {snapshot_dir(store.path)}"))
+
+
+def _snapshot_of(spec: str, store: ProjectStore) -> Snapshot:
+    """`db`, a JSON snapshot (or database file), or a report file as an import would read it."""
+    if spec == "db":
+        return Snapshot("db", store.report(), store.projects())
+    path = Path(spec)
+    if not path.is_file():
+        raise CliError(f"{path}: no such file")
+    if path.suffix.lower() == ".json":
+        return read_snapshot_json(path)
+    parsed = read_report(path)
+    latest = {}
+    for record in parsed.records:  # as an import: a repeated row replaces the earlier one
+        project = project_from_record(record, parsed.report.year)
+        latest[project.id] = project
+    return Snapshot(str(path), parsed.report, list(latest.values()), has_updates=False)
+
+
+def cmd_diff(store: ProjectStore, args: argparse.Namespace) -> None:
+    """Print what changed between two states."""
+    diff = compare(_snapshot_of(args.old, store), _snapshot_of(args.new, store))
+    if args.json:
+        print(json.dumps(diff.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for line in diff_lines(diff):
+        print(line)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -338,6 +442,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         cmd_history(store, args)
     elif command == "export":
         cmd_export(store, args)
+    elif command == "snapshot":
+        cmd_snapshot(store, args)
+    elif command == "snapshots":
+        cmd_snapshots(store, args)
+    elif command == "diff":
+        cmd_diff(store, args)
     return 0
 
 

@@ -1,0 +1,434 @@
+"""Dated snapshots beside the database, their index, and what changed between two of them.
+
+A snapshot is an export (store.export) written into ``snapshots/`` next to the database file
+under a name that says where, which months and when (``lanling-2023-m01-06-20231128-1530.json``).
+Every export written into that folder is recorded in ``snapshots/index.json`` (written
+atomically, under its own lock), so ``minsheng snapshots`` can list them with who made them.
+
+``compare`` takes two states (a snapshot, a report file read by an importer, or the live
+database) and says per project what changed, which projects are new or gone, and which did not
+move at all: the projects a supervision office chases.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from store.db import ProjectStore, current_user, now_iso
+from store.export import (
+    EXPORT_FORMATS,
+    EXTENSIONS,
+    ExportError,
+    current_progress,
+    export_bytes,
+    write_export,
+)
+from store.models import FIELD_LABELS, Project, Report, clean_text
+from store.storage import FileLock, atomic_write_bytes
+
+SNAPSHOT_FOLDER = "snapshots"
+INDEX_NAME = "index.json"
+#: Administrative suffixes left out of a file name: 兰陵县 -> lanling.
+_REGION_SUFFIXES = (
+    "自治县", "自治州", "自治旗", "街道", "县", "市", "区", "旗", "州", "省", "镇", "乡",
+)  # fmt: skip
+
+
+def snapshot_dir(db_path: Path) -> Path:
+    """The snapshots folder of a database: ``snapshots/`` beside the file."""
+    return Path(os.path.abspath(db_path)).parent / SNAPSHOT_FOLDER
+
+
+def region_slug(region: str) -> str:
+    """The region in lower-case ASCII for a file name: '兰陵县' -> 'lanling'."""
+    from pypinyin import Style, lazy_pinyin  # a large dictionary: loaded on first use
+
+    region = clean_text(region, single_line=True).strip()
+    for suffix in _REGION_SUFFIXES:
+        if region.endswith(suffix) and len(region) > len(suffix) + 1:
+            region = region[: -len(suffix)]
+            break
+    text = "".join(lazy_pinyin(region, style=Style.NORMAL))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].strip("-")
+
+
+def default_snapshot_name(report: Report, fmt: str, when: datetime | None = None) -> str:
+    """An ASCII file name: region, year, months and time, e.g. lanling-2023-m01-06-20231128-1530."""
+    when = when or datetime.now()
+    parts = [region_slug(report.region) or "minsheng"]
+    if report.year:
+        parts.append(str(report.year))
+    if report.period_from is not None and report.period_to is not None:
+        parts.append(f"m{report.period_from:02d}-{report.period_to:02d}")
+    parts.append(when.strftime("%Y%m%d-%H%M"))
+    return "-".join(parts) + EXTENSIONS.get(fmt, f".{fmt}")
+
+
+def default_snapshot_path(db_path: Path, report: Report, fmt: str,
+                          when: datetime | None = None) -> Path:
+    """Where a snapshot goes unless told otherwise."""
+    return snapshot_dir(db_path) / default_snapshot_name(report, fmt, when)
+
+
+# ---------------------------------------------------------------------------------------------
+# The index
+
+
+@dataclass
+class SnapshotEntry:
+    """One recorded snapshot."""
+
+    file: str  # name inside the snapshots folder
+    format: str
+    at: str  # ISO time it was written
+    by: str
+    projects: int  # how many projects it holds
+    scope: str = "all"  # "all", or "list": what the list showed
+    region: str = ""
+    year: int | None = None
+    period: dict[str, int] | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SnapshotEntry:
+        """Build from the index; odd values are made harmless rather than trusted."""
+        period = data.get("period")
+        return cls(
+            file=str(data.get("file", "")),
+            format=str(data.get("format", "")),
+            at=str(data.get("at", "")),
+            by=str(data.get("by", "")),
+            projects=int(data.get("projects", 0) or 0),
+            scope=str(data.get("scope", "all")),
+            region=str(data.get("region", "")),
+            year=data.get("year") if isinstance(data.get("year"), int) else None,
+            period=period if isinstance(period, dict) else None,
+        )
+
+
+def _index_path(folder: Path) -> Path:
+    return folder / INDEX_NAME
+
+
+def _read_index(folder: Path) -> list[SnapshotEntry]:
+    path = _index_path(folder)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as exc:
+        raise ExportError(f"{path}: cannot read the snapshot index ({exc})") from exc
+    items = data.get("snapshots", []) if isinstance(data, dict) else []
+    return [SnapshotEntry.from_dict(d) for d in items if isinstance(d, dict)]
+
+
+def _write_index(folder: Path, entries: list[SnapshotEntry]) -> None:
+    payload = {"snapshots": [asdict(e) for e in entries]}
+    text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    atomic_write_bytes(_index_path(folder), text.encode("utf-8"))
+
+
+def list_snapshots(db_path: Path) -> list[tuple[SnapshotEntry, bool]]:
+    """The recorded snapshots, oldest first, each with whether its file is still there."""
+    folder = snapshot_dir(db_path)
+    return [(e, (folder / e.file).is_file()) for e in _read_index(folder)]
+
+
+def in_snapshot_dir(db_path: Path, path: Path) -> bool:
+    """Whether ``path`` is a file directly inside the database's snapshots folder."""
+    folder = os.path.realpath(snapshot_dir(db_path))
+    return os.path.realpath(Path(path).parent) == folder
+
+
+def save_export(
+    store: ProjectStore,
+    path: Path,
+    fmt: str,
+    projects: list[Project],
+    *,
+    report: Report | None = None,
+    force: bool = False,
+    scope: str = "all",
+    encoding: str = "utf-8-sig",
+) -> SnapshotEntry | None:
+    """Write an export; into the snapshots folder (made when missing) it is also recorded.
+
+    Returns the index entry when the export was recorded as a snapshot.
+    """
+    report = report or store.report()
+    data = export_bytes(fmt, report, projects, encoding=encoding)
+    path = Path(path)
+    if not in_snapshot_dir(store.path, path):
+        write_export(path, data, force=force)
+        return None
+    folder = snapshot_dir(store.path)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{folder}: {exc.strerror or exc}", path=path, code=exc.errno) from exc
+    entry = SnapshotEntry(
+        file=path.name,
+        format=fmt,
+        at=now_iso(),
+        by=store.user or current_user(),
+        projects=len(projects),
+        scope=scope,
+        region=report.region,
+        year=report.year,
+        period=report.to_dict()["period"],
+    )
+    try:
+        with FileLock(_index_path(folder)):
+            write_export(path, data, force=force)
+            entries = [e for e in _read_index(folder) if e.file != entry.file]
+            _write_index(folder, entries + [entry])
+    except OSError as exc:
+        raise ExportError(f"{folder}: {exc.strerror or exc}", path=path, code=exc.errno) from exc
+    return entry
+
+
+def write_snapshot(
+    store: ProjectStore,
+    fmt: str = "json",
+    *,
+    when: datetime | None = None,
+    encoding: str = "utf-8-sig",
+) -> tuple[Path, SnapshotEntry]:
+    """Export every project into a new dated file in the snapshots folder and record it."""
+    if fmt not in EXPORT_FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
+    report = store.report()
+    projects = store.projects()
+    folder = snapshot_dir(store.path)
+    path = folder / default_snapshot_name(report, fmt, when)
+    stem, n = path.stem, 2
+    while path.exists():  # two snapshots in one minute: the second gets a number
+        path, n = folder / f"{stem}-{n}{path.suffix}", n + 1
+    entry = save_export(store, path, fmt, projects, report=report, encoding=encoding)
+    assert entry is not None
+    return path, entry
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a snapshot back
+
+
+@dataclass
+class Snapshot:
+    """A state of the projects to compare: where it came from, its report and projects."""
+
+    label: str
+    report: Report
+    projects: list[Project]
+    has_updates: bool = True  # False for report files: their updates are lines of 推进情况
+
+
+def read_snapshot_json(path: Path) -> Snapshot:
+    """A JSON snapshot (``export --format json``) or a minsheng database file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        data = json.loads(raw.decode("utf-8-sig"))
+    except OSError as exc:
+        raise ExportError(f"{path}: {exc.strerror or exc}", path=path, code=exc.errno) from exc
+    except ValueError as exc:
+        raise ExportError(f"{path}: not a JSON snapshot ({exc})", path=path) from exc
+    if isinstance(data, dict) and isinstance(data.get("projects"), dict):  # a database file
+        store = ProjectStore(path, read_only=True)
+        return Snapshot(str(path), store.report(), store.projects())
+    if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
+        raise ExportError(f"{path}: not a JSON snapshot (no \"projects\" list)", path=path)
+    try:
+        projects = [Project.from_dict(p) for p in data["projects"]]
+        report = Report.from_dict(data.get("report") or {})
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ExportError(f"{path}: not a JSON snapshot ({exc!r})", path=path) from exc
+    return Snapshot(str(path), report, projects)
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing two states
+
+#: Fields compared, in the order changes are listed; updates and extra fields come last.
+COMPARED_FIELDS: tuple[str, ...] = (
+    "status", "deadline", "progress", "name", "department", "level", "overview", "target", "plan",
+)  # fmt: skip
+_LABELS = {**FIELD_LABELS, "updates": "新增进展", "extra": "其他列"}
+
+
+@dataclass
+class FieldChange:
+    """One field of one project, before and after."""
+
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class ProjectChange:
+    """A project present in both states, with the fields that differ."""
+
+    id: str
+    name: str
+    changes: list[FieldChange]
+
+
+@dataclass
+class SnapshotDiff:
+    """What differs between two states."""
+
+    old_label: str
+    new_label: str
+    changed: list[ProjectChange] = field(default_factory=list)
+    added: list[Project] = field(default_factory=list)
+    removed: list[Project] = field(default_factory=list)
+    unchanged: list[Project] = field(default_factory=list)  # nothing differs at all
+    progress_unchanged: list[Project] = field(default_factory=list)  # 推进情况 did not move
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (full texts, not shortened)."""
+        return {
+            "old": self.old_label,
+            "new": self.new_label,
+            "changed": [asdict(c) for c in self.changed],
+            "added": [p.id for p in self.added],
+            "removed": [p.id for p in self.removed],
+            "unchanged": [p.id for p in self.unchanged],
+            "progress_unchanged": [p.id for p in self.progress_unchanged],
+        }
+
+
+def _value(project: Project, name: str) -> str:
+    if name == "deadline":
+        return project.deadline or project.deadline_raw
+    return str(getattr(project, name))
+
+
+def _update_texts(project: Project) -> list[str]:
+    return [f"{u.month} {u.text}" for u in project.updates]
+
+
+def compare(old: Snapshot, new: Snapshot) -> SnapshotDiff:
+    """Per project (matched by id) the fields that changed; new, removed and unmoved projects.
+
+    When either side is a report file (its updates are lines of 推进情况), 推进情况 is compared
+    as the report shows it on both sides: the text with the updates after it.
+    """
+    folded = not (old.has_updates and new.has_updates)
+    diff = SnapshotDiff(old.label, new.label)
+    before = {p.id: p for p in old.projects}
+    after_ids = {p.id for p in new.projects}
+    for project in new.projects:
+        previous = before.get(project.id)
+        if previous is None:
+            diff.added.append(project)
+            continue
+        changes: list[FieldChange] = []
+        for name in COMPARED_FIELDS:
+            if name == "progress" and folded:
+                a, b = current_progress(previous, old.report), current_progress(project, new.report)
+            else:
+                a, b = _value(previous, name), _value(project, name)
+            if a != b:
+                changes.append(FieldChange(name, _LABELS[name], a, b))
+        progress_moved = any(c.field == "progress" for c in changes)
+        if not folded:
+            was, now = _update_texts(previous), _update_texts(project)
+            if was != now:
+                progress_moved = True
+                added = [u for u in now if u not in was]
+                dropped = [u for u in was if u not in now]
+                changes.append(
+                    FieldChange("updates", _LABELS["updates"], "\n".join(dropped), "\n".join(added))
+                )
+        if previous.extra != project.extra:
+            a = "；".join(f"{k}：{v}" for k, v in previous.extra.items())
+            b = "；".join(f"{k}：{v}" for k, v in project.extra.items())
+            changes.append(FieldChange("extra", _LABELS["extra"], a, b))
+        if changes:
+            diff.changed.append(ProjectChange(project.id, project.name, changes))
+        else:
+            diff.unchanged.append(project)
+        if not progress_moved:
+            diff.progress_unchanged.append(project)
+    diff.removed = [p for p in old.projects if p.id not in after_ids]
+    return diff
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """One line of at most ``limit`` terminal cells, cut with …."""
+    from rich.cells import cell_len
+
+    text = clean_text(text, single_line=True)
+    if cell_len(text) <= limit:
+        return text
+    out, used = [], 0
+    for char in text:
+        used += cell_len(char)
+        if used > limit - 1:
+            break
+        out.append(char)
+    return "".join(out) + "…"
+
+
+def brief_change(old: str, new: str, limit: int = 40) -> tuple[str, str]:
+    """Old and new shortened around where they differ: a long shared start or end becomes …."""
+    a, b = clean_text(old, single_line=True), clean_text(new, single_line=True)
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    context = 6
+    prefix, suffix = a[:start], a[len(a) - end :]
+    if len(prefix) > context:
+        prefix = "…" + prefix[-context:]
+    if len(suffix) > context:
+        suffix = suffix[:context] + "…"
+
+    def show(text: str) -> str:
+        middle = text[start : len(text) - end]
+        return shorten(prefix + middle + suffix, limit) if text else "（空）"
+
+    return show(a), show(b)
+
+
+def diff_lines(diff: SnapshotDiff, *, limit: int = 40) -> list[str]:
+    """The comparison for people, a line each; long text is shortened."""
+    unchanged_count = len(diff.unchanged)
+    lines = [
+        f"比较：{diff.old_label} → {diff.new_label}",
+        f"有变化 {len(diff.changed)}，无变化 {unchanged_count}，新增 {len(diff.added)}，"
+        f"移除 {len(diff.removed)}，推进情况无变化 {len(diff.progress_unchanged)}",
+        "",
+        f"有变化的项目（{len(diff.changed)}）",
+    ]
+    for change in diff.changed:
+        lines.append(f"  {change.id} {shorten(change.name, limit)}")
+        for c in change.changes:
+            if c.field == "updates":
+                for text in c.new.split("\n") if c.new else []:
+                    lines.append(f"    {c.label}：+ {shorten(text, limit * 2)}")
+                for text in c.old.split("\n") if c.old else []:
+                    lines.append(f"    {c.label}：- {shorten(text, limit * 2)}")
+                continue
+            a, b = brief_change(c.old, c.new, limit)
+            lines.append(f"    {c.label}：{a} → {b}")
+    for title, projects in (("新增的项目", diff.added), ("移除的项目", diff.removed)):
+        lines += ["", f"{title}（{len(projects)}）"]
+        lines += [f"  {p.id} {shorten(p.name, limit)}" for p in projects]
+    lines += ["", f"推进情况无变化的项目（{len(diff.progress_unchanged)}）"]
+    for p in diff.progress_unchanged:
+        status = p.status or "—"
+        lines.append(f"  {p.id} {shorten(p.name, limit)}  {shorten(p.department, 24)}  {status}")
+    return lines
