@@ -24,7 +24,7 @@ class FacetPane(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"facet-pane--cursor", "facet-pane--selected", "facet-pane--empty"}
 
     DEFAULT_CSS = """
-    FacetPane { background: $surface; }
+    FacetPane { background: $surface; overflow-x: hidden; }
     FacetPane > .facet-pane--cursor { background: $accent 30%; }
     FacetPane:focus > .facet-pane--cursor { background: $accent 60%; }
     FacetPane > .facet-pane--selected { text-style: bold; color: $accent; }

@@ -98,6 +98,7 @@ class ProjectTable(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     ProjectTable {
         background: $surface;
+        overflow-x: hidden;
     }
     ProjectTable > .project-table--header { text-style: bold; background: $panel; }
     ProjectTable > .project-table--cursor { background: $accent 30%; }
