@@ -180,27 +180,31 @@ class Project:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Project:
-        """Build from a stored document; unknown keys are ignored."""
-        return cls(
-            id=str(data["id"]),
-            table=str(data.get("table", "")),
-            number=int(data.get("number", 0)),
-            name=str(data.get("name", "")),
-            level=str(data.get("level", "")),
-            department=str(data.get("department", "")),
-            departments=[str(d) for d in data.get("departments", [])],
-            status=str(data.get("status", "")),
-            status_raw=str(data.get("status_raw", "")),
-            deadline=str(data.get("deadline", "")),
-            deadline_raw=str(data.get("deadline_raw", "")),
-            overview=str(data.get("overview", "")),
-            target=str(data.get("target", "")),
-            plan=str(data.get("plan", "")),
-            progress=str(data.get("progress", "")),
-            updates=[Update.from_dict(u) for u in data.get("updates", [])],
-            extra={str(k): str(v) for k, v in data.get("extra", {}).items()},
-            revision=int(data.get("revision", 1)),
-        )
+        """Build from a stored document; unknown keys are ignored, odd types converted."""
+        get = data.get
+        project = cls.__new__(cls)
+        # Opening a database builds every project: set the fields directly, converting only
+        # what is not already of the right type (a hand-edited file may hold a number as text).
+        values = project.__dict__
+        for key in _TEXT_KEYS:
+            value = get(key, "")
+            values[key] = value if type(value) is str else str(value)
+        values["id"] = str(data["id"])
+        number, revision = get("number", 0), get("revision", 1)
+        values["number"] = number if type(number) is int else int(number)
+        values["revision"] = revision if type(revision) is int else int(revision)
+        departments = get("departments") or []
+        values["departments"] = [d if type(d) is str else str(d) for d in departments]
+        values["updates"] = [Update.from_dict(u) for u in get("updates") or []]
+        extra = get("extra") or {}
+        values["extra"] = {str(k): v if type(v) is str else str(v) for k, v in extra.items()}
+        return project
+
+
+_TEXT_KEYS = (
+    "table", "name", "level", "department", "status", "status_raw", "deadline",
+    "deadline_raw", "overview", "target", "plan", "progress",
+)
 
 
 @dataclass

@@ -16,7 +16,22 @@ from rich.table import Table
 from rich.text import Text
 
 from importers.report import read_report
-from store.db import Change, ProjectStore, StoreError, default_db_path
+from store.backup import (
+    backup_dir,
+    check_database,
+    list_backups,
+    resolve_backup,
+    restore_backup,
+)
+from store.db import (
+    Change,
+    ProjectStore,
+    StoreError,
+    current_user,
+    default_db_path,
+    now_iso,
+    write_problem,
+)
 from store.export import CSV_ENCODINGS, EXPORT_FORMATS, ExportError, export_bytes, format_of
 from store.models import (
     FIELD_LABELS,
@@ -41,6 +56,7 @@ from store.snapshots import (
     write_snapshot,
 )
 from store.storage import DatabaseError
+from tui.crash import report_crash
 
 BUNDLED_REPORT = Path(__file__).resolve().parent.parent / "data" / "lanling-2023-h1.md"
 
@@ -70,7 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="minsheng",
         description="重点民生实事项目推进情况 tracker: review, edit and export projects.",
-        epilog="Exit status: 0 done, 1 bad input or refused (message on stderr), 2 usage.",
+        epilog=(
+            "Exit status: 0 done, 1 bad input or refused (message on stderr), 2 usage, "
+            "70 unexpected error (details in a private log)."
+        ),
     )
     parser.add_argument(
         "--db",
@@ -78,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file (default: $MINSHENG_DB, else ~/.local/share/minsheng/minsheng.json)",
     )
     parser.add_argument("--read-only", action="store_true", help="browse and export only")
+    parser.add_argument(
+        "--i-know-locks-may-fail",
+        action="store_true",
+        dest="allow_network_fs",
+        help="open a database on a network file system (NFS, SMB, sshfs) for writing anyway",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("tui", help="open the app (the default)")
@@ -97,11 +122,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("status", help=" | ".join(STATUSES))
     p.add_argument("--note", default="", help="why (kept in history)")
+    _add_expect_option(p)
 
     p = sub.add_parser("note", help="add a dated progress update")
     p.add_argument("id")
     p.add_argument("--month", required=True, help="YYYY-MM")
     p.add_argument("text")
+    _add_expect_option(p)
+
+    p = sub.add_parser("db", help="check the database file, or bring back a backup")
+    db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("check", help="verify the file and list its backups")
+    q = db_sub.add_parser("restore", help="make a backup the database (the current file is kept)")
+    q.add_argument("backup", help="a file in backups/ beside the database, or a path")
 
     p = sub.add_parser("history", help="recorded changes")
     p.add_argument("id", nargs="?")
@@ -139,6 +172,15 @@ def _add_encoding_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_expect_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--expect-revision",
+        type=int,
+        metavar="N",
+        help="refuse (exit 1) unless the project is still at revision N (see show --json)",
+    )
+
+
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--department", default="", metavar="TEXT", help="牵头单位 contains TEXT")
     p.add_argument("--level", choices=LEVELS, action="append", help="项目等级 (repeatable)")
@@ -171,11 +213,22 @@ def _default_is_missing(db: Path | None) -> bool:
     return db is None and not os.environ.get("MINSHENG_DB") and not default_db_path().exists()
 
 
-def open_store(db: Path | None, *, read_only: bool = False) -> ProjectStore:
-    """Open the database; a first run on the default file loads the bundled report."""
+def open_store(
+    db: Path | None, *, read_only: bool = False, allow_network_fs: bool = False
+) -> ProjectStore:
+    """Open the database; a first run on the default file loads the bundled report.
+
+    A file this user cannot write is opened read-only, saying why.
+    """
     first_run = _default_is_missing(db)
     path = db or default_db_path()
-    store = ProjectStore(path, read_only=read_only)
+    reason = "--read-only" if read_only else ""
+    problem = None if read_only else write_problem(path)
+    if problem:
+        read_only, reason = True, problem
+    store = ProjectStore(
+        path, read_only=read_only, read_only_reason=reason, allow_network_fs=allow_network_fs
+    )
     if first_run and not read_only:
         result = store.import_report(
             read_report(BUNDLED_REPORT), source=f"import:{BUNDLED_REPORT.name}"
@@ -418,10 +471,41 @@ def cmd_diff(store: ProjectStore, args: argparse.Namespace) -> None:
         print(line)
 
 
+def cmd_db(args: argparse.Namespace) -> int:
+    """`db check` and `db restore`: they work on a file the store would refuse to open."""
+    path = args.db or default_db_path()
+    if args.db_command == "restore":
+        if args.read_only:
+            raise CliError("db restore writes the database; it cannot run with --read-only")
+        backup = resolve_backup(path, args.backup)
+        result = restore_backup(path, backup, user=current_user(), at=now_iso())
+        if result.saved_current is not None:
+            print(f"kept the file as it was in {result.saved_current}")
+        print(f"{path}: restored {result.projects} projects from {backup}")
+        return 0
+    report = check_database(path)
+    backups = list_backups(path)
+    if report.ok:
+        print(f"{path}: ok: {report.projects} projects, {report.changes} recorded changes")
+    else:
+        for problem in report.problems[:50]:
+            _err(problem)
+        more = len(report.problems) - 50
+        if more > 0:
+            _err(f"... and {more} more problems")
+    print(f"{len(backups)} backups in {backup_dir(path)}")
+    for backup in backups:
+        sound = "ok" if check_database(backup).ok else "BROKEN"
+        print(f"  {backup.name}  {backup.stat().st_size} bytes  {sound}")
+    return 0 if report.ok else 1
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command or "tui"
+    if command == "db":
+        return cmd_db(args)
     parsed = read_all(args.files) if command == "import" else []
-    store = open_store(args.db, read_only=args.read_only)
+    store = open_store(args.db, read_only=args.read_only, allow_network_fs=args.allow_network_fs)
     if command == "tui":
         from tui.app import run_app
 
@@ -433,10 +517,18 @@ def _dispatch(args: argparse.Namespace) -> int:
     elif command == "show":
         cmd_show(store, args)
     elif command == "set-status":
-        p = store.set_status(args.id, args.status, note=args.note, source="cli")
+        p = store.set_status(
+            args.id,
+            args.status,
+            note=args.note,
+            source="cli",
+            expected_revision=args.expect_revision,
+        )
         print(f"{p.id} 工作成效: {p.status}")
     elif command == "note":
-        p = store.add_update(args.id, args.month, args.text, source="cli")
+        p = store.add_update(
+            args.id, args.month, args.text, source="cli", expected_revision=args.expect_revision
+        )
         print(f"{p.id}: update for {p.updates[-1].month} added")
     elif command == "history":
         cmd_history(store, args)
@@ -469,3 +561,5 @@ def run(argv: Sequence[str] | None = None) -> int:
         where = exc.filename or ""
         _err(f"{where}: {exc.strerror or exc}" if where else str(exc.strerror or exc))
         return 1
+    except Exception as exc:  # a bug: the traceback goes to a private log, not the terminal
+        return report_crash(exc)
