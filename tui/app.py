@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
 from collections.abc import Iterable
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from store.db import ProjectStore
+from tui.crash import CRASH_STATUS, crash_message, write_crash_log
 from tui.screens.project_list import ProjectListScreen
 from tui.viewstate import ViewState, default_state_path
 
@@ -38,9 +44,39 @@ class MinshengApp(App[int]):
         self.view_state = ViewState(state_path or default_state_path(store.path))
         #: change ids of this session's edits, newest last, for ctrl+z
         self.undo_stack: list[list[int]] = []
+        #: end cleanly on SIGTERM and SIGHUP (set by run_app; tests leave their loop alone)
+        self.exit_on_signals = False
+        self.crash_log: Path | None = None
 
     def on_mount(self) -> None:
+        if self.exit_on_signals:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(signum, self._end_by_signal, signum)
         self.push_screen(ProjectListScreen())
+
+    def _end_by_signal(self, signum: int) -> None:
+        """SIGTERM or SIGHUP (the SSH connection dropped): exit as after `q`.
+
+        Saves already acknowledged are on disk; one in progress finishes or leaves the old file.
+        """
+        if signum == signal.SIGHUP:
+            # The terminal is gone: let the goodbye sequences go nowhere instead of failing.
+            with contextlib.suppress(OSError):
+                devnull = os.open(os.devnull, os.O_RDWR)
+                for fd in (1, 2):
+                    os.dup2(devnull, fd)
+        self.exit(128 + signum)  # the list screen saves the view as it unmounts
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: the traceback goes to a private log, not to the terminal."""
+        self.crash_log = write_crash_log(error)
+        self._return_code = CRASH_STATUS
+        if self._exception is None:  # as Textual does: run_test re-raises it
+            self._exception = error
+            self._exception_event.set()
+        self._exit_renderables.append(Text(crash_message(error, self.crash_log)))
+        self._close_messages_no_wait()
 
     def action_toggle_help(self) -> None:
         """Show or hide the key list of what has focus."""
@@ -72,7 +108,11 @@ def make_app(store: ProjectStore, *, state_path: Path | None = None) -> Minsheng
 
 
 def run_app(store: ProjectStore) -> int:
-    """Run the app in this terminal; the exit status."""
+    """Run the app in this terminal; the exit status (70 after an unexpected error, with the
+    traceback in a private log; 128 + the signal after SIGTERM or SIGHUP)."""
     app = make_app(store)
+    app.exit_on_signals = True
     result = app.run()
+    if app.return_code:
+        return app.return_code
     return result or 0
