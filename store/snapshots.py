@@ -186,8 +186,8 @@ def save_export(
     )
     try:
         with FileLock(_index_path(folder)):
-            write_export(path, data, force=force)
             entries = [e for e in _read_index(folder) if e.file != entry.file]
+            write_export(path, data, force=force)
             _write_index(folder, entries + [entry])
     except OSError as exc:
         raise ExportError(f"{folder}: {exc.strerror or exc}", path=path, code=exc.errno) from exc

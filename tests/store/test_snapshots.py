@@ -1,0 +1,244 @@
+"""Snapshots: names, the index beside the database, reading them back, and comparing states."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from importers.report import read_report
+from store.db import ProjectStore
+from store.export import ExportError, ExportExistsError, export_json, export_md
+from store.models import Report, project_from_record
+from store.snapshots import (
+    Snapshot,
+    brief_change,
+    compare,
+    default_snapshot_name,
+    diff_lines,
+    in_snapshot_dir,
+    list_snapshots,
+    read_snapshot_json,
+    region_slug,
+    save_export,
+    shorten,
+    snapshot_dir,
+    write_snapshot,
+)
+
+WHEN = datetime(2023, 11, 28, 15, 30)
+
+
+@pytest.fixture
+def store(db_path: Path, bundled: Path) -> ProjectStore:
+    """The bundled report imported into a fresh database."""
+    s = ProjectStore(db_path, user="tester")
+    s.import_report(read_report(bundled), source="import:bundled")
+    return s
+
+
+def _state(store: ProjectStore, label: str = "db") -> Snapshot:
+    return Snapshot(label, store.report(), store.projects())
+
+
+# --- names -----------------------------------------------------------------------------------
+
+
+def test_default_name_is_ascii_with_region_period_and_time() -> None:
+    report = Report(region="兰陵县", year=2023, period_from=1, period_to=6)
+    assert default_snapshot_name(report, "json", WHEN) == "lanling-2023-m01-06-20231128-1530.json"
+    assert default_snapshot_name(report, "xlsx", WHEN).endswith("-1530.xlsx")
+    assert default_snapshot_name(Report(), "csv", WHEN) == "minsheng-20231128-1530.csv"
+
+
+@pytest.mark.parametrize(
+    ("region", "slug"),
+    [
+        ("兰陵县", "lanling"),
+        ("临沂市", "linyi"),
+        ("兰山区", "lanshan"),
+        ("县", "xian"),
+        ("Ábc 县", "abc"),
+        ("../../etc", "etc"),
+        ("", ""),
+    ],
+)
+def test_region_slug(region: str, slug: str) -> None:
+    assert region_slug(region) == slug
+
+
+# --- writing and the index -------------------------------------------------------------------
+
+
+def test_write_snapshot_records_it_in_the_index(store: ProjectStore) -> None:
+    path, entry = write_snapshot(store, "json", when=WHEN)
+    folder = store.path.parent / "snapshots"
+    assert path == folder / "lanling-2023-m01-06-20231128-1530.json"
+    assert json.loads(path.read_text(encoding="utf-8"))["projects"][0]["id"] == "X01"
+    assert (entry.format, entry.projects, entry.by, entry.scope) == ("json", 49, "tester", "all")
+    assert entry.period == {"from": 1, "to": 6}
+    # The same minute again: a second file, not an overwrite.
+    second, _ = write_snapshot(store, "json", when=WHEN)
+    assert second.name == "lanling-2023-m01-06-20231128-1530-2.json"
+    third, _ = write_snapshot(store, "xlsx", when=WHEN)
+    listed = list_snapshots(store.path)
+    assert [(e.file, there) for e, there in listed] == [
+        (path.name, True),
+        (second.name, True),
+        (third.name, True),
+    ]
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    assert [s["file"] for s in index["snapshots"]] == [path.name, second.name, third.name]
+    assert "兰陵县" in (folder / "index.json").read_text(encoding="utf-8")  # readable Chinese
+    path.unlink()
+    assert [there for _e, there in list_snapshots(store.path)] == [False, True, True]
+
+
+def test_no_snapshots_yet(store: ProjectStore) -> None:
+    assert list_snapshots(store.path) == []
+    assert not snapshot_dir(store.path).exists()
+
+
+def test_exports_into_the_snapshot_folder_are_recorded(store: ProjectStore, tmp_path: Path) -> None:
+    folder = snapshot_dir(store.path)
+    shown = store.projects()[:5]
+    entry = save_export(store, folder / "mine.csv", "csv", shown, scope="list")
+    assert entry is not None and (entry.projects, entry.scope) == (5, "list")
+    assert (folder / "mine.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert save_export(store, tmp_path / "elsewhere.md", "md", shown) is None
+    assert [e.file for e, _ in list_snapshots(store.path)] == ["mine.csv"]
+    with pytest.raises(ExportExistsError):
+        save_export(store, folder / "mine.csv", "csv", shown)
+    # Overwriting (when asked) replaces the entry rather than adding another.
+    save_export(store, folder / "mine.csv", "csv", store.projects(), force=True)
+    assert [(e.file, e.projects) for e, _ in list_snapshots(store.path)] == [("mine.csv", 49)]
+    assert in_snapshot_dir(store.path, folder / "x.json")
+    assert not in_snapshot_dir(store.path, folder / "sub" / "x.json")
+
+
+def test_a_broken_index_is_an_error_not_a_loss(store: ProjectStore) -> None:
+    folder = snapshot_dir(store.path)
+    folder.mkdir()
+    (folder / "index.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ExportError, match="index"):
+        list_snapshots(store.path)
+    with pytest.raises(ExportError, match="index"):
+        write_snapshot(store, "json", when=WHEN)
+    assert (folder / "index.json").read_text(encoding="utf-8") == "{not json"
+    assert sorted(p.name for p in folder.iterdir()) == ["index.json", "index.json.lock"]
+
+
+# --- reading back ----------------------------------------------------------------------------
+
+
+def test_read_snapshot_json_and_database_files(store: ProjectStore, tmp_path: Path) -> None:
+    store.add_update("X01", "2023-07", "主体完工", source="cli")
+    path, _ = write_snapshot(store, "json", when=WHEN)
+    snap = read_snapshot_json(path)
+    assert snap.report.to_dict() == store.report().to_dict()
+    assert [p.to_dict() for p in snap.projects] == [p.to_dict() for p in store.projects()]
+    assert snap.has_updates
+    from_db = read_snapshot_json(store.path)
+    assert [p.id for p in from_db.projects] == [p.id for p in store.projects()]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"projects": 3}', encoding="utf-8")
+    with pytest.raises(ExportError, match="not a JSON snapshot"):
+        read_snapshot_json(bad)
+    bad.write_text("[1, 2", encoding="utf-8")
+    with pytest.raises(ExportError, match="not a JSON snapshot"):
+        read_snapshot_json(bad)
+    with pytest.raises(ExportError):
+        read_snapshot_json(tmp_path / "missing.json")
+
+
+# --- comparing -------------------------------------------------------------------------------
+
+
+def test_compare_names_each_change_and_the_unmoved_projects(store: ProjectStore,
+                                                            tmp_path: Path) -> None:
+    before = _state(store, "old")
+    store.set_status("X02", "滞后", source="cli")
+    store.set_status("S05", "未启动", source="cli")
+    store.update_fields("S10", {"progress": "已完成路面硬化 30 公里"}, source="cli")
+    diff = compare(before, _state(store, "new"))
+    changes = {(c.id, f.field, f.old, f.new) for c in diff.changed for f in c.changes}
+    assert changes == {
+        ("X02", "status", "推进正常", "滞后"),
+        ("S05", "status", "推进正常", "未启动"),
+        ("S10", "progress", before.projects[19].progress, "已完成路面硬化 30 公里"),
+    }
+    assert [p.id for p in diff.progress_unchanged] == [
+        p.id for p in store.projects() if p.id != "S10"
+    ]
+    assert len(diff.unchanged) == 46
+    assert diff.added == [] and diff.removed == []
+    lines = diff_lines(diff)
+    assert "  X02 农村清洁取暖建设项目" in lines
+    assert "    工作成效：推进正常 → 滞后" in lines
+    assert "推进情况无变化的项目（48）" in lines
+    assert lines[1] == "有变化 3，无变化 46，新增 0，移除 0，推进情况无变化 48"
+
+
+def test_compare_updates_new_and_removed_projects(store: ProjectStore) -> None:
+    before = _state(store)
+    store.add_update("X01", "2023-07", "主体完工", source="cli")
+    after = _state(store)
+    after.projects = [p for p in after.projects if p.id != "S39"]
+    before.projects = [p for p in before.projects if p.id != "S38"]
+    diff = compare(before, after)
+    assert [(c.id, [f.field for f in c.changes]) for c in diff.changed] == [("X01", ["updates"])]
+    assert diff.changed[0].changes[0].new == "2023-07 主体完工"
+    assert [p.id for p in diff.added] == ["S38"] and [p.id for p in diff.removed] == ["S39"]
+    assert "X01" not in {p.id for p in diff.progress_unchanged}
+    lines = diff_lines(diff)
+    assert "    新增进展：+ 2023-07 主体完工" in lines
+    assert "新增的项目（1）" in lines and "移除的项目（1）" in lines
+
+
+def test_a_report_file_is_compared_as_the_report_shows_progress(
+    store: ProjectStore, tmp_path: Path
+) -> None:
+    """An exported table has the updates inside 推进情况: against the database it came from,
+    nothing differs."""
+    store.add_update("X01", "2023-07", "主体完工", source="cli")
+    path = tmp_path / "export.md"
+    path.write_bytes(export_md(store.report(), store.projects()))
+    parsed = read_report(path)
+    from_file = Snapshot(
+        str(path),
+        parsed.report,
+        [project_from_record(r, parsed.report.year) for r in parsed.records],
+        has_updates=False,
+    )
+    diff = compare(_state(store), from_file)
+    assert diff.changed == [] and len(diff.unchanged) == 49
+    diff = compare(from_file, _state(store))
+    assert diff.changed == []
+
+
+def test_json_diff_keeps_full_texts(store: ProjectStore) -> None:
+    before = _state(store)
+    store.update_fields("X01", {"progress": "新的进展" * 30}, source="cli")
+    data = compare(before, _state(store)).to_dict()
+    assert data["changed"][0]["changes"][0]["new"] == "新的进展" * 30
+    assert len(data["progress_unchanged"]) == 48
+    json.dumps(data, ensure_ascii=False)
+
+
+def test_long_text_is_shortened_around_the_change() -> None:
+    old = "目前，各标段正按计划顺利推进。一标段常规球场，各运动场地基层建设已完成，挡土墙完成。"
+    new = old.replace("已完成", "全部完成")
+    a, b = brief_change(old, new)
+    assert a == "…场地基层建设已完成，挡土墙…" and b == "…场地基层建设全部完成，挡土墙…"
+    assert brief_change("", "新") == ("（空）", "新")
+    assert brief_change("推进正常", "滞后") == ("推进正常", "滞后")
+    assert shorten("中" * 30, 10) == "中" * 4 + "…"
+    assert shorten("a\nb") == "a b"
+
+
+def test_export_json_of_a_state_reads_back_equal(store: ProjectStore, tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_bytes(export_json(store.report(), store.projects()))
+    assert compare(_state(store), read_snapshot_json(path)).changed == []
