@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 from textual.screen import Screen
 
-from store.db import ConflictError, StoreError
-from store.models import FIELD_LABELS, Project
+from store.db import SINGLE_LINE_FIELDS, ConflictError, StoreError
+from store.models import FIELD_LABELS, Project, clean_text
 from store.storage import DatabaseError
+from tui.dialogs.conflict_dialog import KEEP_THEIRS, MERGE, OVERWRITE, ConflictDialog
 from tui.dialogs.edit_field import AddUpdateDialog, EditFieldDialog
 from tui.dialogs.status_picker import StatusPicker
 
@@ -28,6 +30,37 @@ def edit_bindings(*, compact: bool = False) -> list[Binding]:
         Binding("a", "add_update", "添加进展", id="add-update", show=not compact),
         Binding("ctrl+z", "undo", "撤销", id="undo", show=not compact),
     ]
+
+
+@dataclass(frozen=True)
+class PendingEdit:
+    """An edit on its way to the store: what the editor started from, and what the user wrote."""
+
+    kind: str  # "field" (incl. status) or "update"
+    project: Project  # as it was when the editor opened: its revision is the expected one
+    field: str
+    value: str
+    month: str = ""
+
+    def apply(self, store: Any) -> Project:
+        """Save it, refusing if the project moved past the editor's revision."""
+        expected = self.project.revision
+        if self.kind == "update":
+            return store.add_update(  # type: ignore[no-any-return]
+                self.project.id, self.month, self.value, source="tui", expected_revision=expected
+            )
+        return store.update_fields(  # type: ignore[no-any-return]
+            self.project.id, {self.field: self.value}, source="tui", expected_revision=expected
+        )
+
+
+def field_text(project: Project, field: str) -> str:
+    """A field's text as the editor shows it."""
+    if field == "deadline":
+        return project.deadline_raw or project.deadline
+    if field == "updates":
+        return "\n".join(f"{u.month}  {u.text}（{u.by}）" for u in project.updates) or ""
+    return str(getattr(project, field, ""))
 
 
 class EditingScreen(Screen[None]):
@@ -49,10 +82,10 @@ class EditingScreen(Screen[None]):
         project = self.editing_target()
         if project is None:
             return None
-        if self.minsheng.store.read_only:
-            self.notify(
-                "只读模式：不能修改（数据库以只读方式打开）", severity="warning", markup=False
-            )
+        store = self.minsheng.store
+        if store.read_only:
+            why = clean_text(store.read_only_reason or "数据库以只读方式打开", single_line=True)
+            self.notify(f"只读模式：不能修改（{why}）", severity="warning", markup=False)
             return None
         return project
 
@@ -65,13 +98,7 @@ class EditingScreen(Screen[None]):
 
         def chosen(status: str | None) -> None:
             if status and status != project.status:
-                self._save(
-                    project,
-                    lambda store: store.set_status(
-                        project.id, status, source="tui", expected_revision=project.revision
-                    ),
-                    f"工作成效 → {status}",
-                )
+                self._save_edit(PendingEdit("field", project, "status", status))
 
         self.app.push_screen(StatusPicker(project), chosen)
 
@@ -87,18 +114,7 @@ class EditingScreen(Screen[None]):
             if result is None:
                 return
             name, value = result
-
-            def retry(message: str) -> None:
-                self._open_editor(self._fresh(project), name, value, message)
-
-            self._save(
-                project,
-                lambda store: store.update_fields(
-                    project.id, {name: value}, source="tui", expected_revision=project.revision
-                ),
-                f"{FIELD_LABELS[name]} 已保存",
-                retry,
-            )
+            self._save_edit(PendingEdit("field", project, name, value))
 
         self.app.push_screen(EditFieldDialog(project, field, text=text, error=error), chosen)
 
@@ -114,18 +130,7 @@ class EditingScreen(Screen[None]):
             if result is None:
                 return
             when, value = result
-
-            def retry(message: str) -> None:
-                self._open_update(self._fresh(project), when, value, message)
-
-            self._save(
-                project,
-                lambda store: store.add_update(
-                    project.id, when, value, source="tui", expected_revision=project.revision
-                ),
-                f"{when} 进展已添加",
-                retry,
-            )
+            self._save_edit(PendingEdit("update", project, "updates", value, when))
 
         self.app.push_screen(
             AddUpdateDialog(project, month=month, text=text, error=error), chosen
@@ -150,14 +155,79 @@ class EditingScreen(Screen[None]):
 
         self._save(None, undo, "已撤销", record=False)
 
-    def _fresh(self, project: Project) -> Project:
-        """The project as stored now (after a conflict, the other person's version)."""
-        try:
-            return self.minsheng.store.get(project.id)
-        except (StoreError, DatabaseError):
-            return project
-
     # --- saving ------------------------------------------------------------------------
+    def _save_edit(self, edit: PendingEdit) -> None:
+        """Save an edit; a refusal reopens its editor, a conflict opens the conflict dialog."""
+        if edit.kind == "update":
+            done = f"{edit.month} 进展已添加"
+        elif edit.field == "status":
+            done = f"工作成效 → {edit.value}"
+        else:
+            done = f"{FIELD_LABELS[edit.field]} 已保存"
+        self._save(edit.project, edit.apply, done, lambda message: self._reopen(edit, message),
+                   pending=edit)
+
+    def _reopen(
+        self,
+        edit: PendingEdit,
+        message: str = "",
+        text: str | None = None,
+        project: Project | None = None,
+    ) -> None:
+        """The editor again with the user's text; saving it expects ``project``'s revision
+        (by default the one the edit started from, so a later change still conflicts)."""
+        project = project or edit.project
+        value = edit.value if text is None else text
+        if edit.kind == "update":
+            self._open_update(project, edit.month, value, message)
+        elif edit.field == "status":
+            if message:
+                self.notify(message, title="保存失败", severity="error", markup=False)
+        else:
+            self._open_editor(project, edit.field, value, message)
+
+    def _conflict(self, edit: PendingEdit, error: ConflictError) -> None:
+        """Someone saved first: show both versions and let the user choose."""
+        theirs = error.project
+        change = error.change
+        label = FIELD_LABELS.get(edit.field, "进展更新")
+        if change is not None:
+            changed = FIELD_LABELS.get(change.field, change.field)
+            who = (
+                f"{change.by} {change.at[:16].replace('T', ' ')} 修改了{changed}"
+                f"（{change.source}）· 现为第 {theirs.revision} 版，"
+                f"你的编辑基于第 {edit.project.revision} 版"
+            )
+        else:
+            who = (
+                f"已被他人修改 · 现为第 {theirs.revision} 版，"
+                f"你的编辑基于第 {edit.project.revision} 版"
+            )
+        mine = f"{edit.month}  {edit.value}" if edit.kind == "update" else edit.value
+        dialog = ConflictDialog(
+            title=f"保存冲突：{theirs.id} {theirs.name} · {label}",
+            who=who,
+            theirs=field_text(theirs, edit.field),
+            mine=mine,
+            can_merge=edit.field != "status",
+            can_go_back=edit.field != "status",
+        )
+
+        def chosen(choice: str | None) -> None:
+            if choice == OVERWRITE:
+                self._save_edit(replace(edit, project=theirs))  # against their revision
+            elif choice == MERGE and edit.kind == "field":
+                joiner = " " if edit.field in SINGLE_LINE_FIELDS else "\n\n"
+                merged = field_text(theirs, edit.field).rstrip() + joiner + edit.value.lstrip()
+                self._reopen(edit, "合并编辑：对方的版本在前，你的在后", merged, theirs)
+            elif choice != KEEP_THEIRS and edit.field != "status":
+                self._reopen(edit, project=theirs)  # Escape (or merge for an update): my text
+            else:
+                self.notify(f"{theirs.id} 保留了对方的版本，你的修改未保存", markup=False)
+            self.after_save_conflict()  # show their version underneath
+
+        self.app.push_screen(dialog, chosen)
+
     def _save(
         self,
         project: Project | None,
@@ -166,6 +236,7 @@ class EditingScreen(Screen[None]):
         retry: Callable[[str], None] | None = None,
         *,
         record: bool = True,
+        pending: PendingEdit | None = None,
     ) -> None:
         store = self.minsheng.store
 
@@ -174,7 +245,10 @@ class EditingScreen(Screen[None]):
             try:
                 saved = operation(store)
             except ConflictError as exc:
-                self.app.call_from_thread(self._failed, str(exc), retry, conflict=True)
+                if pending is not None:
+                    self.app.call_from_thread(self._conflict, pending, exc)
+                else:
+                    self.app.call_from_thread(self._failed, str(exc), retry, conflict=True)
                 return
             except (StoreError, DatabaseError, OSError) as exc:
                 self.app.call_from_thread(self._failed, str(exc), retry)
