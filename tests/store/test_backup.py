@@ -293,3 +293,29 @@ def test_tinydb_caches_are_reset_under_the_lock_before_each_write(db_path: Path)
     history = ProjectStore(db_path).history()
     assert [c.id for c in history] == list(range(1, 15))  # no id handed out twice
     assert [c.by for c in history[-4:]] == ["bob", "bob", "bob", "alice"]
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def test_cli_db_check_and_restore(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli import run
+
+    store = _store(db_path)
+    store.set_status("X01", "滞后", source="cli")
+    good = make_backup(db_path, "import")
+    assert good is not None
+    assert run(["--db", str(db_path), "db", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "ok: 10 projects" in out and good.name in out
+    db_path.write_bytes(b'{"projects": ')
+    assert run(["--db", str(db_path), "list"]) == 1
+    err = capsys.readouterr().err
+    assert str(db_path) in err and good.name in err and "db restore" in err
+    assert run(["--db", str(db_path), "db", "check"]) == 1
+    assert str(db_path) in capsys.readouterr().err
+    assert run(["--db", str(db_path), "--read-only", "db", "restore", good.name]) == 1
+    assert run(["--db", str(db_path), "db", "restore", good.name]) == 0
+    assert "restored 10 projects" in capsys.readouterr().out
+    assert ProjectStore(db_path).get("X01").status == "滞后"
+    assert run(["--db", str(db_path), "db", "restore", "no-such-backup.json"]) == 1
