@@ -187,6 +187,60 @@ def project_doc(project: Project) -> dict[str, Any]:
     return doc
 
 
+_ONE_LINE_TEXT = ("id", "table", "name", "level", "department", "status", "status_raw",
+                  "deadline", "deadline_raw")  # fmt: skip
+_LONG_TEXT = ("overview", "target", "plan", "progress")
+
+
+def clean_project(project: Project) -> Project:
+    """The project with control, bidi and surrogate characters taken out of every text.
+
+    The store never writes them; this is for files that someone else wrote.
+    """
+    values: dict[str, Any] = {k: clean_text(getattr(project, k), single_line=True)
+                              for k in _ONE_LINE_TEXT}
+    values.update({k: clean_text(getattr(project, k)) for k in _LONG_TEXT})
+    values["departments"] = [clean_text(d, single_line=True) for d in project.departments]
+    values["updates"] = [
+        Update(
+            month=clean_text(u.month, single_line=True),
+            text=clean_text(u.text),
+            at=clean_text(u.at, single_line=True),
+            by=clean_text(u.by, single_line=True),
+        )
+        for u in project.updates
+    ]
+    values["extra"] = {clean_text(k, single_line=True): clean_text(v)
+                       for k, v in project.extra.items()}
+    return dataclasses.replace(project, **values)
+
+
+def _clean_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _clean_value(v) for k, v in value.items()}
+    return value
+
+
+def clean_change(change: Change) -> Change:
+    """A recorded change with control characters taken out of its texts."""
+    one = {k: clean_text(getattr(change, k), single_line=True)
+           for k in ("project", "field", "at", "by", "source", "note")}
+    return dataclasses.replace(
+        change, old=_clean_value(change.old), new=_clean_value(change.new), **one
+    )
+
+
+def _clean_report(report: Report) -> Report:
+    report.region = clean_text(report.region, single_line=True)
+    report.titles = {clean_text(k, single_line=True): clean_text(v, single_line=True)
+                     for k, v in report.titles.items()}
+    return report
+
+
 def _report_order(project: Project) -> tuple[bool, str, int]:
     return (project.table != "县级", project.table, project.number)
 
@@ -194,8 +248,12 @@ def _report_order(project: Project) -> tuple[bool, str, int]:
 class _View:
     """Model objects for one generation of the data: built once, patched by our own writes."""
 
-    def __init__(self, generation: int, tables: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self, generation: int, tables: dict[str, dict[str, Any]], suspect: bool = False
+    ) -> None:
         self.generation = generation
+        #: the file may hold control characters: every text is cleaned on the way in
+        self.suspect = suspect
         self.doc_ids: dict[str, str] = {}
         self.by_id: dict[str, Project] = {}
         for doc_id, doc in tables.get(PROJECTS, {}).items():
@@ -205,6 +263,8 @@ class _View:
                 raise DatabaseError(
                     f"project document {doc_id} is malformed ({type(exc).__name__}: {exc})"
                 ) from None
+            if suspect:
+                project = clean_project(project)
             self.by_id[project.id] = project
             self.doc_ids[project.id] = doc_id
         self.ordered = sorted(self.by_id.values(), key=_report_order)
@@ -214,6 +274,8 @@ class _View:
         for doc_id, doc in tables.get(META, {}).items():
             if isinstance(doc, dict) and doc.get("key") == "report":
                 self.report = Report.from_dict(doc.get("value") or {})
+                if suspect:
+                    self.report = _clean_report(self.report)
                 self.report_doc_id = doc_id
                 break
         # The storage's tables as they were when the view was built; our own writes change
@@ -227,6 +289,8 @@ class _View:
         if self._history is None:
             docs = self._tables.get(HISTORY, {})
             changes = [Change.from_doc(k, d) for k, d in docs.items()]
+            if self.suspect:
+                changes = [clean_change(c) for c in changes]
             changes.sort(key=lambda c: c.id)
             self._history = changes
         return self._history
@@ -320,7 +384,8 @@ class ProjectStore:
         self._storage.refresh()
         view = self._view
         if view is None or view.generation != self._storage.generation:
-            view = _View(self._storage.generation, self._storage.read() or {})
+            data = self._storage.read() or {}
+            view = _View(self._storage.generation, data, self._storage.suspect)
             self._view = view
         return view
 
@@ -458,7 +523,9 @@ class ProjectStore:
         doc_id = view.doc_ids.get(pid)
         if doc_id is None:
             raise UnknownProjectError(f"no project with id {project_id!r}")
-        return Project.from_dict(self._storage.table(PROJECTS)[doc_id])
+        project = Project.from_dict(self._storage.table(PROJECTS)[doc_id])
+        # Text someone else wrote with control characters is cleaned by the next save of it.
+        return clean_project(project) if view.suspect else project
 
     def _last_change(self, view: _View, project_id: str, fld: str | None = None) -> Change | None:
         for change in reversed(view.history_of(project_id)):

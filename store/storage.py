@@ -376,6 +376,20 @@ def _decode(raw: bytes, path: Path) -> tuple[Tables, dict[str, dict[str, bytes]]
     return data, encoded
 
 
+# In a file's text: control, bidi and surrogate characters as JSON writes them (escaped or
+# not). The store never writes them, so a match means someone else did; the cheap test on the
+# whole file spares the per-field cleaning of every clean file. False alarms only cost time.
+_SUSPECT_RE = re.compile(
+    r"\\u00[01][0-9a-fA-F]|\\u00[89][0-9a-fA-F]|\\u007[fF]|\\u20(?:2[a-eA-E]|6[6-9])"
+    r"|\\u[dD][89abAB]|\\[bfr]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def holds_control_characters(raw: bytes) -> bool:
+    """Whether a database file's bytes may hold control, bidi or surrogate characters."""
+    return _SUSPECT_RE.search(raw.decode("utf-8", errors="replace")) is not None
+
+
 FileKey = tuple[int, int, int, int, bytes | None]
 
 
@@ -408,6 +422,8 @@ class AtomicJSONStorage(Storage):
         self._dirty = False
         self._undo: list[tuple[str, str, Any]] | None = []  # None: cannot undo, forget instead
         self._swept = False
+        #: the data read may hold control characters (readers clean what they show)
+        self.suspect = False
 
     # --- reading -------------------------------------------------------------------------
     def refresh(self) -> bool:
@@ -432,6 +448,7 @@ class AtomicJSONStorage(Storage):
                 return False
             raw = head + handle.read()
         data, encoded = _decode(raw, self.path)
+        self.suspect = holds_control_characters(raw)
         self._set_data(data, encoded, key)
         return True
 
@@ -457,6 +474,7 @@ class AtomicJSONStorage(Storage):
         if self.read_only:
             raise DatabaseError(f"{self.path}: opened read-only")
         self._data = data
+        self.suspect = True  # through TinyDB's API: anything may have been written
         self._encoded = {}  # TinyDB changes documents in place: no line can be trusted
         self._next_ids = {}
         if self._in_transaction:

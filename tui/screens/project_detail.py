@@ -171,7 +171,7 @@ class ProjectDetailScreen(EditingScreen):
     def _render_project(self, p: Project, history: list[Change]) -> None:
         header = Text()
         header.append(clean_text(p.name, single_line=True), style="bold")
-        header.append(f"  {p.id}\n", style="dim")
+        header.append(f"  {clean_text(p.id, single_line=True)}\n", style="dim")
         meta = [
             ("项目等级", p.level),
             ("牵头单位", p.department),
@@ -192,7 +192,8 @@ class ProjectDetailScreen(EditingScreen):
 
     @staticmethod
     def _section(title: str, body: str) -> Group:
-        return Group(Text(title, style="bold underline"), Text(clean_text(body) or "（无）"),
+        return Group(Text(clean_text(title, single_line=True), style="bold underline"),
+                     Text(clean_text(body) or "（无）"),
                      Text(""))
 
     def _info(self, p: Project) -> Group:
@@ -221,11 +222,11 @@ class ProjectDetailScreen(EditingScreen):
         for change in reversed(changes):
             label = FIELD_LABELS.get(change.field, change.field)
             table.add_row(
-                Text(change.at[:16].replace("T", " ")),
-                Text(label),
+                Text(clean_text(change.at[:16].replace("T", " "), single_line=True)),
+                Text(clean_text(label, single_line=True)),
                 Text(clean_text(_value_text(change.old), single_line=True)[:80]),
                 Text(clean_text(_value_text(change.new), single_line=True)[:80]),
-                Text(f"{change.by} {change.source}"),
+                Text(clean_text(f"{change.by} {change.source}", single_line=True)),
             )
         return table
 

@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.widgets.project_table import fit
+from tui.widgets.project_table import fit, one_line
 
 
 class FacetPane(ScrollView, can_focus=True):
@@ -145,7 +145,8 @@ class FacetPane(ScrollView, can_focus=True):
         picked = value in self.selected
         number = str(count)
         name_width = max(2, width - 2 - cell_len(number) - 1)
-        text = f"{'■' if picked else '□'} {fit(value or '（空）', name_width)} {number}"
+        shown = one_line(value) or "（空）"  # imported text: no control characters
+        text = f"{'■' if picked else '□'} {fit(shown, name_width)} {number}"
         style = Style.null()
         if picked:
             style += self.get_component_rich_style("facet-pane--selected", partial=True)

@@ -272,15 +272,15 @@ class ProjectTable(ScrollView, can_focus=True):
         deadline_style = (
             part("project-table--overdue", partial=True) if overdue else Style.null()
         )
-        deadline = project.deadline or project.deadline_raw
+        deadline = one_line(project.deadline or project.deadline_raw)
         if overdue:
             deadline = "!" + deadline
         values = (
-            (project.id, Style.null()),
+            (one_line(project.id), Style.null()),
             (one_line(project.name), Style.null()),
             (one_line(project.department), Style.null()),
-            (project.level, Style.null()),
-            (project.status or project.status_raw, status_style),
+            (one_line(project.level), Style.null()),
+            (one_line(project.status or project.status_raw), status_style),
             (deadline, deadline_style),
             (self._latest_text(project), Style.null()),
         )
