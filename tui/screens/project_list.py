@@ -35,6 +35,7 @@ class ProjectListScreen(EditingScreen):
         Binding("O", "sort_reverse", "倒序", id="sort-reverse", show=False),
         Binding("d", "toggle_overdue", "仅看逾期", id="overdue", show=False),
         *edit_bindings(compact=True),
+        Binding("x", "export", "导出", id="export", show=False),
         Binding("q", "quit", "退出", id="quit"),
         Binding("escape", "focus_table", "返回列表", show=False),
     ]
@@ -251,6 +252,12 @@ class ProjectListScreen(EditingScreen):
 
     def action_sort_reverse(self) -> None:
         self._set_query(replace(self.query_state, descending=not self.query_state.descending))
+
+    def action_export(self) -> None:
+        """Export all projects or what the list shows (a dialog asks which, where, how)."""
+        from tui.dialogs.export_dialog import ExportDialog
+
+        self.app.push_screen(ExportDialog(self.query_one(ProjectTable).rows, self.index.report))
 
     def action_quit(self) -> None:
         self.minsheng.view_state.save(self.query_state)

@@ -1,0 +1,224 @@
+"""ExportDialog: format, path and scope; the export itself runs in a worker (store.snapshots)."""
+
+from __future__ import annotations
+
+import errno
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, RadioButton, RadioSet
+
+from store.db import StoreError
+from store.export import EXPORT_FORMATS, EXTENSIONS, ExportError, ExportExistsError
+from store.models import Project, Report
+from store.snapshots import default_snapshot_path, save_export
+from store.storage import DatabaseError
+
+if TYPE_CHECKING:
+    from tui.app import MinshengApp
+
+DEFAULT_FORMAT = "xlsx"  # what the office sends on
+FORMAT_LABELS = {"md": "md", "xlsx": "xlsx", "csv": "csv", "json": "json", "html": "html"}
+_REASONS = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "磁盘配额已满",
+    errno.EROFS: "只读的文件系统",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def export_error_text(exc: Exception) -> str:
+    """A failed export in a line of Chinese, naming the file or folder."""
+    path = getattr(exc, "path", None) or Path(getattr(exc, "filename", "") or "")
+    code = getattr(exc, "code", None) or getattr(exc, "errno", None)
+    if code == errno.ENOENT:
+        return f"文件夹不存在：{Path(path).parent}"
+    if code in _REASONS:
+        return f"{_REASONS[code]}：{path}"
+    return f"导出失败：{exc}"
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """Export all projects or those the list shows; dismisses with the written path or None."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "export", "导出", id="export"),
+        Binding("escape", "cancel", "取消", id="cancel"),
+    ]
+
+    def __init__(self, rows: list[Project], report: Report, *, when: datetime | None = None):
+        super().__init__()
+        self.rows = list(rows)  # what the list shows, in its order
+        self.report = report
+        self.when = when
+        self.confirmed: tuple[Path, str] | None = None  # overwrite this file in this format
+        self.busy = False
+        self.closed = False
+
+    @property
+    def minsheng(self) -> MinshengApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-box"):
+            with Horizontal(classes="export-row"):
+                yield Label("格式", classes="export-label")
+                with RadioSet(id="export-format"):
+                    for fmt in EXPORT_FORMATS:
+                        yield RadioButton(
+                            FORMAT_LABELS[fmt], value=fmt == DEFAULT_FORMAT, id=f"format-{fmt}"
+                        )
+            with Horizontal(classes="export-row"):
+                yield Label("路径", classes="export-label")
+                yield Input(placeholder="文件路径", id="export-path")
+            with Horizontal(classes="export-row"):
+                yield Label("范围", classes="export-label")
+                with RadioSet(id="export-scope"):
+                    yield RadioButton("全部", id="scope-all")
+                    yield RadioButton(
+                        f"当前列表（{len(self.rows)} 个项目）", value=True, id="scope-list"
+                    )
+            yield Label("", id="export-message")
+            yield Label("Ctrl+S 导出  Esc 取消  Tab 切换", id="export-help")
+
+    def on_mount(self) -> None:
+        box = self.query_one("#export-box")
+        box.border_title = "导出"
+        self.query_one("#export-message", Label).display = False
+        self.query_one("#export-format", RadioSet).focus()
+        self.call_after_refresh(self._cursor_on_pressed)
+        self.find_defaults()
+
+    def _cursor_on_pressed(self) -> None:
+        # A RadioSet's cursor starts on its first button; start it on the chosen one instead.
+        for radio in self.query(RadioSet):
+            if radio.pressed_index >= 0:
+                radio._selected = radio.pressed_index
+
+    # --- defaults, off the UI thread (the file name's pinyin loads a dictionary) ----------
+    @work(thread=True, exclusive=True, group="export-prepare")
+    def find_defaults(self) -> None:
+        """Find the default path and how many projects there are in all."""
+        store = self.minsheng.store
+        path = default_snapshot_path(store.path, self.report, DEFAULT_FORMAT, self.when)
+        total = len(store.projects())
+        self.app.call_from_thread(self._prepared, path, total)
+
+    def _prepared(self, path: Path, total: int) -> None:
+        field = self.query_one("#export-path", Input)
+        if not field.value:
+            field.value = str(path.with_suffix(EXTENSIONS[self.chosen_format]))
+            field.cursor_position = len(field.value)
+        self.query_one("#scope-all", RadioButton).label = f"全部（{total} 个项目）"
+
+    # --- what was chosen --------------------------------------------------------------------
+    @property
+    def chosen_format(self) -> str:
+        """The chosen format."""
+        pressed = self.query_one("#export-format", RadioSet).pressed_button
+        return (pressed.id or "").removeprefix("format-") if pressed else DEFAULT_FORMAT
+
+    @property
+    def chosen_scope(self) -> str:
+        """'list' (what the list shows) or 'all'."""
+        pressed = self.query_one("#export-scope", RadioSet).pressed_button
+        return "all" if pressed is not None and pressed.id == "scope-all" else "list"
+
+    @on(RadioSet.Changed, "#export-format")
+    def format_changed(self) -> None:
+        field = self.query_one("#export-path", Input)
+        path = Path(field.value)
+        if path.suffix.lower() in EXTENSIONS.values():
+            field.value = str(path.with_suffix(EXTENSIONS[self.chosen_format]))
+        self._forget_confirmation()
+
+    @on(Input.Changed, "#export-path")
+    def path_changed(self, event: Input.Changed) -> None:
+        # A typed extension chooses the format: x.csv is never an xlsx workbook.
+        suffix = Path(event.value).suffix.lower().lstrip(".")
+        if suffix in EXPORT_FORMATS and suffix != self.chosen_format:
+            self.query_one(f"#format-{suffix}", RadioButton).value = True
+        self._forget_confirmation()
+
+    @on(Input.Submitted, "#export-path")
+    def path_submitted(self) -> None:
+        self.action_export()
+
+    def _forget_confirmation(self) -> None:
+        if self.confirmed is not None:
+            self.confirmed = None
+            self._say("")
+
+    def _say(self, message: str, kind: str = "") -> None:
+        label = self.query_one("#export-message", Label)
+        label.update(Text(message))
+        label.set_class(kind == "error", "error")
+        label.set_class(kind == "warning", "warning")
+        label.display = bool(message)
+
+    # --- actions ----------------------------------------------------------------------------
+    def action_export(self) -> None:
+        """Write the file (a second Ctrl+S confirms overwriting an existing one)."""
+        if self.busy:
+            return
+        text = self.query_one("#export-path", Input).value.strip()
+        if not text:
+            self._say("请填写要写入的文件路径", "error")
+            return
+        path = Path(text).expanduser()
+        fmt, scope = self.chosen_format, self.chosen_scope
+        force = self.confirmed == (path, fmt)
+        self.busy = True
+        self._say("正在导出…")
+        self.write_file(path, fmt, scope, force)
+
+    def action_cancel(self) -> None:
+        self.closed = True
+        self.dismiss(None)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def write_file(self, path: Path, fmt: str, scope: str, force: bool) -> None:
+        """Export in a worker thread; the result goes back to the UI thread."""
+        store = self.minsheng.store
+        try:
+            projects = self.rows if scope == "list" else store.projects()
+            save_export(
+                store, path, fmt, projects, report=store.report(), force=force, scope=scope
+            )
+        except ExportExistsError:
+            self.app.call_from_thread(self._exists, path, fmt)
+        except (ExportError, StoreError, DatabaseError, OSError) as exc:
+            self.app.call_from_thread(self._failed, export_error_text(exc))
+        else:
+            self.app.call_from_thread(self._written, path, len(projects))
+
+    def _written(self, path: Path, count: int) -> None:
+        self.busy = False
+        self.app.notify(f"已导出 {count} 个项目到 {path}", title="导出", markup=False)
+        if not self.closed:
+            self.closed = True
+            self.dismiss(path)
+
+    def _exists(self, path: Path, fmt: str) -> None:
+        self.busy = False
+        self.confirmed = (path, fmt)
+        self._say(f"文件已存在：{path.name}。再按 Ctrl+S 覆盖，或修改路径。", "warning")
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        if self.closed:
+            self.app.notify(message, title="导出失败", severity="error", markup=False)
+        else:
+            self._say(message, "error")
