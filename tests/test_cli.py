@@ -448,3 +448,19 @@ def test_the_entry_point_and_a_closed_pipe(tmp_path: Path) -> None:
     proc.stderr.close()
     helped = _subprocess("--help")
     assert helped.returncode == 0 and "import" in helped.stdout
+
+
+
+def test_period_can_be_read_and_changed(cli: Any, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    assert cli("--db", db, "import", ROOT / "data" / "lanling-2023-h1.md").code == 0
+    shown = cli("--db", db, "period")
+    assert shown.code == 0 and "1-6 月份" in shown.out
+    changed = cli("--db", db, "period", "1-9")
+    assert changed.code == 0 and "1-9 月份" in changed.out
+    exported = cli("--db", db, "export", "--format", "json").json()
+    assert exported["report"]["period"] == {"from": 1, "to": 9}
+    before = db.read_bytes()
+    refused = cli("--db", db, "period", "9-1")
+    assert refused.code == 1 and "9-1" in refused.err
+    assert db.read_bytes() == before

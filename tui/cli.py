@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -129,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, help="YYYY-MM")
     p.add_argument("text")
     _add_expect_option(p)
+
+    p = sub.add_parser("period", help="show or set the months the report covers")
+    p.add_argument("months", nargs="?", metavar="FROM-TO", help="e.g. 1-6 or 7-12")
 
     p = sub.add_parser("db", help="check the database file, or bring back a backup")
     db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -471,6 +475,17 @@ def cmd_diff(store: ProjectStore, args: argparse.Namespace) -> None:
         print(line)
 
 
+def cmd_period(store: ProjectStore, args: argparse.Namespace) -> None:
+    """Print the report period, or set it from 'FROM-TO'."""
+    if args.months:
+        match = re.fullmatch(r"\s*(\d{1,2})\s*[-~至到]\s*(\d{1,2})\s*月?\s*", args.months)
+        if not match:
+            raise CliError(f"period {args.months!r} is not of the form FROM-TO, e.g. 1-6")
+        store.set_period(int(match.group(1)), int(match.group(2)))
+    report = store.report()
+    print(f"报告期: {report.period_label() or '未设定'}")
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     """`db check` and `db restore`: they work on a file the store would refuse to open."""
     path = args.db or default_db_path()
@@ -530,6 +545,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             args.id, args.month, args.text, source="cli", expected_revision=args.expect_revision
         )
         print(f"{p.id}: update for {p.updates[-1].month} added")
+    elif command == "period":
+        cmd_period(store, args)
     elif command == "history":
         cmd_history(store, args)
     elif command == "export":
