@@ -487,6 +487,7 @@ def parse_csv_text(text: str, source: str) -> ParsedReport:
             non_empty = [c for c in row if c.strip()]
             if not non_empty:
                 continue
+            row = [_unguard_formula(cell) for cell in row]
             if not seen_row and builder.header is None and len(non_empty) == 1:
                 builder.add_title(non_empty[0], loc)
             else:
@@ -500,6 +501,16 @@ def parse_csv_text(text: str, source: str) -> ParsedReport:
         for table in result.report.titles:
             result.report.titles[table] = builder.title.text
     return result
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unguard_formula(cell: str) -> str:
+    """Drop the quote that spreadsheet-safe CSV puts before text a spreadsheet would compute."""
+    if cell.startswith("'") and cell[1:].startswith(_FORMULA_STARTS):
+        return cell[1:]
+    return cell
 
 
 def _cell_text(value: object) -> str:

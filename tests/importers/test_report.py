@@ -440,3 +440,13 @@ def test_markdown_pipe_table() -> None:
     assert [(r.table, r.number, r.fields) for r in parsed.records] == [
         ("县级", 1, {"name": "路灯安装", "department": "县住建局"})
     ]
+
+
+def test_csv_quote_before_formula_like_text_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "safe.csv"
+    path.write_text("序号,项目名称,推进情况\n1,'=SUM(A1),'-2\n2,'引号开头,'+\n", encoding="utf-8")
+    records = read_report(path).records
+    assert [(r.fields["name"], r.fields["progress"]) for r in records] == [
+        ("=SUM(A1)", "-2"),
+        ("'引号开头", "+"),
+    ]

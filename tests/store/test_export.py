@@ -314,9 +314,6 @@ def test_csv_quotes_what_a_spreadsheet_would_run() -> None:
     assert [r[6] for r in rows[2:]] == names
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the importer keeps a leading ' (it should drop it before = + - @)"
-)
 def test_csv_round_trips_formula_like_text(tmp_path: Path) -> None:
     projects = [Project(id="X01", table="县级", number=1, name="=1+1", progress="-2")]
     path = tmp_path / "traps.csv"
