@@ -35,7 +35,7 @@ class ProjectListScreen(EditingScreen):
         Binding("O", "sort_reverse", "倒序", id="sort-reverse", show=False),
         Binding("d", "toggle_overdue", "仅看逾期", id="overdue", show=False),
         *edit_bindings(compact=True),
-        Binding("x", "export", "导出", id="export", show=False),
+        Binding("x", "export", "导出", id="export"),
         Binding("q", "quit", "退出", id="quit"),
         Binding("escape", "focus_table", "返回列表", show=False),
     ]
