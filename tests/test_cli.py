@@ -464,3 +464,21 @@ def test_period_can_be_read_and_changed(cli: Any, tmp_path: Path) -> None:
     refused = cli("--db", db, "period", "9-1")
     assert refused.code == 1 and "9-1" in refused.err
     assert db.read_bytes() == before
+
+
+def test_json_export_carries_month_items_for_every_project(cli: Any, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    assert cli("--db", db, "import", ROOT / "data" / "lanling-2023-h1.md").code == 0
+    exported = cli("--db", db, "export", "--format", "json").json()
+    assert exported["report"]["period"] == {"from": 1, "to": 6}
+    assert len(exported["projects"]) == 49
+    for project in exported["projects"]:
+        for key, source in (("plan_items", "plan"), ("progress_items", "progress")):
+            items = project[key]
+            assert all(set(item) == {"months", "text"} for item in items), project["id"]
+            assert all(1 <= m <= 12 for item in items for m in item["months"]), project["id"]
+            joined = "".join(item["text"] for item in items)
+            assert "".join(joined.split()) == "".join(project[source].split()), project["id"]
+    x02 = next(p for p in exported["projects"] if p["id"] == "X02")
+    assert [i["months"] for i in x02["plan_items"]][:3] == [[2], [3, 4, 5], [6]]
+    assert x02["progress_items"] == [{"months": [6], "text": x02["progress"]}]
