@@ -18,7 +18,6 @@ from rich.cells import cell_len
 from bench.synthetic import make_projects
 from store.db import ProjectStore
 from store.models import STATUSES
-from tui.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,31 +32,6 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("MINSHENG_DB", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     return home
-
-
-class Result:
-    """What one command did."""
-
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Any:
-    """Run `minsheng ARGS...` in this process."""
-
-    def call(*args: str | Path) -> Result:
-        try:
-            code = run([str(a) for a in args])
-        except SystemExit as exc:  # argparse: usage errors and --help
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return call
 
 
 def _subprocess(*args: str | Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -448,7 +422,6 @@ def test_the_entry_point_and_a_closed_pipe(tmp_path: Path) -> None:
     proc.stderr.close()
     helped = _subprocess("--help")
     assert helped.returncode == 0 and "import" in helped.stdout
-
 
 
 def test_period_can_be_read_and_changed(cli: Any, tmp_path: Path) -> None:

@@ -12,8 +12,6 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tui.cli import run
-
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "lanling-2023-h1.md"
 
@@ -25,31 +23,6 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "xdg"))
     monkeypatch.delenv("MINSHENG_DB", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
-
-
-class Result:
-    """What one command did."""
-
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Any:
-    """Run `minsheng ARGS...` in this process."""
-
-    def call(*args: str | Path) -> Result:
-        try:
-            code = run([str(a) for a in args])
-        except SystemExit as exc:  # argparse: usage errors
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return call
 
 
 @pytest.fixture

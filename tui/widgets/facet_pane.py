@@ -12,14 +12,16 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.widgets.line_list import LineList
 from tui.widgets.project_table import fit, one_line
 
 
-class FacetPane(ScrollView, can_focus=True):
+class FacetPane(LineList):
     """Values of one facet with counts; Space or Enter switches the highlighted value."""
+
+    CURSOR_CLASS = "facet-pane--cursor"
 
     COMPONENT_CLASSES = {"facet-pane--cursor", "facet-pane--selected", "facet-pane--empty"}
 
@@ -122,21 +124,9 @@ class FacetPane(ScrollView, can_focus=True):
             self.action_toggle()
 
     # --- drawing -----------------------------------------------------------------------
-    _styles: tuple[Style, Style] | None = None
-
-    def notify_style_update(self) -> None:
-        self._styles = None  # focus, theme or CSS changed: look the styles up again
-        super().notify_style_update()
-
-    def _line_styles(self) -> tuple[Style, Style]:
-        """The widget's own style and the cursor's, looked up once per style change."""
-        if self._styles is None:
-            self._styles = (self.rich_style, self.get_component_rich_style("facet-pane--cursor"))
-        return self._styles
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base, cursor_style = self._line_styles()
+        base, cursor_style = self.line_styles()
         row = round(self.scroll_y) + y
         if row >= len(self.values):
             return Strip.blank(width, base)

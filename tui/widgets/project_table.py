@@ -13,11 +13,11 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store.models import Project, clean_text
 from store.query import latest_progress
+from tui.widgets.line_list import LineList
 
 STATUS_CLASSES = {
     "推进正常": "project-table--normal",
@@ -82,8 +82,10 @@ def column_widths(total: int) -> list[int]:
     return widths
 
 
-class ProjectTable(ScrollView, can_focus=True):
+class ProjectTable(LineList):
     """Rows of projects with a fixed header; only the visible lines are ever drawn."""
+
+    CURSOR_CLASS = "project-table--cursor"
 
     COMPONENT_CLASSES = {
         "project-table--header",
@@ -230,18 +232,6 @@ class ProjectTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
 
     # --- drawing -----------------------------------------------------------------------
-    _styles: tuple[Style, Style] | None = None
-
-    def notify_style_update(self) -> None:
-        self._styles = None  # focus, theme or CSS changed: look the styles up again
-        super().notify_style_update()
-
-    def _line_styles(self) -> tuple[Style, Style]:
-        """The widget's own style and the cursor's, looked up once per style change."""
-        if self._styles is None:
-            self._styles = (self.rich_style, self.get_component_rich_style("project-table--cursor"))
-        return self._styles
-
     def _header_strip(self, widths: list[int]) -> Strip:
         style = self.get_component_rich_style("project-table--header")
         cells = []
@@ -296,7 +286,7 @@ class ProjectTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         widths = column_widths(width)
-        base, cursor_style = self._line_styles()
+        base, cursor_style = self.line_styles()
         if y == 0:
             return self._header_strip(widths).adjust_cell_length(width, base).apply_style(base)
         row = round(self.scroll_y) + y - 1
