@@ -12,9 +12,11 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from store.db import ProjectStore
+from store.models import clean_text
 from tui.crash import CRASH_STATUS, crash_message, write_crash_log
 from tui.screens.project_list import ProjectListScreen
 from tui.viewstate import ViewState, default_state_path
@@ -77,6 +79,25 @@ class MinshengApp(App[int]):
             self._exception_event.set()
         self._exit_renderables.append(Text(crash_message(error, self.crash_log)))
         self._close_messages_no_wait()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification; its text is shown literally (no markup, no control characters),
+        since messages often quote project text."""
+        super().notify(
+            clean_text(message),
+            title=clean_text(title, single_line=True),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def action_toggle_help(self) -> None:
         """Show or hide the key list of what has focus."""
