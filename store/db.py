@@ -241,6 +241,15 @@ def _clean_report(report: Report) -> Report:
     return report
 
 
+def _clean_record(record: ProjectRecord) -> ProjectRecord:
+    """What project_from_record does not clean: the table and the extra columns' names."""
+    return dataclasses.replace(
+        record,
+        table=clean_text(record.table, single_line=True),
+        extra={clean_text(k, single_line=True): v for k, v in record.extra.items()},
+    )
+
+
 def _report_order(project: Project) -> tuple[bool, str, int]:
     return (project.table != "县级", project.table, project.number)
 
@@ -684,7 +693,8 @@ class ProjectStore:
         result = ImportResult(warnings=list(parsed.warnings))
         with self._transaction(backup="import") as view:
             report = view.report
-            incoming = parsed.report
+            # Importers clean cells; the store cleans again whatever it is given.
+            incoming = _clean_report(Report.from_dict(parsed.report.to_dict()))
             merged = Report(
                 region=incoming.region or report.region,
                 year=incoming.year or report.year,
@@ -702,6 +712,7 @@ class ProjectStore:
                 self._save_report(view, merged)
             latest: dict[str, tuple[ProjectRecord, Project]] = {}
             for record in parsed.records:
+                record = _clean_record(record)
                 project = project_from_record(record, merged.year)
                 if project.id in latest:
                     first = latest.pop(project.id)[0]

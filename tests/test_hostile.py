@@ -1,0 +1,254 @@
+"""Hostile input and hostile exits: text cleaned on every way in, crashes logged privately,
+SIGTERM and SIGHUP ending the app cleanly with acknowledged edits on disk."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pty
+import select
+import signal
+import stat
+import struct
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+from importers.report import parse_csv_text
+from store.db import ProjectStore
+from store.models import ParsedReport, ProjectRecord, Report, clean_text
+from tests.conftest import BUNDLED
+from tui import cli
+from tui.crash import CRASH_STATUS, crash_message, write_crash_log
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTROL = "\x1b]52;c;U0VDUkVU\x07\x1b[2J\x9b2J\x00\x07\x7f\u202e\u2066\ufeff\ud800"
+
+
+def _dirty(text: str) -> str:
+    return f"{CONTROL}{text}{CONTROL}"
+
+
+def _assert_clean(value: str) -> None:
+    assert clean_text(value) == value, repr(value)
+    assert "\x1b" not in value and "\ud800" not in value and "\u202e" not in value
+
+
+# --- text on every way in ----------------------------------------------------------------------
+
+
+def test_import_edits_and_updates_store_no_control_characters(tmp_path: Path) -> None:
+    # What an importer might pass on (the store cleans whatever it is given) ...
+    record = ProjectRecord(
+        table="县级",
+        number=1,
+        fields={"name": _dirty("名称\u200b"), "department": _dirty("县教育局"),
+                "progress": _dirty("进展"), "status": "推进正常"},
+        extra={_dirty("备注"): _dirty("备注")},
+    )
+    store = ProjectStore(tmp_path / "db.json", user="tester")
+    store.import_report(ParsedReport(Report(region=_dirty("兰陵县")), [record]), source="import")
+    # ... and what the CSV reader makes of C1, bidi and zero-width characters in a file.
+    row = "2,\u202e名称\u200b\x85,\u2066县\u2069教育局,进展\x9b2J"
+    store.import_report(parse_csv_text(f"序号,项目名称,牵头单位,推进情况\n{row}\n", "a.csv"),
+                        source="import:a.csv")
+    _assert_clean(store.report().region)
+    second = next(p for p in store.projects() if p.number == 2)
+    assert (second.name, second.department) == ("名称", "县教育局")
+    _assert_clean(second.progress)
+    pid = store.projects()[0].id
+    store.update_fields(pid, {"plan": _dirty("计划"), "name": _dirty("新\u200b名")}, source="tui",
+                        note=_dirty("说明"))
+    store.add_update(pid, "2023-07", _dirty("七月"), source="tui")
+    fresh = ProjectStore(tmp_path / "db.json")
+    project = fresh.get(pid)
+    for value in (project.name, project.department, project.progress, project.plan,
+                  *project.extra.values(), *(u.text for u in project.updates)):
+        _assert_clean(value)
+    assert project.name.count("新名") == 1  # zero-width characters leave names
+    for change in fresh.history():
+        _assert_clean(f"{change.old} {change.new} {change.note}")
+    raw = (tmp_path / "db.json").read_bytes()
+    assert b"\\u001b" not in raw and b"\\ud800" not in raw and b"\xc2\x9b" not in raw
+
+
+def test_a_file_written_by_someone_else_is_cleaned_as_it_is_read(tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    store = ProjectStore(db, user="tester")
+    store.import_report(parse_csv_text("序号,项目名称\n1,体育公园\n", "a.csv"), source="import")
+    text = db.read_text(encoding="utf-8").replace("体育公园", "\\u001b[2J体育\\u202e公园\\ud800")
+    db.write_text(text, encoding="utf-8")
+    project = ProjectStore(db).projects()[0]
+    assert project.name == "[2J体育公园"
+    ProjectStore(db).update_fields(project.id, {"progress": "进展"}, source="tui")
+    assert "\\u001b" not in db.read_text(encoding="utf-8")  # the next save cleaned it
+
+
+# --- crashes -----------------------------------------------------------------------------------
+
+
+def test_a_crash_log_is_private_and_the_message_holds_no_project_text(tmp_path: Path) -> None:
+    try:
+        raise RuntimeError("项目秘密文本")
+    except RuntimeError as exc:
+        log = write_crash_log(exc, folder=tmp_path / "state")
+        message = crash_message(exc, log)
+    assert log is not None
+    assert stat.S_IMODE(os.stat(log).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(log.parent).st_mode) == 0o700
+    assert "项目秘密文本" in log.read_text(encoding="utf-8")
+    assert "Traceback" in log.read_text(encoding="utf-8")
+    assert "项目秘密文本" not in message and str(log) in message and "RuntimeError" in message
+
+
+def test_an_unexpected_cli_error_is_logged_and_exits_70(
+    db_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ProjectStore(db_path, user="tester").import_report(
+        parse_csv_text("序号,项目名称\n1,体育公园\n", "a.csv"), source="import"
+    )
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+    def boom(store: object, args: object) -> None:
+        raise KeyError("体育公园的秘密")
+
+    monkeypatch.setattr(cli, "cmd_list", boom)
+    assert cli.run(["--db", str(db_path), "list"]) == CRASH_STATUS
+    err = capsys.readouterr().err
+    logs = list((tmp_path / "state" / "minsheng").glob("crash-*.log"))
+    assert len(logs) == 1 and str(logs[0]) in err
+    assert "秘密" not in err and "秘密" in logs[0].read_text(encoding="utf-8")
+
+
+class Terminal:
+    """A command in a pseudo-terminal of 100x30; all its output kept."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        pid, fd = pty.fork()
+        if pid == 0:  # pragma: no cover - the child
+            fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+            os.execvpe(argv[0], argv, {**os.environ, "TERM": "xterm-256color",
+                                       "LANG": "C.UTF-8", "PYTHONPATH": str(ROOT), **env})
+        self.pid, self.fd = pid, fd
+        self.output = bytearray()
+
+    def read_until(self, needle: bytes, timeout: float = 20.0) -> bool:
+        """Read until ``needle`` arrived; False at the timeout or the end of output."""
+        deadline = time.monotonic() + timeout
+        while needle not in self.output:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if select.select([self.fd], [], [], min(left, 0.2))[0]:
+                try:
+                    chunk = os.read(self.fd, 1 << 16)
+                except OSError:
+                    return False
+                if not chunk:
+                    return False
+                self.output.extend(chunk)
+        return True
+
+    def wait(self, timeout: float = 15.0) -> int | None:
+        """The exit status, reading output meanwhile (None if still running)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                with contextlib.suppress(OSError):
+                    while select.select([self.fd], [], [], 0.1)[0]:
+                        chunk = os.read(self.fd, 1 << 16)
+                        if not chunk:
+                            break
+                        self.output.extend(chunk)
+                return os.waitstatus_to_exitcode(status)
+            with contextlib.suppress(OSError):
+                if select.select([self.fd], [], [], 0.1)[0]:
+                    self.output.extend(os.read(self.fd, 1 << 16))
+        return None
+
+    def close(self) -> None:
+        """Kill what is left."""
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Path:
+    """A database of the bundled report."""
+    from importers.report import read_report
+
+    db = tmp_path / "db.json"
+    ProjectStore(db, user="tester").import_report(read_report(BUNDLED), source="import")
+    return db
+
+
+def _app(db: Path, tmp_path: Path, code: str | None = None) -> Terminal:
+    state = {"XDG_STATE_HOME": str(tmp_path / "state")}
+    if code is None:
+        return Terminal([sys.executable, "-m", "tui", "--db", str(db)], state)
+    return Terminal([sys.executable, "-c", code, "--db", str(db)], state)
+
+
+def test_a_crash_in_the_app_restores_the_terminal_and_logs_privately(
+    seeded: Path, tmp_path: Path
+) -> None:
+    code = (
+        "import sys\n"
+        "from tui.widgets import project_table\n"
+        "def boom(self, y):\n"
+        "    raise RuntimeError('两河体育公园 secret text')\n"
+        "project_table.ProjectTable.render_line = boom\n"
+        "from tui.cli import run\n"
+        "sys.exit(run(sys.argv[1:]))\n"
+    )
+    term = _app(seeded, tmp_path, code)
+    try:
+        status = term.wait(30)
+    finally:
+        term.close()
+    out = bytes(term.output)
+    assert status == CRASH_STATUS
+    assert b"\x1b[?1049l" in out  # the alternate screen was left: the terminal is back
+    assert b"unexpected error (RuntimeError); details in" in out
+    assert b"secret text" not in out and "两河体育公园 secret".encode() not in out
+    logs = list((tmp_path / "state" / "minsheng").glob("crash-*.log"))
+    assert len(logs) == 1 and stat.S_IMODE(os.stat(logs[0]).st_mode) == 0o600
+    assert "secret text" in logs[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_end_the_app_cleanly_with_the_edit_on_disk(
+    seeded: Path, tmp_path: Path, signum: int
+) -> None:
+    term = _app(seeded, tmp_path)
+    try:
+        assert term.read_until("两河体育公园".encode())
+        time.sleep(0.5)
+        os.write(term.fd, b"s")
+        assert term.read_until("未启动".encode())
+        os.write(term.fd, b"4")  # 未启动
+        assert term.read_until("工作成效 → 未启动".encode())  # acknowledged
+        os.kill(term.pid, signum)
+        status = term.wait(15)
+    finally:
+        term.close()
+    assert status == 128 + signum
+    if signum == signal.SIGTERM:
+        assert bytes(term.output).rstrip().endswith(b"\x1b[?1049l") or (
+            b"\x1b[?1049l" in bytes(term.output)[-400:]
+        )
+    state = tmp_path / "state" / "minsheng"
+    assert not list(state.glob("crash-*.log"))
+    assert list(state.glob("view-*.json"))  # it ended as after q: the view was saved
+    assert ProjectStore(seeded).get("X01").status == "未启动"
