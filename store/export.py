@@ -241,8 +241,9 @@ def export_csv(report: Report, projects: list[Project], encoding: str = "utf-8-s
     extras = extra_keys(projects)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([report_title(report)])
-    writer.writerow(csv_headers(extras))
+    # The title and header come from imported text too: guard them like the data cells.
+    writer.writerow([_csv_cell(report_title(report))])
+    writer.writerow([_csv_cell(header) for header in csv_headers(extras)])
     for project in projects:
         cells = report_cells(project, report, extras)
         writer.writerow([_csv_cell(project.table), cells[0], *map(_csv_cell, cells[1:])])
@@ -284,6 +285,14 @@ def _column_width(texts: list[str], cap: int) -> float:
     return max(4, widest + 2)
 
 
+def _text_cell(cell: Any, text: str) -> None:
+    """Put text in a cell as text, whatever it starts with: never a formula."""
+    cell.value = text
+    cell.data_type = "s"
+    if not spreadsheet_safe(text):
+        cell.quotePrefix = True
+
+
 def export_xlsx(report: Report, projects: list[Project]) -> bytes:
     """A workbook for WPS/Excel: one formatted, printable sheet per table of the report."""
     from openpyxl import Workbook  # imported here: only spreadsheet exports pay for it
@@ -307,13 +316,14 @@ def export_xlsx(report: Report, projects: list[Project]) -> bytes:
         headers = report_headers(table, extras)
         width = len(headers)
         sheet = workbook.create_sheet(_sheet_name(table, taken))
-        sheet.append([report_title(report, table)])
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
         title = sheet.cell(row=1, column=1)
+        _text_cell(title, report_title(report, table))
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
         title.font, title.alignment = title_font, centred
         sheet.row_dimensions[1].height = 30
-        sheet.append(headers)
-        for cell in sheet[2]:
+        for col, header in enumerate(headers, start=1):
+            cell = sheet.cell(row=2, column=col)
+            _text_cell(cell, header)  # extra column names come from imported headers
             cell.font, cell.alignment = header_font, centred
         columns: list[list[str]] = [[h] for h in headers]
         for index, project in enumerate(rows, start=3):
@@ -321,10 +331,7 @@ def export_xlsx(report: Report, projects: list[Project]) -> bytes:
             sheet.cell(row=index, column=1, value=project.number).alignment = wrapped
             for col, text in enumerate(cells[1:], start=2):
                 cell = sheet.cell(row=index, column=col)
-                cell.value = text
-                cell.data_type = "s"  # text, whatever it starts with: never a formula
-                if not spreadsheet_safe(text):
-                    cell.quotePrefix = True
+                _text_cell(cell, text)
                 cell.alignment = wrapped
                 columns[col - 1].append(text)
             fill = fills.get(project.status)

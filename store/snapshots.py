@@ -31,7 +31,7 @@ from store.export import (
     write_export,
 )
 from store.models import FIELD_LABELS, Project, Report, clean_text
-from store.storage import FileLock, atomic_write_bytes
+from store.storage import FileLock, atomic_write_bytes, make_shared_dir
 
 SNAPSHOT_FOLDER = "snapshots"
 INDEX_NAME = "index.json"
@@ -170,7 +170,7 @@ def save_export(
         return None
     folder = snapshot_dir(store.path)
     try:
-        folder.mkdir(exist_ok=True)
+        make_shared_dir(folder, like=store.path.parent)
     except OSError as exc:
         raise ExportError(f"{folder}: {exc.strerror or exc}", path=path, code=exc.errno) from exc
     entry = SnapshotEntry(

@@ -52,12 +52,6 @@ def test_hostile_text_is_shown_literally_everywhere(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/export.py writes the title row and the extra columns' names (which come from "
-    "imported headers) unescaped: a header such as '=HYPERLINK(...)' is a live formula in csv "
-    "and xlsx. Data cells are escaped.",
-)
 def test_export_title_and_header_rows_hold_no_formulas(tmp_path: Path) -> None:
     tally = HostileTally()
     plant_payloads(tmp_path / "minsheng.json")
