@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Input, Static
 
-from store.models import Project, Report
+from store.models import Project, Report, clean_text
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, is_overdue
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
 from tui.widgets.facet_pane import FacetPane
@@ -77,7 +77,10 @@ class ProjectListScreen(EditingScreen):
         search.cursor_blink = False  # a blinking cursor is a repaint every half second over SSH
         store = self.minsheng.store
         banner = self.query_one("#read-only-banner", Static)
-        banner.update(Text(f"只读模式：{store.path}（可浏览、搜索、导出；不能修改）"))
+        why = f"，{store.read_only_reason}" if store.read_only_reason else ""
+        banner.update(
+            Text(clean_text(f"只读模式：{store.path}（可浏览、搜索、导出；不能修改{why}）"))
+        )
         banner.display = store.read_only
         self.query_one(ProjectTable).focus()
         self._fold_for_width(self.app.size.width)
