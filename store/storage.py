@@ -257,6 +257,11 @@ class FileLock:
 
 _dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
+try:  # orjson parses a 10,000-project file about three times faster than json
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - orjson is a dependency; json gives the same results
+    _loads = json.loads
+
 
 def encode_document(doc_id: str, doc: Any) -> bytes:
     """One document's line of the file, as it follows the line before: b'\\n "7": {...}'."""
@@ -285,63 +290,59 @@ def encode_tables(data: Tables) -> bytes:
     )
 
 
-_scan_once = json.JSONDecoder().scan_once  # one JSON value at a position (C; as json.loads)
-_DOC_KEY_RE = re.compile(r' "(\d+)": ')
-_TABLE_KEY_RE = re.compile(r'("(?:[^"\\\n]|\\.)*"): \{\n')
+_BLANK_RE = re.compile(rb"\s*\Z")
+_DOC_LINE_RE = re.compile(rb' "(\d+)": ')
+_TABLE_LINE_RE = re.compile(rb'("(?:[^"\\]|\\.)*"): \{')
 
 
-def _decode_lines(text: str, raw: bytes) -> tuple[Tables, dict[str, dict[str, bytes]]] | None:
-    """Read a file in exactly the layout ``encode_tables`` writes, one document at a time.
+def _decode_lines(raw: bytes) -> tuple[Tables, dict[str, dict[str, bytes]]] | None:
+    """Read a file in exactly the layout ``encode_tables`` writes, one document a line.
 
-    Each document is parsed from its own line and must end exactly where the line ends, so
-    that line is, by construction, a correct encoding of it and can be written back as it is.
-    None when the layout differs in any way (the caller then parses the file as a whole).
+    Each document is parsed from its own line and must fill it exactly (orjson refuses
+    anything after the value), so the line is, by construction, a correct encoding of it and
+    can be written back as it is. None when the layout differs in any way: the caller then
+    parses the file as a whole.
     """
-    if not text.startswith("{\n") or not text.endswith("\n}\n"):
+    lines = raw.split(b"\n")
+    if len(lines) < 3 or lines[0] != b"{" or lines[-1] != b"" or lines[-2] != b"}":
         return None
-    raw_lines = raw.split(b"\n")  # line i of raw is line i of text: "\n" is one byte in UTF-8
     data: Tables = {}
     encoded: dict[str, dict[str, bytes]] = {}
-    loads, scan, doc_key, table_key = json.loads, _scan_once, _DOC_KEY_RE.match, _TABLE_KEY_RE.match
-    pos, line_no, stop = 2, 1, len(text) - 2  # stop: the final "}\n"
+    last = len(lines) - 2  # the closing "}"
+    i = 1
     try:
-        while pos < stop:
-            m = table_key(text, pos)
+        while i < last:
+            m = _TABLE_LINE_RE.fullmatch(lines[i])
             if not m:
                 return None
-            name = loads(m.group(1))
-            if name in data:
+            name = _loads(m.group(1))
+            if not isinstance(name, str) or name in data:
                 return None
             table: dict[str, Any] = {}
-            lines: dict[str, bytes] = {}
-            pos, line_no = m.end(), line_no + 1
-            while not text.startswith("}", pos):
-                m = doc_key(text, pos)
+            kept: dict[str, bytes] = {}
+            i += 1
+            while lines[i] not in (b"}", b"},"):
+                line = lines[i]
+                m = _DOC_LINE_RE.match(line)
                 if not m:
                     return None
-                doc, end = scan(text, m.end())
-                if text.find("\n", m.end(), end) != -1:  # JSON may break lines between tokens
+                followed = lines[i + 1] not in (b"}", b"},")
+                if followed:  # a comma ends every document line but a table's last
+                    if not line.endswith(b","):
+                        return None
+                    line = line[:-1]
+                key = m.group(1).decode("ascii")
+                if key in table:
                     return None
-                line = raw_lines[line_no]
-                if text.startswith(",\n", end) and not text.startswith("}", end + 2):
-                    line, end = line[:-1], end + 2
-                elif text.startswith("\n}", end):
-                    end += 1
-                else:
-                    return None
-                key = m.group(1)
-                table[key] = doc
-                lines[key] = b"\n" + line
-                pos, line_no = end, line_no + 1
-            if text.startswith("},\n", pos) and pos + 3 < stop:
-                pos += 3
-            elif text.startswith("}\n", pos) and pos + 2 == stop:
-                pos += 2
-            else:
+                table[key] = _loads(line[m.end() :])
+                kept[key] = b"\n" + line
+                i += 1
+            closing = lines[i]
+            if (closing == b"}") != (i + 1 == last):  # "}," between tables, "}" after the last
                 return None
-            line_no += 1
-            data[name], encoded[name] = table, lines
-    except (ValueError, StopIteration, IndexError):
+            data[name], encoded[name] = table, kept
+            i += 1
+    except (ValueError, IndexError):  # orjson's and json's decode errors are ValueErrors
         return None
     return data, encoded
 
@@ -352,16 +353,16 @@ def decode_tables(raw: bytes, path: Path) -> Tables:
 
 
 def _decode(raw: bytes, path: Path) -> tuple[Tables, dict[str, dict[str, bytes]]]:
-    if not raw.strip():
+    if _BLANK_RE.match(raw):  # (raw.strip() would copy a large file just to look at it)
         return {}, {}
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DatabaseError(f"{path}: not a minsheng database (not UTF-8 text)") from exc
-    fast = _decode_lines(text, raw)
+    fast = _decode_lines(raw)
     if fast is not None:
         data, encoded = fast
     else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DatabaseError(f"{path}: not a minsheng database (not UTF-8 text)") from exc
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -376,18 +377,25 @@ def _decode(raw: bytes, path: Path) -> tuple[Tables, dict[str, dict[str, bytes]]
     return data, encoded
 
 
-# In a file's text: control, bidi and surrogate characters as JSON writes them (escaped or
-# not). The store never writes them, so a match means someone else did; the cheap test on the
+# In a file's bytes: control, bidi and surrogate characters as JSON writes them (escaped or
+# not). The store never writes them, so a find means someone else did; the cheap test on the
 # whole file spares the per-field cleaning of every clean file. False alarms only cost time.
-_SUSPECT_RE = re.compile(
-    r"\\u00[01][0-9a-fA-F]|\\u00[89][0-9a-fA-F]|\\u007[fF]|\\u20(?:2[a-eA-E]|6[6-9])"
-    r"|\\u[dD][89abAB]|\\[bfr]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]"
+# Separate searches with a literal start are many times faster than one alternation.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+_SUSPECT_SEQUENCES = (
+    re.compile(rb"\xc2[\x80-\x9f]"),  # C1 controls in UTF-8
+    re.compile(rb"\xe2\x80[\xaa-\xae]"),  # bidi embeddings and overrides
+    re.compile(rb"\xe2\x81[\xa6-\xa9]"),  # bidi isolates
+    re.compile(rb"\xef\xbb\xbf"),  # byte order mark
+    re.compile(rb"\\(?:u00[01]|u00[89]|u007[fF]|u20(?:2[a-eA-E]|6[6-9])|u[dD][89abAB]|[bfr])"),
 )
 
 
 def holds_control_characters(raw: bytes) -> bool:
     """Whether a database file's bytes may hold control, bidi or surrogate characters."""
-    return _SUSPECT_RE.search(raw.decode("utf-8", errors="replace")) is not None
+    if any(bytes((b,)) in raw for b in _CONTROL_BYTES):
+        return True
+    return any(pattern.search(raw) for pattern in _SUSPECT_SEQUENCES)
 
 
 FileKey = tuple[int, int, int, int, bytes | None]
