@@ -387,13 +387,17 @@ _SUSPECT_SEQUENCES = (
     re.compile(rb"\xe2\x80[\xaa-\xae]"),  # bidi embeddings and overrides
     re.compile(rb"\xe2\x81[\xa6-\xa9]"),  # bidi isolates
     re.compile(rb"\xef\xbb\xbf"),  # byte order mark
-    re.compile(rb"\\(?:u00[01]|u00[89]|u007[fF]|u20(?:2[a-eA-E]|6[6-9])|u[dD][89abAB]|[bfr])"),
 )
+_SUSPECT_ESCAPES = re.compile(rb"\\u(?:00[0189]|007[fF]|20(?:2[a-eA-E]|6[6-9])|[dD][89abAB])")
 
 
 def holds_control_characters(raw: bytes) -> bool:
     """Whether a database file's bytes may hold control, bidi or surrogate characters."""
     if any(bytes((b,)) in raw for b in _CONTROL_BYTES):
+        return True
+    if any(escape in raw for escape in (b"\\b", b"\\f", b"\\r")):
+        return True
+    if b"\\u" in raw and _SUSPECT_ESCAPES.search(raw):
         return True
     return any(pattern.search(raw) for pattern in _SUSPECT_SEQUENCES)
 

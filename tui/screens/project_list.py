@@ -131,9 +131,11 @@ class ProjectListScreen(EditingScreen):
         first = self.generation == -1
         self.index = message.index
         # Tens of thousands of long-lived objects make every full collection slow, and those
-        # run in the middle of keystrokes: collect once now and keep what we hold out of it.
-        gc.unfreeze()
-        gc.collect()
+        # run in the middle of keystrokes: keep what we hold out of the collector. A reload
+        # first lets the previous generation of projects go (not needed on the first load).
+        if not first:
+            gc.unfreeze()
+            gc.collect()
         gc.freeze()
         self.generation = message.generation
         self.prepare_search(self.index)
