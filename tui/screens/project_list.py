@@ -75,6 +75,7 @@ class ProjectListScreen(EditingScreen):
         search = self.query_one(Input)
         search.value = self.query_state.search
         search.cursor_blink = False  # a blinking cursor is a repaint every half second over SSH
+        self.watch(search, "value", self.search_typed, init=False)
         store = self.minsheng.store
         banner = self.query_one("#read-only-banner", Static)
         why = f"，{store.read_only_reason}" if store.read_only_reason else ""
@@ -168,7 +169,7 @@ class ProjectListScreen(EditingScreen):
         for facet in FACET_LABELS:
             pane = self.query_one(f"#facet-{facet}", FacetPane)
             pane.show(self.index.all_values(facet), query.selected(facet), counts[facet])
-        self._show_status(len(rows), sum(1 for p in rows if is_overdue(p, report)))
+        self._show_status(len(rows), self.index.overdue_count(rows))
 
     def _show_status(self, shown: int, overdue: int) -> None:
         query = self.query_state
@@ -198,10 +199,14 @@ class ProjectListScreen(EditingScreen):
         return self.query_one(ProjectTable).current
 
     # --- events ------------------------------------------------------------------------
-    @on(Input.Changed, "#search")
-    def search_changed(self, event: Input.Changed) -> None:
-        if event.value != self.query_state.search:
-            self._set_query(replace(self.query_state, search=event.value))
+    def search_typed(self, value: str) -> None:
+        """Narrow the list as the search text changes.
+
+        Watched directly (not through Input.Changed) so that the list is redrawn in the same
+        frame as the typed character: one repaint a keystroke instead of two.
+        """
+        if value != self.query_state.search:
+            self._set_query(replace(self.query_state, search=value))
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
