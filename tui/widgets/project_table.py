@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -52,9 +52,19 @@ def fit(text: str, width: int) -> str:
     """Cut or pad to exactly ``width`` cells, with '…' where text was cut (CJK-aware)."""
     if width <= 0:
         return ""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, width - 1) + "…"
+    cells = cell_len(text)
+    if cells <= width:
+        return text + " " * (width - cells)
+    # Cut by character widths (a Chinese character takes two cells); rich's set_cell_size
+    # does the same through grapheme splitting, several times slower on every repaint.
+    room, used, kept = width - 1, 0, 0
+    for char in text:
+        size = get_character_cell_size(char)
+        if used + size > room:
+            break
+        used += size
+        kept += 1
+    return text[:kept] + " " * (room - used) + "…"
 
 
 def one_line(text: str, limit: int = 200) -> str:
