@@ -291,6 +291,8 @@ def encode_tables(data: Tables) -> bytes:
 
 
 _BLANK_RE = re.compile(rb"\s*\Z")
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19  # the shortest integer that may not fit in 64 bits
 _DOC_LINE_RE = re.compile(rb' "(\d+)": ')
 _TABLE_LINE_RE = re.compile(rb'("(?:[^"\\]|\\.)*"): \{')
 
@@ -303,6 +305,8 @@ def _decode_lines(raw: bytes) -> tuple[Tables, dict[str, dict[str, bytes]]] | No
     can be written back as it is. None when the layout differs in any way: the caller then
     parses the file as a whole.
     """
+    if _loads is not json.loads and _LONG_NUMBER in raw.translate(_DIGITS_AS_ZERO):
+        return None  # orjson reads integers beyond 64 bits as floats; json keeps them exact
     lines = raw.split(b"\n")
     if len(lines) < 3 or lines[0] != b"{" or lines[-1] != b"" or lines[-2] != b"}":
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -244,6 +245,9 @@ def test_encode_decode_round_trip_and_lines_are_reused_exactly(data: dict[str, A
     raw = encode_tables(data)
     decoded, lines = _decode(raw, Path("x.json"))
     assert decoded == json.loads(raw) == data
+    if re.search(rb"\d{19}", raw):  # integers that may exceed 64 bits: the exact, slow path
+        assert lines == {}
+        return
     for name, table in data.items():  # the fast path took every document's own line
         assert lines[name] == {k: encode_document(k, doc) for k, doc in table.items()}
     assert decode_tables(raw, Path("x.json")) == data
