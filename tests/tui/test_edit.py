@@ -96,3 +96,21 @@ async def test_add_dated_update(app, db_path) -> None:
     assert [(u.month, u.text, u.by) for u in project.updates] == [
         ("2023-07", "完成竣工验收", "tester")
     ]
+
+
+async def test_editor_never_drops_typed_text_silently(app, db_path) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *"ABC")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, EditFieldDialog)
+        await pilot.press("shift+tab", "enter", "down", "enter")  # try to switch to 月度计划
+        assert dialog.field == "progress"
+        assert dialog.query_one(TextArea).text.startswith("ABC")
+        assert "未保存" in text_of(pilot, "#edit-error")
+        await pilot.press("escape")  # the first Esc only warns
+        assert pilot.app.screen is dialog
+        assert "再按 Esc 放弃" in text_of(pilot, "#edit-error")
+        await pilot.press("escape")  # the second one discards
+        assert pilot.app.screen is not dialog
+    assert not ProjectStore(db_path).get("X01").progress.startswith("ABC")

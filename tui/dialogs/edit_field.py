@@ -34,6 +34,7 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
         self.field = field if field in EDITABLE else "progress"
         self.initial = text
         self.error = error
+        self._discard_armed = False  # Esc pressed once with unsaved text
 
     def _value(self, field: str) -> str:
         if field == "deadline":
@@ -60,15 +61,39 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
         for area in self.query(TextArea):
             area.focus()
 
+    @property
+    def modified(self) -> bool:
+        """Whether the text differs from what the field holds."""
+        return self.query_one(TextArea).text != self._value(self.field)
+
+    def _say(self, message: str) -> None:
+        label = self.query_one("#edit-error", Label)
+        label.update(Text(message))
+        label.display = bool(message)
+
     def on_select_changed(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str) and event.value != self.field:
-            self.field = event.value
-            self.query_one(TextArea).text = self._value(self.field)
+        if not isinstance(event.value, str) or event.value == self.field:
+            return
+        if self.modified:  # switching would throw the typed text away: refuse, say why
+            event.select.value = self.field
+            label = FIELD_LABELS[self.field]
+            self._say(f"{label} 有未保存的修改：Ctrl+S 保存，或按 Esc 两次放弃")
+            return
+        self.field = event.value
+        self.query_one(TextArea).text = self._value(self.field)
+        self._say("")
+
+    def on_text_area_changed(self) -> None:
+        self._discard_armed = False
 
     def action_save(self) -> None:
         self.dismiss((self.field, self.query_one(TextArea).text))
 
     def action_cancel(self) -> None:
+        if self.modified and not self._discard_armed:
+            self._discard_armed = True
+            self._say("有未保存的修改：再按 Esc 放弃，Ctrl+S 保存")
+            return
         self.dismiss(None)
 
 
