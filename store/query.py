@@ -175,10 +175,11 @@ def _search_text(p: Project) -> str:
 
 
 def _sort_key(name: str, report: Report | None) -> Callable[[Project], object]:
+    # Chinese text sorts by its pinyin, as people expect (not by code point)
     if name == "name":
-        return lambda p: p.name
+        return lambda p: (quick_pinyin_keys(p.name)[0], p.name)
     if name == "department":
-        return lambda p: p.department
+        return lambda p: (pinyin_keys(p.department)[0], p.department)
     if name == "level":
         return lambda p: LEVELS.index(p.level) if p.level in LEVELS else len(LEVELS)
     if name == "status":

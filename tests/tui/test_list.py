@@ -111,9 +111,15 @@ async def test_sort_keeps_cursor_on_project(app) -> None:
         table = pilot.app.screen.query_one(ProjectTable)
         await pilot.press("down", "down", "down")
         assert table.current_id == "X04"
-        await pilot.press("o")  # sort by 项目名称
+        await pilot.press("o")  # sort by 项目名称, in pinyin order
         assert table.sort_key == "name"
         assert table.current_id == "X04"
+        first = [p.name for p in table.rows[:3]]  # chengqu, diaozheng tuixiu, diaozheng youfu
+        assert first == [
+            "城区无人管理小区物业全覆盖",
+            "调整退休人员养老金待遇",
+            "调整优抚对象抚恤和生活补助标准",
+        ]
         await pilot.press("O")
         assert table.descending and table.current_id == "X04"
         assert "排序: 项目名称▼" in text_of(pilot, "#list-status")

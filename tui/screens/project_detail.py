@@ -232,6 +232,9 @@ class ProjectDetailScreen(EditingScreen):
 
     # --- actions -----------------------------------------------------------------------
     def action_back(self) -> None:
+        if self.query("HelpPanel"):  # Esc first closes the key help, then leaves
+            self.app.action_hide_help_panel()
+            return
         self.dismiss(self.ids[self.position])  # type: ignore[arg-type]
 
     def action_move(self, step: int) -> None:

@@ -174,22 +174,23 @@ class ProjectListScreen(EditingScreen):
     def _show_status(self, shown: int, overdue: int) -> None:
         query = self.query_state
         parts = [f"{shown} / {len(self.index)}"]
-        if overdue and not query.overdue_only:
-            parts.append(f"逾期 {overdue}（d 只看逾期）")
+        # What narrows the list first: in a narrow terminal the end of the line is cut.
         for facet, label in FACET_LABELS.items():
             chosen = query.selected(facet)
             if chosen:
                 parts.append(f"{label}: {'、'.join(sorted(chosen))}")
-        if query.overdue_only:
-            parts.append("仅逾期")
         if query.search.strip():
             parts.append(f"搜索: {query.search.strip()}")
-        sort_label = next(c.label for c in COLUMNS if c.key == query.sort)
-        parts.append(f"排序: {sort_label}{'▼' if query.descending else '▲'}")
+        if query.overdue_only:
+            parts.append("仅逾期")
+        elif overdue:
+            parts.append(f"逾期 {overdue}")
         if not query.is_filtered:
             parts.insert(1, "全部")
+        sort_label = next(c.label for c in COLUMNS if c.key == query.sort)
+        parts.append(f"排序: {sort_label}{'▼' if query.descending else '▲'}")
         # One fixed line: no need to lay the screen out again for it.
-        self.query_one("#list-status", Static).update(Text("  ·  ".join(parts)), layout=False)
+        self.query_one("#list-status", Static).update(Text(" · ".join(parts)), layout=False)
 
     def _set_query(self, query: ProjectQuery) -> None:
         self.query_state = query
