@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import TextArea
+from textual.widgets import Input, TextArea
 
 from store.db import ProjectStore
 from tests.tui.helpers import settle, text_of
@@ -114,3 +114,11 @@ async def test_editor_never_drops_typed_text_silently(app, db_path) -> None:
         await pilot.press("escape")  # the second one discards
         assert pilot.app.screen is not dialog
     assert not ProjectStore(db_path).get("X01").progress.startswith("ABC")
+
+
+async def test_update_month_defaults_to_the_month_after_the_report(app) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        # the bundled report covers 2023 months 1-6: new progress is most likely for July
+        assert pilot.app.screen.query_one("#update-month", Input).value == "2023-07"

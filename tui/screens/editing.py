@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
@@ -133,8 +134,19 @@ class EditingScreen(Screen[None]):
             self._save_edit(PendingEdit("update", project, "updates", value, when))
 
         self.app.push_screen(
-            AddUpdateDialog(project, month=month, text=text, error=error), chosen
+            AddUpdateDialog(project, month=month or self._default_month(), text=text,
+                            error=error),
+            chosen,
         )
+
+    def _default_month(self) -> str | None:
+        """This month in the report's year; in another year, the month after the report."""
+        report = self.minsheng.store.report()
+        today = date.today()
+        if report.year is None or report.year == today.year:
+            return None  # the dialog's own default: this month
+        month = min(12, (report.period_to or 12) + 1)
+        return f"{report.year:04d}-{month:02d}"
 
     def action_undo(self) -> None:
         """Undo this session's last edit (the undo is recorded in history too)."""
