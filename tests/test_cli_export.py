@@ -196,3 +196,11 @@ def test_diff_of_a_snapshot_and_the_database(tmp_path: Path, cli: Any, db: Path)
     missing = cli("--db", db, "diff", tmp_path / "nope.json", "db")
     assert missing.code == 1 and "no such file" in missing.err
 
+
+
+def test_export_refuses_a_file_name_whose_format_it_cannot_tell(cli: Any, tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    assert cli("--db", db, "import", BUNDLED).code == 0
+    result = cli("--db", db, "export", "-o", tmp_path / "report.pdf")
+    assert result.code == 1 and ".pdf" in result.err and "--format" in result.err
+    assert not (tmp_path / "report.pdf").exists()

@@ -407,6 +407,12 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
     projects = ProjectIndex(store.projects(), report).apply(query)
     to_stdout = args.output == "-"
     fmt = args.format or ("json" if to_stdout else format_of(Path(args.output)))
+    suffix = Path(args.output).suffix.lower().lstrip(".")
+    if not args.format and not to_stdout and suffix and suffix not in EXPORT_FORMATS:
+        raise CliError(
+            f"{args.output}: cannot tell the format from .{suffix}; "
+            f"use --format ({' | '.join(EXPORT_FORMATS)})"
+        )
     if to_stdout:
         if fmt == "xlsx" and sys.stdout.isatty():
             raise CliError("an xlsx workbook is not for a terminal; give -o FILE")
