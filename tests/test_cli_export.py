@@ -12,6 +12,8 @@ from typing import Any
 import openpyxl
 import pytest
 
+from store.query import quick_pinyin_keys
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "lanling-2023-h1.md"
 
@@ -63,7 +65,7 @@ def test_export_formats_filters_and_sort(tmp_path: Path, cli: Any, db: Path) -> 
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 2 + 13 and {r[-1] for r in rows[2:]} == {"市级"}
     names = [r[2] for r in rows[2:]]
-    assert names == sorted(names, reverse=True)
+    assert names == sorted(names, key=lambda n: quick_pinyin_keys(n)[0], reverse=True)  # pinyin
     # --department, --status and --search narrow as `list` does.
     listed = cli("--db", db, "list", "--json", "--search", "医保", "--department", "医保局")
     out = tmp_path / "s.json"
