@@ -36,7 +36,7 @@ class MinshengApp(App[int]):
     ]
     BINDINGS = [
         Binding("question_mark,f1", "toggle_help", "帮助", show=False),
-        Binding("ctrl+q", "quit", "退出", id="quit", show=False),
+        Binding("ctrl+q", "quit", "退出", id="quit", show=False, priority=True),
     ]
     ENABLE_COMMAND_PALETTE = True
 

@@ -35,6 +35,7 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
         self.initial = text
         self.error = error
         self._discard_armed = False  # Esc pressed once with unsaved text
+        self._loaded = ""  # the text as the editor was given it, to tell what was typed
 
     def _value(self, field: str) -> str:
         if field == "deadline":
@@ -51,7 +52,11 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
                 id="edit-field",
             )
             text = self.initial if self.initial is not None else self._value(self.field)
-            yield TextArea(text, id="edit-text", soft_wrap=True, show_line_numbers=False)
+            area = TextArea(text, id="edit-text", soft_wrap=True, show_line_numbers=False)
+            # What counts as untouched (set here: keys may arrive before on_mount). Text given
+            # back after a failed save is the user's own: compare it with the stored field.
+            self._loaded = self._value(self.field) if self.initial is not None else area.text
+            yield area
             yield Label(Text(self.error), id="edit-error", classes="error")
             yield Label("Ctrl+S 保存  Esc 取消  Tab 切换", id="edit-help")
 
@@ -63,8 +68,9 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
 
     @property
     def modified(self) -> bool:
-        """Whether the text differs from what the field holds."""
-        return self.query_one(TextArea).text != self._value(self.field)
+        """Whether the text differs from what the editor was given for this field."""
+        return self.query_one(TextArea).text != self._loaded
+
 
     def _say(self, message: str) -> None:
         label = self.query_one("#edit-error", Label)
@@ -80,7 +86,9 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
             self._say(f"{label} 有未保存的修改：Ctrl+S 保存，或按 Esc 两次放弃")
             return
         self.field = event.value
-        self.query_one(TextArea).text = self._value(self.field)
+        area = self.query_one(TextArea)
+        area.text = self._value(self.field)
+        self._loaded = area.text
         self._say("")
 
     def on_text_area_changed(self) -> None:
