@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import json
 import os
 import re
@@ -527,6 +528,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_db(args)
     parsed = read_all(args.files) if command == "import" else []
     store = open_store(args.db, read_only=args.read_only, allow_network_fs=args.allow_network_fs)
+    if command != "tui":
+        gc.enable()  # (turned off for start-up by the entry point; the app turns it on itself)
     if command == "tui":
         from tui.app import run_app
 

@@ -138,6 +138,7 @@ class ProjectListScreen(EditingScreen):
             gc.unfreeze()
             gc.collect()
         gc.freeze()
+        gc.enable()  # the entry point turned collection off while opening the database
         self.generation = message.generation
         self.prepare_search(self.index)
         self.refresh_view()
