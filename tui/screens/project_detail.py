@@ -32,6 +32,9 @@ VIEWS = (
 FOCUS = {"grid": "#month-grid", "plan-progress": "#plan-pane"}
 
 
+_CHANGE_LABELS = {"*": "新建", "updates": "进展更新", "period": "报告期"}
+
+
 def _value_text(value: object) -> str:
     if isinstance(value, str):
         return value
@@ -216,17 +219,21 @@ class ProjectDetailScreen(EditingScreen):
         table = Table(expand=True, show_lines=False, pad_edge=False)
         table.add_column("时间", no_wrap=True)
         table.add_column("字段", no_wrap=True)
-        table.add_column("原值", ratio=1, overflow="ellipsis", no_wrap=True)
-        table.add_column("新值", ratio=1, overflow="ellipsis", no_wrap=True)
-        table.add_column("修改人", no_wrap=True)
+        table.add_column("原值", ratio=2, overflow="ellipsis", no_wrap=True)
+        table.add_column("新值", ratio=2, overflow="ellipsis", no_wrap=True)
+        table.add_column("修改人", ratio=1, overflow="ellipsis", no_wrap=True)
         for change in reversed(changes):
-            label = FIELD_LABELS.get(change.field, change.field)
+            label = _CHANGE_LABELS.get(change.field) or FIELD_LABELS.get(change.field, change.field)
+            created = change.field == "*"
+            old = "" if created else _value_text(change.old)
+            new = "" if created else _value_text(change.new)
+            who = change.by + (f"（{change.note}）" if change.note else "")
             table.add_row(
-                Text(clean_text(change.at[:16].replace("T", " "), single_line=True)),
+                Text(clean_text(change.at[5:16].replace("T", " "), single_line=True)),
                 Text(clean_text(label, single_line=True)),
-                Text(clean_text(_value_text(change.old), single_line=True)[:80]),
-                Text(clean_text(_value_text(change.new), single_line=True)[:80]),
-                Text(clean_text(f"{change.by} {change.source}", single_line=True)),
+                Text(clean_text(old, single_line=True)[:80]),
+                Text(clean_text(new, single_line=True)[:80]),
+                Text(clean_text(f"{who} {change.source}", single_line=True)),
             )
         return table
 
