@@ -264,8 +264,8 @@ except ImportError:  # pragma: no cover - orjson is a dependency; json gives the
 
 
 def encode_document(doc_id: str, doc: Any) -> bytes:
-    """One document's line of the file, as it follows the line before: b'\\n "7": {...}'."""
-    return f"\n {_dumps(doc_id)}: {_dumps(doc)}".encode()
+    """One document's line of the file, without its line break: b' "7": {...}'."""
+    return f" {_dumps(doc_id)}: {_dumps(doc)}".encode()
 
 
 def _assemble(tables: list[tuple[str, list[bytes]]]) -> bytes:
@@ -274,7 +274,9 @@ def _assemble(tables: list[tuple[str, list[bytes]]]) -> bytes:
         if index:
             chunks.append(b",")
         chunks.append(f"\n{_dumps(name)}: {{".encode())
-        chunks.append(b",".join(lines))
+        if lines:
+            chunks.append(b"\n")
+            chunks.append(b",\n".join(lines))
         chunks.append(b"\n}")
     chunks.append(b"\n}\n")
     return b"".join(chunks)
@@ -291,64 +293,66 @@ def encode_tables(data: Tables) -> bytes:
 
 
 _BLANK_RE = re.compile(rb"\s*\Z")
-_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
-_LONG_NUMBER = b"0" * 19  # the shortest integer that may not fit in 64 bits
-_DOC_LINE_RE = re.compile(rb' "(\d+)": ')
-_TABLE_LINE_RE = re.compile(rb'("(?:[^"\\]|\\.)*"): \{')
+_TABLE_HEAD_RE = re.compile(rb'\n("(?:[^"\\\n]|\\.)*"): \{')
+_END = b"\n}\n"
 
 
 def _decode_lines(raw: bytes) -> tuple[Tables, dict[str, dict[str, bytes]]] | None:
     """Read a file in exactly the layout ``encode_tables`` writes, one document a line.
 
-    Each document is parsed from its own line and must fill it exactly (orjson refuses
-    anything after the value), so the line is, by construction, a correct encoding of it and
-    can be written back as it is. None when the layout differs in any way: the caller then
-    parses the file as a whole.
+    A table's documents are the pieces between its braces separated by ",\\n"; each piece must
+    be ' "<digits>": ' and one JSON value filling the rest of the piece, on one line. Such a
+    piece is, by construction, a correct encoding of its document and can be written back as
+    it is. None when the layout differs in any way: the caller then parses the whole file.
     """
-    if _loads is not json.loads and _LONG_NUMBER in raw.translate(_DIGITS_AS_ZERO):
-        return None  # orjson reads integers beyond 64 bits as floats; json keeps them exact
-    lines = raw.split(b"\n")
-    if len(lines) < 3 or lines[0] != b"{" or lines[-1] != b"" or lines[-2] != b"}":
+    if not raw.startswith(b"{") or not raw.endswith(_END):
         return None
     data: Tables = {}
     encoded: dict[str, dict[str, bytes]] = {}
-    last = len(lines) - 2  # the closing "}"
-    i = 1
+    last = len(raw) - len(_END)  # where the file's closing brace line starts
+    pos = 1
+    if pos == last:
+        return data, encoded
     try:
-        while i < last:
-            m = _TABLE_LINE_RE.fullmatch(lines[i])
+        while True:
+            m = _TABLE_HEAD_RE.match(raw, pos)
             if not m:
                 return None
             name = _loads(m.group(1))
             if not isinstance(name, str) or name in data:
                 return None
+            start = m.end()
+            close = raw.find(b"\n}", start)
+            if close < 0:
+                return None
             table: dict[str, Any] = {}
             kept: dict[str, bytes] = {}
-            i += 1
-            while lines[i] not in (b"}", b"},"):
-                line = lines[i]
-                m = _DOC_LINE_RE.match(line)
-                if not m:
+            if close > start:
+                if raw[start] != 0x0A:  # the first document starts on a line of its own
                     return None
-                followed = lines[i + 1] not in (b"}", b"},")
-                if followed:  # a comma ends every document line but a table's last
-                    if not line.endswith(b","):
+                body = raw[start + 1 : close]
+                pieces = body.split(b",\n")
+                if body.count(b"\n") != len(pieces) - 1:  # a document over several lines
+                    return None
+                for piece in pieces:
+                    colon = piece.find(b'": ', 2)
+                    key = piece[2:colon]
+                    if piece[:2] != b' "' or not key.isdigit():  # bytes.isdigit: ASCII only
                         return None
-                    line = line[:-1]
-                key = m.group(1).decode("ascii")
-                if key in table:
-                    return None
-                table[key] = _loads(line[m.end() :])
-                kept[key] = b"\n" + line
-                i += 1
-            closing = lines[i]
-            if (closing == b"}") != (i + 1 == last):  # "}," between tables, "}" after the last
-                return None
+                    doc_id = key.decode("ascii")
+                    if doc_id in table:
+                        return None
+                    table[doc_id] = _loads(piece[colon + 3 :])
+                    kept[doc_id] = piece
             data[name], encoded[name] = table, kept
-            i += 1
+            pos = close + 2
+            if pos == last:
+                return data, encoded
+            if raw[pos] != 0x2C:  # "," before the next table
+                return None
+            pos += 1
     except (ValueError, IndexError):  # orjson's and json's decode errors are ValueErrors
         return None
-    return data, encoded
 
 
 def decode_tables(raw: bytes, path: Path) -> Tables:
@@ -356,10 +360,14 @@ def decode_tables(raw: bytes, path: Path) -> Tables:
     return _decode(raw, path)[0]
 
 
-def _decode(raw: bytes, path: Path) -> tuple[Tables, dict[str, dict[str, bytes]]]:
+def _decode(
+    raw: bytes, path: Path, scan: _Scan | None = None
+) -> tuple[Tables, dict[str, dict[str, bytes]]]:
     if _BLANK_RE.match(raw):  # (raw.strip() would copy a large file just to look at it)
         return {}, {}
-    fast = _decode_lines(raw)
+    scan = scan or _Scan(raw)
+    # orjson reads integers beyond 64 bits as floats; json keeps them exact
+    fast = None if _loads is not json.loads and scan.long_numbers else _decode_lines(raw)
     if fast is not None:
         data, encoded = fast
     else:
@@ -384,26 +392,41 @@ def _decode(raw: bytes, path: Path) -> tuple[Tables, dict[str, dict[str, bytes]]
 # In a file's bytes: control, bidi and surrogate characters as JSON writes them (escaped or
 # not). The store never writes them, so a find means someone else did; the cheap test on the
 # whole file spares the per-field cleaning of every clean file. False alarms only cost time.
-# Separate searches with a literal start are many times faster than one alternation.
+# Each test is one pass over the bytes that C does at memory speed: a translation, or a
+# search for a literal start (one alternation without one is many times slower).
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+_SCAN_TABLE = bytes(
+    0x01 if b in _CONTROL_BYTES else 0x30 if 0x30 <= b <= 0x39 else b for b in range(256)
+)  # control bytes -> 0x01, digits -> "0"
+_LONG_NUMBER = b"0" * 19  # the shortest integer that may not fit in 64 bits
+_SUSPECT_ESCAPES = re.compile(
+    rb"\\(?:[bfr]|u(?:00[0189]|007[fF]|20(?:2[a-eA-E]|6[6-9])|[dD][89abAB]))"
+)
 _SUSPECT_SEQUENCES = (
     re.compile(rb"\xc2[\x80-\x9f]"),  # C1 controls in UTF-8
-    re.compile(rb"\xe2\x80[\xaa-\xae]"),  # bidi embeddings and overrides
-    re.compile(rb"\xe2\x81[\xa6-\xa9]"),  # bidi isolates
+    re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])"),  # bidi embeddings, isolates
     re.compile(rb"\xef\xbb\xbf"),  # byte order mark
 )
-_SUSPECT_ESCAPES = re.compile(rb"\\u(?:00[0189]|007[fF]|20(?:2[a-eA-E]|6[6-9])|[dD][89abAB])")
+
+
+class _Scan:
+    """What one look at a file's bytes tells before parsing them."""
+
+    def __init__(self, raw: bytes) -> None:
+        translated = raw.translate(_SCAN_TABLE)
+        #: integers of 19 digits or more: only Python's json reads them exactly
+        self.long_numbers = _LONG_NUMBER in translated
+        #: control, bidi or surrogate characters may be in there
+        self.suspect = (
+            b"\x01" in translated
+            or (b"\\" in raw and _SUSPECT_ESCAPES.search(raw) is not None)
+            or any(pattern.search(raw) for pattern in _SUSPECT_SEQUENCES)
+        )
 
 
 def holds_control_characters(raw: bytes) -> bool:
     """Whether a database file's bytes may hold control, bidi or surrogate characters."""
-    if any(bytes((b,)) in raw for b in _CONTROL_BYTES):
-        return True
-    if any(escape in raw for escape in (b"\\b", b"\\f", b"\\r")):
-        return True
-    if b"\\u" in raw and _SUSPECT_ESCAPES.search(raw):
-        return True
-    return any(pattern.search(raw) for pattern in _SUSPECT_SEQUENCES)
+    return _Scan(raw).suspect
 
 
 FileKey = tuple[int, int, int, int, bytes | None]
@@ -463,8 +486,9 @@ class AtomicJSONStorage(Storage):
             if key == self._key and self._data is not None:
                 return False
             raw = head + handle.read()
-        data, encoded = _decode(raw, self.path)
-        self.suspect = holds_control_characters(raw)
+        scan = _Scan(raw)
+        data, encoded = _decode(raw, self.path, scan)
+        self.suspect = scan.suspect
         self._set_data(data, encoded, key)
         return True
 

@@ -280,6 +280,6 @@ def test_any_valid_variant_of_the_layout_decodes_right_and_caches_only_whole_lin
     assert decoded == expected
     for name, cached in lines.items():
         for key, line in cached.items():  # each kept line is exactly one whole document
-            prefix = f'\n "{key}": '.encode()
-            assert line.startswith(prefix) and b"\n" not in line[1:]
+            prefix = f' "{key}": '.encode()
+            assert line.startswith(prefix) and b"\n" not in line
             assert json.loads(line[len(prefix) :]) == decoded[name][key]
