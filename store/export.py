@@ -40,7 +40,6 @@ from typing import Any
 
 from store.db import project_doc
 from store.models import Project, Report, Update, normalise_deadline, normalise_status
-from store.months import plan_items, progress_items
 from store.storage import atomic_write_bytes
 
 #: The formats, in the order people are offered them.
@@ -364,6 +363,8 @@ def export_xlsx(report: Report, projects: list[Project]) -> bytes:
 
 def project_export_dict(project: Project, report: Report | None = None) -> dict[str, Any]:
     """A project in the JSON interface: the model's keys, plus its plan and progress items."""
+    from store.months import plan_items, progress_items  # (not needed by the other formats)
+
     data = project_doc(project)  # project.to_dict(), without asdict's deep copies
     period = None
     if report is not None and report.period_from is not None and report.period_to is not None:

@@ -481,11 +481,11 @@ class AtomicJSONStorage(Storage):
             return True
         with handle:
             st = os.fstat(handle.fileno())
-            head = handle.read(_HEAD_BYTES)
-            key = _file_key(st, head)
+            key = _file_key(st, handle.read(_HEAD_BYTES))
             if key == self._key and self._data is not None:
                 return False
-            raw = head + handle.read()
+            handle.seek(0)  # the same file, even if replaced since: one read, no copying
+            raw = handle.read()
         scan = _Scan(raw)
         data, encoded = _decode(raw, self.path, scan)
         self.suspect = scan.suspect

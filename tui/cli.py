@@ -11,20 +11,11 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from importers.report import read_report
-from store.backup import (
-    backup_dir,
-    check_database,
-    list_backups,
-    resolve_backup,
-    restore_backup,
-)
 from store.db import (
     Change,
     ProjectStore,
@@ -47,18 +38,13 @@ from store.models import (
     project_from_record,
 )
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, latest_progress
-from store.snapshots import (
-    Snapshot,
-    compare,
-    diff_lines,
-    list_snapshots,
-    read_snapshot_json,
-    save_export,
-    snapshot_dir,
-    write_snapshot,
-)
 from store.storage import DatabaseError
 from tui.crash import report_crash
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from store.snapshots import Snapshot
 
 BUNDLED_REPORT = Path(__file__).resolve().parent.parent / "data" / "lanling-2023-h1.md"
 
@@ -225,6 +211,8 @@ def open_store(
 
     A file this user cannot write is opened read-only, saying why.
     """
+    from importers.report import read_report
+
     first_run = _default_is_missing(db)
     path = db or default_db_path()
     reason = "--read-only" if read_only else ""
@@ -252,6 +240,9 @@ def _cut(text: str) -> Text:
 
 def _list_table(projects: list[Project], width: int) -> Table:
     """One line per project; long text is cut with … to fit ``width`` cells."""
+    from rich import box
+    from rich.table import Table
+
     columns: list[tuple[str, int, object]] = [  # header, ratio (0: as wide as it needs), value
         ("编号", 0, lambda p: p.id),
         ("项目名称", 4, lambda p: p.name),
@@ -300,6 +291,8 @@ def cmd_list(store: ProjectStore, args: argparse.Namespace) -> None:
 
 def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print one project."""
+    from rich.table import Table
+
     p = store.get(args.id)
     if args.json:
         print(json.dumps(p.to_dict(), ensure_ascii=False, indent=2))
@@ -345,6 +338,9 @@ _FIELD_NAMES = {**FIELD_LABELS, "*": "新建", "updates": "进展", "period": "�
 
 def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print recorded changes."""
+    from rich import box
+    from rich.table import Table
+
     if args.id:
         store.get(args.id)  # an unknown id is an error, not an empty history
     changes: list[Change] = store.history(args.id)
@@ -384,6 +380,8 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
 
 def read_all(paths: Sequence[Path]) -> list[tuple[Path, ParsedReport]]:
     """Read every file before anything is stored, so that a bad file changes nothing."""
+    from importers.report import read_report
+
     for path in paths:
         if not path.exists():
             raise CliError(f"{path}: no such file")
@@ -403,6 +401,8 @@ def cmd_import(store: ProjectStore, parsed: list[tuple[Path, ParsedReport]]) -> 
 
 def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
     """Write an export to a file or standard output (into snapshots/: recorded there too)."""
+    from store.snapshots import save_export
+
     report = store.report()
     query = _query(args)
     projects = ProjectIndex(store.projects(), report).apply(query)
@@ -428,12 +428,19 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
 
 def cmd_snapshot(store: ProjectStore, args: argparse.Namespace) -> None:
     """Export every project to a new dated file in the snapshots folder."""
+    from store.snapshots import write_snapshot
+
     path, entry = write_snapshot(store, args.format, encoding=args.encoding)
     print(f"wrote {entry.projects} projects to {path}")
 
 
 def cmd_snapshots(store: ProjectStore, args: argparse.Namespace) -> None:
     """List the recorded snapshots, oldest first."""
+    from rich import box
+    from rich.table import Table
+
+    from store.snapshots import list_snapshots, snapshot_dir
+
     entries = list_snapshots(store.path)
     if args.json:
         rows = [{**dataclasses.asdict(e), "exists": there} for e, there in entries]
@@ -457,6 +464,9 @@ def cmd_snapshots(store: ProjectStore, args: argparse.Namespace) -> None:
 
 def _snapshot_of(spec: str, store: ProjectStore) -> Snapshot:
     """`db`, a JSON snapshot (or database file), or a report file as an import would read it."""
+    from importers.report import read_report
+    from store.snapshots import Snapshot, read_snapshot_json
+
     if spec == "db":
         return Snapshot("db", store.report(), store.projects())
     path = Path(spec)
@@ -474,6 +484,8 @@ def _snapshot_of(spec: str, store: ProjectStore) -> Snapshot:
 
 def cmd_diff(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print what changed between two states."""
+    from store.snapshots import compare, diff_lines
+
     diff = compare(_snapshot_of(args.old, store), _snapshot_of(args.new, store))
     if args.json:
         print(json.dumps(diff.to_dict(), ensure_ascii=False, indent=2))
@@ -495,6 +507,14 @@ def cmd_period(store: ProjectStore, args: argparse.Namespace) -> None:
 
 def cmd_db(args: argparse.Namespace) -> int:
     """`db check` and `db restore`: they work on a file the store would refuse to open."""
+    from store.backup import (
+        backup_dir,
+        check_database,
+        list_backups,
+        resolve_backup,
+        restore_backup,
+    )
+
     path = args.db or default_db_path()
     if args.db_command == "restore":
         if args.read_only:

@@ -13,9 +13,6 @@ from textual.screen import Screen
 from store.db import SINGLE_LINE_FIELDS, ConflictError, StoreError
 from store.models import FIELD_LABELS, Project, clean_text
 from store.storage import DatabaseError
-from tui.dialogs.conflict_dialog import KEEP_THEIRS, MERGE, OVERWRITE, ConflictDialog
-from tui.dialogs.edit_field import AddUpdateDialog, EditFieldDialog
-from tui.dialogs.status_picker import StatusPicker
 
 if TYPE_CHECKING:
     from tui.app import MinshengApp
@@ -97,6 +94,8 @@ class EditingScreen(Screen[None]):
         if project is None:
             return
 
+        from tui.dialogs.status_picker import StatusPicker  # (dialogs load on first use)
+
         def chosen(status: str | None) -> None:
             if status and status != project.status:
                 self._save_edit(PendingEdit("field", project, "status", status))
@@ -111,6 +110,8 @@ class EditingScreen(Screen[None]):
 
     def _open_editor(self, project: Project, field: str, text: str | None = None,
                      error: str = "") -> None:
+        from tui.dialogs.edit_field import EditFieldDialog
+
         def chosen(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
@@ -127,6 +128,8 @@ class EditingScreen(Screen[None]):
 
     def _open_update(self, project: Project, month: str | None = None, text: str = "",
                      error: str = "") -> None:
+        from tui.dialogs.edit_field import AddUpdateDialog
+
         def chosen(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
@@ -215,6 +218,8 @@ class EditingScreen(Screen[None]):
                 f"已被他人修改 · 现为第 {theirs.revision} 版，"
                 f"你的编辑基于第 {edit.project.revision} 版"
             )
+        from tui.dialogs.conflict_dialog import KEEP_THEIRS, MERGE, OVERWRITE, ConflictDialog
+
         mine = f"{edit.month}  {edit.value}" if edit.kind == "update" else edit.value
         dialog = ConflictDialog(
             title=f"保存冲突：{theirs.id} {theirs.name} · {label}",

@@ -112,10 +112,20 @@ class ProjectListScreen(EditingScreen):
         self.post_message(self.Loaded(index, store.generation))
 
     @work(thread=True, exclusive=True, group="search-prep")
-    def prepare_search(self, index: ProjectIndex) -> None:
-        """Prepare search text and pinyin (for Latin input) before anyone types."""
+    def prepare_search(self, index: ProjectIndex, *, preload: bool = False) -> None:
+        """Prepare search text and pinyin (for Latin input) before anyone types.
+
+        With ``preload``, also load the screens and dialogs that keys open, so that the first
+        Enter or ``s`` is as quick as later ones (they are not needed for the first screen).
+        """
         index.prepare_search()
         index.prepare_pinyin()
+        if preload:
+            import tui.dialogs.conflict_dialog
+            import tui.dialogs.edit_field
+            import tui.dialogs.export_dialog
+            import tui.dialogs.status_picker
+            import tui.screens.project_detail  # noqa: F401
 
     @work(thread=True, exclusive=True, group="watch")
     def check_for_changes(self) -> None:
@@ -140,10 +150,12 @@ class ProjectListScreen(EditingScreen):
         gc.freeze()
         gc.enable()  # the entry point turned collection off while opening the database
         self.generation = message.generation
-        self.prepare_search(self.index)
         self.refresh_view()
         if first:
             self._show_title(self.index.report)
+        # Off the UI thread, but after the rows are on screen: until then it would only
+        # compete with drawing them.
+        self.call_after_refresh(self.prepare_search, self.index, preload=first)
 
     def after_save(self, project: Project) -> None:
         self.load()
