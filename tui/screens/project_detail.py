@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from store.db import Change, StoreError
 from store.models import FIELD_LABELS, Project, Report, clean_text
 from store.month_grid import build_grid
 from store.storage import DatabaseError
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.month_grid import LABEL_WIDTH, STACK_BELOW, MonthGrid
 from tui.widgets.project_table import fit
 
@@ -92,7 +93,7 @@ class ProjectDetailScreen(EditingScreen):
                 yield Static(id="updates-text")
             with VerticalScroll(id="history", classes="pane"):
                 yield Static(id="history-text")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#plan-pane").border_title = "月度计划"
