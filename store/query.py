@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
+from operator import attrgetter, itemgetter
 
 from store.models import LEVELS, STATUSES, Project, Report
 
@@ -169,6 +170,11 @@ class _Entry:
     pinyin: str | None = None
 
 
+_ID = attrgetter("id")
+_PROJECT = attrgetter("project")
+_FACETS = attrgetter("facets")
+
+
 def _search_text(p: Project) -> str:
     parts = (p.id, p.name, p.department, p.overview, p.target, p.plan, p.progress)
     return "\x00".join(parts + tuple(u.text for u in p.updates)).lower()
@@ -208,6 +214,8 @@ class ProjectIndex:
         self._all_values: dict[str, list[str]] = {}
         self._last_search: tuple[str, list[_Entry]] = ("", self.entries)
         self._overdue_ids: frozenset[str] | None = None
+        #: rows and counts with nothing filtered, by sort: what clearing a search gives back
+        self._everything: dict[tuple[str, bool], tuple[list[Project], dict[str, Counter[str]]]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -218,8 +226,7 @@ class ProjectIndex:
             self._overdue_ids = frozenset(
                 e.project.id for e in self.entries if is_overdue(e.project, self.report)
             )
-        overdue = self._overdue_ids
-        return sum(1 for p in projects if p.id in overdue)
+        return sum(map(self._overdue_ids.__contains__, map(_ID, projects)))
 
     def prepare_search(self) -> None:
         """Build the searchable text (once; call from a worker to keep the first key fast)."""
@@ -249,18 +256,12 @@ class ProjectIndex:
         # Typing narrows: when the new search extends the last one, only its hits can match.
         previous_key, previous = self._last_search
         pool = previous if previous_key and key.startswith(previous_key) else self.entries
-        latin = [bool(_LATIN_RE.fullmatch(t)) for t in terms]
-        result = []
-        for entry in pool:
-            text = entry.text or ""
-            for term, is_latin in zip(terms, latin, strict=True):
-                if term in text:
-                    continue
-                if is_latin and entry.pinyin is not None and term in entry.pinyin:
-                    continue
-                break
+        result = pool
+        for term in terms:  # each term narrows what the ones before left (comprehensions: fast)
+            if _LATIN_RE.fullmatch(term):
+                result = [e for e in result if term in e.text or term in e.pinyin]  # type: ignore[operator]
             else:
-                result.append(entry)
+                result = [e for e in result if term in e.text]  # type: ignore[operator]
         self._last_search = (key, result)
         return result
 
@@ -270,6 +271,11 @@ class ProjectIndex:
         chosen = [query.selected(f) for f in FACETS]
         report = self.report
         dept_text = query.department_text
+        everything = not (any(chosen) or query.overdue_only or dept_text or query.search.strip())
+        cache_key = (query.sort, query.descending)
+        if everything and cache_key in self._everything:  # e.g. a search cleared
+            found, counts = self._everything[cache_key]
+            return list(found), {f: Counter(c) for f, c in counts.items()}
         candidates = self._search(query.search)
         if query.overdue_only:
             candidates = [e for e in candidates if is_overdue(e.project, report)]
@@ -277,9 +283,10 @@ class ProjectIndex:
             candidates = [e for e in candidates if dept_text in e.project.department]
         facet_range = range(len(FACETS))
         if not any(chosen):  # the common case, typing a search: count in C, not in a loop
-            found = [e.project for e in candidates]
+            found = list(map(_PROJECT, candidates))
+            values = list(map(_FACETS, candidates))
             counts = {
-                f: Counter(chain.from_iterable(e.facets[i] for e in candidates))
+                f: Counter(chain.from_iterable(map(itemgetter(i), values)))
                 for i, f in enumerate(FACETS)
             }
         else:
@@ -302,6 +309,8 @@ class ProjectIndex:
             counts = {f: Counter(tallies[i]) for i, f in enumerate(FACETS)}
         if query.sort != "id" or query.descending:
             found.sort(key=_sort_key(query.sort, report), reverse=query.descending)  # type: ignore[arg-type]
+        if everything:
+            self._everything[cache_key] = (list(found), {f: Counter(c) for f, c in counts.items()})
         return found, counts
 
     def apply(self, query: ProjectQuery) -> list[Project]:

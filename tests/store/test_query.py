@@ -127,6 +127,21 @@ def test_search_as_you_type_gives_what_a_fresh_index_gives(searches: list[str]) 
         assert _ids(typed.apply(query)) == _ids(ProjectIndex(PROJECTS, REPORT).apply(query))
 
 
+def test_clearing_gives_back_everything_however_often_and_whatever_the_caller_did(
+    index: ProjectIndex,
+) -> None:
+    everything = ProjectQuery(sort="deadline")
+    rows, counts = index.evaluate(everything)
+    rows.reverse()  # the caller's lists and counts are its own
+    counts["level"].clear()
+    index.evaluate(ProjectQuery(sort="deadline", search="建设"))
+    again, counts_again = index.evaluate(everything)
+    fresh = ProjectIndex([e.project for e in index.entries], index.report)
+    assert _ids(again) == _ids(fresh.apply(everything))
+    assert counts_again == fresh.facet_counts(everything)
+    assert counts_again["level"]
+
+
 def test_sorting(index: ProjectIndex) -> None:
     assert _ids(index.apply(ProjectQuery(sort="deadline"))) == ["S02", "X02", "X03", "X01", "S01"]
     assert _ids(index.apply(ProjectQuery(sort="deadline", descending=True)))[0] == "S01"
