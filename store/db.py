@@ -496,7 +496,7 @@ class ProjectStore:
         self._storage.put(PROJECTS, doc_id, doc)
         self._patched = True
         view.replace(Project.from_dict(doc))
-        return Project.from_dict(doc)  # the caller's copy, apart from the view's
+        return Project.from_dict(dict(doc))  # the caller's object, apart from the view's
 
     def _record(
         self,
@@ -527,7 +527,7 @@ class ProjectStore:
         return change
 
     def _current(self, view: _View, project_id: str) -> Project:
-        """The project as the file holds it now (in a transaction), a copy free to change."""
+        """The project as the file holds it now (in a transaction); change a project_doc of it."""
         pid = canonical_id(project_id)
         doc_id = view.doc_ids.get(pid)
         if doc_id is None:

@@ -6,6 +6,8 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
+from operator import itemgetter
 from typing import Any
 
 LEVELS: tuple[str, ...] = ("县级", "市级", "省级")
@@ -180,7 +182,27 @@ class Project:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Project:
-        """Build from a stored document; unknown keys are ignored, odd types converted."""
+        """Build from a stored document; unknown keys are ignored, odd types converted.
+
+        A document of exactly the model's shape (every field, of its type, no updates) becomes
+        the project's attributes as it is, without a copy: opening a database builds every
+        project, and the store writes documents of that shape. The document must not change
+        afterwards (the store never changes a document in place; it replaces it).
+        """
+        if (
+            data.keys() == _FIELD_NAMES
+            and not data["updates"]
+            and _STR_ONLY.issuperset(map(type, _text_values(data)))
+            and type(data["number"]) is int
+            and type(data["revision"]) is int
+            and type(data["departments"]) is list
+            and _STR_ONLY.issuperset(map(type, data["departments"]))
+            and type(data["extra"]) is dict
+            and _STR_ONLY.issuperset(map(type, data["extra"].values()))
+        ):
+            project = cls.__new__(cls)
+            object.__setattr__(project, "__dict__", data)
+            return project
         get = data.get
         project = cls.__new__(cls)
         # Opening a database builds every project: set the fields directly, converting only
@@ -205,6 +227,9 @@ _TEXT_KEYS = (
     "table", "name", "level", "department", "status", "status_raw", "deadline",
     "deadline_raw", "overview", "target", "plan", "progress",
 )
+_text_values = itemgetter("id", *_TEXT_KEYS)
+_STR_ONLY = frozenset({str})
+_FIELD_NAMES = frozenset(f.name for f in dataclass_fields(Project))
 
 
 @dataclass

@@ -10,6 +10,7 @@ import re
 import stat
 import tempfile
 import threading
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,15 @@ Tables = dict[str, dict[str, Any]]
 #: The first table of every file this storage writes: a random token, new at every write, so a
 #: reader knows the file changed even when size, mtime and a recycled inode number all match.
 STAMP_TABLE = "_stamp"
-_STAMP_RE = re.compile(rb'\A\{\n"_stamp": \{\n "1": \{"token": "([0-9a-f]{32})"\}\n\}')
-_HEAD_BYTES = 96
+# The first table: a random token per write (a cheap "did the file change" for readers), and
+# from writers that know them, a CRC-32 of every byte after the stamp and what a scan of those
+# bytes would find. A file whose bytes still match the CRC was left as the store wrote it, so
+# the scan (a third of the time it takes to open 10,000 projects) need not be done again.
+_STAMP_RE = re.compile(
+    rb'\A\{\n"_stamp": \{\n "1": \{"token": "([0-9a-f]{32})"'
+    rb'(?:, "crc32": (\d{1,10}), "suspect": (true|false), "long_numbers": (true|false))?\}\n\}'
+)
+_HEAD_BYTES = 256
 
 
 class DatabaseError(Exception):
@@ -268,18 +276,22 @@ def encode_document(doc_id: str, doc: Any) -> bytes:
     return f" {_dumps(doc_id)}: {_dumps(doc)}".encode()
 
 
-def _assemble(tables: list[tuple[str, list[bytes]]]) -> bytes:
-    chunks: list[bytes] = [b"{"]
+def _table_chunks(tables: list[tuple[str, list[bytes]]], *, first: bool = True) -> list[bytes]:
+    """The tables' part of a file, from the first table's name to its last closing brace."""
+    chunks: list[bytes] = []
     for index, (name, lines) in enumerate(tables):
-        if index:
+        if index or not first:
             chunks.append(b",")
         chunks.append(f"\n{_dumps(name)}: {{".encode())
         if lines:
             chunks.append(b"\n")
             chunks.append(b",\n".join(lines))
         chunks.append(b"\n}")
-    chunks.append(b"\n}\n")
-    return b"".join(chunks)
+    return chunks
+
+
+def _assemble(tables: list[tuple[str, list[bytes]]]) -> bytes:
+    return b"".join([b"{", *_table_chunks(tables), b"\n}\n"])
 
 
 def encode_tables(data: Tables) -> bytes:
@@ -331,13 +343,12 @@ def _decode_lines(raw: bytes) -> tuple[Tables, dict[str, dict[str, bytes]]] | No
                 if raw[start] != 0x0A:  # the first document starts on a line of its own
                     return None
                 body = raw[start + 1 : close]
-                pieces = body.split(b",\n")
-                if body.count(b"\n") != len(pieces) - 1:  # a document over several lines
-                    return None
-                for piece in pieces:
+                for piece in body.split(b",\n"):
                     colon = piece.find(b'": ', 2)
                     key = piece[2:colon]
                     if piece[:2] != b' "' or not key.isdigit():  # bytes.isdigit: ASCII only
+                        return None
+                    if b"\n" in piece:  # a document over several lines
                         return None
                     doc_id = key.decode("ascii")
                     if doc_id in table:
@@ -365,7 +376,7 @@ def _decode(
 ) -> tuple[Tables, dict[str, dict[str, bytes]]]:
     if _BLANK_RE.match(raw):  # (raw.strip() would copy a large file just to look at it)
         return {}, {}
-    scan = scan or _Scan(raw)
+    scan = scan or _Scan.of_file(raw)
     # orjson reads integers beyond 64 bits as floats; json keeps them exact
     fast = None if _loads is not json.loads and scan.long_numbers else _decode_lines(raw)
     if fast is not None:
@@ -412,21 +423,37 @@ _SUSPECT_SEQUENCES = (
 class _Scan:
     """What one look at a file's bytes tells before parsing them."""
 
-    def __init__(self, raw: bytes) -> None:
-        translated = raw.translate(_SCAN_TABLE)
-        #: integers of 19 digits or more: only Python's json reads them exactly
-        self.long_numbers = _LONG_NUMBER in translated
+    def __init__(self, suspect: bool, long_numbers: bool) -> None:
         #: control, bidi or surrogate characters may be in there
-        self.suspect = (
-            b"\x01" in translated
-            or (b"\\" in raw and _SUSPECT_ESCAPES.search(raw) is not None)
-            or any(pattern.search(raw) for pattern in _SUSPECT_SEQUENCES)
+        self.suspect = suspect
+        #: integers of 19 digits or more: only Python's json reads them exactly
+        self.long_numbers = long_numbers
+
+    @classmethod
+    def of(cls, raw: bytes) -> _Scan:
+        """Look at every byte."""
+        translated = raw.translate(_SCAN_TABLE)
+        return cls(
+            suspect=(
+                b"\x01" in translated
+                or (b"\\" in raw and _SUSPECT_ESCAPES.search(raw) is not None)
+                or any(pattern.search(raw) for pattern in _SUSPECT_SEQUENCES)
+            ),
+            long_numbers=_LONG_NUMBER in translated,
         )
+
+    @classmethod
+    def of_file(cls, raw: bytes) -> _Scan:
+        """What the stamp says, when the bytes after it are as the store wrote them; else look."""
+        m = _STAMP_RE.match(raw)
+        if m and m.group(2) and zlib.crc32(memoryview(raw)[m.end() :]) == int(m.group(2)):
+            return cls(suspect=m.group(3) == b"true", long_numbers=m.group(4) == b"true")
+        return cls.of(raw)
 
 
 def holds_control_characters(raw: bytes) -> bool:
     """Whether a database file's bytes may hold control, bidi or surrogate characters."""
-    return _Scan(raw).suspect
+    return _Scan.of(raw).suspect
 
 
 FileKey = tuple[int, int, int, int, bytes | None]
@@ -463,6 +490,7 @@ class AtomicJSONStorage(Storage):
         self._swept = False
         #: the data read may hold control characters (readers clean what they show)
         self.suspect = False
+        self._long_numbers = False  # and integers only Python's json reads exactly
 
     # --- reading -------------------------------------------------------------------------
     def refresh(self) -> bool:
@@ -486,9 +514,10 @@ class AtomicJSONStorage(Storage):
                 return False
             handle.seek(0)  # the same file, even if replaced since: one read, no copying
             raw = handle.read()
-        scan = _Scan(raw)
+        scan = _Scan.of_file(raw)
         data, encoded = _decode(raw, self.path, scan)
         self.suspect = scan.suspect
+        self._long_numbers = scan.long_numbers
         self._set_data(data, encoded, key)
         return True
 
@@ -613,26 +642,46 @@ class AtomicJSONStorage(Storage):
 
     def _flush(self) -> None:
         assert self._data is not None
-        token = os.urandom(16).hex()
-        tables: list[tuple[str, list[bytes]]] = [
-            (STAMP_TABLE, [encode_document("1", {"token": token})])
-        ]
+        tables: list[tuple[str, list[bytes]]] = []
+        fresh: list[bytes] = []  # documents encoded now, not lines kept from the file read
+        kept = False
         for name, docs in self._data.items():
+            if name == STAMP_TABLE:
+                continue
             cache = self._encoded.setdefault(name, {})
             lines = []
             for key, doc in docs.items():
                 line = cache.get(key)
                 if line is None:
                     line = cache[key] = encode_document(key, doc)
+                    fresh.append(line)
+                else:
+                    kept = True
                 lines.append(line)
             tables.append((name, lines))
-        payload = _assemble(tables)
+        # What a scan of the new file would find, for the stamp: the new lines are looked at;
+        # the kept ones were clean if the file read was (else everything is looked at again).
+        rest = [*_table_chunks(tables, first=False), b"\n}\n"]
+        if kept and (self.suspect or self._long_numbers):
+            scan = _Scan.of(b"".join(rest))
+        else:
+            scan = _Scan.of(b"\n".join(fresh))
+        suspect, long_numbers = scan.suspect, scan.long_numbers
+        crc = 0
+        for chunk in rest:
+            crc = zlib.crc32(chunk, crc)
+        stamp = {"token": os.urandom(16).hex(), "crc32": crc, "suspect": suspect,
+                 "long_numbers": long_numbers}  # fmt: skip
+        payload = b"".join(
+            [b"{", *_table_chunks([(STAMP_TABLE, [encode_document("1", stamp)])]), *rest]
+        )
         try:
             st = atomic_write_bytes(self.path, payload)
         except BaseException:
             self._forget()
             raise
         self._key = _file_key(st, payload[:_HEAD_BYTES])
+        self.suspect, self._long_numbers = suspect, long_numbers
         self.generation += 1
 
     def close(self) -> None:

@@ -252,3 +252,25 @@ def test_sigterm_and_sighup_end_the_app_cleanly_with_the_edit_on_disk(
     assert not list(state.glob("crash-*.log"))
     assert list(state.glob("view-*.json"))  # it ended as after q: the view was saved
     assert ProjectStore(seeded).get("X01").status == "未启动"
+
+
+def test_a_hand_edit_that_keeps_the_stamp_is_still_looked_at(tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    store = ProjectStore(db, user="tester")
+    csv = "序号,项目名称\n1,体育公园\n2,图书馆\n"
+    store.import_report(parse_csv_text(csv, "a.csv"), source="import")
+    first, second = (p.id for p in store.projects())
+    raw = db.read_bytes()
+    assert b'"suspect": false' in raw.split(b"\n", 4)[2]  # the stamp vouches for clean bytes
+    # Someone edits a text and leaves the stamp (and its checksum) as it was.
+    db.write_bytes(raw.replace("体育公园".encode(), b"\\u001b[2J\\u202e"))
+    assert ProjectStore(db).get(first).name == "[2J"
+    # A save of another project keeps the unclean line as it is: the stamp now says so, and
+    # the next reader still cleans it.
+    ProjectStore(db).update_fields(second, {"progress": "进展"}, source="tui")
+    raw = db.read_bytes()
+    assert b"\\u001b" in raw and b'"suspect": true' in raw.split(b"\n", 4)[2]
+    assert ProjectStore(db).get(first).name == "[2J"
+    ProjectStore(db).update_fields(first, {"progress": "进展"}, source="tui")
+    raw = db.read_bytes()
+    assert b"\\u001b" not in raw and b"\\u202e" not in raw  # that save cleaned the project

@@ -23,7 +23,7 @@ from store.db import (
     UnknownProjectError,
     project_doc,
 )
-from store.models import LEVELS, STATUSES, ParsedReport, ProjectRecord, Report
+from store.models import LEVELS, STATUSES, ParsedReport, Project, ProjectRecord, Report
 from store.storage import DatabaseError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -435,6 +435,22 @@ def test_a_writer_killed_at_random_moments_leaves_the_old_or_the_new_state(
     print(f"{mid_write} of 20 kills hit a write in progress")
     ProjectStore(db_path).set_status("X02", _other_status(store.get("X02").status), source="cli")
     assert not list(db_path.parent.glob(".*.tmp"))  # the next write cleared what kills left
+
+
+def test_documents_of_any_shape_read_back_as_the_same_project(db_path: Path) -> None:
+    store = _store(db_path, 5)
+    store.add_update("X01", "2023-07", "进展", source="tui")
+    for project in store.projects():
+        doc = project_doc(project)
+        assert Project.from_dict(doc) == project
+        assert Project.from_dict(json.loads(json.dumps(doc))) == project
+        odd = {**doc, "number": str(doc["number"]), "unknown": 1}
+        odd["departments"] = [*doc["departments"], 7]
+        read = Project.from_dict(odd)  # a hand-edited document: converted, not trusted
+        assert read.number == project.number and read.departments[-1] == "7"
+        assert not hasattr(read, "unknown")
+    x01 = store.get("X01")
+    assert [u.text for u in x01.updates] == ["进展"] and type(x01.updates[0]).__name__ == "Update"
 
 
 def test_project_doc_is_the_models_own_dict(db_path: Path) -> None:

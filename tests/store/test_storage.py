@@ -283,3 +283,20 @@ def test_any_valid_variant_of_the_layout_decodes_right_and_caches_only_whole_lin
             prefix = f' "{key}": '.encode()
             assert line.startswith(prefix) and b"\n" not in line
             assert json.loads(line[len(prefix) :]) == decoded[name][key]
+
+
+def test_long_integers_stay_exact_across_writes_that_vouch_for_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    storage = AtomicJSONStorage(path)
+    _write(storage, "t", "1", {"n": 1})
+    _write(storage, "t", "2", {"n": 2})
+    big = 123456789012345678901234567890
+    path.write_bytes(path.read_bytes().replace(b'{"n": 1}', f'{{"n": {big}}}'.encode()))
+    storage = AtomicJSONStorage(path)
+    assert storage.table("t")["1"] == {"n": big}
+    _write(storage, "t", "2", {"n": 3})  # the hand-edited line is kept as it was
+    assert b'"long_numbers": true' in path.read_bytes()
+    assert AtomicJSONStorage(path).table("t") == {"1": {"n": big}, "2": {"n": 3}}
+    _write(storage, "t", "1", {"n": 4})
+    assert b'"long_numbers": false' in path.read_bytes()
+    assert AtomicJSONStorage(path).table("t") == {"1": {"n": 4}, "2": {"n": 3}}
