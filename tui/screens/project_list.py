@@ -11,13 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from store.models import Project, Report, clean_text
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, is_overdue
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
 from tui.widgets.facet_pane import FacetPane
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.project_table import COLUMNS, ProjectTable
+from tui.widgets.search_box import SearchBox
 
 FACET_LABELS = {"department": "牵头单位", "level": "项目等级", "status": "工作成效"}
 NARROW = 100  # below this many columns the filter panes fold away
@@ -63,11 +65,13 @@ class ProjectListScreen(EditingScreen):
                 for facet, label in FACET_LABELS.items():
                     yield FacetPane(facet, label, id=f"facet-{facet}")
             with Vertical(id="list-main"):
-                yield Input(placeholder="/ 搜索：名称、单位、计划、进展…（支持拼音 jiaoyu / jyj）",
-                            id="search")
+                yield SearchBox(
+                    placeholder="/ 搜索：名称、单位、计划、进展…（支持拼音 jiaoyu / jyj）",
+                    id="search",
+                )
                 yield ProjectTable(id="projects")
                 yield Static(id="list-status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     # --- lifecycle ---------------------------------------------------------------------
     def on_mount(self) -> None:

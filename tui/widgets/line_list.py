@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.style import Style
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 
 
@@ -26,3 +27,16 @@ class LineList(ScrollView, can_focus=True):
         if self._styles is None:
             self._styles = (self.rich_style, self.get_component_rich_style(self.CURSOR_CLASS))
         return self._styles
+
+    def resize_content(self, size: Size) -> None:
+        """Set the size of what there is to scroll through, redrawing only this widget.
+
+        Setting ``virtual_size`` lays the whole screen out again, and the scrollbar follows a
+        frame later: a second repaint for every keystroke of a search. The list's own size
+        does not depend on its content (CSS gives it), so only its scrollbars need updating,
+        in the same frame. (A scrollbar that appears or disappears still asks for a layout.)
+        """
+        if size != self.virtual_size:
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()

@@ -170,9 +170,7 @@ class ProjectTable(LineList):
                 if project.id == current:
                     index = i
                     break
-        size = Size(self.size.width, len(rows) + 1)
-        if size != self.virtual_size:
-            self.virtual_size = size
+        self.resize_content(Size(self.size.width, len(rows) + 1))
         self.cursor = min(index, max(0, len(rows) - 1))
         self.refresh()
 
