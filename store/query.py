@@ -162,7 +162,7 @@ def quick_pinyin_keys(text: str) -> tuple[str, str]:
 _LATIN_RE = re.compile(r"[a-z]+")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     project: Project
     facets: tuple[tuple[str, ...], ...]  # distinct values per facet, in FACETS order
@@ -203,10 +203,8 @@ class ProjectIndex:
     def __init__(self, projects: list[Project], report: Report | None = None) -> None:
         self.report = report or Report()
         self.entries = [
-            _Entry(
-                project=p,
-                facets=tuple(tuple(dict.fromkeys(facet_values(p, f))) for f in FACETS),
-            )
+            # distinct values per facet, in FACETS order (level and status: one value each)
+            _Entry(p, ((*dict.fromkeys(facet_values(p, "department")),), (p.level,), (p.status,)))
             for p in projects
         ]
         self._text_ready = False
@@ -223,9 +221,16 @@ class ProjectIndex:
     def overdue_count(self, projects: list[Project]) -> int:
         """How many of ``projects`` are overdue (see is_overdue)."""
         if self._overdue_ids is None:
-            self._overdue_ids = frozenset(
-                e.project.id for e in self.entries if is_overdue(e.project, self.report)
-            )
+            report = self.report
+            if report.year is None or report.period_to is None:
+                self._overdue_ids = frozenset()
+            else:  # is_overdue, inline: this runs before the first screen of rows
+                due = f"{report.year:04d}-{report.period_to:02d}"
+                self._overdue_ids = frozenset(
+                    p.id
+                    for p in map(_PROJECT, self.entries)
+                    if p.deadline and p.deadline <= due and p.status != "已完成"
+                )
         return sum(map(self._overdue_ids.__contains__, map(_ID, projects)))
 
     def prepare_search(self) -> None:
@@ -329,10 +334,10 @@ class ProjectIndex:
 
     def _collect_values(self, facet: str) -> list[str]:
         i = FACETS.index(facet)
-        values = {v for e in self.entries for v in e.facets[i]}
+        counts = Counter(chain.from_iterable(map(itemgetter(i), map(_FACETS, self.entries))))
+        values = set(counts)
         if facet == "level":
             return [v for v in LEVELS if v in values] + sorted(values - set(LEVELS))
         if facet == "status":
             return [v for v in STATUSES if v in values] + sorted(values - set(STATUSES))
-        counts = Counter(v for e in self.entries for v in e.facets[i])
         return sorted(values, key=lambda v: (-counts[v], v))

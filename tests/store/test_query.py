@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bench.synthetic import make_projects
 from store.db import ProjectStore
-from store.models import Project, Report, Update, split_departments
+from store.models import Project, Report, Update, project_from_record, split_departments
 from store.query import (
     ProjectIndex,
     ProjectQuery,
@@ -153,6 +153,14 @@ def test_overdue_is_due_within_the_period_and_not_done(index: ProjectIndex) -> N
     assert [p.id for p in PROJECTS if is_overdue(p, REPORT)] == ["X02", "S02"]
     assert not is_overdue(PROJECTS[1], Report())
     assert _ids(index.apply(ProjectQuery(overdue_only=True))) == ["X02", "S02"]
+    assert index.overdue_count(PROJECTS) == 2 and index.overdue_count(PROJECTS[2:]) == 1
+    assert ProjectIndex(PROJECTS, Report()).overdue_count(PROJECTS) == 0  # no period: none
+    parsed = make_projects(300)
+    many = [project_from_record(r, parsed.report.year) for r in parsed.records]
+    report = parsed.report
+    overdue = sum(is_overdue(p, report) for p in many)
+    assert 0 < overdue < len(many)
+    assert ProjectIndex(many, report).overdue_count(many) == overdue
 
 
 def test_latest_progress_prefers_the_newest_update() -> None:
