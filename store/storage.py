@@ -12,6 +12,7 @@ import tempfile
 import threading
 import zlib
 from collections.abc import Iterator
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -305,65 +306,69 @@ def encode_tables(data: Tables) -> bytes:
 
 
 _BLANK_RE = re.compile(rb"\s*\Z")
-_TABLE_HEAD_RE = re.compile(rb'\n("(?:[^"\\\n]|\\.)*"): \{')
-_END = b"\n}\n"
+_TABLE_LINE_RE = re.compile(rb'("(?:[^"\\]|\\.)*"): \{')
+_WITH_COMMA = repeat(b",")
 
 
 def _decode_lines(raw: bytes) -> tuple[Tables, dict[str, dict[str, bytes]]] | None:
     """Read a file in exactly the layout ``encode_tables`` writes, one document a line.
 
-    A table's documents are the pieces between its braces separated by ",\\n"; each piece must
-    be ' "<digits>": ' and one JSON value filling the rest of the piece, on one line. Such a
-    piece is, by construction, a correct encoding of its document and can be written back as
-    it is. None when the layout differs in any way: the caller then parses the whole file.
+    Each document line must be ' "<digits>": ' and one JSON value filling the rest of the line
+    (a comma after it but for a table's last). Such a line is, by construction, a correct
+    encoding of its document and can be written back as it is. None when the layout differs
+    in any way: the caller then parses the whole file.
     """
-    if not raw.startswith(b"{") or not raw.endswith(_END):
+    lines = raw.split(b"\n")
+    if len(lines) < 3 or lines[0] != b"{" or lines[-1] != b"" or lines[-2] != b"}":
         return None
     data: Tables = {}
     encoded: dict[str, dict[str, bytes]] = {}
-    last = len(raw) - len(_END)  # where the file's closing brace line starts
-    pos = 1
-    if pos == last:
-        return data, encoded
+    last = len(lines) - 2  # the file's closing "}"
+    i = 1
     try:
-        while True:
-            m = _TABLE_HEAD_RE.match(raw, pos)
+        while i < last:
+            m = _TABLE_LINE_RE.fullmatch(lines[i])
             if not m:
                 return None
             name = _loads(m.group(1))
             if not isinstance(name, str) or name in data:
                 return None
-            start = m.end()
-            close = raw.find(b"\n}", start)
-            if close < 0:
-                return None
+            start = i + 1
+            # The table ends at the first "}" or "}," line (a document line starts with " ").
+            end = min(_index(lines, b"}", start), _index(lines, b"},", start))
+            docs = lines[start:end]
             table: dict[str, Any] = {}
             kept: dict[str, bytes] = {}
-            if close > start:
-                if raw[start] != 0x0A:  # the first document starts on a line of its own
-                    return None
-                body = raw[start + 1 : close]
-                for piece in body.split(b",\n"):
+            if docs:
+                if not all(map(bytes.endswith, docs[:-1], _WITH_COMMA)):
+                    return None  # a document over several lines, or a hand-made layout
+                pieces = [line[:-1] for line in docs[:-1]]
+                pieces.append(docs[-1])
+                for piece in pieces:
                     colon = piece.find(b'": ', 2)
                     key = piece[2:colon]
                     if piece[:2] != b' "' or not key.isdigit():  # bytes.isdigit: ASCII only
-                        return None
-                    if b"\n" in piece:  # a document over several lines
                         return None
                     doc_id = key.decode("ascii")
                     if doc_id in table:
                         return None
                     table[doc_id] = _loads(piece[colon + 3 :])
                     kept[doc_id] = piece
-            data[name], encoded[name] = table, kept
-            pos = close + 2
-            if pos == last:
-                return data, encoded
-            if raw[pos] != 0x2C:  # "," before the next table
+            if (lines[end] == b"}") != (end + 1 == last):  # "}," between tables, "}" after
                 return None
-            pos += 1
+            data[name], encoded[name] = table, kept
+            i = end + 1
     except (ValueError, IndexError):  # orjson's and json's decode errors are ValueErrors
         return None
+    return data, encoded
+
+
+def _index(lines: list[bytes], line: bytes, start: int) -> int:
+    """Where ``line`` first is from ``start`` on; past the end when nowhere."""
+    try:
+        return lines.index(line, start)
+    except ValueError:
+        return len(lines)
 
 
 def decode_tables(raw: bytes, path: Path) -> Tables:
