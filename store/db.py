@@ -7,7 +7,7 @@ import dataclasses
 import os
 import pwd
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -542,9 +542,24 @@ class ProjectStore:
                 return change
         return None
 
-    def _check_revision(self, view: _View, project: Project, expected: int | None) -> None:
-        if expected is not None and project.revision != expected:
-            raise ConflictError(project, self._last_change(view, project.id), expected)
+    def _check_revision(
+        self,
+        view: _View,
+        project: Project,
+        expected: int | None,
+        seen: dict[str, Any] | None = None,
+        touched: Iterable[str] = (),
+    ) -> None:
+        """Refuse a save made from an older revision, unless (given ``seen``, the project as
+        the editor showed it) the fields it touches are still as they were: someone else
+        changed only other fields, and this save goes on top of theirs."""
+        if expected is None or project.revision == expected:
+            return
+        if seen is not None:
+            now = project_doc(project)
+            if all(now.get(name) == seen.get(name) for name in touched):
+                return
+        raise ConflictError(project, self._last_change(view, project.id), expected)
 
     def update_fields(
         self,
@@ -553,18 +568,25 @@ class ProjectStore:
         *,
         source: str,
         expected_revision: int | None = None,
+        seen: dict[str, Any] | None = None,
         note: str = "",
     ) -> Project:
-        """Change fields of one project; refuses if it moved past ``expected_revision``."""
+        """Change fields of one project; refuses if it moved past ``expected_revision``.
+
+        With ``seen`` (the project's document as the editor showed it), a project that moved
+        on is still saved when the fields changed here are as they were in ``seen``.
+        """
         changes = {name: self._normalise_value(name, value) for name, value in values.items()}
         note = clean_text(note, single_line=True)
         with self._transaction() as view:
             project = self._current(view, project_id)
-            self._check_revision(view, project, expected_revision)
             before = project_doc(project)
+            derived = [self._derived(name, value, before) for name, value in changes.items()]
+            touched = [name for fields in derived for name in fields]
+            self._check_revision(view, project, expected_revision, seen, touched)
             after = dict(before)
-            for name, value in changes.items():
-                after.update(self._derived(name, value, before))
+            for fields in derived:
+                after.update(fields)
             recorded = {
                 k: v for k, v in after.items() if before.get(k) != v and k not in DERIVED_FIELDS
             }
@@ -602,8 +624,13 @@ class ProjectStore:
         *,
         source: str,
         expected_revision: int | None = None,
+        seen: dict[str, Any] | None = None,
     ) -> Project:
-        """Add a dated progress note (month 'YYYY-MM')."""
+        """Add a dated progress note (month 'YYYY-MM').
+
+        ``expected_revision`` and ``seen`` as in update_fields: with ``seen``, only a change
+        of the project's updates since makes this a conflict.
+        """
         month_norm = normalise_deadline(month)
         if not month_norm:
             raise StoreError(f"month {month!r} is not of the form YYYY-MM")
@@ -612,7 +639,7 @@ class ProjectStore:
             raise StoreError("an update needs some text")
         with self._transaction() as view:
             project = self._current(view, project_id)
-            self._check_revision(view, project, expected_revision)
+            self._check_revision(view, project, expected_revision, seen, ["updates"])
             doc = project_doc(project)
             before = doc["updates"]
             new = Update(month=month_norm, text=text, at=self._at, by=self.user)

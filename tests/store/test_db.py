@@ -259,6 +259,33 @@ def test_conflict_names_who_changed_it_and_when(db_path: Path) -> None:
     mine.set_status("X05", seen.status, source="cli", expected_revision=2)  # after reloading
 
 
+def test_a_save_from_an_older_revision_conflicts_only_on_the_fields_it_changes(
+    db_path: Path,
+) -> None:
+    mine, theirs = _store(db_path), ProjectStore(db_path, user="bob")
+    seen = mine.get("X05")
+    doc = project_doc(seen)
+    theirs.update_fields("X05", {"plan": "鲍勃的计划"}, source="tui")
+    with pytest.raises(ConflictError):  # a revision alone: any change is a conflict
+        mine.update_fields("X05", {"progress": "我的"}, source="cli", expected_revision=1)
+    saved = mine.update_fields(
+        "X05", {"deadline": "2023年9月"}, source="tui", expected_revision=1, seen=doc
+    )
+    assert (saved.plan, saved.deadline, saved.revision) == ("鲍勃的计划", "2023-09", 3)
+    saved = mine.add_update("X05", "2023-07", "更新", source="tui", expected_revision=1, seen=doc)
+    assert saved.revision == 4
+    theirs.update_fields("X05", {"deadline": "2023年10月"}, source="tui")
+    before = db_path.read_bytes()
+    with pytest.raises(ConflictError):  # bob changed the deadline (and its raw text) since
+        mine.update_fields(
+            "X05", {"deadline": "2023年11月"}, source="tui", expected_revision=4,
+            seen=project_doc(saved),
+        )  # fmt: skip
+    with pytest.raises(ConflictError):  # an update was added since the editor opened
+        mine.add_update("X05", "2023-08", "再更新", source="tui", expected_revision=1, seen=doc)
+    assert db_path.read_bytes() == before
+
+
 def test_undo_puts_back_the_old_value_and_is_recorded(db_path: Path) -> None:
     store = _store(db_path)
     old = store.get("X06").status

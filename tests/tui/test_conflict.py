@@ -119,7 +119,7 @@ async def test_an_update_conflict_keeps_my_text(app, db_path: Path) -> None:
         dialog = pilot.app.screen
         assert isinstance(dialog, AddUpdateDialog)
         dialog.query_one(TextArea).text = "七月完成验收"
-        ProjectStore(db_path, user="wang").set_status("X01", "滞后", source="cli")
+        ProjectStore(db_path, user="wang").add_update("X01", "2023-07", "王的更新", source="cli")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ConflictDialog)
@@ -131,7 +131,33 @@ async def test_an_update_conflict_keeps_my_text(app, db_path: Path) -> None:
         await pilot.press("ctrl+s")  # now against wang's revision
         await settle(pilot)
     project = ProjectStore(db_path).get("X01")
-    assert project.status == "滞后" and [u.text for u in project.updates] == ["七月完成验收"]
+    assert [u.text for u in project.updates] == ["王的更新", "七月完成验收"]
+
+
+async def test_a_change_to_another_field_meanwhile_is_kept_and_not_a_conflict(
+    app, db_path: Path
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")  # 推进情况
+        pilot.app.screen.query_one(TextArea).text = "我的进展"
+        ProjectStore(db_path, user="wang").set_status("X01", "滞后", source="cli")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ProjectListScreen)  # saved, nothing to decide
+        await pilot.press("a")
+        pilot.app.screen.query_one(TextArea).text = "七月完成验收"
+        ProjectStore(db_path, user="wang").update_fields("X01", {"plan": "王的计划"}, source="cli")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ProjectListScreen)
+    project = ProjectStore(db_path).get("X01")
+    assert (project.status, project.progress, project.plan) == ("滞后", "我的进展", "王的计划")
+    assert [u.text for u in project.updates] == ["七月完成验收"]
+    history = ProjectStore(db_path).history("X01")
+    assert [(c.by, c.field) for c in history[-4:]] == [
+        ("wang", "status"), ("tester", "progress"), ("wang", "plan"), ("tester", "updates")
+    ]
 
 
 async def _wait_for(pilot, condition, timeout: float = 2.0) -> float:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 from textual.screen import Screen
 
-from store.db import SINGLE_LINE_FIELDS, ConflictError, StoreError
+from store.db import SINGLE_LINE_FIELDS, ConflictError, StoreError, project_doc
 from store.models import FIELD_LABELS, Project, clean_text
 from store.storage import DatabaseError
 
@@ -41,15 +41,18 @@ class PendingEdit:
     month: str = ""
 
     def apply(self, store: Any) -> Project:
-        """Save it, refusing if the project moved past the editor's revision."""
-        expected = self.project.revision
+        """Save it; a conflict if someone else changed this field (or added an update) since
+        the editor opened. Changes to other fields are kept, with this one on top."""
+        expected, seen = self.project.revision, project_doc(self.project)
         if self.kind == "update":
             return store.add_update(  # type: ignore[no-any-return]
-                self.project.id, self.month, self.value, source="tui", expected_revision=expected
-            )
+                self.project.id, self.month, self.value, source="tui",
+                expected_revision=expected, seen=seen,
+            )  # fmt: skip
         return store.update_fields(  # type: ignore[no-any-return]
-            self.project.id, {self.field: self.value}, source="tui", expected_revision=expected
-        )
+            self.project.id, {self.field: self.value}, source="tui",
+            expected_revision=expected, seen=seen,
+        )  # fmt: skip
 
 
 def field_text(project: Project, field: str) -> str:
