@@ -20,8 +20,17 @@ from store.models import clean_text
 from tui.crash import CRASH_STATUS, crash_message, write_crash_log
 from tui.screens.project_list import ProjectListScreen
 from tui.viewstate import ViewState, default_state_path
+from tui.widgets.key_help import KeyHelp
 
 STYLES = Path(__file__).parent / "styles"
+
+#: Textual's palette commands, in Chinese
+_SYSTEM_WORDS = {
+    "Theme": ("配色", "更换界面的配色"),
+    "Maximize": ("放大", "让有光标的部分占满屏幕"),
+    "Minimize": ("还原", "放大的部分还原"),
+    "Screenshot": ("截图", "把当前画面存为 SVG 图片"),
+}
 
 
 class MinshengApp(App[int]):
@@ -100,19 +109,36 @@ class MinshengApp(App[int]):
         )
 
     def action_toggle_help(self) -> None:
-        """Show or hide the key list of what has focus."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        """Show or hide the list of the keys that work where the cursor is."""
+        if not self.hide_key_help():
+            self.screen.mount(KeyHelp())
+
+    def action_show_help_panel(self) -> None:  # Textual's name, for its own callers
+        if not self.screen.query(KeyHelp):
+            self.screen.mount(KeyHelp())
+
+    def action_hide_help_panel(self) -> None:
+        self.hide_key_help()
+
+    def hide_key_help(self) -> bool:
+        """Close the key list of this screen; whether one was open."""
+        shown = self.screen.query(KeyHelp)
+        shown.remove()
+        return bool(shown)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette lists every key of the screen, under the words the footer uses."""
-        yield from super().get_system_commands(screen)
+        """The palette lists Textual's few commands and every key of the screen, in the words
+        the key bar and the help use."""
+        for command in super().get_system_commands(screen):
+            if command.title in _SYSTEM_WORDS:  # (its Quit and Keys: the app's own below)
+                title, help_text = _SYSTEM_WORDS[command.title]
+                yield SystemCommand(title, help_text, command.callback, command.discover)
         seen: set[str] = set()
         for _key, active in screen.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.action in seen:
+            if not binding.description or binding.description.isascii():
+                continue  # Textual's own cursor and scroll keys: in the help, not here
+            if binding.action in seen:
                 continue
             seen.add(binding.action)
             action = binding.action

@@ -6,6 +6,7 @@ from rich.cells import cell_len
 
 from tests.tui.helpers import settle
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.key_help import KeyHelp
 
 
 def bar_text(pilot) -> str:
@@ -47,10 +48,38 @@ async def test_clicking_a_key_presses_it(app) -> None:
         x = cell_len(text[: text.index("? 帮助")])
         await pilot.click(KeyBar, offset=(x, 0))
         await pilot.pause()
-        assert pilot.app.screen.query("HelpPanel")
+        assert pilot.app.screen.query(KeyHelp)
         x = cell_len(text[: text.index("f 筛选栏")]) + 2
         facets = pilot.app.screen.query_one("#facets")
         assert facets.display  # 120 columns: shown
         await pilot.click(KeyBar, offset=(x, 0))
         await pilot.pause()
         assert not facets.display
+
+
+async def test_help_lists_the_keys_in_chinese_and_escape_closes_it(app) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_ = pilot.app.screen.query_one(KeyHelp)
+        rows = dict((said, key) for key, said in help_.rows())
+        assert rows["详情"] == "⏎" and rows["搜索"] == "/" and rows["下一栏"] == "tab"
+        assert all(not said.isascii() for said in rows)  # no "Scroll Left", "Focus Next"...
+        assert list(rows).index("清除筛选") < list(rows).index("下一栏")  # the app's own first
+        await pilot.press("slash")  # the search box: its editing keys, in the same words
+        await pilot.pause()
+        rows = dict((said, key) for key, said in help_.rows())
+        assert "删除左边一个字" in rows and all(not said.isascii() for said in rows)
+        await pilot.press("escape")  # back to the list; a second Escape closes the help
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not pilot.app.screen.query(KeyHelp)
+
+
+async def test_the_command_palette_speaks_chinese(app) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
+        assert "配色" in titles and "清除筛选 (c)" in titles
+        assert all(not title.split(" (")[0].isascii() for title in titles)

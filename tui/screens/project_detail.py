@@ -240,8 +240,7 @@ class ProjectDetailScreen(EditingScreen):
 
     # --- actions -----------------------------------------------------------------------
     def action_back(self) -> None:
-        if self.query("HelpPanel"):  # Esc first closes the key help, then leaves
-            self.app.action_hide_help_panel()
+        if self.minsheng.hide_key_help():  # Esc first closes the key help, then leaves
             return
         self.dismiss(self.ids[self.position])  # type: ignore[arg-type]
 

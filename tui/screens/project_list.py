@@ -251,8 +251,7 @@ class ProjectListScreen(EditingScreen):
         self.query_one(Input).focus()
 
     def action_focus_table(self) -> None:
-        if self.query("HelpPanel"):
-            self.app.action_hide_help_panel()
+        if self.minsheng.hide_key_help():
             return
         self.query_one(ProjectTable).focus()
 
