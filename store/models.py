@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from dataclasses import fields as dataclass_fields
+from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
@@ -52,6 +53,18 @@ _CONTROL_RE = re.compile(
 )
 # Zero-width characters: harmless in long text, confusing in names that people search and sort.
 _ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u2060\u180e]")
+
+
+def local_minute(at: str) -> str:
+    """A recorded moment ('2023-07-01T09:30:00+08:00') as 'YYYY-MM-DD HH:MM' in the reader's
+    time zone: people on one server may have written from different ones."""
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return at[:16].replace("T", " ")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def clean_text(text: str, *, single_line: bool = False) -> str:

@@ -34,6 +34,7 @@ from store.models import (
     ParsedReport,
     Project,
     clean_text,
+    local_minute,
     normalise_status,
     project_from_record,
 )
@@ -360,14 +361,14 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
         expand=True,
         width=console.width,
     )
-    for header in ("号", "时间", "编号", "字段", "修改人"):
+    for header in ("序号", "时间", "编号", "字段", "修改人"):
         table.add_column(header, no_wrap=True)
     for header in ("原值", "新值", "来源"):
         table.add_column(header, ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
     for c in changes:
         table.add_row(
             Text(str(c.id)),
-            Text(c.at[:16].replace("T", " ")),
+            Text(local_minute(c.at)),
             _short(c.project),
             _short(_FIELD_NAMES.get(c.field, c.field)),
             _short(c.by, 16),
@@ -456,7 +457,7 @@ def cmd_snapshots(store: ProjectStore, args: argparse.Namespace) -> None:
     for e, there in entries:
         name = e.file if there else f"{e.file}（已删除）"
         scope = "全部" if e.scope == "all" else "列表"
-        when = e.at[:16].replace("T", " ")
+        when = local_minute(e.at)
         table.add_row(*(_cut(v) for v in (name, when, e.format, str(e.projects), scope, e.by)))
     console.print(table)
     console.print(Text(f"{len(entries)} 个快照，在 {snapshot_dir(store.path)}"))

@@ -487,3 +487,18 @@ def test_project_doc_is_the_models_own_dict(db_path: Path) -> None:
     for project in store.projects():
         assert project_doc(project) == project.to_dict()
         assert list(project_doc(project)) == list(project.to_dict())
+
+
+def test_recorded_moments_read_in_the_reader_s_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from store.models import local_minute
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert local_minute("2023-07-01T01:30:00+00:00") == "2023-07-01 09:30"
+        assert local_minute("2023-07-01T09:30:00+08:00") == "2023-07-01 09:30"
+        assert local_minute("2023-07-01T09:30:00") == "2023-07-01 09:30"  # no zone: as written
+        assert local_minute("not a time") == "not a time"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

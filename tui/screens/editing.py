@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from store.db import SINGLE_LINE_FIELDS, ConflictError, StoreError, project_doc
-from store.models import FIELD_LABELS, Project, clean_text
+from store.models import FIELD_LABELS, Project, clean_text, local_minute
 from store.storage import DatabaseError
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ class EditingScreen(Screen[None]):
         if change is not None:
             changed = FIELD_LABELS.get(change.field, change.field)
             who = (
-                f"{change.by} {change.at[:16].replace('T', ' ')} 修改了{changed}"
+                f"{change.by} {local_minute(change.at)} 修改了{changed}"
                 f"（{change.source}）· 现为第 {theirs.revision} 版，"
                 f"你的编辑基于第 {edit.project.revision} 版"
             )

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, Static
 
 from store.db import Change, StoreError
-from store.models import FIELD_LABELS, Project, Report, clean_text
+from store.models import FIELD_LABELS, Project, Report, clean_text, local_minute
 from store.month_grid import build_grid
 from store.storage import DatabaseError
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
@@ -230,7 +230,7 @@ class ProjectDetailScreen(EditingScreen):
             new = "" if created else _value_text(change.new)
             who = change.by + (f"（{change.note}）" if change.note else "")
             table.add_row(
-                Text(clean_text(change.at[5:16].replace("T", " "), single_line=True)),
+                Text(clean_text(local_minute(change.at)[5:], single_line=True)),
                 Text(clean_text(label, single_line=True)),
                 Text(clean_text(old, single_line=True)[:80]),
                 Text(clean_text(new, single_line=True)[:80]),
