@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from store.query import quick_pinyin_keys
+from store.snapshots import list_snapshots, snapshot_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "lanling-2023-h1.md"
@@ -197,6 +198,21 @@ def test_diff_of_a_snapshot_and_the_database(tmp_path: Path, cli: Any, db: Path)
     assert same["changed"] == [] and len(same["unchanged"]) == 49
     missing = cli("--db", db, "diff", tmp_path / "nope.json", "db")
     assert missing.code == 1 and "no such file" in missing.err
+
+
+def test_diff_alone_compares_the_newest_snapshot_of_all_projects_with_the_database(
+    cli: Any, db: Path
+) -> None:
+    first = cli("--db", db, "diff")
+    assert first.code == 1 and "minsheng snapshot" in first.err  # nothing to compare with yet
+    assert cli("--db", db, "snapshot").code == 0
+    assert cli("--db", db, "set-status", "S14", "滞后").code == 0
+    county = snapshot_dir(db) / "county.json"  # a snapshot of what the list showed: not it
+    assert cli("--db", db, "export", "--level", "县级", "-o", county).code == 0
+    assert [e.scope for e, _ in list_snapshots(db)] == ["all", "list"]
+    assert cli("--db", db, "set-status", "S15", "滞后").code == 0
+    result = cli("--db", db, "diff", "--json").json()
+    assert sorted(p["id"] for p in result["changed"]) == ["S14", "S15"]
 
 
 

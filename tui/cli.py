@@ -148,9 +148,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("snapshots", help="list the recorded snapshots")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("diff", help="what changed between two snapshots (or db)")
-    p.add_argument("old", metavar="OLD", help="snapshot (.json) or report file, or db")
-    p.add_argument("new", metavar="NEW", help="snapshot (.json) or report file, or db")
+    p = sub.add_parser(
+        "diff", help="what changed between two snapshots (or db); none given: newest vs db"
+    )
+    p.add_argument("old", metavar="OLD", nargs="?",
+                   help="snapshot (.json) or report file, or db; default: the newest snapshot "
+                        "of all projects")  # fmt: skip
+    p.add_argument("new", metavar="NEW", nargs="?", default="db",
+                   help="snapshot (.json) or report file, or db; default: db")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
@@ -485,9 +490,18 @@ def _snapshot_of(spec: str, store: ProjectStore) -> Snapshot:
 
 def cmd_diff(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print what changed between two states."""
-    from store.snapshots import compare, diff_lines
+    from store.snapshots import compare, diff_lines, list_snapshots, snapshot_dir
 
-    diff = compare(_snapshot_of(args.old, store), _snapshot_of(args.new, store))
+    old = args.old
+    if old is None:  # the newest snapshot of every project, against the database now
+        whole = [e for e, there in list_snapshots(store.path) if there and e.scope == "all"]
+        if not whole:
+            raise CliError(
+                f"no snapshot of all projects in {snapshot_dir(store.path)} yet; "
+                "make one with `minsheng snapshot`, or name two files"
+            )
+        old = str(snapshot_dir(store.path) / whole[-1].file)
+    diff = compare(_snapshot_of(old, store), _snapshot_of(args.new, store))
     if args.json:
         print(json.dumps(diff.to_dict(), ensure_ascii=False, indent=2))
         return
