@@ -246,3 +246,16 @@ def test_export_dialog_snapshot(snap_compare, app, size) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_the_chosen_format_and_scope_are_marked_by_shape_not_only_colour(app: Any) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        marks = {b.id: b.render().plain[1] for b in dialog.query("Choice")}
+        assert marks["format-xlsx"] == "●" and marks["format-csv"] == "○"
+        assert marks["scope-all"] == "○"
+        await pilot.press("right", "enter")  # csv
+        await pilot.pause()
+        marks = {b.id: b.render().plain[1] for b in dialog.query("Choice")}
+        assert marks["format-csv"] == "●" and marks["format-xlsx"] == "○"

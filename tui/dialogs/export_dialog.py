@@ -49,6 +49,15 @@ def export_error_text(exc: Exception) -> str:
     return f"导出失败：{exc}"
 
 
+
+class Choice(RadioButton):
+    """A radio button that marks the chosen one by its shape (● / ○), not by colour alone:
+    a 16-colour terminal, or a reader who does not tell the colours apart, still sees it."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual's name)
+        return "●" if self.value else "○"
+
 class ExportDialog(ModalScreen[Path | None]):
     """Export all projects or those the list shows; dismisses with the written path or None."""
 
@@ -77,7 +86,7 @@ class ExportDialog(ModalScreen[Path | None]):
                 yield Label("格式", classes="export-label")
                 with RadioSet(id="export-format"):
                     for fmt in EXPORT_FORMATS:
-                        yield RadioButton(
+                        yield Choice(
                             FORMAT_LABELS[fmt], value=fmt == DEFAULT_FORMAT, id=f"format-{fmt}"
                         )
             with Horizontal(classes="export-row"):
@@ -86,8 +95,8 @@ class ExportDialog(ModalScreen[Path | None]):
             with Horizontal(classes="export-row"):
                 yield Label("范围", classes="export-label")
                 with RadioSet(id="export-scope"):
-                    yield RadioButton("全部", id="scope-all")
-                    yield RadioButton(
+                    yield Choice("全部", id="scope-all")
+                    yield Choice(
                         f"当前列表（{len(self.rows)} 个项目）", value=True, id="scope-list"
                     )
             yield Label("", id="export-message")
