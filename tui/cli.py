@@ -217,8 +217,6 @@ def open_store(
 
     A file this user cannot write is opened read-only, saying why.
     """
-    from importers.report import read_report
-
     first_run = _default_is_missing(db)
     path = db or default_db_path()
     reason = "--read-only" if read_only else ""
@@ -229,6 +227,8 @@ def open_store(
         path, read_only=read_only, read_only_reason=reason, allow_network_fs=allow_network_fs
     )
     if first_run and not read_only:
+        from importers.report import read_report
+
         result = store.import_report(
             read_report(BUNDLED_REPORT), source=f"import:{BUNDLED_REPORT.name}"
         )
