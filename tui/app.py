@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -23,6 +24,9 @@ from tui.viewstate import ViewState, default_state_path
 from tui.widgets.key_help import KeyHelp
 
 STYLES = Path(__file__).parent / "styles"
+
+#: actions that only move the cursor or scroll
+_MOVES = ("cursor", "page", "jump", "scroll", "move_row")
 
 #: Textual's palette commands, in Chinese
 _SYSTEM_WORDS = {
@@ -48,6 +52,7 @@ class MinshengApp(App[int]):
         Binding("ctrl+q", "quit", "退出", id="quit", show=False, priority=True),
     ]
     ENABLE_COMMAND_PALETTE = True
+    NOTIFICATION_TIMEOUT = 3  # seconds: a notice covers what is under it
 
     def __init__(self, store: ProjectStore, *, state_path: Path | None = None) -> None:
         super().__init__()
@@ -133,20 +138,28 @@ class MinshengApp(App[int]):
             if command.title in _SYSTEM_WORDS:  # (its Quit and Keys: the app's own below)
                 title, help_text = _SYSTEM_WORDS[command.title]
                 yield SystemCommand(title, help_text, command.callback, command.discover)
-        seen: set[str] = set()
+        keys: dict[tuple[int, str], list[str]] = {}
+        found: dict[tuple[int, str], tuple[Binding, object]] = {}
         for _key, active in screen.active_bindings.items():
             binding = active.binding
             if not binding.description or binding.description.isascii():
                 continue  # Textual's own cursor and scroll keys: in the help, not here
-            if binding.action in seen:
-                continue
-            seen.add(binding.action)
+            if binding.action.startswith(_MOVES):
+                continue  # moving the cursor is for keys, not for a list of commands
+            where = (id(active.node), binding.action)
+            keys.setdefault(where, []).append(self.get_key_display(binding))
+            found.setdefault(where, (binding, active.node))
+        for where, (binding, node) in found.items():
             action = binding.action
             yield SystemCommand(
-                f"{binding.description} ({binding.key_display or binding.key})",
-                binding.tooltip or binding.description,
-                lambda action=action, node=active.node: self.run_action(action, node),
+                f"{binding.description}（{' '.join(dict.fromkeys(keys[where]))}）",
+                binding.tooltip,
+                lambda action=action, node=node: self.run_action(action, node),
             )
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder="搜索命令…"))
 
 
 def make_app(store: ProjectStore, *, state_path: Path | None = None) -> MinshengApp:

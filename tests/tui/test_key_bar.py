@@ -81,5 +81,18 @@ async def test_the_command_palette_speaks_chinese(app) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
-        assert "配色" in titles and "清除筛选 (c)" in titles
-        assert all(not title.split(" (")[0].isascii() for title in titles)
+        assert "配色" in titles and "清除筛选（c）" in titles and "帮助（? f1）" in titles
+        assert all(not title.split("（")[0].isascii() for title in titles)
+        assert not any(title.startswith(("上移", "下移", "首行")) for title in titles)
+
+
+async def test_help_keeps_apart_two_actions_of_the_same_name(app) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the detail screen: the month grid has focus
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        rows = {said: key for key, said in pilot.app.screen.query_one(KeyHelp).rows()}
+        assert rows["上一行"] == "↑ k" and rows["上一个"] == "p ["  # a row vs a project
+        assert rows["下一行"] == "↓ j" and rows["下一个"] == "n ]"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from dataclasses import replace
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -101,6 +102,7 @@ class ProjectListScreen(EditingScreen):
 
     def on_resize(self) -> None:
         self._fold_for_width(self.app.size.width)
+        self.call_after_refresh(self.refresh_view)  # the status line's room changed
 
     def _fold_for_width(self, width: int) -> None:
         narrow = width < NARROW
@@ -189,12 +191,23 @@ class ProjectListScreen(EditingScreen):
         self._show_status(len(rows), self.index.overdue_count(rows))
 
     def _show_status(self, shown: int, overdue: int) -> None:
+        status = self.query_one("#list-status", Static)
+        line = self._status_line(shown, overdue, compact=False)
+        width = status.size.width
+        if width and cell_len(line) > width:  # too long: say how many values, not which
+            line = self._status_line(shown, overdue, compact=True)
+        # One fixed line: no need to lay the screen out again for it.
+        status.update(Text(line), layout=False)
+
+    def _status_line(self, shown: int, overdue: int, *, compact: bool) -> str:
         query = self.query_state
         parts = [f"{shown} / {len(self.index)}"]
         # What narrows the list first: in a narrow terminal the end of the line is cut.
         for facet, label in FACET_LABELS.items():
             chosen = query.selected(facet)
-            if chosen:
+            if chosen and compact and len(chosen) > 1:
+                parts.append(f"{label} {len(chosen)} 项")
+            elif chosen:
                 parts.append(f"{label}: {'、'.join(sorted(chosen))}")
         if query.search.strip():
             parts.append(f"搜索: {query.search.strip()}")
@@ -205,9 +218,9 @@ class ProjectListScreen(EditingScreen):
         if not query.is_filtered:
             parts.insert(1, "全部")
         sort_label = next(c.label for c in COLUMNS if c.key == query.sort)
-        parts.append(f"排序: {sort_label}{'▼' if query.descending else '▲'}")
-        # One fixed line: no need to lay the screen out again for it.
-        self.query_one("#list-status", Static).update(Text(" · ".join(parts)), layout=False)
+        if not compact or query.sort != "id" or query.descending:
+            parts.append(f"排序: {sort_label}{'▼' if query.descending else '▲'}")
+        return " · ".join(parts)
 
     def _set_query(self, query: ProjectQuery) -> None:
         self.query_state = query
@@ -259,6 +272,7 @@ class ProjectListScreen(EditingScreen):
         facets = self.query_one("#facets")
         self.show_facets = not facets.display
         facets.display = self.show_facets
+        self.call_after_refresh(self.refresh_view)  # the status line's room changed
         if self.show_facets:
             self.query_one("#facet-department", FacetPane).focus()
         else:

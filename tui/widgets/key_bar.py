@@ -65,11 +65,12 @@ class KeyBar(Widget, can_focus=False):
         width = self.size.width
         line = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, str]] = []
-        shown: set[str] = set()
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
-            if not binding.show or binding.action in shown:
+        shown: set[tuple[int, str]] = set()
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            action = (id(node), binding.action)
+            if not binding.show or action in shown:
                 continue  # (two keys for one action: the first speaks for both, as in Footer)
-            shown.add(binding.action)
+            shown.add(action)
             key = self.app.get_key_display(binding)
             description = f" {binding.description}"
             start = line.cell_len

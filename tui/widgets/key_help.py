@@ -22,7 +22,6 @@ from textual.widgets import Static
 TEXTUAL_WORDS = {
     "Focus Next": "下一栏",
     "Focus Previous": "上一栏",
-    "Copy selected text": "复制选中的文字",
     "palette": "命令面板",
     "Scroll Up": "向上滚动",
     "Scroll Down": "向下滚动",
@@ -144,14 +143,14 @@ class KeyHelp(VerticalScroll, can_focus=False):
     def rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for every action that has words, in the order Textual gives
         the active bindings (the focused widget's first), the app's own before Textual's."""
-        keys: dict[str, list[str]] = {}
-        words: dict[str, str] = {}
-        textual: set[str] = set()
-        for _node, binding, _enabled, _tooltip in self.screen.active_bindings.values():
+        keys: dict[tuple[int, str], list[str]] = {}
+        words: dict[tuple[int, str], str] = {}
+        textual: set[tuple[int, str]] = set()
+        for node, binding, _enabled, _tooltip in self.screen.active_bindings.values():
             said = key_words(binding)
             if not said or binding.system or binding.key.startswith("super+"):
                 continue  # (the macOS command key never reaches a terminal over SSH)
-            action = binding.action
+            action = (id(node), binding.action)  # one action name may mean two things
             keys.setdefault(action, []).append(self.app.get_key_display(binding))
             if action not in words:
                 words[action] = said

@@ -82,8 +82,8 @@ class MonthGrid(VerticalScroll, can_focus=True):
     """The rows of a project's month grid; ↑/↓ move the current row, the view follows it."""
 
     BINDINGS = [
-        Binding("up,k", "move(-1)", "上一行", show=False),
-        Binding("down,j", "move(1)", "下一行", show=False),
+        Binding("up,k", "move_row(-1)", "上一行", show=False),
+        Binding("down,j", "move_row(1)", "下一行", show=False),
         Binding("home", "jump(0)", "首行", show=False),
         Binding("end", "jump(-1)", "末行", show=False),
     ]
@@ -127,7 +127,7 @@ class MonthGrid(VerticalScroll, can_focus=True):
         if 0 <= self.current < len(views):
             self.scroll_to_widget(views[self.current], animate=False, top=False)
 
-    def action_move(self, step: int) -> None:
+    def action_move_row(self, step: int) -> None:
         self.current += step
 
     def action_jump(self, where: int) -> None:

@@ -73,23 +73,48 @@ def one_line(text: str, limit: int = 200) -> str:
     return clean_text(text[: limit * 2], single_line=True)[:limit]
 
 
-def column_widths(total: int) -> list[int]:
-    """Share ``total`` cells between the columns (one space between columns)."""
-    gaps = len(COLUMNS) - 1
-    fixed = sum(c.width for c in COLUMNS) + gaps
-    spare = max(0, total - fixed)
-    flex_total = sum(c.flex for c in COLUMNS)
+EMPTY_MESSAGE = "没有符合条件的项目。按 c 清除筛选和搜索"
+
+#: the columns given up, in this order, when the others would not fit whole
+NARROW_DROPS = ("latest", "level")
+
+
+def _least(column: Column, sort_key: str | None) -> int:
+    """A column's narrowest width: its label (with the sort mark) and its values fit whole."""
+    if column.key == sort_key and not column.flex:
+        return max(column.width, cell_len(column.label) + 1)
+    return column.width
+
+
+def column_widths(total: int, sort_key: str | None = None) -> list[int]:
+    """Share ``total`` cells between the columns (one space between shown columns).
+
+    When the columns would not fit at their narrowest, 最新进展 and then 项目等级 are left out
+    (width 0) rather than cutting 完成时限 at the edge; flexible columns share what is left.
+    """
+    shown = list(COLUMNS)
+
+    def need(columns: list[Column]) -> int:
+        return sum(_least(c, sort_key) for c in columns) + len(columns) - 1
+
+    for key in NARROW_DROPS:
+        if need(shown) <= total:
+            break
+        shown = [c for c in shown if c.key != key]
+    spare = max(0, total - need(shown))
+    flex_total = sum(c.flex for c in shown)
     widths = []
-    given = 0
-    flex_seen = 0
+    given = flex_seen = 0
     for column in COLUMNS:
-        if column.flex:
+        if column not in shown:
+            widths.append(0)
+        elif column.flex:
             flex_seen += column.flex
             share = spare * flex_seen // flex_total - given
             given += share
             widths.append(column.width + share)
         else:
-            widths.append(column.width)
+            widths.append(_least(column, sort_key))
     return widths
 
 
@@ -155,7 +180,7 @@ class ProjectTable(LineList):
         self.sort_key = "id"
         self.descending = False
         self.is_overdue: Callable[[Project], bool] = lambda p: False
-        self._strips: dict[tuple[str, int, int], Strip] = {}
+        self._strips: dict[tuple[str, int, tuple[int, ...]], Strip] = {}
         self._latest: dict[tuple[str, int], str] = {}
         self._prefetch_pending = False
 
@@ -251,7 +276,7 @@ class ProjectTable(LineList):
         """Once a frame is out, build the rows of the pages above and below it: the next
         PageUp or PageDown then only draws (building 30 rows is about half of such a frame)."""
         self._prefetch_pending = False
-        widths = column_widths(self.scrollable_content_region.width)
+        widths = column_widths(self.scrollable_content_region.width, self.sort_key)
         top, page = round(self.scroll_y), self.page_rows
         for project in self.rows[max(0, top - page) : top + 2 * page + 1]:
             self._row_strip(project, widths)
@@ -265,6 +290,8 @@ class ProjectTable(LineList):
         style = self.get_component_rich_style("project-table--header")
         cells = []
         for column, width in zip(COLUMNS, widths, strict=True):
+            if not width:
+                continue  # left out in a narrow terminal
             label = column.label
             if column.key == self.sort_key:
                 label += "▼" if self.descending else "▲"
@@ -280,7 +307,7 @@ class ProjectTable(LineList):
         return text
 
     def _row_strip(self, project: Project, widths: list[int]) -> Strip:
-        key = (project.id, project.revision, sum(widths))
+        key = (project.id, project.revision, tuple(widths))
         strip = self._strips.get(key)
         if strip is not None:
             return strip
@@ -304,8 +331,10 @@ class ProjectTable(LineList):
             (self._latest_text(project), _NO_STYLE),
         )
         segments: list[Segment] = []
-        for index, ((text, style), width) in enumerate(zip(values, widths, strict=True)):
-            if index:
+        for (text, style), width in zip(values, widths, strict=True):
+            if not width:
+                continue  # left out in a narrow terminal
+            if segments:
                 segments.append(Segment(" ", _NO_STYLE))
             segments.append(Segment(fit(text, width), style))
         # Cells of one style joined into one segment: a third of the bytes a repaint sends.
@@ -315,12 +344,14 @@ class ProjectTable(LineList):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        widths = column_widths(width)
+        widths = column_widths(width, self.sort_key)
         base, cursor_style = self.line_styles()
         if y == 0:
             return self._header_strip(widths).adjust_cell_length(width, base).apply_style(base)
         row = round(self.scroll_y) + y - 1
         if row >= len(self.rows):
+            if not self.rows and y == 2:  # say why the table is empty, and the way out
+                return Strip([Segment(fit(f"  {EMPTY_MESSAGE}", width))]).apply_style(base)
             return Strip.blank(width, base)
         strip = self._row_strip(self.rows[row], widths).adjust_cell_length(width)
         if row == self.cursor:
