@@ -41,6 +41,7 @@ from store.models import (
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, latest_progress
 from store.storage import DatabaseError
 from tui.crash import report_crash
+from tui.labels import source_label
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -379,7 +380,7 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
             _short(c.by, 16),
             _short(c.old, 200),
             _short("新建" if c.field == "*" else c.new, 200),
-            _short(f"{c.source} {c.note}".strip(), 200),
+            _short(f"{source_label(c.source)} {c.note}".strip(), 200),
         )
     console.print(table)
 

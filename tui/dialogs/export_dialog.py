@@ -26,6 +26,14 @@ if TYPE_CHECKING:
 
 DEFAULT_FORMAT = "xlsx"  # what the office sends on
 FORMAT_LABELS = {"md": "md", "xlsx": "xlsx", "csv": "csv", "json": "json", "html": "html"}
+#: what each format is, under the choice (the labels are the file extensions people see)
+FORMAT_HINTS = {
+    "md": "文本表格，与报告原件的格式相同，可再导入",
+    "xlsx": "Excel 表格：每张表一个工作表，表头固定，可直接打印",
+    "csv": "逗号分隔的表格，Excel、WPS 都能打开",
+    "json": "完整数据（含按月拆分的计划和进展），供其他程序读取",
+    "html": "网页，用浏览器打开即可查看、打印",
+}
 _REASONS = {
     errno.EACCES: "没有写入权限",
     errno.EPERM: "没有写入权限",
@@ -89,6 +97,7 @@ class ExportDialog(ModalScreen[Path | None]):
                         yield Choice(
                             FORMAT_LABELS[fmt], value=fmt == DEFAULT_FORMAT, id=f"format-{fmt}"
                         )
+            yield Label(FORMAT_HINTS[DEFAULT_FORMAT], id="export-format-hint")
             with Horizontal(classes="export-row"):
                 yield Label("路径", classes="export-label")
                 yield Input(placeholder="文件路径", id="export-path")
@@ -151,6 +160,7 @@ class ExportDialog(ModalScreen[Path | None]):
         path = Path(field.value)
         if path.suffix.lower() in EXTENSIONS.values():
             field.value = str(path.with_suffix(EXTENSIONS[self.chosen_format]))
+        self.query_one("#export-format-hint", Label).update(FORMAT_HINTS[self.chosen_format])
         self._forget_confirmation()
 
     @on(Input.Changed, "#export-path")

@@ -31,7 +31,7 @@ class StatusPicker(ModalScreen[str | None]):
             yield Label(Text(f"{self.project.id} {self.project.name}"), id="status-project")
             options = []
             for number, status in enumerate(STATUSES, start=1):
-                current = "  (当前)" if status == self.project.status else ""
+                current = "（当前）" if status == self.project.status else ""
                 prompt = Text(f"{number} {status}  [{STATUS_LETTERS[status]}]{current}")
                 options.append(Option(prompt, id=status))
             yield OptionList(*options, id="status-options")

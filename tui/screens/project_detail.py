@@ -18,6 +18,7 @@ from store.db import Change, StoreError
 from store.models import FIELD_LABELS, Project, Report, clean_text, local_minute
 from store.month_grid import build_grid
 from store.storage import DatabaseError
+from tui.labels import source_label
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.month_grid import LABEL_WIDTH, STACK_BELOW, MonthGrid
@@ -218,23 +219,25 @@ class ProjectDetailScreen(EditingScreen):
         if not changes:
             return Text("没有修改记录。")
         table = Table(expand=True, show_lines=False, pad_edge=False)
-        table.add_column("时间", no_wrap=True)
+        table.add_column("时间", no_wrap=True, min_width=16)
         table.add_column("字段", no_wrap=True)
-        table.add_column("原值", ratio=2, overflow="ellipsis", no_wrap=True)
-        table.add_column("新值", ratio=2, overflow="ellipsis", no_wrap=True)
-        table.add_column("修改人", ratio=1, overflow="ellipsis", no_wrap=True)
+        table.add_column("原值", ratio=3, overflow="ellipsis", no_wrap=True)
+        table.add_column("新值", ratio=3, overflow="ellipsis", no_wrap=True)
+        table.add_column("修改人", ratio=2, overflow="ellipsis", no_wrap=True, min_width=8)
         for change in reversed(changes):
             label = _CHANGE_LABELS.get(change.field) or FIELD_LABELS.get(change.field, change.field)
             created = change.field == "*"
             old = "" if created else _value_text(change.old)
             new = "" if created else _value_text(change.new)
-            who = change.by + (f"（{change.note}）" if change.note else "")
+            who = f"{change.by}（{source_label(change.source)}）"
+            if change.note:
+                who += f" {change.note}"
             table.add_row(
-                Text(clean_text(local_minute(change.at)[5:], single_line=True)),
+                Text(clean_text(local_minute(change.at), single_line=True)),
                 Text(clean_text(label, single_line=True)),
                 Text(clean_text(old, single_line=True)[:80]),
                 Text(clean_text(new, single_line=True)[:80]),
-                Text(clean_text(f"{who} {change.source}", single_line=True)),
+                Text(clean_text(who, single_line=True)),
             )
         return table
 

@@ -40,7 +40,7 @@ class ProjectListScreen(EditingScreen):
         *edit_bindings(compact=True),
         Binding("x", "export", "导出", id="export"),
         Binding("q", "quit", "退出", id="quit"),
-        Binding("escape", "focus_table", "返回列表", show=False),
+        Binding("escape", "focus_table", "回到项目表", show=False),
     ]
 
     class Loaded(Message):
@@ -67,7 +67,7 @@ class ProjectListScreen(EditingScreen):
                     yield FacetPane(facet, label, id=f"facet-{facet}")
             with Vertical(id="list-main"):
                 yield SearchBox(
-                    placeholder="/ 搜索：名称、单位、计划、进展…（支持拼音 jiaoyu / jyj）",
+                    placeholder="/ 搜索项目的文字（也可用拼音，如 jyj）",
                     id="search",
                 )
                 yield ProjectTable(id="projects")
