@@ -128,7 +128,10 @@ class AddUpdateDialog(ModalScreen[tuple[str, str] | None]):
             with Horizontal(id="update-month-row"):
                 yield Label("月份", id="update-month-label")
                 yield Input(self.month, placeholder="YYYY-MM", id="update-month")
-            yield TextArea(self.text, id="update-text", soft_wrap=True)
+            yield TextArea(
+                self.text, id="update-text", soft_wrap=True,
+                placeholder="这个月的进展：做了什么、到了哪一步",
+            )  # fmt: skip
             yield Label(Text(self.error), id="update-error", classes="error")
             yield Label("Ctrl+S 保存  Esc 取消  Tab 切换", id="update-help")
 
