@@ -20,6 +20,7 @@ from store.month_grid import build_grid
 from store.storage import DatabaseError
 from tui.labels import source_label
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
+from tui.widgets.cjk_text import CJKText
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.month_grid import LABEL_WIDTH, STACK_BELOW, MonthGrid
 from tui.widgets.project_table import fit
@@ -186,9 +187,9 @@ class ProjectDetailScreen(EditingScreen):
         pairs = [f"{label} {clean_text(value, single_line=True)}" for label, value in meta]
         header.append("  ".join(pairs[:2]) + "\n" + "  ".join(pairs[2:]))
         self.query_one("#detail-header", Static).update(header)
-        self.query_one("#plan-text", Static).update(Text(clean_text(p.plan) or "（无）"))
+        self.query_one("#plan-text", Static).update(CJKText(clean_text(p.plan) or "（无）"))
         self.query_one("#progress-text", Static).update(
-            Text(clean_text(p.progress) or "（无）")
+            CJKText(clean_text(p.progress) or "（无）")
         )
         self.query_one("#info-text", Static).update(self._info(p))
         self.query_one("#updates-text", Static).update(self._updates(p))
@@ -198,7 +199,7 @@ class ProjectDetailScreen(EditingScreen):
     @staticmethod
     def _section(title: str, body: str) -> Group:
         return Group(Text(clean_text(title, single_line=True), style="bold underline"),
-                     Text(clean_text(body) or "（无）"),
+                     CJKText(clean_text(body) or "（无）"),
                      Text(""))
 
     def _info(self, p: Project) -> Group:

@@ -13,13 +13,14 @@ from textual.widgets import Static
 
 from store.models import clean_text
 from store.month_grid import GridEntry, GridRow
+from tui.widgets.cjk_text import CJKText
 
 STACK_BELOW = 100  # columns: narrower grids stack plan over progress in each row
 LABEL_WIDTH = 8
 
 
 def _entries(entries: list[GridEntry], *, empty: str) -> Text:
-    text = Text()
+    text = CJKText()
     if not entries:
         text.append(empty, style="dim")
         return text

@@ -1,0 +1,36 @@
+"""Wrapped Chinese text: no line starts with closing punctuation, and nothing is lost."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from tui.widgets.cjk_text import NO_LINE_START, CJKText, line_breaks
+
+CONSOLE = Console(width=200)
+SEED = "6月，结合市级方案，制定兰陵县农村清洁取暖工作方案；开展确村确户工作，建立台账。"
+
+
+def _lines(text: str, width: int) -> list[str]:
+    return [line.plain for line in CJKText(text).wrap(CONSOLE, width)]
+
+
+def test_a_comma_that_would_start_a_line_takes_the_character_before_it_along() -> None:
+    for width in range(6, 40):
+        lines = _lines(SEED, width)
+        assert "".join(lines) == SEED
+        assert all(line[:1] not in NO_LINE_START for line in lines[1:]), (width, lines)
+        assert all(CONSOLE.measure(line).maximum <= width for line in lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="教育局建设，。、；：”“（）ab 12", min_size=1, max_size=80),
+    st.integers(min_value=4, max_value=30),
+)
+def test_breaks_only_move_and_every_character_stays(text: str, width: int) -> None:
+    breaks = line_breaks(text, width)
+    assert breaks == sorted(set(breaks)) and all(0 < b < len(text) for b in breaks)
+    for start, end in zip([0, *breaks], [*breaks, len(text)], strict=True):
+        assert CONSOLE.measure(text[start:end].rstrip()).maximum <= width
