@@ -34,3 +34,11 @@ def test_breaks_only_move_and_every_character_stays(text: str, width: int) -> No
     assert breaks == sorted(set(breaks)) and all(0 < b < len(text) for b in breaks)
     for start, end in zip([0, *breaks], [*breaks, len(text)], strict=True):
         assert CONSOLE.measure(text[start:end].rstrip()).maximum <= width
+
+
+def test_a_number_that_fits_a_line_is_not_split() -> None:
+    text = "②2月，受理审批残疾儿童康复救助申请，完成残疾儿童集中康复救助全年训练量10%。"
+    for width in range(8, 80):
+        lines = _lines(text, width)
+        assert "".join(lines) == text
+        assert not any(line.startswith(("0", "%")) for line in lines), (width, lines)

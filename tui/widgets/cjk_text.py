@@ -8,7 +8,7 @@ before it onto the next line. Only the breaks change: every character is kept.
 
 from __future__ import annotations
 
-from rich._wrap import divide_line
+from rich.cells import cell_len, get_character_cell_size
 from rich.console import Console, JustifyMethod, OverflowMethod
 from rich.containers import Lines
 from rich.text import Text
@@ -17,23 +17,56 @@ from rich.text import Text
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉’”…·%‰℃,.;:?!)]}")
 
 
-def line_breaks(text: str, width: int, *, fold: bool = True) -> list[int]:
-    """Where the lines of ``text`` wrapped to ``width`` cells begin (after the first), as Rich
-    would break them, but never before a character of NO_LINE_START if it can be helped."""
+def _is_word(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char in "-_./%")
+
+
+def _word_start(text: str, start: int, cut: int, width: int) -> int:
+    """A break inside a Latin word or a number moves to its start, if the word fits a line."""
+    if not (_is_word(text[cut - 1]) and _is_word(text[cut])):
+        return cut
+    word = end = cut
+    while word > start and _is_word(text[word - 1]):
+        word -= 1
+    while end < len(text) and _is_word(text[end]):
+        end += 1
+    return word if word > start and cell_len(text[word:end]) <= width else cut
+
+
+def line_breaks(text: str, width: int) -> list[int]:
+    """Where the lines of ``text`` wrapped to ``width`` cells begin (after the first).
+
+    Chinese text breaks between any two characters, but never before closing punctuation if
+    it can be helped (the character before it goes along); a Latin word or a number shorter
+    than a line moves whole to the next line; spaces at a break stay at the end of the line
+    before it. One pass: a long text costs no more than its length.
+    """
     breaks: list[int] = []
-    start = 0
-    while True:
-        ahead = divide_line(text[start:], width, fold=fold)
-        if not ahead:
-            return breaks
-        at = start + ahead[0]
-        moved = at
-        while moved - 1 > start and at - moved < 2 and text[moved] in NO_LINE_START:
-            moved -= 1
-        if text[moved] in NO_LINE_START:
-            moved = at  # nothing better on this line: keep Rich's break
-        breaks.append(moved)
-        start = moved
+    start = used = i = 0
+    n = len(text)
+    while i < n:
+        size = get_character_cell_size(text[i])
+        if used + size <= width or i == start:  # (a line holds at least one character)
+            used += size
+            i += 1
+            continue
+        cut = i  # text[i] does not fit: the line is text[start:i]
+        if text[cut] == " ":
+            while cut < n and text[cut] == " ":
+                cut += 1
+            if cut == n:
+                break
+        else:
+            back = cut
+            while back - 1 > start and cut - back < 2 and text[back] in NO_LINE_START:
+                back -= 1
+            if text[back] not in NO_LINE_START:
+                cut = back  # the punctuation takes the character before it along
+            cut = _word_start(text, start, cut, width)
+        breaks.append(cut)
+        start = i = cut
+        used = 0
+    return breaks
 
 
 class CJKText(Text):
@@ -58,7 +91,7 @@ class CJKText(Text):
         for line in self.split(allow_blank=True):
             if "\t" in line.plain:
                 line.expand_tabs(tab_size)
-            pieces = line.divide(line_breaks(line.plain, width, fold=wrap_overflow == "fold"))
+            pieces = line.divide(line_breaks(line.plain, width))
             for piece in pieces:
                 piece.rstrip_end(width)
             pieces.justify(console, width, justify=wrap_justify, overflow=wrap_overflow)
