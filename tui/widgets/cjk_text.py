@@ -22,7 +22,17 @@ def _is_word(char: str) -> bool:
 
 
 def _word_start(text: str, start: int, cut: int, width: int) -> int:
-    """A break inside a Latin word or a number moves to its start, if the word fits a line."""
+    """A break inside what follows a space on this line, or inside a Latin word or a number,
+    moves to its start if it fits a line (as Rich keeps words whole)."""
+    run = cut
+    while run > start and text[run - 1] != " ":
+        run -= 1
+    if run > start:
+        end = cut
+        while end < len(text) and text[end] != " ":
+            end += 1
+        if cell_len(text[run:end]) <= width:
+            return run
     if not (_is_word(text[cut - 1]) and _is_word(text[cut])):
         return cut
     word = end = cut
@@ -37,9 +47,9 @@ def line_breaks(text: str, width: int) -> list[int]:
     """Where the lines of ``text`` wrapped to ``width`` cells begin (after the first).
 
     Chinese text breaks between any two characters, but never before closing punctuation if
-    it can be helped (the character before it goes along); a Latin word or a number shorter
-    than a line moves whole to the next line; spaces at a break stay at the end of the line
-    before it. One pass: a long text costs no more than its length.
+    it can be helped (the character before it goes along); what follows a space, a Latin word
+    or a number moves whole to the next line when it fits one; spaces at a break stay at the
+    end of the line before it. One pass: a long text costs about its length.
     """
     breaks: list[int] = []
     start = used = i = 0

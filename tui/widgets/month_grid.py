@@ -31,7 +31,8 @@ def _entries(entries: list[GridEntry], *, empty: str) -> Text:
             text.append("〔更新〕", style="bold")
         text.append(clean_text(entry.text))
         if entry.no_progress:
-            text.append(" ⚠无对应进展", style="bold reverse")
+            text.append(" ")  # (unstyled: at a line's end it would show as a block)
+            text.append("⚠无对应进展", style="bold reverse")
     return text
 
 
