@@ -19,6 +19,7 @@ from textual.screen import Screen
 from store.db import ProjectStore
 from store.models import clean_text
 from tui.crash import CRASH_STATUS, crash_message, write_crash_log
+from tui.keys import key_actions
 from tui.screens.project_list import ProjectListScreen
 from tui.viewstate import ViewState, default_state_path
 from tui.widgets.key_help import KeyHelp
@@ -138,23 +139,20 @@ class MinshengApp(App[int]):
             if command.title in _SYSTEM_WORDS:  # (its Quit and Keys: the app's own below)
                 title, help_text = _SYSTEM_WORDS[command.title]
                 yield SystemCommand(title, help_text, command.callback, command.discover)
-        keys: dict[tuple[int, str], list[str]] = {}
-        found: dict[tuple[int, str], tuple[Binding, object]] = {}
-        for _key, active in screen.active_bindings.items():
-            binding = active.binding
-            if not binding.description or binding.description.isascii():
-                continue  # Textual's own cursor and scroll keys: in the help, not here
-            if binding.action.startswith(_MOVES):
-                continue  # moving the cursor is for keys, not for a list of commands
-            where = (id(active.node), binding.action)
-            keys.setdefault(where, []).append(self.get_key_display(binding))
-            found.setdefault(where, (binding, active.node))
-        for where, (binding, node) in found.items():
-            action = binding.action
+        def command(binding: Binding) -> bool:
+            # Textual's own cursor and scroll keys (English): in the help, not here; moving
+            # the cursor is for keys, not for a list of commands
+            description = binding.description
+            return bool(description) and not description.isascii() and (
+                not binding.action.startswith(_MOVES)
+            )
+
+        for action in key_actions(screen, command):
+            binding, node = action.binding, action.node
             yield SystemCommand(
-                f"{binding.description}（{' '.join(dict.fromkeys(keys[where]))}）",
+                f"{binding.description}（{action.keys_display}）",
                 binding.tooltip,
-                lambda action=action, node=node: self.run_action(action, node),
+                lambda action=binding.action, node=node: self.run_action(action, node),
             )
 
     def action_command_palette(self) -> None:

@@ -16,6 +16,8 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+from tui.keys import key_actions
+
 _NO_STYLE = Style()
 _DIM = Style(dim=True)
 
@@ -65,21 +67,16 @@ class KeyBar(Widget, can_focus=False):
         width = self.size.width
         line = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, str]] = []
-        shown: set[tuple[int, str]] = set()
-        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
-            action = (id(node), binding.action)
-            if not binding.show or action in shown:
-                continue  # (two keys for one action: the first speaks for both, as in Footer)
-            shown.add(action)
-            key = self.app.get_key_display(binding)
-            description = f" {binding.description}"
+        for action in key_actions(self.screen, lambda b: b.show):
+            key = action.keys[0]  # (two keys for one action: the first speaks for both)
+            description = f" {action.binding.description}"
             start = line.cell_len
             if start + cell_len(key) + cell_len(description) > width:
                 break  # a key that does not fit is left out whole (help lists every key)
-            dim = _NO_STYLE if enabled else _DIM
+            dim = _NO_STYLE if action.enabled else _DIM
             line.append(key, key_style + dim)
             line.append(description, description_style + dim)
-            spans.append((start, line.cell_len, binding.key))
+            spans.append((start, line.cell_len, action.binding.key))
             line.append(" ")
         self._spans = spans
         return line

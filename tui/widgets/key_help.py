@@ -17,6 +17,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tui.keys import key_actions
+
 #: Textual's own binding descriptions (Screen, scrolling containers, Input, TextArea,
 #: OptionList, RadioSet, App), as the help and the command palette show them.
 TEXTUAL_WORDS = {
@@ -143,21 +145,14 @@ class KeyHelp(VerticalScroll, can_focus=False):
     def rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for every action that has words, in the order Textual gives
         the active bindings (the focused widget's first), the app's own before Textual's."""
-        keys: dict[tuple[int, str], list[str]] = {}
-        words: dict[tuple[int, str], str] = {}
-        textual: set[tuple[int, str]] = set()
-        for node, binding, _enabled, _tooltip in self.screen.active_bindings.values():
-            said = key_words(binding)
-            if not said or binding.system or binding.key.startswith("super+"):
-                continue  # (the macOS command key never reaches a terminal over SSH)
-            action = (id(node), binding.action)  # one action name may mean two things
-            keys.setdefault(action, []).append(self.app.get_key_display(binding))
-            if action not in words:
-                words[action] = said
-                if binding.description in TEXTUAL_WORDS:
-                    textual.add(action)
-        order = [a for a in words if a not in textual] + [a for a in words if a in textual]
-        return [(" ".join(dict.fromkeys(keys[a])), words[a]) for a in order]
+        actions = key_actions(
+            self.screen,
+            # (the macOS command key never reaches a terminal over SSH)
+            lambda b: bool(key_words(b)) and not b.system and not b.key.startswith("super+"),
+        )
+        own = [a for a in actions if a.binding.description not in TEXTUAL_WORDS]
+        textual = [a for a in actions if a.binding.description in TEXTUAL_WORDS]
+        return [(a.keys_display, key_words(a.binding)) for a in own + textual]
 
     def show_keys(self) -> None:
         key_style = self.get_component_rich_style("key-help--key")
