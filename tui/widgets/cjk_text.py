@@ -1,12 +1,15 @@
 """CJKText: Rich text that does not start a wrapped line with closing punctuation.
 
 Rich folds Chinese text at any character, so a line may begin with "，" or "。", which reads
-like a typo to anyone used to printed Chinese (the 避头 rule of line breaking). This moves
-such a break one character earlier (two for "。”"), so the punctuation follows the character
-before it onto the next line. Only the breaks change: every character is kept.
+like a typo to anyone used to printed Chinese (the 避头 rule of line breaking). Here such a
+break moves one character earlier (two for "。”"), so the punctuation follows the character
+before it onto the next line; a number, a Latin word or what follows a space moves whole
+when it fits a line. Only the breaks change: every character is kept.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.console import Console, JustifyMethod, OverflowMethod
@@ -21,26 +24,28 @@ def _is_word(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char in "-_./%")
 
 
+def _run(text: str, start: int, cut: int, inside: Callable[[str], bool]) -> tuple[int, int]:
+    """The run of characters ``inside`` accepts that the break at ``cut`` falls in (not
+    reaching back before the line's ``start``): where it begins and ends."""
+    begin = end = cut
+    while begin > start and inside(text[begin - 1]):
+        begin -= 1
+    while end < len(text) and inside(text[end]):
+        end += 1
+    return begin, end
+
+
 def _word_start(text: str, start: int, cut: int, width: int) -> int:
     """A break inside what follows a space on this line, or inside a Latin word or a number,
     moves to its start if it fits a line (as Rich keeps words whole)."""
-    run = cut
-    while run > start and text[run - 1] != " ":
-        run -= 1
-    if run > start:
-        end = cut
-        while end < len(text) and text[end] != " ":
-            end += 1
-        if cell_len(text[run:end]) <= width:
-            return run
-    if not (_is_word(text[cut - 1]) and _is_word(text[cut])):
-        return cut
-    word = end = cut
-    while word > start and _is_word(text[word - 1]):
-        word -= 1
-    while end < len(text) and _is_word(text[end]):
-        end += 1
-    return word if word > start and cell_len(text[word:end]) <= width else cut
+    begin, end = _run(text, start, cut, lambda char: char != " ")
+    if begin > start and cell_len(text[begin:end]) <= width:
+        return begin
+    if _is_word(text[cut - 1]) and _is_word(text[cut]):
+        begin, end = _run(text, start, cut, _is_word)
+        if begin > start and cell_len(text[begin:end]) <= width:
+            return begin
+    return cut
 
 
 def line_breaks(text: str, width: int) -> list[int]:
