@@ -27,13 +27,22 @@ def facet_values(project: Project, facet: str) -> list[str]:
     raise KeyError(facet)
 
 
+def due_by(report: Report) -> str | None:
+    """The last month ('YYYY-MM') of the report period: a deadline up to it is due; None when
+    the report has no period."""
+    if report.year is None or report.period_to is None:
+        return None
+    return f"{report.year:04d}-{report.period_to:02d}"
+
+
+def _past_due(project: Project, due: str) -> bool:
+    return bool(project.deadline) and project.deadline <= due and project.status != "已完成"
+
+
 def is_overdue(project: Project, report: Report) -> bool:
     """Deadline inside or before the report period, and not 已完成."""
-    if project.status == "已完成" or not project.deadline:
-        return False
-    if report.year is None or report.period_to is None:
-        return False
-    return project.deadline <= f"{report.year:04d}-{report.period_to:02d}"
+    due = due_by(report)
+    return due is not None and _past_due(project, due)
 
 
 def latest_progress(project: Project) -> str:
@@ -221,16 +230,10 @@ class ProjectIndex:
     def overdue_count(self, projects: list[Project]) -> int:
         """How many of ``projects`` are overdue (see is_overdue)."""
         if self._overdue_ids is None:
-            report = self.report
-            if report.year is None or report.period_to is None:
-                self._overdue_ids = frozenset()
-            else:  # is_overdue, inline: this runs before the first screen of rows
-                due = f"{report.year:04d}-{report.period_to:02d}"
-                self._overdue_ids = frozenset(
-                    p.id
-                    for p in map(_PROJECT, self.entries)
-                    if p.deadline and p.deadline <= due and p.status != "已完成"
-                )
+            due = due_by(self.report)  # (once, not per project: this runs before the first rows)
+            self._overdue_ids = frozenset(
+                p.id for p in map(_PROJECT, self.entries) if due is not None and _past_due(p, due)
+            )
         return sum(map(self._overdue_ids.__contains__, map(_ID, projects)))
 
     def prepare_search(self) -> None:

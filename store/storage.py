@@ -456,11 +456,6 @@ class _Scan:
         return cls.of(raw)
 
 
-def holds_control_characters(raw: bytes) -> bool:
-    """Whether a database file's bytes may hold control, bidi or surrogate characters."""
-    return _Scan.of(raw).suspect
-
-
 FileKey = tuple[int, int, int, int, bytes | None]
 
 
