@@ -26,6 +26,27 @@ FACET_LABELS = {"department": "牵头单位", "level": "项目等级", "status":
 NARROW = 100  # below this many columns the filter panes fold away
 
 
+class StatusLine(Static):
+    """One line that fits its room: the full wording, or the compact one when it is too long
+    (also when the room changes: the filter panes folding, the terminal resized)."""
+
+    _lines = ("", "")
+
+    def show(self, full: str, compact: str) -> None:
+        self._lines = (full, compact)
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        full, compact = self._lines
+        width = self.size.width
+        line = compact if width and cell_len(full) > width else full
+        # One fixed line: no need to lay the screen out again for it.
+        self.update(Text(line), layout=False)
+
+
 class ProjectListScreen(EditingScreen):
     """The list of projects the office follows."""
 
@@ -71,7 +92,7 @@ class ProjectListScreen(EditingScreen):
                     id="search",
                 )
                 yield ProjectTable(id="projects")
-                yield Static(id="list-status")
+                yield StatusLine(id="list-status")
         yield KeyBar()
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -102,7 +123,6 @@ class ProjectListScreen(EditingScreen):
 
     def on_resize(self) -> None:
         self._fold_for_width(self.app.size.width)
-        self.call_after_refresh(self.refresh_view)  # the status line's room changed
 
     def _fold_for_width(self, width: int) -> None:
         narrow = width < NARROW
@@ -191,13 +211,10 @@ class ProjectListScreen(EditingScreen):
         self._show_status(len(rows), self.index.overdue_count(rows))
 
     def _show_status(self, shown: int, overdue: int) -> None:
-        status = self.query_one("#list-status", Static)
-        line = self._status_line(shown, overdue, compact=False)
-        width = status.size.width
-        if width and cell_len(line) > width:  # too long: say how many values, not which
-            line = self._status_line(shown, overdue, compact=True)
-        # One fixed line: no need to lay the screen out again for it.
-        status.update(Text(line), layout=False)
+        self.query_one(StatusLine).show(
+            self._status_line(shown, overdue, compact=False),
+            self._status_line(shown, overdue, compact=True),
+        )
 
     def _status_line(self, shown: int, overdue: int, *, compact: bool) -> str:
         query = self.query_state
@@ -272,7 +289,6 @@ class ProjectListScreen(EditingScreen):
         facets = self.query_one("#facets")
         self.show_facets = not facets.display
         facets.display = self.show_facets
-        self.call_after_refresh(self.refresh_view)  # the status line's room changed
         if self.show_facets:
             self.query_one("#facet-department", FacetPane).focus()
         else:
