@@ -279,8 +279,10 @@ def concurrent_writers(workers: int, edits: int, workdir: Path) -> dict[str, Any
     db = workdir / "concurrent" / "minsheng.json"
     _seed_db(db, 40)
     go_read, go_write = os.pipe()
-    pids = [_fork(lambda w=w: _concurrent_worker(db, w, workers, edits, go_read))
-            for w in range(workers)]
+    pids = [
+        _fork(lambda w=w: _concurrent_worker(db, w, workers, edits, go_read))
+        for w in range(workers)
+    ]
     time.sleep(0.3)
     started = time.perf_counter()
     os.write(go_write, b"g" * workers)
@@ -341,8 +343,9 @@ def stock_tinydb(workers: int, edits: int, workdir: Path) -> dict[str, Any]:
     path.parent.mkdir(parents=True)
     TinyDB(path).close()
     go_read, go_write = os.pipe()
-    pids = [_fork(lambda w=w: _stock_tinydb_worker(path, w, edits, go_read))
-            for w in range(workers)]
+    pids = [
+        _fork(lambda w=w: _stock_tinydb_worker(path, w, edits, go_read)) for w in range(workers)
+    ]
     time.sleep(0.2)
     os.write(go_write, b"g" * workers)
     errors = sum(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids)
@@ -354,8 +357,12 @@ def stock_tinydb(workers: int, edits: int, workdir: Path) -> dict[str, Any]:
         readable = True
     except Exception:  # noqa: BLE001 - the file itself is broken
         kept, readable = 0, False
-    return {"edits": workers * edits, "lost": workers * edits - kept, "errors": errors,
-            "readable": readable}
+    return {
+        "edits": workers * edits,
+        "lost": workers * edits - kept,
+        "errors": errors,
+        "readable": readable,
+    }
 
 
 # --- conflicting saves -----------------------------------------------------------------------
@@ -373,7 +380,9 @@ def _conflict_worker(db: Path, name: str, commands: int, answers: int, pid_: str
                 round_ = line.split()[1]
                 try:
                     store.update_fields(
-                        pid_, {"progress": f"{name} {round_}"}, source="bench",
+                        pid_,
+                        {"progress": f"{name} {round_}"},
+                        source="bench",
                         expected_revision=revision,
                     )
                     os.write(answers, b"saved\n")
@@ -393,8 +402,9 @@ def conflicting_saves(rounds: int, workdir: Path) -> dict[str, Any]:
     for name in ("A", "B"):
         c_read, c_write = os.pipe()
         a_read, a_write = os.pipe()
-        pids.append(_fork(lambda n=name, c=c_read, a=a_write: _conflict_worker(db, n, c, a,
-                                                                                target)))
+        pids.append(
+            _fork(lambda n=name, c=c_read, a=a_write: _conflict_worker(db, n, c, a, target))
+        )
         pipes.append((c_write, a_read, bytearray()))
 
     def ask(line: str) -> list[str]:
@@ -503,8 +513,9 @@ def marker(index: int) -> str:
 
 def payload_texts() -> list[tuple[str, str, str]]:
     """(kind, marker, text) of every payload."""
-    return [(kind, marker(i), text.replace("{m}", marker(i)))
-            for i, (kind, text) in enumerate(PAYLOADS)]
+    return [
+        (kind, marker(i), text.replace("{m}", marker(i))) for i, (kind, text) in enumerate(PAYLOADS)
+    ]
 
 
 def plant_payloads(db: Path) -> list[str]:
@@ -533,9 +544,16 @@ def plant_payloads(db: Path) -> list[str]:
         ids.append(doc["id"])
         history = data.setdefault("history", {})
         next_id = str(max(int(k) for k in history) + 1)
-        history[next_id] = {"project": doc["id"], "field": "progress", "old": short,
-                            "new": text, "at": "2023-07-01T10:00:00+08:00", "by": short,
-                            "source": short, "note": short}
+        history[next_id] = {
+            "project": doc["id"],
+            "field": "progress",
+            "old": short,
+            "new": text,
+            "at": "2023-07-01T10:00:00+08:00",
+            "by": short,
+            "source": short,
+            "note": short,
+        }
     report = next(d for d in data["meta"].values() if d.get("key") == "report")
     report["value"]["region"] = "\x1b]52;c;UkVHSU9O\x07兰陵县[bold]QZRGX[/bold]"
     # ensure_ascii: a lone surrogate can only be written escaped
@@ -570,10 +588,11 @@ class HostileTally:
                 continue
             literal = clean_text(raw, single_line=True)[: len(mark) + 4]
             for found in re.finditer(re.escape(mark), text):
-                shown = text[found.start(): found.start() + len(literal)]
+                shown = text[found.start() : found.start() + len(literal)]
                 cut = len(shown) < len(literal) or "…" in shown or "\n" in shown
-                if shown != literal and not (cut and literal.startswith(shown.split("…")[0]
-                                                                           .split("\n")[0])):
+                if shown != literal and not (
+                    cut and literal.startswith(shown.split("…")[0].split("\n")[0])
+                ):
                     self.markup.append(f"{path}: {mark} shown as {shown!r}")
 
 
@@ -671,8 +690,14 @@ async def _hostile_in_app(
         _screen_text(app, tally, "notifications")
         longest = next(raw for kind, _m, raw in payload_texts() if kind == "long")
         for title in (" ".join(texts[:20]), " ".join(texts[20:])):
-            app.push_screen(ConflictDialog(title=title, who=title, theirs="\n".join(texts),
-                                           mine=longest if full else longest[:2000]))
+            app.push_screen(
+                ConflictDialog(
+                    title=title,
+                    who=title,
+                    theirs="\n".join(texts),
+                    mine=longest if full else longest[:2000],
+                )
+            )
             await settle(pilot)
             _screen_text(app, tally, "conflict dialog")
             await pilot.press("escape")
@@ -750,8 +775,9 @@ def _check_xlsx(data: bytes, tally: HostileTally, markers: set[str]) -> None:
     from openpyxl import load_workbook
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        xml = "".join(archive.read(n).decode("utf-8") for n in archive.namelist()
-                      if n.endswith(".xml"))
+        xml = "".join(
+            archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml")
+        )
     tally.check_text("export xlsx (xml)", xml)
     book = load_workbook(io.BytesIO(data))
     for sheet in book.worksheets:
@@ -760,8 +786,9 @@ def _check_xlsx(data: bytes, tally: HostileTally, markers: set[str]) -> None:
                 value = cell.value
                 if cell.data_type == "f":
                     found = tally.header_formulas if cell.row <= 2 else tally.formulas
-                    found.append(f"export xlsx: {sheet.title}!{cell.coordinate} "
-                                          f"{str(value)[:30]!r}")
+                    found.append(
+                        f"export xlsx: {sheet.title}!{cell.coordinate} {str(value)[:30]!r}"
+                    )
                 if isinstance(value, str):
                     tally.check_text("export xlsx", value)
 
@@ -776,8 +803,14 @@ class PtyApp:
         pid, fd = pty.fork()
         if pid == 0:  # pragma: no cover - the child becomes the app
             fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-            env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor",
-                       LANG="C.UTF-8", XDG_STATE_HOME=str(state), PYTHONPATH=str(ROOT))
+            env = dict(
+                os.environ,
+                TERM="xterm-256color",
+                COLORTERM="truecolor",
+                LANG="C.UTF-8",
+                XDG_STATE_HOME=str(state),
+                PYTHONPATH=str(ROOT),
+            )
             os.execvpe(sys.executable, [sys.executable, "-m", "tui", "--db", str(db)], env)
         self.pid, self.fd = pid, fd
         self.output = bytearray()
@@ -854,8 +887,14 @@ def _hostile_pty(db: Path, ids: list[str], tally: HostileTally, workdir: Path, f
             if (control.encode("utf-8") + mark.encode()) in out:
                 tally.escapes.append(f"pty: {control!r} reached the terminal before {mark}")
     # Sequences the app itself never writes: the clipboard (OSC 52), C1 controls, bidi.
-    for needle in (b"\x1b]52", b"\xc2\x9b", b"\xc2\x9d", b"\xc2\x85", b"\xe2\x80\xae",
-                   b"\xe2\x81\xa6"):
+    for needle in (
+        b"\x1b]52",
+        b"\xc2\x9b",
+        b"\xc2\x9d",
+        b"\xc2\x85",
+        b"\xe2\x80\xae",
+        b"\xe2\x81\xa6",
+    ):
         if needle in out:
             tally.escapes.append(f"pty: {needle!r} in the output")
 
@@ -896,50 +935,68 @@ def run_all(args: argparse.Namespace, out: Callable[[str], None] = print) -> int
     workdir = Path(tempfile.mkdtemp(prefix="minsheng-reliability-"))
     failures = 0
     try:
-        out(f"minsheng reliability: python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-            f"{workdir}")
+        out(
+            f"minsheng reliability: python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+            f"{workdir}"
+        )
         crash = crash_trials(args.kills, workdir, args.seed)
         bad = crash["unreadable"] + crash["wrong"] + crash["broken_backups"]
         failures += bad
-        out(f"crash trials:       {crash['trials']} SIGKILLs of a writer at random moments "
+        out(
+            f"crash trials:       {crash['trials']} SIGKILLs of a writer at random moments "
             f"({crash['mid_write']} with a database write in flight, {crash['backup_kills']} "
-            f"with a backup write in flight; {crash['edits']} edits acknowledged)")
-        out(f"                    {crash['unreadable']} left an unreadable file, "
+            f"with a backup write in flight; {crash['edits']} edits acknowledged)"
+        )
+        out(
+            f"                    {crash['unreadable']} left an unreadable file, "
             f"{crash['wrong']} differ from the last acknowledged state, "
             f"{crash['broken_backups']} of {crash['backups']} backups broken  "
-            f"[{crash['seconds']:.1f} s]")
+            f"[{crash['seconds']:.1f} s]"
+        )
 
         conc = concurrent_writers(args.writers, args.edits, workdir)
         failures += conc["lost"] + conc["failed"] + conc["duplicate_history_ids"]
         failures += not conc["ok"]
-        out(f"concurrent writers: {conc['workers']} processes x {args.edits} mixed edits = "
+        out(
+            f"concurrent writers: {conc['workers']} processes x {args.edits} mixed edits = "
             f"{conc['edits']} edits, {conc['lost']} lost, {conc['failed']} writers failed, "
-            f"db check {'ok' if conc['ok'] else 'FAILED'}  [{conc['seconds']:.1f} s]")
+            f"db check {'ok' if conc['ok'] else 'FAILED'}  [{conc['seconds']:.1f} s]"
+        )
         stock = stock_tinydb(args.writers, max(20, args.edits // 2), workdir)
-        out(f"  stock TinyDB:     {args.writers} processes x {stock['edits'] // args.writers} "
+        out(
+            f"  stock TinyDB:     {args.writers} processes x {stock['edits'] // args.writers} "
             f"inserts = {stock['edits']}: {stock['lost']} lost, {stock['errors']} failed "
-            f"reads, file {'readable' if stock['readable'] else 'BROKEN'} (for comparison)")
+            f"reads, file {'readable' if stock['readable'] else 'BROKEN'} (for comparison)"
+        )
 
         conflicts = conflicting_saves(args.conflicts, workdir)
         failures += conflicts["overwritten"] + conflicts["wrong_value"]
         failures += conflicts["both_refused"] + conflicts["stale_reads"]
-        out(f"conflicting saves:  {conflicts['rounds']} pairs of saves from one revision at "
+        out(
+            f"conflicting saves:  {conflicts['rounds']} pairs of saves from one revision at "
             f"once: {conflicts['refused']} refused as conflicts, {conflicts['overwritten']} "
             f"silently overwritten, {conflicts['both_refused']} both refused  "
-            f"[{conflicts['seconds']:.1f} s]")
+            f"[{conflicts['seconds']:.1f} s]"
+        )
 
         hostile = hostile_payloads(workdir, full=not args.quick, use_pty=not args.no_pty)
-        counts = {k: len(hostile[k]) for k in ("markup", "actions", "escapes", "formulas",
-                                                  "header_formulas")}
+        counts = {
+            k: len(hostile[k])
+            for k in ("markup", "actions", "escapes", "formulas", "header_formulas")
+        }
         failures += sum(counts.values()) + (not hostile["db_untouched"])
-        out(f"hostile payloads:   {hostile['payloads']} payloads x {len(hostile['paths'])} "
+        out(
+            f"hostile payloads:   {hostile['payloads']} payloads x {len(hostile['paths'])} "
             f"display paths and export formats: {counts['markup']} rendered as markup, "
             f"{counts['actions']} fired an action, {counts['escapes']} put control bytes "
             f"out, {counts['formulas']} live spreadsheet formulas in data cells, "
-            f"{counts['header_formulas']} in title/header rows  [{hostile['seconds']:.1f} s]")
-        out(f"                    {hostile['markers_seen']} of {hostile['payloads']} payloads "
+            f"{counts['header_formulas']} in title/header rows  [{hostile['seconds']:.1f} s]"
+        )
+        out(
+            f"                    {hostile['markers_seen']} of {hostile['payloads']} payloads "
             f"seen on screen; {hostile['pty_bytes']:,} bytes of terminal output read; "
-            f"paths: {', '.join(hostile['paths'])}")
+            f"paths: {', '.join(hostile['paths'])}"
+        )
         for kind in ("markup", "actions", "escapes", "formulas", "header_formulas"):
             for line in hostile[kind][:10]:
                 out(f"  ! {line}")

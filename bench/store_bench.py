@@ -152,10 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         if row["projects"] == 1_000 and row["edit"] > EDIT_TARGET_MS_AT_1000:
             missed.append(f"edit at 1,000: {row['edit']:.1f} ms > {EDIT_TARGET_MS_AT_1000} ms")
-        if (
-            row["projects"] == 10_000
-            and row["edit"] > EDIT_TARGET_RATIO_AT_10000 * row["floor"]
-        ):
+        if row["projects"] == 10_000 and row["edit"] > EDIT_TARGET_RATIO_AT_10000 * row["floor"]:
             missed.append(f"edit at 10,000: {row['edit'] / row['floor']:.2f}x the floor > 1.5x")
     print("targets: " + ("; ".join(missed) if missed else "met"))
     return 1 if missed else 0

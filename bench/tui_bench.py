@@ -46,8 +46,13 @@ class Terminal:
         pid, fd = pty.fork()
         if pid == 0:  # the child: become the app
             fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-            env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor",
-                       LANG="C.UTF-8", XDG_STATE_HOME=str(state))
+            env = dict(
+                os.environ,
+                TERM="xterm-256color",
+                COLORTERM="truecolor",
+                LANG="C.UTF-8",
+                XDG_STATE_HOME=str(state),
+            )
             os.execvpe(sys.executable, [sys.executable, "-m", "tui", "--db", str(db)], env)
         self.pid, self.fd = pid, fd
         self.screen = b""
@@ -144,8 +149,10 @@ def main() -> None:
                 f"{r['clear']:>9.1f} {r['page']:>9.1f}",
                 flush=True,
             )
-        print("targets: 10,000 projects: search key <= 60, start <= 1000, page <= 20;"
-              " 49-50 projects: start <= 700")
+        print(
+            "targets: 10,000 projects: search key <= 60, start <= 1000, page <= 20;"
+            " 49-50 projects: start <= 700"
+        )
 
 
 if __name__ == "__main__":

@@ -157,9 +157,11 @@ def check_database(path: Path) -> CheckReport:
         return report
     try:
         decode_tables(raw, path)  # the store's own reader must accept it
-        tables = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys) if (
-            raw.strip()
-        ) else {}
+        tables = (
+            json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+            if (raw.strip())
+            else {}
+        )
     except (DatabaseError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         problems.append(str(exc) if str(path) in str(exc) else f"{path}: {exc}")
         return report
@@ -203,9 +205,9 @@ def _check_projects(docs: dict[str, Any], report: CheckReport) -> None:
         revision = doc.get("revision")
         if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1:
             problems.append(f"{where}: revision {revision!r} is not a positive whole number")
-        if "number" in doc and (not isinstance(doc["number"], int) or isinstance(
-            doc["number"], bool
-        )):
+        if "number" in doc and (
+            not isinstance(doc["number"], int) or isinstance(doc["number"], bool)
+        ):
             problems.append(f"{where}: number {doc['number']!r} is not a whole number")
         for key in _PROJECT_KEYS:
             value = doc.get(key)
@@ -265,9 +267,7 @@ def broken_file_hint(db_path: Path) -> str:
     """What to tell someone whose database will not open: it is untouched, and the way back."""
     good = newest_good_backup(db_path)
     if good is None:
-        return "the file was not changed; no good backup was found in " + str(
-            backup_dir(db_path)
-        )
+        return "the file was not changed; no good backup was found in " + str(backup_dir(db_path))
     return (
         f"the file was not changed; the newest good backup is {good} "
         f"(bring it back with: minsheng --db {db_path} db restore {good.name})"

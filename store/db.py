@@ -129,10 +129,7 @@ class ImportResult:
 
     def summary(self) -> str:
         """One line for people."""
-        return (
-            f"{len(self.new)} new, {len(self.changed)} changed, "
-            f"{len(self.unchanged)} unchanged"
-        )
+        return f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
 
 
 def default_db_path() -> Path:
@@ -197,8 +194,9 @@ def clean_project(project: Project) -> Project:
 
     The store never writes them; this is for files that someone else wrote.
     """
-    values: dict[str, Any] = {k: clean_text(getattr(project, k), single_line=True)
-                              for k in _ONE_LINE_TEXT}
+    values: dict[str, Any] = {
+        k: clean_text(getattr(project, k), single_line=True) for k in _ONE_LINE_TEXT
+    }
     values.update({k: clean_text(getattr(project, k)) for k in _LONG_TEXT})
     values["departments"] = [clean_text(d, single_line=True) for d in project.departments]
     values["updates"] = [
@@ -210,8 +208,9 @@ def clean_project(project: Project) -> Project:
         )
         for u in project.updates
     ]
-    values["extra"] = {clean_text(k, single_line=True): clean_text(v)
-                       for k, v in project.extra.items()}
+    values["extra"] = {
+        clean_text(k, single_line=True): clean_text(v) for k, v in project.extra.items()
+    }
     return dataclasses.replace(project, **values)
 
 
@@ -227,8 +226,10 @@ def _clean_value(value: Any) -> Any:
 
 def clean_change(change: Change) -> Change:
     """A recorded change with control characters taken out of its texts."""
-    one = {k: clean_text(getattr(change, k), single_line=True)
-           for k in ("project", "field", "at", "by", "source", "note")}
+    one = {
+        k: clean_text(getattr(change, k), single_line=True)
+        for k in ("project", "field", "at", "by", "source", "note")
+    }
     return dataclasses.replace(
         change, old=_clean_value(change.old), new=_clean_value(change.new), **one
     )
@@ -236,8 +237,10 @@ def clean_change(change: Change) -> Change:
 
 def _clean_report(report: Report) -> Report:
     report.region = clean_text(report.region, single_line=True)
-    report.titles = {clean_text(k, single_line=True): clean_text(v, single_line=True)
-                     for k, v in report.titles.items()}
+    report.titles = {
+        clean_text(k, single_line=True): clean_text(v, single_line=True)
+        for k, v in report.titles.items()
+    }
     return report
 
 
@@ -726,9 +729,7 @@ class ProjectStore:
                 region=incoming.region or report.region,
                 year=incoming.year or report.year,
                 period_from=(
-                    incoming.period_from
-                    if incoming.period_from is not None
-                    else report.period_from
+                    incoming.period_from if incoming.period_from is not None else report.period_from
                 ),
                 period_to=(
                     incoming.period_to if incoming.period_to is not None else report.period_to

@@ -237,8 +237,18 @@ class Project:
 
 
 _TEXT_KEYS = (
-    "table", "name", "level", "department", "status", "status_raw", "deadline",
-    "deadline_raw", "overview", "target", "plan", "progress",
+    "table",
+    "name",
+    "level",
+    "department",
+    "status",
+    "status_raw",
+    "deadline",
+    "deadline_raw",
+    "overview",
+    "target",
+    "plan",
+    "progress",
 )
 _text_values = itemgetter("id", *_TEXT_KEYS)
 _STR_ONLY = frozenset({str})

@@ -72,8 +72,9 @@ def default_snapshot_name(report: Report, fmt: str, when: datetime | None = None
     return "-".join(parts) + EXTENSIONS.get(fmt, f".{fmt}")
 
 
-def default_snapshot_path(db_path: Path, report: Report, fmt: str,
-                          when: datetime | None = None) -> Path:
+def default_snapshot_path(
+    db_path: Path, report: Report, fmt: str, when: datetime | None = None
+) -> Path:
     """Where a snapshot goes unless told otherwise."""
     return snapshot_dir(db_path) / default_snapshot_name(report, fmt, when)
 
@@ -244,7 +245,7 @@ def read_snapshot_json(path: Path) -> Snapshot:
         store = ProjectStore(path, read_only=True)
         return Snapshot(str(path), store.report(), store.projects())
     if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
-        raise ExportError(f"{path}: not a JSON snapshot (no \"projects\" list)", path=path)
+        raise ExportError(f'{path}: not a JSON snapshot (no "projects" list)', path=path)
     try:
         projects = [Project.from_dict(p) for p in data["projects"]]
         report = Report.from_dict(data.get("report") or {})

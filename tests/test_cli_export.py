@@ -45,9 +45,7 @@ def _projects(path: Path) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("fmt", ["md", "xlsx", "csv"])
-def test_round_trip_through_the_command_line(
-    tmp_path: Path, cli: Any, db: Path, fmt: str
-) -> None:
+def test_round_trip_through_the_command_line(tmp_path: Path, cli: Any, db: Path, fmt: str) -> None:
     exported = tmp_path / f"report.{fmt}"
     assert cli("--db", db, "export", "-o", exported).code == 0  # format from the extension
     again = tmp_path / "again.json"
@@ -155,9 +153,7 @@ def _edited_copy(tmp_path: Path) -> Path:
     return copy
 
 
-def test_diff_of_the_bundled_report_and_an_edited_copy(
-    tmp_path: Path, cli: Any, db: Path
-) -> None:
+def test_diff_of_the_bundled_report_and_an_edited_copy(tmp_path: Path, cli: Any, db: Path) -> None:
     copy = _edited_copy(tmp_path)
     result = cli("--db", db, "diff", BUNDLED, copy)
     assert result.code == 0, result.err
@@ -213,7 +209,6 @@ def test_diff_alone_compares_the_newest_snapshot_of_all_projects_with_the_databa
     assert cli("--db", db, "set-status", "S15", "滞后").code == 0
     result = cli("--db", db, "diff", "--json").json()
     assert sorted(p["id"] for p in result["changed"]) == ["S14", "S15"]
-
 
 
 def test_export_refuses_a_file_name_whose_format_it_cannot_tell(cli: Any, tmp_path: Path) -> None:

@@ -46,28 +46,43 @@ def test_import_edits_and_updates_store_no_control_characters(tmp_path: Path) ->
     record = ProjectRecord(
         table="县级",
         number=1,
-        fields={"name": _dirty("名称\u200b"), "department": _dirty("县教育局"),
-                "progress": _dirty("进展"), "status": "推进正常"},
+        fields={
+            "name": _dirty("名称\u200b"),
+            "department": _dirty("县教育局"),
+            "progress": _dirty("进展"),
+            "status": "推进正常",
+        },
         extra={_dirty("备注"): _dirty("备注")},
     )
     store = ProjectStore(tmp_path / "db.json", user="tester")
     store.import_report(ParsedReport(Report(region=_dirty("兰陵县")), [record]), source="import")
     # ... and what the CSV reader makes of C1, bidi and zero-width characters in a file.
     row = "2,\u202e名称\u200b\x85,\u2066县\u2069教育局,进展\x9b2J"
-    store.import_report(parse_csv_text(f"序号,项目名称,牵头单位,推进情况\n{row}\n", "a.csv"),
-                        source="import:a.csv")
+    store.import_report(
+        parse_csv_text(f"序号,项目名称,牵头单位,推进情况\n{row}\n", "a.csv"), source="import:a.csv"
+    )
     _assert_clean(store.report().region)
     second = next(p for p in store.projects() if p.number == 2)
     assert (second.name, second.department) == ("名称", "县教育局")
     _assert_clean(second.progress)
     pid = store.projects()[0].id
-    store.update_fields(pid, {"plan": _dirty("计划"), "name": _dirty("新\u200b名")}, source="tui",
-                        note=_dirty("说明"))
+    store.update_fields(
+        pid,
+        {"plan": _dirty("计划"), "name": _dirty("新\u200b名")},
+        source="tui",
+        note=_dirty("说明"),
+    )
     store.add_update(pid, "2023-07", _dirty("七月"), source="tui")
     fresh = ProjectStore(tmp_path / "db.json")
     project = fresh.get(pid)
-    for value in (project.name, project.department, project.progress, project.plan,
-                  *project.extra.values(), *(u.text for u in project.updates)):
+    for value in (
+        project.name,
+        project.department,
+        project.progress,
+        project.plan,
+        *project.extra.values(),
+        *(u.text for u in project.updates),
+    ):
         _assert_clean(value)
     assert project.name.count("新名") == 1  # zero-width characters leave names
     for change in fresh.history():
@@ -134,8 +149,17 @@ class Terminal:
         pid, fd = pty.fork()
         if pid == 0:  # pragma: no cover - the child
             fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-            os.execvpe(argv[0], argv, {**os.environ, "TERM": "xterm-256color",
-                                       "LANG": "C.UTF-8", "PYTHONPATH": str(ROOT), **env})
+            os.execvpe(
+                argv[0],
+                argv,
+                {
+                    **os.environ,
+                    "TERM": "xterm-256color",
+                    "LANG": "C.UTF-8",
+                    "PYTHONPATH": str(ROOT),
+                    **env,
+                },
+            )
         self.pid, self.fd = pid, fd
         self.output = bytearray()
 

@@ -99,8 +99,14 @@ def _loaded(tmp_path_factory: pytest.TempPathFactory) -> None:
         codecs.lookup(name)
     db = tmp_path_factory.mktemp("warm") / "warm.json"
     with _contextlib.redirect_stdout(io.StringIO()), _contextlib.redirect_stderr(io.StringIO()):
-        for argv in (["import", str(BUNDLED)], ["set-status", "X01", "滞后"], ["list"],
-                     ["show", "X01"], ["history"], ["db", "check"]):
+        for argv in (
+            ["import", str(BUNDLED)],
+            ["set-status", "X01", "滞后"],
+            ["list"],
+            ["show", "X01"],
+            ["history"],
+            ["db", "check"],
+        ):
             assert cli.run(["--db", str(db), *argv]) in (0, 1)
     ProjectStore(db, read_only=True, read_only_reason="warm").projects()
 

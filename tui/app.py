@@ -139,12 +139,15 @@ class MinshengApp(App[int]):
             if command.title in _SYSTEM_WORDS:  # (its Quit and Keys: the app's own below)
                 title, help_text = _SYSTEM_WORDS[command.title]
                 yield SystemCommand(title, help_text, command.callback, command.discover)
+
         def command(binding: Binding) -> bool:
             # Textual's own cursor and scroll keys (English): in the help, not here; moving
             # the cursor is for keys, not for a list of commands
             description = binding.description
-            return bool(description) and not description.isascii() and (
-                not binding.action.startswith(_MOVES)
+            return (
+                bool(description)
+                and not description.isascii()
+                and (not binding.action.startswith(_MOVES))
             )
 
         for action in key_actions(screen, command):

@@ -428,8 +428,16 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
         sys.stdout.flush()
         return
     scope = "list" if query.is_filtered else "all"
-    save_export(store, Path(args.output), fmt, projects, report=report, force=args.force,
-                scope=scope, encoding=args.encoding)
+    save_export(
+        store,
+        Path(args.output),
+        fmt,
+        projects,
+        report=report,
+        force=args.force,
+        scope=scope,
+        encoding=args.encoding,
+    )
     print(f"wrote {len(projects)} projects to {args.output}", file=sys.stderr)
 
 

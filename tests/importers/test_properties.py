@@ -33,8 +33,9 @@ _ALPHABET = st.sampled_from(
     list("编号序项目名称牵头单位推进情况工作成效完成时限县级市省12345６７ ,\t\n\r\"'|;:-=+@<>[]")
     + ["\x00", "\x1b", "\x9b", "\u202e", "\u200b", "\ufeff", "。", "（", "）"]
 )
-_CELL = st.lists(st.one_of(_ALPHABET, st.sampled_from(["<br>", "&amp;", "<sup>2</sup>"])),
-                 max_size=12).map("".join)
+_CELL = st.lists(
+    st.one_of(_ALPHABET, st.sampled_from(["<br>", "&amp;", "<sup>2</sup>"])), max_size=12
+).map("".join)
 
 
 def _read(data: bytes, suffix: str) -> ParsedReport:
@@ -76,7 +77,7 @@ def test_table_shaped_text_gives_records_or_a_clear_error(
     rows: list[list[str]], separator: str, titled: bool
 ) -> None:
     header = separator.join(["序号", "项目名称", "牵头单位", "推进情况", "工作成效"])
-    lines = (["兰陵县 2023 年度重点民生实事项目推进情况表（1-6 月份）（县级）"] if titled else [])
+    lines = ["兰陵县 2023 年度重点民生实事项目推进情况表（1-6 月份）（县级）"] if titled else []
     lines += [header] + [separator.join(row) for row in rows]
     text = "\n".join(lines)
     _records_or_clear_error(lambda: parse_csv_text(text, "t.csv"))
@@ -156,8 +157,9 @@ def test_report_exports_round_trip_text_as_an_import_keeps_it(
     name, progress, target = clean_cell(name) or "名称", clean_cell(progress), clean_cell(target)
     project = Project(id="X01", table="县级", number=1, name=name, level="县级",
                       progress=progress, target=target)  # fmt: skip
-    data = export_bytes(fmt, Report(region="兰陵县", year=2023, titles={"县级": "县级表"}),
-                        [project])
+    data = export_bytes(
+        fmt, Report(region="兰陵县", year=2023, titles={"县级": "县级表"}), [project]
+    )
     parsed = _read(data, f".{fmt}")
     (record,) = parsed.records
     for field, value in (("name", name), ("progress", progress), ("target", target)):

@@ -251,7 +251,7 @@ def test_xlsx_widths_count_chinese_as_two_cells() -> None:
     assert sheet.column_dimensions["I"].width == 12  # 10 cells + 2
 
 
-SPREADSHEET_TRAPS = ["=HYPERLINK(\"http://x\",\"点击\")", "+1", "-2", "@SUM(A1)", "=1+1\n第二行"]
+SPREADSHEET_TRAPS = ['=HYPERLINK("http://x","点击")', "+1", "-2", "@SUM(A1)", "=1+1\n第二行"]
 
 
 def test_xlsx_never_writes_formulas(tmp_path: Path) -> None:

@@ -156,8 +156,9 @@ def test_read_snapshot_json_and_database_files(store: ProjectStore, tmp_path: Pa
 # --- comparing -------------------------------------------------------------------------------
 
 
-def test_compare_names_each_change_and_the_unmoved_projects(store: ProjectStore,
-                                                            tmp_path: Path) -> None:
+def test_compare_names_each_change_and_the_unmoved_projects(
+    store: ProjectStore, tmp_path: Path
+) -> None:
     before = _state(store, "old")
     store.set_status("X02", "滞后", source="cli")
     store.set_status("S05", "未启动", source="cli")

@@ -223,8 +223,7 @@ _text = st.text(
 ) | st.sampled_from(["}", "},", "\n}", '"},\n "2": {', "\u2028", "两河"])
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | _text,
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(_text, children, max_size=3),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(_text, children, max_size=3),
     max_leaves=10,
 )
 _tables = st.dictionaries(

@@ -23,9 +23,7 @@ async def _edit_progress_while_someone_else_saves(pilot, db_path: Path, mine: st
     dialog = pilot.app.screen
     assert isinstance(dialog, EditFieldDialog)
     dialog.query_one(TextArea).text = mine
-    ProjectStore(db_path, user="wang").update_fields(
-        "X01", {"progress": "王的进展"}, source="cli"
-    )
+    ProjectStore(db_path, user="wang").update_fields("X01", {"progress": "王的进展"}, source="cli")
     await pilot.press("ctrl+s")
     await settle(pilot)
 
@@ -156,7 +154,10 @@ async def test_a_change_to_another_field_meanwhile_is_kept_and_not_a_conflict(
     assert [u.text for u in project.updates] == ["七月完成验收"]
     history = ProjectStore(db_path).history("X01")
     assert [(c.by, c.field) for c in history[-4:]] == [
-        ("wang", "status"), ("tester", "progress"), ("wang", "plan"), ("tester", "updates")
+        ("wang", "status"),
+        ("tester", "progress"),
+        ("wang", "plan"),
+        ("tester", "updates"),
     ]
 
 
@@ -201,9 +202,7 @@ async def test_another_process_s_save_appears_within_two_seconds_keeping_the_vie
         other.update_fields(under_cursor, {"progress": "王的新进展"}, source="cli")
         await _wait_for(
             pilot,
-            lambda: any(
-                p.id == under_cursor and p.progress == "王的新进展" for p in table.rows
-            ),
+            lambda: any(p.id == under_cursor and p.progress == "王的新进展" for p in table.rows),
         )
         assert pilot.app.screen is editor
         assert editor.query_one(TextArea).text == "未保存的文字"

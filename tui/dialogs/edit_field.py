@@ -26,7 +26,11 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
     ]
 
     def __init__(
-        self, project: Project, field: str = "progress", *, text: str | None = None,
+        self,
+        project: Project,
+        field: str = "progress",
+        *,
+        text: str | None = None,
         error: str = "",
     ) -> None:
         super().__init__()
@@ -70,7 +74,6 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
     def modified(self) -> bool:
         """Whether the text differs from what the editor was given for this field."""
         return self.query_one(TextArea).text != self._loaded
-
 
     def _say(self, message: str) -> None:
         label = self.query_one("#edit-error", Label)

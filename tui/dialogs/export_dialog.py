@@ -57,7 +57,6 @@ def export_error_text(exc: Exception) -> str:
     return f"导出失败：{exc}"
 
 
-
 class Choice(RadioButton):
     """A radio button that marks the chosen one by its shape (● / ○), not by colour alone:
     a 16-colour terminal, or a reader who does not tell the colours apart, still sees it."""
@@ -65,6 +64,7 @@ class Choice(RadioButton):
     @property  # type: ignore[override]
     def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual's name)
         return "●" if self.value else "○"
+
 
 class ExportDialog(ModalScreen[Path | None]):
     """Export all projects or those the list shows; dismisses with the written path or None."""
@@ -213,9 +213,7 @@ class ExportDialog(ModalScreen[Path | None]):
         store = self.minsheng.store
         try:
             projects = self.rows if scope == "list" else store.projects()
-            save_export(
-                store, path, fmt, projects, report=store.report(), force=force, scope=scope
-            )
+            save_export(store, path, fmt, projects, report=store.report(), force=force, scope=scope)
         except ExportExistsError:
             self.app.call_from_thread(self._exists, path, fmt)
         except (ExportError, StoreError, DatabaseError, OSError) as exc:

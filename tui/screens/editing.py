@@ -111,8 +111,9 @@ class EditingScreen(Screen[None]):
         if project is not None:
             self._open_editor(project, field)
 
-    def _open_editor(self, project: Project, field: str, text: str | None = None,
-                     error: str = "") -> None:
+    def _open_editor(
+        self, project: Project, field: str, text: str | None = None, error: str = ""
+    ) -> None:
         from tui.dialogs.edit_field import EditFieldDialog
 
         def chosen(result: tuple[str, str] | None) -> None:
@@ -129,8 +130,9 @@ class EditingScreen(Screen[None]):
         if project is not None:
             self._open_update(project)
 
-    def _open_update(self, project: Project, month: str | None = None, text: str = "",
-                     error: str = "") -> None:
+    def _open_update(
+        self, project: Project, month: str | None = None, text: str = "", error: str = ""
+    ) -> None:
         from tui.dialogs.edit_field import AddUpdateDialog
 
         def chosen(result: tuple[str, str] | None) -> None:
@@ -140,8 +142,7 @@ class EditingScreen(Screen[None]):
             self._save_edit(PendingEdit("update", project, "updates", value, when))
 
         self.app.push_screen(
-            AddUpdateDialog(project, month=month or self._default_month(), text=text,
-                            error=error),
+            AddUpdateDialog(project, month=month or self._default_month(), text=text, error=error),
             chosen,
         )
 
@@ -182,8 +183,13 @@ class EditingScreen(Screen[None]):
             done = f"工作成效 → {edit.value}"
         else:
             done = f"{FIELD_LABELS[edit.field]} 已保存"
-        self._save(edit.project, edit.apply, done, lambda message: self._reopen(edit, message),
-                   pending=edit)
+        self._save(
+            edit.project,
+            edit.apply,
+            done,
+            lambda message: self._reopen(edit, message),
+            pending=edit,
+        )
 
     def _reopen(
         self,

@@ -188,9 +188,7 @@ class ProjectDetailScreen(EditingScreen):
         header.append("  ".join(pairs[:2]) + "\n" + "  ".join(pairs[2:]))
         self.query_one("#detail-header", Static).update(header)
         self.query_one("#plan-text", Static).update(CJKText(clean_text(p.plan) or "（无）"))
-        self.query_one("#progress-text", Static).update(
-            CJKText(clean_text(p.progress) or "（无）")
-        )
+        self.query_one("#progress-text", Static).update(CJKText(clean_text(p.progress) or "（无）"))
         self.query_one("#info-text", Static).update(self._info(p))
         self.query_one("#updates-text", Static).update(self._updates(p))
         self.query_one("#history-text", Static).update(self._history(history))
@@ -198,9 +196,11 @@ class ProjectDetailScreen(EditingScreen):
 
     @staticmethod
     def _section(title: str, body: str) -> Group:
-        return Group(Text(clean_text(title, single_line=True), style="bold underline"),
-                     CJKText(clean_text(body) or "（无）"),
-                     Text(""))
+        return Group(
+            Text(clean_text(title, single_line=True), style="bold underline"),
+            CJKText(clean_text(body) or "（无）"),
+            Text(""),
+        )
 
     def _info(self, p: Project) -> Group:
         parts = [self._section("项目概况", p.overview), self._section("任务目标", p.target)]

@@ -315,9 +315,7 @@ class ProjectTable(LineList):
         part = self.get_component_rich_style
         status_style = part(status_class, partial=True) if status_class else Style.null()
         overdue = self.is_overdue(project)
-        deadline_style = (
-            part("project-table--overdue", partial=True) if overdue else Style.null()
-        )
+        deadline_style = part("project-table--overdue", partial=True) if overdue else Style.null()
         deadline = one_line(project.deadline or project.deadline_raw)
         if overdue:
             deadline = "!" + deadline
