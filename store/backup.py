@@ -12,15 +12,14 @@ import dataclasses
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from store.interface import CheckReport, DatabaseError, RestoreResult
 from store.models import Project, clean_text
 from store.storage import (
     STAMP_TABLE,
-    DatabaseError,
     FileLock,
     atomic_write_bytes,
     decode_tables,
@@ -120,21 +119,6 @@ def prune_backups(db_path: Path, keep: int = KEEP) -> list[Path]:
 # --- checking --------------------------------------------------------------------------------
 
 
-@dataclass
-class CheckReport:
-    """What ``check_database`` found: counts, and problems (none when the file is sound)."""
-
-    path: Path
-    projects: int = 0
-    changes: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """No problems."""
-        return not self.problems
-
-
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
@@ -148,7 +132,7 @@ def check_database(path: Path) -> CheckReport:
     """Verify a database file: it parses, projects have the model's keys, ids are unique,
     history ids are unique, revisions are positive, and text holds no control characters."""
     path = Path(path)
-    report = CheckReport(path)
+    report = CheckReport(str(path))
     problems = report.problems
     try:
         raw = path.read_bytes()
@@ -275,15 +259,6 @@ def broken_file_hint(db_path: Path) -> str:
 
 
 # --- restoring -------------------------------------------------------------------------------
-
-
-@dataclass
-class RestoreResult:
-    """What ``restore_backup`` did."""
-
-    restored: Path
-    saved_current: Path | None
-    projects: int
 
 
 def resolve_backup(db_path: Path, name: str | Path) -> Path:

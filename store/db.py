@@ -8,13 +8,25 @@ import os
 import pwd
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 
+from store.interface import (
+    Change,
+    CheckReport,
+    ConflictError,
+    DatabaseError,
+    Edit,
+    ImportResult,
+    NetworkFilesystemError,
+    RestoreResult,
+    Saved,
+    StoreError,
+    UnknownProjectError,
+)
 from store.models import (
     FIELD_LABELS,
     LEVELS,
@@ -31,7 +43,7 @@ from store.models import (
     project_from_record,
     split_departments,
 )
-from store.storage import AtomicJSONStorage, DatabaseError, FileLock, network_filesystem
+from store.storage import AtomicJSONStorage, FileLock, network_filesystem
 
 #: Fields an import sets; a user's dated updates are never touched by an import.
 IMPORTED_FIELDS: tuple[str, ...] = (
@@ -54,82 +66,6 @@ SINGLE_LINE_FIELDS = frozenset({"name", "department", "level", "status", "deadli
 DERIVED_FIELDS = frozenset({"departments", "status_raw", "deadline_raw", "revision"})
 
 PROJECTS, HISTORY, META = "projects", "history", "meta"
-
-
-class StoreError(Exception):
-    """A refused operation: the message says why, in a line."""
-
-
-class UnknownProjectError(StoreError):
-    """No project has that id."""
-
-
-class NetworkFilesystemError(DatabaseError):
-    """The database is on a network file system, where file locks may not work."""
-
-
-class ConflictError(StoreError):
-    """The project changed since the editor read it."""
-
-    def __init__(
-        self, project: Project, change: Change | None, expected_revision: int | None = None
-    ) -> None:
-        if change is not None:
-            via = f" via {change.source}" if change.source else ""
-            who = f"by {change.by} at {change.at}{via}"
-        else:
-            who = "by another editor"
-        had = f"you had revision {expected_revision}, " if expected_revision is not None else ""
-        super().__init__(
-            f"{project.id} was changed {who}; {had}it is now at revision {project.revision}; "
-            "reload and retry"
-        )
-        self.project = project
-        self.change = change
-
-
-@dataclass(frozen=True)
-class Change:
-    """One recorded change of one field."""
-
-    id: int
-    project: str
-    field: str
-    old: Any
-    new: Any
-    at: str
-    by: str
-    source: str
-    note: str = ""
-
-    @classmethod
-    def from_doc(cls, doc_id: str | int, doc: dict[str, Any]) -> Change:
-        """Build from a stored history document."""
-        return cls(
-            id=int(doc_id),
-            project=str(doc.get("project", "")),
-            field=str(doc.get("field", "")),
-            old=doc.get("old"),
-            new=doc.get("new"),
-            at=str(doc.get("at", "")),
-            by=str(doc.get("by", "")),
-            source=str(doc.get("source", "")),
-            note=str(doc.get("note", "")),
-        )
-
-
-@dataclass
-class ImportResult:
-    """What an import did: each project of the file is in exactly one of new/changed/unchanged."""
-
-    new: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """One line for people."""
-        return f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
 
 
 def default_db_path() -> Path:
@@ -371,6 +307,7 @@ class ProjectStore:
         self._view_stale = False  # this transaction added projects: rebuild after it
         self._at = ""
         self._backed_up_on = ""  # the day this process last saw a backup of that day
+        self._recorded: list[Change] | None = None
         try:
             self._storage.refresh()  # a broken file is reported now, not at first use
             self._sync()
@@ -379,6 +316,16 @@ class ProjectStore:
 
             message = str(exc) if str(self.path) in str(exc) else f"{self.path}: {exc}"
             raise DatabaseError(f"{message}; {broken_file_hint(self.path)}") from exc
+
+    @property
+    def location(self) -> str:
+        """The database file, for people."""
+        return str(self.path)
+
+    @property
+    def home(self) -> Path:
+        """The folder of the database file: snapshots and exports go beside it."""
+        return self.path.parent
 
     # --- reading -------------------------------------------------------------------------
     @property
@@ -525,6 +472,8 @@ class ProjectStore:
             doc["note"] = note
         doc_id = self._storage.insert(HISTORY, doc)
         change = Change.from_doc(doc_id, doc)
+        if self._recorded is not None:
+            self._recorded.append(change)
         self._patched = True
         view.add_change(change)
         return change
@@ -601,6 +550,59 @@ class ProjectStore:
                 self._record(view, project.id, k, before.get(k), v, source, note)
         return saved
 
+    def save(self, edit: Edit) -> Saved:
+        """Apply one user's edit (fields, or a dated update) and return what it recorded."""
+        seen = project_doc(edit.seen) if edit.seen is not None else None
+        expected = edit.started_from
+        with self._recording() as changes:
+            if edit.update is not None:
+                project = self.add_update(
+                    edit.project_id, edit.update.month, edit.update.text, source=edit.source,
+                    expected_revision=expected, seen=seen,
+                )  # fmt: skip
+            if edit.fields or edit.update is None:
+                project = self.update_fields(
+                    edit.project_id, dict(edit.fields), source=edit.source,
+                    expected_revision=expected if edit.update is None else None,
+                    seen=seen, note=edit.note,
+                )  # fmt: skip
+        return Saved(project, tuple(changes))
+
+    @contextlib.contextmanager
+    def _recording(self) -> Iterator[list[Change]]:
+        """Collect the changes recorded by the writes in the body."""
+        changes: list[Change] = []
+        self._recorded = changes
+        try:
+            yield changes
+        finally:
+            self._recorded = None
+
+    def check(self) -> CheckReport:
+        """Verify the database file (works when the store would refuse to open it)."""
+        from store.backup import check_database
+
+        return check_database(self.path)
+
+    def backups(self) -> list[Path]:
+        """The backups of the database file, oldest first."""
+        from store.backup import list_backups
+
+        return list_backups(self.path)
+
+    def restore(self, backup: str | Path) -> RestoreResult:
+        """Make a backup (a path, or a name in backups/) the database again."""
+        from store.backup import resolve_backup, restore_backup
+
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only; a restore writes the database")
+        with self._mutex:
+            result = restore_backup(
+                self.path, resolve_backup(self.path, backup), user=self.user, at=now_iso()
+            )
+            self._view = None
+        return result
+
     def set_status(
         self,
         project_id: str,
@@ -653,8 +655,13 @@ class ProjectStore:
             self._record(view, project.id, "updates", before, after, source)
         return saved
 
-    def undo(self, change_id: int, *, source: str) -> Project:
+    def undo(self, change_id: int, *, source: str) -> Saved:
         """Put back the value a recorded change replaced (the undo is itself recorded)."""
+        with self._recording() as changes:
+            project = self._undo(change_id, source=source)
+        return Saved(project, tuple(changes))
+
+    def _undo(self, change_id: int, *, source: str) -> Project:
         with self._transaction() as view:
             matches = [c for c in view.history() if c.id == change_id]
             if not matches:
@@ -692,7 +699,7 @@ class ProjectStore:
             )
         return saved
 
-    def set_period(self, period_from: int, period_to: int) -> Report:
+    def set_period(self, period_from: int, period_to: int, *, source: str = "cli") -> Report:
         """Change the months the report covers."""
         if not (1 <= period_from <= period_to <= 12):
             raise StoreError(f"period {period_from}-{period_to} is not within months 1-12")
@@ -703,7 +710,7 @@ class ProjectStore:
             if report.to_dict() == old:
                 return report
             self._save_report(view, report)
-            self._record(view, "", "period", old.get("period"), report.to_dict()["period"], "cli")
+            self._record(view, "", "period", old.get("period"), report.to_dict()["period"], source)
         return report
 
     def _save_report(self, view: _View, report: Report) -> None:

@@ -18,6 +18,8 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from store.interface import DatabaseError
+
 Tables = dict[str, dict[str, Any]]
 
 #: The first table of every file this storage writes: a random token, new at every write, so a
@@ -32,10 +34,6 @@ _STAMP_RE = re.compile(
     rb'(?:, "crc32": (\d{1,10}), "suspect": (true|false), "long_numbers": (true|false))?\}\n\}'
 )
 _HEAD_BYTES = 256
-
-
-class DatabaseError(Exception):
-    """The database file cannot be used as it is; the message names the file."""
 
 
 def _umask() -> int:

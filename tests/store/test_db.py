@@ -291,12 +291,12 @@ def test_undo_puts_back_the_old_value_and_is_recorded(db_path: Path) -> None:
     old = store.get("X06").status
     store.set_status("X06", _other_status(old), source="tui")
     change = store.history("X06")[-1]
-    project = store.undo(change.id, source="tui")
+    project = store.undo(change.id, source="tui").project
     assert project.status == old and project.revision == 3
     last = store.history("X06")[-1]
     assert (last.field, last.new, last.note) == ("status", old, f"undo of change {change.id}")
     store.add_update("X06", "2023-07", "进展", source="tui")
-    assert store.undo(store.history("X06")[-1].id, source="tui").updates == []
+    assert store.undo(store.history("X06")[-1].id, source="tui").project.updates == []
 
 
 def test_undo_refuses_what_cannot_be_undone(db_path: Path) -> None:

@@ -168,7 +168,7 @@ class EditingScreen(Screen[None]):
         def undo(store: Any) -> Project:
             project = None
             for change_id in reversed(change_ids):
-                project = store.undo(change_id, source="tui")
+                project = store.undo(change_id, source="tui").project
             assert project is not None
             return project
 
