@@ -52,7 +52,8 @@ if str(ROOT) not in sys.path:
 
 from bench.synthetic import make_projects  # noqa: E402
 from store.backup import check_database, list_backups  # noqa: E402
-from store.db import ConflictError, ProjectStore  # noqa: E402
+from store.interface import ConflictError  # noqa: E402
+from store.jsonfile import JSONFileStore as ProjectStore  # noqa: E402
 from store.models import STATUSES, ParsedReport, ProjectRecord, Report, clean_text  # noqa: E402
 
 # Characters that must never reach a terminal from the data: C0 but tab and newline, DEL, C1,

@@ -33,7 +33,7 @@ if __package__ in (None, ""):  # run as a script: make `store` and `bench` impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import make_projects
-from store.db import ProjectStore
+from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import STATUSES
 
 REPETITIONS = {50: (9, 9, 31), 1_000: (5, 7, 21), 10_000: (3, 5, 9)}  # import, open, edit

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import make_projects  # noqa: E402
-from store.db import ProjectStore  # noqa: E402
+from store.jsonfile import JSONFileStore as ProjectStore  # noqa: E402
 
 COLS, ROWS = 120, 36
 QUIET = 0.15

@@ -231,8 +231,8 @@ class ProjectStore(Protocol):
         """Change the months the report covers."""
         ...
 
-    def check(self) -> CheckReport:
-        """Verify the stored data (works when it cannot be opened, too)."""
+    def check(self, backup: Path | None = None) -> CheckReport:
+        """Verify the stored data (works when it cannot be opened, too), or a kept copy."""
         ...
 
     def backups(self) -> list[Path]:

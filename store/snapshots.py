@@ -21,7 +21,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from store.db import ProjectStore, current_user, now_iso
 from store.export import (
     EXPORT_FORMATS,
     EXTENSIONS,
@@ -30,8 +29,11 @@ from store.export import (
     export_bytes,
     write_export,
 )
+from store.files import FileLock, atomic_write_bytes, make_shared_dir
+from store.identity import current_user, now_iso
+from store.interface import ProjectStore
 from store.models import FIELD_LABELS, Project, Report, clean_text
-from store.storage import FileLock, atomic_write_bytes, make_shared_dir
+from store.text import fit
 
 SNAPSHOT_FOLDER = "snapshots"
 INDEX_NAME = "index.json"
@@ -41,9 +43,9 @@ _REGION_SUFFIXES = (
 )  # fmt: skip
 
 
-def snapshot_dir(db_path: Path) -> Path:
-    """The snapshots folder of a database: ``snapshots/`` beside the file."""
-    return Path(os.path.abspath(db_path)).parent / SNAPSHOT_FOLDER
+def snapshot_dir(home: Path) -> Path:
+    """The snapshots folder of a store: ``snapshots/`` in its home (beside the database file)."""
+    return Path(os.path.abspath(home)) / SNAPSHOT_FOLDER
 
 
 def region_slug(region: str) -> str:
@@ -73,10 +75,10 @@ def default_snapshot_name(report: Report, fmt: str, when: datetime | None = None
 
 
 def default_snapshot_path(
-    db_path: Path, report: Report, fmt: str, when: datetime | None = None
+    home: Path, report: Report, fmt: str, when: datetime | None = None
 ) -> Path:
     """Where a snapshot goes unless told otherwise."""
-    return snapshot_dir(db_path) / default_snapshot_name(report, fmt, when)
+    return snapshot_dir(home) / default_snapshot_name(report, fmt, when)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,15 +138,15 @@ def _write_index(folder: Path, entries: list[SnapshotEntry]) -> None:
     atomic_write_bytes(_index_path(folder), text.encode("utf-8"))
 
 
-def list_snapshots(db_path: Path) -> list[tuple[SnapshotEntry, bool]]:
+def list_snapshots(home: Path) -> list[tuple[SnapshotEntry, bool]]:
     """The recorded snapshots, oldest first, each with whether its file is still there."""
-    folder = snapshot_dir(db_path)
+    folder = snapshot_dir(home)
     return [(e, (folder / e.file).is_file()) for e in _read_index(folder)]
 
 
-def in_snapshot_dir(db_path: Path, path: Path) -> bool:
+def in_snapshot_dir(home: Path, path: Path) -> bool:
     """Whether ``path`` is a file directly inside the database's snapshots folder."""
-    folder = os.path.realpath(snapshot_dir(db_path))
+    folder = os.path.realpath(snapshot_dir(home))
     return os.path.realpath(Path(path).parent) == folder
 
 
@@ -166,12 +168,12 @@ def save_export(
     report = report or store.report()
     data = export_bytes(fmt, report, projects, encoding=encoding)
     path = Path(path)
-    if not in_snapshot_dir(store.path, path):
+    if not in_snapshot_dir(store.home, path):
         write_export(path, data, force=force)
         return None
-    folder = snapshot_dir(store.path)
+    folder = snapshot_dir(store.home)
     try:
-        make_shared_dir(folder, like=store.path.parent)
+        make_shared_dir(folder, like=store.home)
     except OSError as exc:
         raise ExportError(f"{folder}: {exc.strerror or exc}", path=path, code=exc.errno) from exc
     entry = SnapshotEntry(
@@ -207,7 +209,7 @@ def write_snapshot(
         raise ExportError(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
     report = store.report()
     projects = store.projects()
-    folder = snapshot_dir(store.path)
+    folder = snapshot_dir(store.home)
     path = folder / default_snapshot_name(report, fmt, when)
     stem, n = path.stem, 2
     while path.exists():  # two snapshots in one minute: the second gets a number
@@ -367,18 +369,7 @@ def compare(old: Snapshot, new: Snapshot) -> SnapshotDiff:
 
 def shorten(text: str, limit: int = 40) -> str:
     """One line of at most ``limit`` terminal cells, cut with …."""
-    from rich.cells import cell_len
-
-    text = clean_text(text, single_line=True)
-    if cell_len(text) <= limit:
-        return text
-    out, used = [], 0
-    for char in text:
-        used += cell_len(char)
-        if used > limit - 1:
-            break
-        out.append(char)
-    return "".join(out) + "…"
+    return fit(clean_text(text, single_line=True), limit, pad=False)
 
 
 def brief_change(old: str, new: str, limit: int = 40) -> tuple[str, str]:

@@ -203,9 +203,9 @@ def test_diff_alone_compares_the_newest_snapshot_of_all_projects_with_the_databa
     assert first.code == 1 and "minsheng snapshot" in first.err  # nothing to compare with yet
     assert cli("--db", db, "snapshot").code == 0
     assert cli("--db", db, "set-status", "S14", "滞后").code == 0
-    county = snapshot_dir(db) / "county.json"  # a snapshot of what the list showed: not it
+    county = snapshot_dir(db.parent) / "county.json"  # a snapshot of what the list showed: not it
     assert cli("--db", db, "export", "--level", "县级", "-o", county).code == 0
-    assert [e.scope for e, _ in list_snapshots(db)] == ["all", "list"]
+    assert [e.scope for e, _ in list_snapshots(db.parent)] == ["all", "list"]
     assert cli("--db", db, "set-status", "S15", "滞后").code == 0
     result = cli("--db", db, "diff", "--json").json()
     assert sorted(p["id"] for p in result["changed"]) == ["S14", "S15"]

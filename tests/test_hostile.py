@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from importers.report import parse_csv_text
-from store.db import ProjectStore
+from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import ParsedReport, ProjectRecord, Report, clean_text
 from tests.conftest import BUNDLED
 from tui import cli

@@ -24,7 +24,7 @@ def _modules(package: str) -> list[str]:
 
 def test_store_and_importers_do_not_import_textual() -> None:
     modules = _modules("store") + _modules("importers")
-    assert "store.db" in modules and "importers.report" in modules
+    assert "store.jsonfile" in modules and "importers.report" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

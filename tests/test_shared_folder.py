@@ -23,7 +23,7 @@ import pytest
 
 import importers.report  # noqa: F401 - loaded before the fork: the users cannot read /root
 import store.backup  # noqa: F401
-from store.db import ProjectStore
+from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import STATUSES
 from tests.conftest import BUNDLED
 from tui import cli

@@ -16,16 +16,9 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
-from store.db import (
-    Change,
-    ProjectStore,
-    StoreError,
-    current_user,
-    default_db_path,
-    now_iso,
-    write_problem,
-)
 from store.export import CSV_ENCODINGS, EXPORT_FORMATS, ExportError, export_bytes, format_of
+from store.interface import Change, DatabaseError, ProjectStore, StoreError
+from store.jsonfile import default_db_path, write_problem
 from store.models import (
     FIELD_LABELS,
     LEVELS,
@@ -39,7 +32,7 @@ from store.models import (
     project_from_record,
 )
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, latest_progress
-from store.storage import DatabaseError
+from store.text import one_line
 from tui.crash import report_crash
 from tui.labels import source_label
 
@@ -224,7 +217,9 @@ def open_store(
     problem = None if read_only else write_problem(path)
     if problem:
         read_only, reason = True, problem
-    store = ProjectStore(
+    from store.jsonfile import open_store as open_file_store
+
+    store = open_file_store(
         path, read_only=read_only, read_only_reason=reason, allow_network_fs=allow_network_fs
     )
     if first_run and not read_only:
@@ -242,7 +237,7 @@ def open_store(
 
 
 def _cut(text: str) -> Text:
-    return Text(clean_text(text, single_line=True))
+    return Text(one_line(text))  # the table cuts it to its column with …
 
 
 def _list_table(projects: list[Project], width: int) -> Table:
@@ -456,7 +451,7 @@ def cmd_snapshots(store: ProjectStore, args: argparse.Namespace) -> None:
 
     from store.snapshots import list_snapshots, snapshot_dir
 
-    entries = list_snapshots(store.path)
+    entries = list_snapshots(store.home)
     if args.json:
         rows = [{**dataclasses.asdict(e), "exists": there} for e, there in entries]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -474,7 +469,7 @@ def cmd_snapshots(store: ProjectStore, args: argparse.Namespace) -> None:
         when = local_minute(e.at)
         table.add_row(*(_cut(v) for v in (name, when, e.format, str(e.projects), scope, e.by)))
     console.print(table)
-    console.print(Text(f"{len(entries)} 个快照，在 {snapshot_dir(store.path)}"))
+    console.print(Text(f"{len(entries)} 个快照，在 {snapshot_dir(store.home)}"))
 
 
 def _snapshot_of(spec: str, store: ProjectStore) -> Snapshot:
@@ -503,13 +498,13 @@ def cmd_diff(store: ProjectStore, args: argparse.Namespace) -> None:
 
     old = args.old
     if old is None:  # the newest snapshot of every project, against the database now
-        whole = [e for e, there in list_snapshots(store.path) if there and e.scope == "all"]
+        whole = [e for e, there in list_snapshots(store.home) if there and e.scope == "all"]
         if not whole:
             raise CliError(
-                f"no snapshot of all projects in {snapshot_dir(store.path)} yet; "
+                f"no snapshot of all projects in {snapshot_dir(store.home)} yet; "
                 "make one with `minsheng snapshot`, or name two files"
             )
-        old = str(snapshot_dir(store.path) / whole[-1].file)
+        old = str(snapshot_dir(store.home) / whole[-1].file)
     diff = compare(_snapshot_of(old, store), _snapshot_of(args.new, store))
     if args.json:
         print(json.dumps(diff.to_dict(), ensure_ascii=False, indent=2))
@@ -531,26 +526,21 @@ def cmd_period(store: ProjectStore, args: argparse.Namespace) -> None:
 
 def cmd_db(args: argparse.Namespace) -> int:
     """`db check` and `db restore`: they work on a file the store would refuse to open."""
-    from store.backup import (
-        backup_dir,
-        check_database,
-        list_backups,
-        resolve_backup,
-        restore_backup,
-    )
+    from store.jsonfile import open_store as open_file_store
 
     path = args.db or default_db_path()
     if args.db_command == "restore":
         if args.read_only:
             raise CliError("db restore writes the database; it cannot run with --read-only")
-        backup = resolve_backup(path, args.backup)
-        result = restore_backup(path, backup, user=current_user(), at=now_iso())
+        store = open_file_store(path, load=False, allow_network_fs=args.allow_network_fs)
+        result = store.restore(args.backup)
         if result.saved_current is not None:
             print(f"kept the file as it was in {result.saved_current}")
-        print(f"{path}: restored {result.projects} projects from {backup}")
+        print(f"{path}: restored {result.projects} projects from {result.restored}")
         return 0
-    report = check_database(path)
-    backups = list_backups(path)
+    store = open_file_store(path, read_only=True, load=False)
+    report = store.check()
+    backups = store.backups()
     if report.ok:
         print(f"{path}: ok: {report.projects} projects, {report.changes} recorded changes")
     else:
@@ -559,9 +549,10 @@ def cmd_db(args: argparse.Namespace) -> int:
         more = len(report.problems) - 50
         if more > 0:
             _err(f"... and {more} more problems")
-    print(f"{len(backups)} backups in {backup_dir(path)}")
+    folder = backups[0].parent if backups else Path(path).parent / "backups"
+    print(f"{len(backups)} backups in {folder}")
     for backup in backups:
-        sound = "ok" if check_database(backup).ok else "BROKEN"
+        sound = "ok" if store.check(backup).ok else "BROKEN"
         print(f"  {backup.name}  {backup.stat().st_size} bytes  {sound}")
     return 0 if report.ok else 1
 

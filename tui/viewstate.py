@@ -8,13 +8,16 @@ import os
 from pathlib import Path
 
 from store.query import ProjectQuery
-from store.storage import atomic_write_bytes
+from store.files import atomic_write_bytes
 
 
-def default_state_path(db_path: Path) -> Path:
-    """$XDG_STATE_HOME/minsheng/view-<db>.json: each person keeps their own view of a shared DB."""
+def default_state_path(location: str | Path) -> Path:
+    """$XDG_STATE_HOME/minsheng/view-<db>.json: each person keeps their own view of a shared DB.
+
+    ``location`` is the store's (for the JSON file, its path).
+    """
     base = os.environ.get("XDG_STATE_HOME") or os.path.join(Path.home(), ".local", "state")
-    digest = hashlib.sha1(str(Path(db_path).resolve()).encode()).hexdigest()[:12]
+    digest = hashlib.sha1(str(Path(location).resolve()).encode()).hexdigest()[:12]
     return Path(base) / "minsheng" / f"view-{digest}.json"
 
 

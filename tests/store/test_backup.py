@@ -17,17 +17,16 @@ from store.backup import (
     list_backups,
     make_backup,
     newest_good_backup,
-    restore_backup,
 )
-from store.db import ConflictError, NetworkFilesystemError, ProjectStore, now_iso
-from store.storage import (
-    DatabaseError,
+from store.files import (
     FileLock,
     atomic_write_bytes,
     filesystem_type,
     network_filesystem,
     new_file_mode,
 )
+from store.interface import ConflictError, DatabaseError, NetworkFilesystemError
+from store.jsonfile import JSONFileStore as ProjectStore
 
 
 def _store(path: Path, n: int = 10) -> ProjectStore:
@@ -149,7 +148,7 @@ def test_restore_brings_a_backup_back_and_keeps_the_current_file(db_path: Path) 
     stale = store.get("X02")
     store.update_fields("X02", {"progress": "恢复后应消失"}, source="cli")
     current = db_path.read_bytes()
-    result = restore_backup(db_path, backup, user="admin", at=now_iso())
+    result = ProjectStore(db_path, user="admin", load=False).restore(backup)
     assert result.saved_current is not None and result.saved_current.read_bytes() == current
     fresh = ProjectStore(db_path)
     assert fresh.get("X02").progress != "恢复后应消失"
@@ -175,9 +174,9 @@ def test_restore_refuses_a_broken_backup_and_works_over_a_broken_database(
     broken = backup_dir(db_path) / "broken.json"
     broken.write_bytes(b"{")
     with pytest.raises(DatabaseError, match="not restored"):
-        restore_backup(db_path, broken, user="admin", at=now_iso())
+        ProjectStore(db_path, user="admin", load=False).restore(broken)
     db_path.write_bytes(b"garbage")
-    restore_backup(db_path, good, user="admin", at=now_iso())
+    ProjectStore(db_path, user="admin", load=False).restore(good)
     assert len(ProjectStore(db_path).projects()) == 10
     assert any(b.read_bytes() == b"garbage" for b in list_backups(db_path))
 
@@ -266,7 +265,7 @@ def test_a_store_on_a_network_file_system_is_refused_unless_allowed(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _store(db_path)
-    monkeypatch.setattr("store.db.network_filesystem", lambda path: "nfs4")
+    monkeypatch.setattr("store.jsonfile.network_filesystem", lambda path: "nfs4")
     with pytest.raises(NetworkFilesystemError, match="nfs4.*--i-know-locks-may-fail"):
         ProjectStore(db_path)
     assert ProjectStore(db_path, read_only=True).projects()
@@ -274,25 +273,32 @@ def test_a_store_on_a_network_file_system_is_refused_unless_allowed(
     assert filesystem_type(db_path)  # the real table names this machine's file system
 
 
-# --- TinyDB's own caches ---------------------------------------------------------------------
+# --- TinyDB as TinyDB --------------------------------------------------------------------------
 
 
-def test_tinydb_caches_are_reset_under_the_lock_before_each_write(db_path: Path) -> None:
+def test_interleaved_writers_never_hand_out_an_id_twice(db_path: Path) -> None:
     a = _store(db_path)
     b = ProjectStore(db_path, user="bob")
-    table = a._db.table("history")
-    assert len(table.all()) == 10
-    table._read_table()
-    _ = table._get_next_id()  # TinyDB now remembers the next id, and a query result
-    table.search(lambda doc: True)
-    assert table._next_id is not None and len(table._query_cache) == 1
+    a.history()  # a has read the history (and its ids) before bob writes
     for n in range(3):
         b.update_fields("X01", {"progress": f"bob {n}"}, source="cli")
     a.update_fields("X02", {"progress": "alice"}, source="cli")
-    assert table._next_id is None and len(table._query_cache) == 0
     history = ProjectStore(db_path).history()
     assert [c.id for c in history] == list(range(1, 15))  # no id handed out twice
     assert [c.by for c in history[-4:]] == ["bob", "bob", "bob", "alice"]
+
+
+def test_a_stock_tinydb_reads_the_file(db_path: Path) -> None:
+    from tinydb import Query, TinyDB
+
+    store = _store(db_path)
+    store.set_status("X02", "滞后", source="cli", note="材料未到")
+    with TinyDB(db_path) as db:
+        (x03,) = db.table("projects").search(Query().id == "X02")
+        assert x03["status"] == "滞后" and x03["name"] == store.get("X02").name
+        assert len(db.table("projects")) == 10
+        notes = db.table("history").search(Query().note == "材料未到")
+        assert [(c["project"], c["field"], c["new"]) for c in notes] == [("X02", "status", "滞后")]
 
 
 # --- the command line ------------------------------------------------------------------------

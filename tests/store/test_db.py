@@ -16,15 +16,9 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import DEPARTMENTS, make_projects
-from store.db import (
-    ConflictError,
-    ProjectStore,
-    StoreError,
-    UnknownProjectError,
-    project_doc,
-)
+from store.interface import ConflictError, DatabaseError, StoreError, UnknownProjectError
+from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import LEVELS, STATUSES, ParsedReport, Project, ProjectRecord, Report
-from store.storage import DatabaseError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -264,25 +258,24 @@ def test_a_save_from_an_older_revision_conflicts_only_on_the_fields_it_changes(
 ) -> None:
     mine, theirs = _store(db_path), ProjectStore(db_path, user="bob")
     seen = mine.get("X05")
-    doc = project_doc(seen)
     theirs.update_fields("X05", {"plan": "鲍勃的计划"}, source="tui")
     with pytest.raises(ConflictError):  # a revision alone: any change is a conflict
         mine.update_fields("X05", {"progress": "我的"}, source="cli", expected_revision=1)
     saved = mine.update_fields(
-        "X05", {"deadline": "2023年9月"}, source="tui", expected_revision=1, seen=doc
+        "X05", {"deadline": "2023年9月"}, source="tui", expected_revision=1, seen=seen
     )
     assert (saved.plan, saved.deadline, saved.revision) == ("鲍勃的计划", "2023-09", 3)
-    saved = mine.add_update("X05", "2023-07", "更新", source="tui", expected_revision=1, seen=doc)
+    saved = mine.add_update("X05", "2023-07", "更新", source="tui", expected_revision=1, seen=seen)
     assert saved.revision == 4
     theirs.update_fields("X05", {"deadline": "2023年10月"}, source="tui")
     before = db_path.read_bytes()
     with pytest.raises(ConflictError):  # bob changed the deadline (and its raw text) since
         mine.update_fields(
             "X05", {"deadline": "2023年11月"}, source="tui", expected_revision=4,
-            seen=project_doc(saved),
+            seen=saved,
         )  # fmt: skip
     with pytest.raises(ConflictError):  # an update was added since the editor opened
-        mine.add_update("X05", "2023-08", "再更新", source="tui", expected_revision=1, seen=doc)
+        mine.add_update("X05", "2023-08", "再更新", source="tui", expected_revision=1, seen=seen)
     assert db_path.read_bytes() == before
 
 
@@ -364,7 +357,7 @@ _EDITOR = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from store.db import ProjectStore
+    from store.jsonfile import JSONFileStore as ProjectStore
     from store.models import STATUSES
 
     db, name, go, ids = sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[4].split(",")
@@ -415,7 +408,7 @@ def test_two_processes_editing_at_once_lose_nothing(db_path: Path, tmp_path: Pat
 _WRITER = textwrap.dedent(
     """
     import os, sys
-    from store.db import ProjectStore
+    from store.jsonfile import JSONFileStore as ProjectStore
 
     db, acks, start = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store = ProjectStore(db, user="writer")
@@ -468,7 +461,7 @@ def test_documents_of_any_shape_read_back_as_the_same_project(db_path: Path) -> 
     store = _store(db_path, 5)
     store.add_update("X01", "2023-07", "进展", source="tui")
     for project in store.projects():
-        doc = project_doc(project)
+        doc = project.to_dict()
         assert Project.from_dict(doc) == project
         assert Project.from_dict(json.loads(json.dumps(doc))) == project
         odd = {**doc, "number": str(doc["number"]), "unknown": 1}
@@ -480,13 +473,15 @@ def test_documents_of_any_shape_read_back_as_the_same_project(db_path: Path) -> 
     assert [u.text for u in x01.updates] == ["进展"] and type(x01.updates[0]).__name__ == "Update"
 
 
-def test_project_doc_is_the_models_own_dict(db_path: Path) -> None:
+def test_to_dict_is_the_dataclass_s_own_dict(db_path: Path) -> None:
+    import dataclasses
+
     store = _store(db_path, 5)
     store.add_update("X01", "2023-07", "进展", source="tui")
     store.update_fields("X01", {"department": "县教育局、县财政局"}, source="tui")
     for project in store.projects():
-        assert project_doc(project) == project.to_dict()
-        assert list(project_doc(project)) == list(project.to_dict())
+        assert project.to_dict() == dataclasses.asdict(project)
+        assert list(project.to_dict()) == list(dataclasses.asdict(project))
 
 
 def test_recorded_moments_read_in_the_reader_s_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from importers.report import read_report
-from store.db import ProjectStore
+from store.jsonfile import JSONFileStore as ProjectStore
 from store.month_grid import build_grid, months_label
 
 BUNDLED = Path(__file__).resolve().parents[2] / "data" / "lanling-2023-h1.md"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from importers.report import read_report
-from store.db import ProjectStore
+from store.jsonfile import JSONFileStore as ProjectStore
 from store.export import ExportError, ExportExistsError, export_json, export_md
 from store.models import Report, project_from_record
 from store.snapshots import (
@@ -83,7 +83,7 @@ def test_write_snapshot_records_it_in_the_index(store: ProjectStore) -> None:
     second, _ = write_snapshot(store, "json", when=WHEN)
     assert second.name == "lanling-2023-m01-06-20231128-1530-2.json"
     third, _ = write_snapshot(store, "xlsx", when=WHEN)
-    listed = list_snapshots(store.path)
+    listed = list_snapshots(store.home)
     assert [(e.file, there) for e, there in listed] == [
         (path.name, True),
         (second.name, True),
@@ -93,37 +93,37 @@ def test_write_snapshot_records_it_in_the_index(store: ProjectStore) -> None:
     assert [s["file"] for s in index["snapshots"]] == [path.name, second.name, third.name]
     assert "兰陵县" in (folder / "index.json").read_text(encoding="utf-8")  # readable Chinese
     path.unlink()
-    assert [there for _e, there in list_snapshots(store.path)] == [False, True, True]
+    assert [there for _e, there in list_snapshots(store.home)] == [False, True, True]
 
 
 def test_no_snapshots_yet(store: ProjectStore) -> None:
-    assert list_snapshots(store.path) == []
-    assert not snapshot_dir(store.path).exists()
+    assert list_snapshots(store.home) == []
+    assert not snapshot_dir(store.home).exists()
 
 
 def test_exports_into_the_snapshot_folder_are_recorded(store: ProjectStore, tmp_path: Path) -> None:
-    folder = snapshot_dir(store.path)
+    folder = snapshot_dir(store.home)
     shown = store.projects()[:5]
     entry = save_export(store, folder / "mine.csv", "csv", shown, scope="list")
     assert entry is not None and (entry.projects, entry.scope) == (5, "list")
     assert (folder / "mine.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert save_export(store, tmp_path / "elsewhere.md", "md", shown) is None
-    assert [e.file for e, _ in list_snapshots(store.path)] == ["mine.csv"]
+    assert [e.file for e, _ in list_snapshots(store.home)] == ["mine.csv"]
     with pytest.raises(ExportExistsError):
         save_export(store, folder / "mine.csv", "csv", shown)
     # Overwriting (when asked) replaces the entry rather than adding another.
     save_export(store, folder / "mine.csv", "csv", store.projects(), force=True)
-    assert [(e.file, e.projects) for e, _ in list_snapshots(store.path)] == [("mine.csv", 49)]
-    assert in_snapshot_dir(store.path, folder / "x.json")
-    assert not in_snapshot_dir(store.path, folder / "sub" / "x.json")
+    assert [(e.file, e.projects) for e, _ in list_snapshots(store.home)] == [("mine.csv", 49)]
+    assert in_snapshot_dir(store.home, folder / "x.json")
+    assert not in_snapshot_dir(store.home, folder / "sub" / "x.json")
 
 
 def test_a_broken_index_is_an_error_not_a_loss(store: ProjectStore) -> None:
-    folder = snapshot_dir(store.path)
+    folder = snapshot_dir(store.home)
     folder.mkdir()
     (folder / "index.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ExportError, match="index"):
-        list_snapshots(store.path)
+        list_snapshots(store.home)
     with pytest.raises(ExportError, match="index"):
         write_snapshot(store, "json", when=WHEN)
     assert (folder / "index.json").read_text(encoding="utf-8") == "{not json"

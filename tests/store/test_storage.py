@@ -14,24 +14,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tinydb import TinyDB
+from tinydb.table import Document, Table
 
-from store.storage import (
+from store.files import FileLock, atomic_write_bytes, sweep_temp_files
+from store.interface import DatabaseError
+from store.jsonstorage import (
     STAMP_TABLE,
     AtomicJSONStorage,
-    DatabaseError,
-    FileLock,
     _decode,
-    atomic_write_bytes,
     decode_tables,
     encode_document,
     encode_tables,
-    remove_stale_temp_files,
 )
 
 
 def _write(storage: AtomicJSONStorage, table: str, doc_id: str, doc: dict[str, Any]) -> None:
     storage.begin()
-    storage.put(table, doc_id, doc)
+    Table(storage, table).upsert(Document(doc, int(doc_id)))  # type: ignore[arg-type]
     storage.commit()
 
 
@@ -39,15 +38,17 @@ def test_file_is_readable_json_with_chinese_kept_and_one_document_a_line(tmp_pat
     path = tmp_path / "db.json"
     storage = AtomicJSONStorage(path)
     storage.begin()
-    storage.insert("projects", {"id": "X01", "name": "两河体育公园"})
-    storage.insert("projects", {"id": "X02", "name": "清洁取暖"})
+    projects = Table(storage, "projects")  # type: ignore[arg-type]
+    projects.insert_multiple(
+        [{"id": "X01", "name": "两河体育公园"}, {"id": "X02", "name": "清洁取暖"}]
+    )
     storage.commit()
     text = path.read_text(encoding="utf-8")
     assert "两河体育公园" in text and "\\u" not in text
     lines = text.splitlines()
     assert lines[1] == f'"{STAMP_TABLE}": {{'
-    assert ' "1": {"id": "X01", "name": "两河体育公园"},' in lines
-    assert ' "2": {"id": "X02", "name": "清洁取暖"}' in lines
+    assert ' "1": {"id":"X01","name":"两河体育公园"},' in lines
+    assert ' "2": {"id":"X02","name":"清洁取暖"}' in lines
     data = json.loads(text)
     assert data["projects"]["2"] == {"id": "X02", "name": "清洁取暖"}
 
@@ -62,7 +63,7 @@ def test_plain_tinydb_reads_our_file_and_we_read_plain_tinydb(tmp_path: Path) ->
     with TinyDB(theirs) as db:
         db.table("projects").insert({"id": "S01", "name": "岗位"})
     storage = AtomicJSONStorage(theirs)
-    assert storage.table("projects") == {"1": {"id": "S01", "name": "岗位"}}
+    assert storage.tables()["projects"] == {"1": {"id": "S01", "name": "岗位"}}
     _write(storage, "projects", "2", {"id": "S02"})  # foreign layout: everything re-encoded
     assert json.loads(theirs.read_text())["projects"]["1"]["name"] == "岗位"
 
@@ -84,7 +85,7 @@ def test_change_by_another_writer_is_seen_even_with_same_size_mtime_and_inode(
     path = tmp_path / "db.json"
     writer, reader = AtomicJSONStorage(path), AtomicJSONStorage(path)
     _write(writer, "projects", "1", {"status": "滞后"})
-    assert reader.table("projects")["1"]["status"] == "滞后"
+    assert reader.tables()["projects"]["1"]["status"] == "滞后"
     generation = reader.generation
     st = os.stat(path)
     # Another version of the file, rewritten in place: same inode, same size, same mtime.
@@ -98,7 +99,7 @@ def test_change_by_another_writer_is_seen_even_with_same_size_mtime_and_inode(
     assert os.stat(path).st_ino == st.st_ino
     assert reader.refresh() is True
     assert reader.generation > generation
-    assert reader.table("projects")["1"]["status"] == "未启"
+    assert reader.tables()["projects"]["1"]["status"] == "未启"
 
 
 def test_refresh_is_cheap_when_nothing_changed(tmp_path: Path) -> None:
@@ -116,13 +117,14 @@ def test_rollback_puts_memory_back_and_leaves_the_file(tmp_path: Path) -> None:
     _write(storage, "t", "1", {"a": 1})
     before = path.read_bytes()
     storage.begin()
-    storage.put("t", "1", {"a": 2})
-    storage.insert("t", {"a": 3})
+    table = Table(storage, "t")  # type: ignore[arg-type]
+    table.update({"a": 2}, doc_ids=[1])  # TinyDB changes the document in place...
+    table.insert({"a": 3})
     storage.rollback()
-    assert storage.table("t") == {"1": {"a": 1}}
+    assert storage.tables()["t"] == {"1": {"a": 1}}  # ...and the rollback forgot it
     assert path.read_bytes() == before
     storage.begin()
-    assert storage.insert("t", {"a": 4}) == "2"  # the rolled-back id is free again
+    assert Table(storage, "t").insert({"a": 4}) == 2  # type: ignore[arg-type]
     storage.commit()
     assert json.loads(path.read_text())["t"] == {"1": {"a": 1}, "2": {"a": 4}}
 
@@ -137,16 +139,14 @@ def test_commit_without_changes_does_not_touch_the_file(tmp_path: Path) -> None:
     assert os.stat(path).st_ino == st.st_ino
 
 
-def test_put_outside_a_transaction_and_read_only_writes_are_refused(tmp_path: Path) -> None:
+def test_read_only_writes_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "db.json"
     storage = AtomicJSONStorage(path)
-    with pytest.raises(RuntimeError):
-        storage.put("t", "1", {})
     _write(storage, "t", "1", {"a": 1})
     read_only = AtomicJSONStorage(path, read_only=True)
     read_only.begin()
     with pytest.raises(DatabaseError, match="read-only"):
-        read_only.put("t", "2", {})
+        Table(read_only, "t").insert({})  # type: ignore[arg-type]
     read_only.rollback()
     with pytest.raises(DatabaseError, match="read-only"):
         read_only.write({})
@@ -183,17 +183,25 @@ def test_atomic_write_keeps_mode_and_leaves_no_temp_file(tmp_path: Path) -> None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
 
 
-def test_temp_files_of_killed_writers_are_removed_at_the_next_write(tmp_path: Path) -> None:
-    path = tmp_path / "db.json"
-    stale = tmp_path / ".db.json.abcd_123.tmp"
-    stale.write_bytes(b"half a file")
-    unrelated = tmp_path / ".other.json.abcd_123.tmp"
-    unrelated.write_bytes(b"")
-    assert remove_stale_temp_files(path) == [stale]
-    assert unrelated.exists()
-    stale.write_bytes(b"again")
-    _write(AtomicJSONStorage(path), "t", "1", {})
-    assert not stale.exists()
+def test_only_temp_files_no_live_writer_can_own_are_swept(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    dead = tmp_path / f".db.json.{gone.stdout.strip()}-0123abcd.tmp"  # its writer was killed
+    live = tmp_path / f".db.json.{os.getppid()}-0123abcd.tmp"  # a live writer's, still writing
+    old = tmp_path / ".db.json.abcd_123.tmp"  # an older version's name, no process id
+    unrelated = tmp_path / f".other.json.{gone.stdout.strip()}-0123abcd.tmp"
+    for temp in (dead, live, old, unrelated):
+        temp.write_bytes(b"half a file")
+    ours = lambda name: name == "db.json"  # noqa: E731
+    assert sweep_temp_files(tmp_path, ours) == [dead]
+    assert live.exists() and old.exists() and unrelated.exists()
+    an_hour_ago = os.stat(old).st_mtime - 3700
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    os.utime(live, (an_hour_ago, an_hour_ago))
+    assert sorted(sweep_temp_files(tmp_path, ours)) == sorted([old, live])  # past the bound
 
 
 def test_file_lock_excludes_other_threads_and_is_reentrant(tmp_path: Path) -> None:
@@ -290,12 +298,12 @@ def test_long_integers_stay_exact_across_writes_that_vouch_for_the_file(tmp_path
     _write(storage, "t", "1", {"n": 1})
     _write(storage, "t", "2", {"n": 2})
     big = 123456789012345678901234567890
-    path.write_bytes(path.read_bytes().replace(b'{"n": 1}', f'{{"n": {big}}}'.encode()))
+    path.write_bytes(path.read_bytes().replace(b'{"n":1}', f'{{"n": {big}}}'.encode()))
     storage = AtomicJSONStorage(path)
-    assert storage.table("t")["1"] == {"n": big}
+    assert storage.tables()["t"]["1"] == {"n": big}
     _write(storage, "t", "2", {"n": 3})  # the hand-edited line is kept as it was
     assert b'"long_numbers": true' in path.read_bytes()
-    assert AtomicJSONStorage(path).table("t") == {"1": {"n": big}, "2": {"n": 3}}
+    assert AtomicJSONStorage(path).tables()["t"] == {"1": {"n": big}, "2": {"n": 3}}
     _write(storage, "t", "1", {"n": 4})
     assert b'"long_numbers": false' in path.read_bytes()
-    assert AtomicJSONStorage(path).table("t") == {"1": {"n": 4}, "2": {"n": 3}}
+    assert AtomicJSONStorage(path).tables()["t"] == {"1": {"n": 4}, "2": {"n": 3}}

@@ -1,23 +1,21 @@
-"""Safe files: atomic replacement, an inter-process lock, and a TinyDB storage built on both."""
+"""The database file: TinyDB's JSON layout, written atomically, read again only when changed.
+
+This module and ``store.jsonfile`` are the only ones that know the file's layout.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import re
-import stat
-import tempfile
-import threading
 import zlib
-from collections.abc import Iterator
 from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
+from store.files import atomic_write_bytes
 from store.interface import DatabaseError
 
 Tables = dict[str, dict[str, Any]]
@@ -36,232 +34,6 @@ _STAMP_RE = re.compile(
 _HEAD_BYTES = 256
 
 
-def _umask() -> int:
-    """The process's umask, read without changing it (os.umask would race with other threads)."""
-    try:
-        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def new_file_mode(directory: Path) -> int:
-    """The mode of a file the store creates where no file gives a model to copy.
-
-    The umask decides, except in a shared folder (setgid and group-writable): there the group
-    may always read and write, so that the next person's save works whatever their umask.
-    """
-    mode = 0o666 & ~_umask()
-    with contextlib.suppress(OSError):
-        st = os.stat(directory)
-        if st.st_mode & stat.S_ISGID and st.st_mode & 0o020:
-            mode |= 0o660
-    return mode
-
-
-def make_shared_dir(directory: Path, like: Path) -> None:
-    """Create ``directory`` (if missing) with the mode and group of folder ``like``."""
-    if directory.is_dir():
-        return
-    with contextlib.suppress(FileExistsError):
-        os.mkdir(directory)
-        with contextlib.suppress(OSError):
-            st = os.stat(like)
-            os.chmod(directory, st.st_mode & 0o7777)
-            if os.stat(directory).st_gid != st.st_gid:
-                os.chown(directory, -1, st.st_gid)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write_bytes(path: Path, data: bytes, *, like: Path | None = None) -> os.stat_result:
-    """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one.
-
-    The bytes go to a temporary file in the same folder, are fsynced, take the mode and group
-    of the file they replace (or of ``like``), and are renamed over the target; the folder is
-    fsynced so that the rename itself survives a power cut. Returns the new file's status.
-    """
-    path = Path(path)
-    directory = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-            _copy_permissions(Path(tmp_name), path, like)
-            st = os.fstat(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_dir(directory)
-    return st
-
-
-def _copy_permissions(tmp: Path, target: Path, like: Path | None) -> None:
-    """Give the new file the mode and group of the file it replaces: shared folders stay shared."""
-    model = target if target.exists() else like
-    if model is not None and model.exists():
-        st = model.stat()
-        os.chmod(tmp, st.st_mode & 0o7777 & ~0o111)
-        if st.st_gid != os.stat(tmp).st_gid:
-            with contextlib.suppress(PermissionError):
-                os.chown(tmp, -1, st.st_gid)
-    else:
-        os.chmod(tmp, new_file_mode(tmp.parent))
-
-
-def remove_stale_temp_files(path: Path) -> list[Path]:
-    """Delete temporary files a killed writer of ``path`` left behind (call with the lock held)."""
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.[A-Za-z0-9_]{{8}}\.tmp\Z")
-    removed = []
-    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
-        for entry in entries:
-            if pattern.match(entry.name):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
-                    removed.append(Path(entry.path))
-    return removed
-
-
-#: File systems whose locks may not exclude another client's writer (or are not passed on at
-#: all), by the type /proc/self/mountinfo gives them.
-NETWORK_FILESYSTEMS = frozenset(
-    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "9p", "afs", "coda", "ceph", "glusterfs",
-     "lustre", "gpfs", "davfs", "fuse.sshfs", "fuse.rclone", "fuse.s3fs", "fuse.gcsfuse",
-     "fuse.davfs2", "fuse.curlftpfs", "fuse.glusterfs", "fuse.smbnetfs", "fuse.cephfs"}
-)  # fmt: skip
-
-
-def _unescape_mount(field: str) -> str:
-    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
-
-
-def filesystem_type(path: Path, mountinfo: str | None = None) -> str:
-    """The type of the file system that holds ``path`` ('ext4', 'nfs4', 'fuse.sshfs'...).
-
-    Read from /proc/self/mountinfo (or the text given); '' when it cannot be told.
-    """
-    if mountinfo is None:
-        try:
-            with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
-                mountinfo = handle.read()
-        except OSError:
-            return ""
-    target = os.path.realpath(path)
-    best, best_type = "", ""
-    for line in mountinfo.splitlines():
-        left, sep, right = line.partition(" - ")
-        fields, types = left.split(), right.split()
-        if not sep or len(fields) < 5 or not types:
-            continue
-        point = _unescape_mount(fields[4])
-        inside = target == point or target.startswith(point.rstrip("/") + "/")
-        if inside and len(point) >= len(best):  # later mounts over the same point win
-            best, best_type = point, types[0]
-    return best_type
-
-
-def network_filesystem(path: Path, mountinfo: str | None = None) -> str | None:
-    """The type of the network file system holding ``path``, or None when it is local."""
-    kind = filesystem_type(path, mountinfo)
-    if kind in NETWORK_FILESYSTEMS or kind.startswith(("nfs", "smb", "cifs")):
-        return kind
-    return None
-
-
-class FileLock:
-    """An exclusive advisory lock (flock) on ``<db>.lock``, re-entrant within one thread.
-
-    Other threads of the same process wait as other processes do.
-    """
-
-    def __init__(self, db_path: Path) -> None:
-        self.path = db_path.with_name(db_path.name + ".lock")
-        self._db_path = db_path
-        self._fd: int | None = None
-        self._depth = 0
-        self._thread_lock = threading.RLock()
-
-    def acquire(self) -> None:
-        """Take the lock, waiting for other processes (and threads) to release it."""
-        self._thread_lock.acquire()
-        try:
-            if self._depth == 0:
-                fd = self._open()
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX)
-                except BaseException:
-                    os.close(fd)
-                    raise
-                self._fd = fd
-                self._match_db_permissions()
-        except BaseException:
-            self._thread_lock.release()
-            raise
-        self._depth += 1
-
-    def _open(self) -> int:
-        """The lock file, created like the database; read-only is enough for flock."""
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with contextlib.suppress(OSError):
-                os.fchmod(fd, new_file_mode(self.path.parent))
-            return fd
-        try:
-            return os.open(self.path, os.O_RDWR)
-        except PermissionError:
-            # Someone else's lock file that this user may not write (an old umask): flock
-            # works as well on a descriptor opened for reading.
-            return os.open(self.path, os.O_RDONLY)
-
-    def release(self) -> None:
-        """Let go of the lock once the outermost holder is done."""
-        self._depth -= 1
-        try:
-            if self._depth == 0 and self._fd is not None:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-                os.close(self._fd)
-                self._fd = None
-        finally:
-            self._thread_lock.release()
-
-    def _match_db_permissions(self) -> None:
-        if self._fd is None:
-            return
-        with contextlib.suppress(OSError):
-            st = os.stat(self._db_path)
-            own = os.fstat(self._fd)
-            if own.st_uid == os.geteuid():
-                if own.st_mode & 0o666 != st.st_mode & 0o666:
-                    os.fchmod(self._fd, st.st_mode & 0o666)
-                if own.st_gid != st.st_gid:
-                    os.fchown(self._fd, -1, st.st_gid)
-
-    def __enter__(self) -> FileLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-
 _dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 try:  # orjson parses a 10,000-project file about three times faster than json
@@ -270,8 +42,19 @@ except ImportError:  # pragma: no cover - orjson is a dependency; json gives the
     _loads = json.loads
 
 
+try:  # and writes it about four times faster
+    from orjson import dumps as _fast_dumps
+except ImportError:  # pragma: no cover
+    _fast_dumps = None
+
+
 def encode_document(doc_id: str, doc: Any) -> bytes:
     """One document's line of the file, without its line break: b' "7": {...}'."""
+    if _fast_dumps is not None:
+        try:
+            return b" " + _fast_dumps(doc_id) + b": " + _fast_dumps(doc)
+        except TypeError:  # orjson refuses integers beyond 64 bits; json writes them exactly
+            pass
     return f" {_dumps(doc_id)}: {_dumps(doc)}".encode()
 
 
@@ -297,7 +80,13 @@ def encode_tables(data: Tables) -> bytes:
     """Serialise TinyDB's tables as readable JSON: one document a line, Chinese kept as is."""
     return _assemble(
         [
-            (name, [encode_document(key, doc) for key, doc in table.items()])
+            (
+                name,
+                [
+                    _stamp_line(doc) if name == STAMP_TABLE else encode_document(key, doc)
+                    for key, doc in table.items()
+                ],
+            )
             for name, table in data.items()
         ]
     )
@@ -462,30 +251,31 @@ def _file_key(st: os.stat_result, head: bytes) -> FileKey:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, m.group(1) if m else None)
 
 
-_MISSING: Any = object()
-
-
 class AtomicJSONStorage(Storage):
-    """A TinyDB storage that re-reads only when the file changed and writes atomically.
+    """A TinyDB storage of one JSON file, with transactions, that re-reads only when it changed.
 
-    Inside a transaction (``begin`` .. ``commit``) writes stay in memory and reach the disk
-    once, at commit, while the caller holds the lock; ``rollback`` puts memory back as it was.
-    Each document's encoded line is kept, so a write re-encodes only the documents that changed;
-    ``put`` and ``insert`` change single documents, ``write`` (TinyDB's way) replaces everything.
+    Outside a transaction ``read`` looks at the file (a stat and its first bytes) and parses it
+    again only when another process replaced it; ``write`` replaces the file atomically.
+    Inside one (``begin`` .. ``commit``, with the caller holding the file lock) TinyDB's reads
+    and writes see the data in memory, and the file is written once, at commit; ``rollback``
+    forgets what changed, so that the next read parses the untouched file again.
+
+    Each document's encoded line is kept: a write re-encodes only the documents that differ
+    from the ones read (TinyDB changes documents in place, so they are compared with shallow
+    copies taken when the first transaction starts).
     """
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
-        self.path = Path(path)
+        super().__init__()
+        self.path = Path(os.path.realpath(path))
         self.read_only = read_only
         self.generation = 0  # bumps whenever the data seen by this process changes
         self._data: Tables | None = None
-        self._encoded: dict[str, dict[str, bytes]] = {}
-        self._next_ids: dict[str, int] = {}
+        self._lines: dict[str, dict[str, bytes]] = {}
+        self._pristine: dict[str, dict[str, dict[str, Any]]] | None = None
         self._key: FileKey | None = None
         self._in_transaction = False
         self._dirty = False
-        self._undo: list[tuple[str, str, Any]] | None = []  # None: cannot undo, forget instead
-        self._swept = False
         #: the data read may hold control characters (readers clean what they show)
         self.suspect = False
         self._long_numbers = False  # and integers only Python's json reads exactly
@@ -519,9 +309,9 @@ class AtomicJSONStorage(Storage):
         self._set_data(data, encoded, key)
         return True
 
-    def _set_data(self, data: Tables, encoded: dict[str, dict[str, bytes]], key: Any) -> None:
-        self._data, self._encoded, self._key = data, encoded, key
-        self._next_ids = {}
+    def _set_data(self, data: Tables, lines: dict[str, dict[str, bytes]], key: Any) -> None:
+        self._data, self._lines, self._key = data, lines, key
+        self._pristine = None
         self.generation += 1
 
     def read(self) -> Tables | None:
@@ -530,69 +320,48 @@ class AtomicJSONStorage(Storage):
             self.refresh()
         return self._data
 
-    def table(self, name: str) -> dict[str, Any]:
-        """The documents of one table by id, as they are now (do not change them in place)."""
-        data = self.read()
-        return data.get(name, {}) if data else {}
+    def tables(self) -> Tables:
+        """The tables as they are now, for the store's reads (do not change them)."""
+        return self.read() or {}
 
     # --- writing -------------------------------------------------------------------------
     def write(self, data: Tables) -> None:
-        """Accept TinyDB's new state; on disk now, or at commit inside a transaction."""
+        """Accept TinyDB's new state: on disk now, or at commit inside a transaction."""
         if self.read_only:
             raise DatabaseError(f"{self.path}: opened read-only")
         self._data = data
-        self.suspect = True  # through TinyDB's API: anything may have been written
-        self._encoded = {}  # TinyDB changes documents in place: no line can be trusted
-        self._next_ids = {}
         if self._in_transaction:
             self._dirty = True
-            self._undo = None
         else:
+            self._snapshot()
             self._flush()
 
-    def put(self, table: str, doc_id: str, doc: dict[str, Any]) -> None:
-        """Add or replace one document (inside a transaction); ``doc`` must not change later."""
-        data = self._writable()
-        docs = data.setdefault(table, {})
-        if self._undo is not None:
-            self._undo.append((table, doc_id, docs.get(doc_id, _MISSING)))
-        docs[doc_id] = doc
-        self._encoded.get(table, {}).pop(doc_id, None)
-        if doc_id.isdigit() and table in self._next_ids:
-            self._next_ids[table] = max(self._next_ids[table], int(doc_id) + 1)
-        self._dirty = True
+    def begin(self, *, broken_ok: bool = False) -> None:
+        """Start a transaction: see the file as it is now and hold writes until commit.
 
-    def insert(self, table: str, doc: dict[str, Any]) -> str:
-        """Add a document under the next free id (inside a transaction) and return the id."""
-        data = self._writable()
-        if table not in self._next_ids:
-            ids = [int(k) for k in data.get(table, {}) if k.isdigit()]
-            self._next_ids[table] = max(ids, default=0) + 1
-        doc_id = str(self._next_ids[table])
-        self.put(table, doc_id, doc)
-        return doc_id
-
-    def _writable(self) -> Tables:
-        if self.read_only:
-            raise DatabaseError(f"{self.path}: opened read-only")
-        if not self._in_transaction:
-            raise RuntimeError("put and insert belong inside begin() .. commit()")
-        assert self._data is not None
-        return self._data
-
-    def begin(self) -> None:
-        """Start a transaction: see the file as it is now and hold writes until commit."""
+        With ``broken_ok`` a file that cannot be parsed is taken as empty (a restore).
+        """
         if self._in_transaction:
             raise RuntimeError("a transaction is already open")
-        self.refresh()
+        try:
+            self.refresh()
+        except DatabaseError:
+            if not broken_ok:
+                raise
+            self._set_data({}, {}, None)
         if self._data is None:
             self._data = {}
-        if not self._swept and not self.read_only:
-            remove_stale_temp_files(self.path)  # the caller holds the lock: no writer is live
-            self._swept = True
+        self._snapshot()
         self._in_transaction = True
         self._dirty = False
-        self._undo = []
+
+    def _snapshot(self) -> None:
+        """Shallow copies of the documents read, to tell later which ones TinyDB changed."""
+        if self._pristine is None and self._data is not None:
+            self._pristine = {
+                name: {key: dict(doc) for key, doc in self._data.get(name, {}).items()}
+                for name in self._lines
+            }
 
     @property
     def pending(self) -> bool:
@@ -607,56 +376,44 @@ class AtomicJSONStorage(Storage):
                 return True
             return False
         finally:
-            self._end()
+            self._in_transaction = self._dirty = False
 
     def rollback(self) -> None:
         """Drop what the transaction changed in memory; the file was not touched."""
-        try:
-            if not self._dirty:
-                return
-            if self._undo is None:
-                self._forget()
-                return
-            assert self._data is not None
-            for table, doc_id, old in reversed(self._undo):
-                docs = self._data.setdefault(table, {})
-                if old is _MISSING:
-                    docs.pop(doc_id, None)
-                else:
-                    docs[doc_id] = old
-                self._encoded.get(table, {}).pop(doc_id, None)
-            self._next_ids = {}
-        finally:
-            self._end()
-
-    def _end(self) -> None:
-        self._in_transaction = False
-        self._dirty = False
-        self._undo = []
+        if self._dirty:
+            self._forget()
+        self._in_transaction = self._dirty = False
 
     def _forget(self) -> None:
-        self._data, self._key, self._encoded, self._next_ids = None, None, {}, {}
+        self._data, self._key, self._lines, self._pristine = None, None, {}, None
         self.generation += 1
 
     def _flush(self) -> None:
         assert self._data is not None
+        pristine = self._pristine or {}
         tables: list[tuple[str, list[bytes]]] = []
         fresh: list[bytes] = []  # documents encoded now, not lines kept from the file read
         kept = False
+        new_lines: dict[str, dict[str, bytes]] = {}
+        new_pristine: dict[str, dict[str, dict[str, Any]]] = {}
         for name, docs in self._data.items():
             if name == STAMP_TABLE:
                 continue
-            cache = self._encoded.setdefault(name, {})
-            lines = []
+            old_lines = self._lines.get(name, {})
+            old_docs = pristine.get(name, {})
+            table_lines = new_lines[name] = {}
+            table_docs = new_pristine[name] = {}
             for key, doc in docs.items():
-                line = cache.get(key)
-                if line is None:
-                    line = cache[key] = encode_document(key, doc)
-                    fresh.append(line)
-                else:
+                line = old_lines.get(key)
+                if line is not None and old_docs.get(key) == doc:
                     kept = True
-                lines.append(line)
-            tables.append((name, lines))
+                    table_docs[key] = old_docs[key]
+                else:
+                    line = encode_document(key, doc)
+                    fresh.append(line)
+                    table_docs[key] = dict(doc)
+                table_lines[key] = line
+            tables.append((name, list(table_lines.values())))
         # What a scan of the new file would find, for the stamp: the new lines are looked at;
         # the kept ones were clean if the file read was (else everything is looked at again).
         rest = [*_table_chunks(tables, first=False), b"\n}\n"]
@@ -670,14 +427,14 @@ class AtomicJSONStorage(Storage):
             crc = zlib.crc32(chunk, crc)
         stamp = {"token": os.urandom(16).hex(), "crc32": crc, "suspect": suspect,
                  "long_numbers": long_numbers}  # fmt: skip
-        payload = b"".join(
-            [b"{", *_table_chunks([(STAMP_TABLE, [encode_document("1", stamp)])]), *rest]
-        )
+        head = _table_chunks([(STAMP_TABLE, [_stamp_line(stamp)])])
+        payload = b"".join([b"{", *head, *rest])
         try:
             st = atomic_write_bytes(self.path, payload)
         except BaseException:
             self._forget()
             raise
+        self._lines, self._pristine = new_lines, new_pristine
         self._key = _file_key(st, payload[:_HEAD_BYTES])
         self.suspect, self._long_numbers = suspect, long_numbers
         self.generation += 1
@@ -686,11 +443,12 @@ class AtomicJSONStorage(Storage):
         """Nothing stays open between calls."""
 
 
-@contextlib.contextmanager
-def locked(lock: FileLock) -> Iterator[None]:
-    """Hold ``lock`` for the body of a with-statement."""
-    lock.acquire()
-    try:
-        yield
-    finally:
-        lock.release()
+def _stamp_line(stamp: dict[str, Any]) -> bytes:
+    """The stamp's line, in the layout ``_STAMP_RE`` reads (json's separators)."""
+    return f' "1": {_dumps(stamp)}'.encode()
+
+
+def write_tables(path: Path, data: Tables, *, like: Path | None = None) -> None:
+    """Write whole tables as a database file of this layout, atomically (with a fresh stamp)."""
+    stamp = {STAMP_TABLE: {"1": {"token": os.urandom(16).hex()}}}
+    atomic_write_bytes(path, encode_tables({**stamp, **data}), like=like)

@@ -1,0 +1,696 @@
+"""The store's behaviour on TinyDB tables, whatever keeps them: one class, two storages.
+
+``DocumentStore`` implements ``store.interface.ProjectStore`` on three TinyDB tables
+(``projects``, ``history``, ``meta``) through TinyDB's public ``Table`` and ``Query`` API.
+A subclass gives it a storage with transactions (``TransactionalStorage``) and a lock:
+``store.jsonfile.JSONFileStore`` (a file shared between processes) and
+``store.memory.MemoryStore`` (tests, scratch work). TinyDB does the documents; this class
+does what TinyDB does not: a transaction spanning tables, conflict checks, history.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
+
+from tinydb import Query
+from tinydb.table import Document, Table
+
+from store.identity import current_user, now_iso
+from store.interface import (
+    Change,
+    CheckReport,
+    ConflictError,
+    DatabaseError,
+    Edit,
+    ImportResult,
+    NewUpdate,
+    RestoreResult,
+    Saved,
+    StoreError,
+    UnknownProjectError,
+)
+from store.models import (
+    FIELD_LABELS,
+    LEVELS,
+    STATUSES,
+    ParsedReport,
+    Project,
+    ProjectRecord,
+    Report,
+    Update,
+    canonical_id,
+    clean_text,
+    normalise_deadline,
+    normalise_status,
+    project_from_record,
+    split_departments,
+)
+
+PROJECTS, HISTORY, META = "projects", "history", "meta"
+TABLES = (PROJECTS, HISTORY, META)
+
+#: Fields an import sets; a user's dated updates are never touched by an import.
+IMPORTED_FIELDS: tuple[str, ...] = (
+    "name", "level", "department", "departments", "status", "status_raw", "deadline",
+    "deadline_raw", "overview", "target", "plan", "progress", "extra",
+)  # fmt: skip
+#: The model fields each column of a report sets (the column's own and what follows from it).
+COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "level": ("level",),
+    "department": ("department", "departments"),
+    "status": ("status", "status_raw"),
+    "deadline": ("deadline", "deadline_raw"),
+    "overview": ("overview",),
+    "target": ("target",),
+    "plan": ("plan",),
+    "progress": ("progress",),
+}
+SINGLE_LINE_FIELDS = frozenset({"name", "department", "level", "status", "deadline"})
+#: Fields that follow from another field: changed with it, never recorded on their own.
+DERIVED_FIELDS = frozenset({"departments", "status_raw", "deadline_raw", "revision"})
+_REPORT = Query().key == "report"
+
+
+class TransactionalStorage(Protocol):
+    """A TinyDB storage that can hold writes until commit (``store.jsonstorage`` has one)."""
+
+    generation: int
+    suspect: bool
+
+    def read(self) -> dict[str, dict[str, Any]] | None: ...
+    def write(self, data: dict[str, dict[str, Any]]) -> None: ...
+    def close(self) -> None: ...
+    def refresh(self) -> bool: ...
+    def begin(self, *, broken_ok: bool = False) -> None: ...
+    def commit(self) -> bool: ...
+    def rollback(self) -> None: ...
+    @property
+    def pending(self) -> bool: ...
+
+
+def project_doc(project: Project) -> dict[str, Any]:
+    """The project's document (``Project.to_dict``)."""
+    return project.to_dict()
+
+
+_ONE_LINE_TEXT = ("id", "table", "name", "level", "department", "status", "status_raw",
+                  "deadline", "deadline_raw")  # fmt: skip
+_LONG_TEXT = ("overview", "target", "plan", "progress")
+
+
+def clean_project(project: Project) -> Project:
+    """The project with control, bidi and surrogate characters taken out of every text.
+
+    The store never writes them; this is for data that someone else wrote.
+    """
+    values: dict[str, Any] = {
+        k: clean_text(getattr(project, k), single_line=True) for k in _ONE_LINE_TEXT
+    }
+    values.update({k: clean_text(getattr(project, k)) for k in _LONG_TEXT})
+    values["departments"] = [clean_text(d, single_line=True) for d in project.departments]
+    values["updates"] = [
+        Update(
+            month=clean_text(u.month, single_line=True),
+            text=clean_text(u.text),
+            at=clean_text(u.at, single_line=True),
+            by=clean_text(u.by, single_line=True),
+        )
+        for u in project.updates
+    ]
+    values["extra"] = {
+        clean_text(k, single_line=True): clean_text(v) for k, v in project.extra.items()
+    }
+    return dataclasses.replace(project, **values)
+
+
+def _clean_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _clean_value(v) for k, v in value.items()}
+    return value
+
+
+def clean_change(change: Change) -> Change:
+    """A recorded change with control characters taken out of its texts."""
+    one = {
+        k: clean_text(getattr(change, k), single_line=True)
+        for k in ("project", "field", "at", "by", "source", "note")
+    }
+    return dataclasses.replace(
+        change, old=_clean_value(change.old), new=_clean_value(change.new), **one
+    )
+
+
+def _clean_report(report: Report) -> Report:
+    report.region = clean_text(report.region, single_line=True)
+    report.titles = {
+        clean_text(k, single_line=True): clean_text(v, single_line=True)
+        for k, v in report.titles.items()
+    }
+    return report
+
+
+def _clean_record(record: ProjectRecord) -> ProjectRecord:
+    """What project_from_record does not clean: the table and the extra columns' names."""
+    return dataclasses.replace(
+        record,
+        table=clean_text(record.table, single_line=True),
+        extra={clean_text(k, single_line=True): v for k, v in record.extra.items()},
+    )
+
+
+def _report_order(project: Project) -> tuple[bool, str, int]:
+    return (project.table != "县级", project.table, project.number)
+
+
+class _View:
+    """Model objects for one generation of the data: built once, patched by our own writes."""
+
+    def __init__(self, generation: int, storage: TransactionalStorage) -> None:
+        self.generation = generation
+        #: the data may hold control characters: every text is cleaned on the way in
+        self.suspect = storage.suspect
+        self.doc_ids: dict[str, int] = {}
+        self.by_id: dict[str, Project] = {}
+        for doc in Table(storage, PROJECTS):  # type: ignore[arg-type]  # (a Storage by duck)
+            try:
+                project = Project.from_dict(doc)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise DatabaseError(
+                    f"project document {doc.doc_id} is malformed ({type(exc).__name__}: {exc})"
+                ) from None
+            if self.suspect:
+                project = clean_project(project)
+            self.by_id[project.id] = project
+            self.doc_ids[project.id] = doc.doc_id
+        self.ordered = sorted(self.by_id.values(), key=_report_order)
+        self.position = {p.id: i for i, p in enumerate(self.ordered)}
+        found = Table(storage, META).get(_REPORT)  # type: ignore[arg-type]
+        value = found.get("value") if isinstance(found, dict) else None
+        self.report = Report.from_dict(value if isinstance(value, dict) else {})
+        if self.suspect:
+            self.report = _clean_report(self.report)
+        self._storage = storage
+        self._history: list[Change] | None = None
+        self._by_project: dict[str, list[Change]] | None = None
+
+    def history(self) -> list[Change]:
+        """All changes, oldest first."""
+        if self._history is None:
+            table = Table(self._storage, HISTORY)  # type: ignore[arg-type]
+            changes = [Change.from_doc(doc.doc_id, doc) for doc in table]
+            if self.suspect:
+                changes = [clean_change(c) for c in changes]
+            changes.sort(key=lambda c: c.id)
+            self._history = changes
+        return self._history
+
+    def history_of(self, project_id: str) -> list[Change]:
+        """The changes of one project, oldest first."""
+        if self._by_project is None:
+            by_project: dict[str, list[Change]] = {}
+            for change in self.history():
+                by_project.setdefault(change.project, []).append(change)
+            self._by_project = by_project
+        return self._by_project.get(project_id, [])
+
+    def replace(self, project: Project) -> None:
+        self.by_id[project.id] = project
+        self.ordered[self.position[project.id]] = project
+
+    def add_change(self, change: Change) -> None:
+        if self._history is not None:
+            self._history.append(change)
+        if self._by_project is not None:
+            self._by_project.setdefault(change.project, []).append(change)
+
+
+class _Transaction:
+    """What one transaction changes, written through TinyDB's tables when it ends."""
+
+    def __init__(self, store: DocumentStore, view: _View) -> None:
+        storage: Any = store._storage  # a TinyDB Storage (by duck typing: see the Protocol)
+        self.view = view
+        self.projects = Table(storage, PROJECTS)
+        self.history = Table(storage, HISTORY)
+        self.meta = Table(storage, META)
+        self.at = now_iso()  # one moment for everything the transaction records
+        self.user = store.user
+        self.changed: dict[str, dict[str, Any]] = {}  # project id -> its new document
+        self.created: list[dict[str, Any]] = []
+        self.changes: list[dict[str, Any]] = []
+        self.recorded: list[Change] = []
+        self.report: Report | None = None
+
+    def current(self, project_id: str) -> Project:
+        """The project as the data holds it now (or as this transaction changed it)."""
+        pid = canonical_id(project_id)
+        if pid in self.changed:
+            return Project.from_dict(dict(self.changed[pid]))
+        doc_id = self.view.doc_ids.get(pid)
+        doc = self.projects.get(doc_id=doc_id) if doc_id is not None else None
+        if not isinstance(doc, dict):
+            raise UnknownProjectError(f"no project with id {project_id!r}")
+        project = Project.from_dict(dict(doc))
+        # Text someone else wrote with control characters is cleaned by the next save of it.
+        return clean_project(project) if self.view.suspect else project
+
+    def put(self, doc: dict[str, Any]) -> None:
+        self.changed[doc["id"]] = doc
+
+    def record(
+        self, project: str, fld: str, old: Any, new: Any, source: str, note: str = ""
+    ) -> None:
+        doc: dict[str, Any] = {
+            "project": project,
+            "field": fld,
+            "old": old,
+            "new": new,
+            "at": self.at,
+            "by": self.user,
+            "source": source,
+        }
+        if note:
+            doc["note"] = note
+        self.changes.append(doc)
+
+    def write(self) -> None:
+        """Hand everything to TinyDB: one call per table (the storage holds it until commit)."""
+        if self.changed:
+            changed = self.changed
+            doc_ids = [self.view.doc_ids[pid] for pid in changed]
+            self.projects.update(lambda doc: doc.update(changed[doc["id"]]), doc_ids=doc_ids)
+        if self.created:
+            self.projects.insert_multiple(self.created)
+        if self.report is not None:
+            self.meta.upsert({"key": "report", "value": self.report.to_dict()}, _REPORT)
+        if self.changes:
+            ids = self.history.insert_multiple(self.changes)
+            self.recorded = [Change.from_doc(i, d) for i, d in zip(ids, self.changes, strict=True)]
+
+    def patch(self, view: _View) -> None:
+        """Make the view what the data now is, without building it again."""
+        for doc in self.changed.values():
+            view.replace(Project.from_dict(dict(doc)))
+        for change in self.recorded:
+            view.add_change(change)
+        if self.report is not None:
+            view.report = Report.from_dict(self.report.to_dict())
+
+
+class DocumentStore:
+    """The projects on TinyDB tables; every write locked, all or nothing, recorded in history."""
+
+    location: str
+    home: Path
+
+    def __init__(
+        self,
+        storage: TransactionalStorage,
+        lock: AbstractContextManager[Any],
+        *,
+        user: str | None = None,
+        read_only: bool = False,
+        read_only_reason: str = "",
+    ) -> None:
+        self._storage = storage
+        self._lock = lock
+        self.user = user or current_user()
+        self.read_only = read_only
+        #: why edits are off, for people ("--read-only", "not writable by bob"...)
+        self.read_only_reason = read_only_reason if read_only else ""
+        self._mutex = threading.RLock()
+        self._view: _View | None = None
+
+    # --- reading -------------------------------------------------------------------------
+    @property
+    def generation(self) -> int:
+        """Changes whenever the data this store sees changes (here or in another process)."""
+        return self._storage.generation
+
+    def refresh(self) -> bool:
+        """Look at the data again; True when another process changed it."""
+        with self._mutex:
+            return self._storage.refresh()
+
+    def _sync(self) -> _View:
+        """The view of the data as it is now."""
+        self._storage.refresh()
+        view = self._view
+        if view is None or view.generation != self._storage.generation:
+            view = _View(self._storage.generation, self._storage)
+            self._view = view
+        return view
+
+    def projects(self) -> list[Project]:
+        """All projects in report order (treat them as read-only)."""
+        with self._mutex:
+            return list(self._sync().ordered)
+
+    def get(self, project_id: str) -> Project:
+        """The project with that id ('s1', 'S01' alike)."""
+        with self._mutex:
+            try:
+                return self._sync().by_id[canonical_id(project_id)]
+            except KeyError:
+                raise UnknownProjectError(f"no project with id {project_id!r}") from None
+
+    def report(self) -> Report:
+        """The report's metadata."""
+        with self._mutex:
+            return Report.from_dict(self._sync().report.to_dict())
+
+    def history(self, project_id: str | None = None) -> list[Change]:
+        """Recorded changes, oldest first; of one project when an id is given."""
+        with self._mutex:
+            view = self._sync()
+            if project_id:
+                return list(view.history_of(canonical_id(project_id)))
+            return list(view.history())
+
+    # --- the transaction -----------------------------------------------------------------
+    def _before_commit(self, reason: str | None) -> None:
+        """Called with the lock held when a transaction has something to write (backups)."""
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            reason = f" ({self.read_only_reason})" if self.read_only_reason else ""
+            raise StoreError(f"{self.location}: opened read-only{reason}; edits are off")
+
+    @contextlib.contextmanager
+    def _transaction(self, backup: str | None = None) -> Iterator[_Transaction]:
+        """Lock, see the data as another process may have left it, change, write once."""
+        self._refuse_if_read_only()
+        with self._mutex, self._lock:
+            self._storage.begin()
+            try:
+                view = self._sync()
+                tx = _Transaction(self, view)
+                yield tx
+                tx.write()
+                if self._storage.pending:
+                    self._before_commit(backup)
+            except BaseException:
+                self._storage.rollback()
+                self._view = None
+                raise
+            try:
+                written = self._storage.commit()
+            except BaseException:
+                self._view = None
+                raise
+            if tx.created:
+                self._view = None  # new projects: the view is built again on the next read
+            elif written and self._view is view:
+                tx.patch(view)  # our own write: the patched view is the new data
+                view.generation = self._storage.generation
+
+    # --- writing -------------------------------------------------------------------------
+    def save(self, edit: Edit) -> Saved:
+        """Apply one user's edit (fields and/or a dated update) and return what it recorded."""
+        fields = {name: self._normalise_value(name, v) for name, v in edit.fields.items()}
+        update = self._normalise_update(edit.update) if edit.update is not None else None
+        note = clean_text(edit.note, single_line=True)
+        with self._transaction() as tx:
+            project = tx.current(edit.project_id)
+            before = project_doc(project)
+            derived = [self._derived(name, value, before) for name, value in fields.items()]
+            touched = [name for part in derived for name in part]
+            if update is not None:
+                touched.append("updates")
+            self._check_revision(tx, project, edit, touched)
+            after = dict(before)
+            for part in derived:
+                after.update(part)
+            recorded = {
+                k: v for k, v in after.items() if before.get(k) != v and k not in DERIVED_FIELDS
+            }
+            if update is not None:
+                new = {"month": update.month, "text": update.text, "at": tx.at, "by": self.user}
+                after["updates"] = before["updates"] + [new]
+                recorded["updates"] = after["updates"]
+            if not recorded:
+                return Saved(project)
+            after["revision"] = project.revision + 1
+            tx.put(after)
+            for k, v in recorded.items():
+                why = "" if k == "updates" else note
+                tx.record(project.id, k, before.get(k), v, edit.source, why)
+        return Saved(Project.from_dict(dict(after)), tuple(tx.recorded))
+
+    def undo(self, change_id: int, *, source: str) -> Saved:
+        """Put back the value a recorded change replaced (the undo is itself recorded)."""
+        with self._transaction() as tx:
+            found = tx.history.get(doc_id=change_id)
+            if not isinstance(found, Document):
+                raise StoreError(f"no change {change_id} in history")
+            change = Change.from_doc(found.doc_id, found)
+            if not change.project:
+                raise StoreError(f"change {change_id} ({change.field}) is not of a project")
+            if change.field == "*":
+                raise StoreError(
+                    f"change {change_id} created {change.project}; that cannot be undone"
+                )
+            project = tx.current(change.project)
+            before = project_doc(project)
+            if change.field not in before or change.field in DERIVED_FIELDS:
+                raise StoreError(f"change {change_id}: {change.field!r} cannot be undone")
+            if before[change.field] != change.new:
+                raise ConflictError(project, self._last_change(tx.view, project.id, change.field))
+            after = dict(before)
+            if change.field in FIELD_LABELS:
+                after.update(self._derived(change.field, change.old or "", before))
+            else:
+                after[change.field] = change.old
+            if after == before:
+                return Saved(project)
+            after["revision"] = project.revision + 1
+            tx.put(after)
+            tx.record(
+                project.id, change.field, change.new, after[change.field], source,
+                note=f"undo of change {change.id}",
+            )  # fmt: skip
+        return Saved(Project.from_dict(dict(after)), tuple(tx.recorded))
+
+    def set_period(self, period_from: int, period_to: int, *, source: str = "cli") -> Report:
+        """Change the months the report covers."""
+        if not (1 <= period_from <= period_to <= 12):
+            raise StoreError(f"period {period_from}-{period_to} is not within months 1-12")
+        with self._transaction() as tx:
+            report = Report.from_dict(tx.view.report.to_dict())
+            old = report.to_dict()
+            report.period_from, report.period_to = period_from, period_to
+            if report.to_dict() == old:
+                return report
+            tx.report = report
+            tx.record("", "period", old.get("period"), report.to_dict()["period"], source)
+        return report
+
+    def import_report(
+        self, parsed: ParsedReport, *, source: str, clear_empty: bool = False
+    ) -> ImportResult:
+        """Upsert every record by (table, number); each changed field goes into history.
+
+        Only the columns a row has are changed: a column the file lacks leaves its field as
+        it is, and an empty cell clears its field only with ``clear_empty``. Nothing is
+        written when nothing changed.
+        """
+        result = ImportResult(warnings=list(parsed.warnings))
+        with self._transaction(backup="import") as tx:
+            report = tx.view.report
+            # Importers clean cells; the store cleans again whatever it is given.
+            incoming = _clean_report(Report.from_dict(parsed.report.to_dict()))
+            merged = Report(
+                region=incoming.region or report.region,
+                year=incoming.year or report.year,
+                period_from=(
+                    incoming.period_from if incoming.period_from is not None else report.period_from
+                ),
+                period_to=(
+                    incoming.period_to if incoming.period_to is not None else report.period_to
+                ),
+                titles={**report.titles, **incoming.titles},
+            )
+            if merged.to_dict() != report.to_dict():
+                tx.report = merged
+            latest: dict[str, tuple[ProjectRecord, Project]] = {}
+            for record in parsed.records:
+                record = _clean_record(record)
+                project = project_from_record(record, merged.year)
+                if project.id in latest:
+                    first = latest.pop(project.id)[0]
+                    result.warnings.append(
+                        f"{source}: line {record.line}: {project.table} 编号 {project.number} "
+                        f"also on line {first.line}; the later row wins"
+                    )
+                latest[project.id] = (record, project)
+            for record, project in latest.values():
+                if project.id not in tx.view.doc_ids:
+                    tx.created.append(project_doc(project))
+                    tx.record(project.id, "*", None, "created", source)
+                    result.new.append(project.id)
+                    continue
+                before = project_doc(tx.current(project.id))
+                fresh = project_doc(project)
+                settable = self._imported_fields(record, clear_empty)
+                diff = {k: fresh[k] for k in settable if before.get(k) != fresh[k]}
+                if record.extra:
+                    extra = {**before.get("extra", {}), **fresh["extra"]}
+                    if extra != before.get("extra"):
+                        diff["extra"] = extra
+                if not any(k not in DERIVED_FIELDS for k in diff):
+                    result.unchanged.append(project.id)
+                    continue
+                after = {**before, **diff, "revision": int(before.get("revision", 1)) + 1}
+                tx.put(after)
+                for k, v in diff.items():
+                    if k not in DERIVED_FIELDS:
+                        tx.record(project.id, k, before.get(k), v, source)
+                result.changed.append(project.id)
+                result.fields[project.id] = [k for k in diff if k not in DERIVED_FIELDS]
+        return result
+
+    @staticmethod
+    def _imported_fields(record: ProjectRecord, clear_empty: bool) -> list[str]:
+        """The model fields a row sets: its columns' (an empty cell only with clear_empty)."""
+        fields: list[str] = []
+        for column, value in record.fields.items():
+            if not value.strip() and not clear_empty:
+                continue
+            fields.extend(COLUMN_FIELDS.get(column, ()))
+        return fields
+
+    # --- checks --------------------------------------------------------------------------
+    def _last_change(self, view: _View, project_id: str, fld: str | None = None) -> Change | None:
+        for change in reversed(view.history_of(project_id)):
+            if fld is None or change.field == fld:
+                return change
+        return None
+
+    def _check_revision(
+        self, tx: _Transaction, project: Project, edit: Edit, touched: Iterable[str]
+    ) -> None:
+        """Refuse a save made from an older revision, unless (given ``edit.seen``, the project
+        as the editor showed it) the fields it touches are still as they were: someone else
+        changed only other fields, and this save goes on top of theirs."""
+        expected = edit.started_from
+        if expected is None or project.revision == expected:
+            return
+        if edit.seen is not None:
+            now, seen = project_doc(project), project_doc(edit.seen)
+            if all(now.get(name) == seen.get(name) for name in touched):
+                return
+        raise ConflictError(project, self._last_change(tx.view, project.id), expected)
+
+    def check(self, backup: Path | None = None) -> CheckReport:
+        """Verify the data: every document of the model's shape, ids unique, text clean."""
+        from store.checks import check_tables
+
+        if backup is not None:
+            raise StoreError(f"{self.location}: no backups are kept here")
+        with self._mutex:
+            self._storage.refresh()
+            return check_tables(self._storage.read() or {}, self.location)
+
+    def backups(self) -> list[Path]:
+        """No copies are kept by this implementation."""
+        return []
+
+    def restore(self, backup: str | Path) -> RestoreResult:
+        """Refused: this implementation keeps no copies."""
+        raise StoreError(f"{self.location}: no backups are kept here to restore from")
+
+    # --- conveniences over save() for scripts and tests ----------------------------------
+    def update_fields(
+        self,
+        project_id: str,
+        values: dict[str, str],
+        *,
+        source: str,
+        expected_revision: int | None = None,
+        seen: Project | None = None,
+        note: str = "",
+    ) -> Project:
+        """``save`` of field values; the project as saved."""
+        edit = Edit(project_id, values, source=source, note=note, seen=seen,
+                    expected_revision=expected_revision)  # fmt: skip
+        return self.save(edit).project
+
+    def set_status(
+        self,
+        project_id: str,
+        status: str,
+        *,
+        source: str,
+        note: str = "",
+        expected_revision: int | None = None,
+    ) -> Project:
+        """``save`` of 工作成效 (one of STATUSES; synonyms accepted)."""
+        return self.update_fields(
+            project_id, {"status": status}, source=source, note=note,
+            expected_revision=expected_revision,
+        )  # fmt: skip
+
+    def add_update(
+        self,
+        project_id: str,
+        month: str,
+        text: str,
+        *,
+        source: str,
+        expected_revision: int | None = None,
+        seen: Project | None = None,
+    ) -> Project:
+        """``save`` of a dated progress note (month 'YYYY-MM')."""
+        edit = Edit(project_id, update=NewUpdate(month, text), source=source, seen=seen,
+                    expected_revision=expected_revision)  # fmt: skip
+        return self.save(edit).project
+
+    # --- values --------------------------------------------------------------------------
+    @staticmethod
+    def _normalise_update(update: NewUpdate) -> NewUpdate:
+        month = normalise_deadline(update.month)
+        if not month:
+            raise StoreError(f"month {update.month!r} is not of the form YYYY-MM")
+        text = clean_text(update.text).strip()
+        if not text:
+            raise StoreError("an update needs some text")
+        return NewUpdate(month, text)
+
+    @staticmethod
+    def _normalise_value(name: str, value: str) -> str:
+        if name not in FIELD_LABELS:
+            raise StoreError(f"{name!r} is not a field that can be edited")
+        value = clean_text(value, single_line=name in SINGLE_LINE_FIELDS)
+        value = value.strip()
+        if name == "name" and not value:
+            raise StoreError("项目名称 cannot be empty")
+        if name == "status" and normalise_status(value) not in STATUSES:
+            raise StoreError(f"工作成效 must be one of {' '.join(STATUSES)}, not {value!r}")
+        if name == "deadline" and value and not normalise_deadline(value):
+            raise StoreError(f"完成时限 {value!r} is not a month such as 2023-08 or 2023年8月")
+        if name == "level" and value and value not in LEVELS:
+            raise StoreError(f"项目等级 must be one of {' '.join(LEVELS)}, not {value!r}")
+        return value
+
+    @staticmethod
+    def _derived(name: str, value: str, before: dict[str, Any]) -> dict[str, Any]:
+        """The field itself plus what follows from it (departments, normalised forms)."""
+        if name == "department":
+            return {"department": value, "departments": split_departments(value)}
+        if name == "status":
+            return {"status": normalise_status(value) if value else "", "status_raw": value}
+        if name == "deadline":
+            year = int(before["deadline"][:4]) if before.get("deadline") else None
+            return {"deadline": normalise_deadline(value, year), "deadline_raw": value}
+        return {name: value}

@@ -1,0 +1,238 @@
+"""The store as one JSON file on a local disk, shared by the people of one server.
+
+``JSONFileStore`` is ``DocumentStore`` on ``AtomicJSONStorage`` (TinyDB's JSON layout, one
+document a line, readable by a stock ``TinyDB(path)``) with an inter-process ``FileLock``,
+a backup before each import and before the first write of each day, and restores that are
+ordinary recorded transactions. This module and ``store.jsonstorage`` are the only ones that
+know the file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from tinydb.table import Document, Table
+
+from store.backup import (
+    backup_day,
+    broken_file_hint,
+    check_database,
+    list_backups,
+    make_backup,
+    resolve_backup,
+)
+from store.documents import HISTORY, PROJECTS, TABLES, DocumentStore
+from store.files import FileLock, data_dir, network_filesystem, sweep_temp_files
+from store.identity import current_user, now_iso
+from store.interface import (
+    CheckReport,
+    DatabaseError,
+    NetworkFilesystemError,
+    RestoreResult,
+    StoreError,
+)
+from store.jsonstorage import STAMP_TABLE, AtomicJSONStorage, decode_tables
+
+DB_NAME = "minsheng.json"
+
+
+def default_db_path() -> Path:
+    """$MINSHENG_DB, else the user's data folder."""
+    env = os.environ.get("MINSHENG_DB")
+    if env:
+        return Path(env).expanduser()
+    return data_dir() / DB_NAME
+
+
+def write_problem(path: Path) -> str | None:
+    """Why this user cannot save to the database at ``path`` (None when they can).
+
+    Saving replaces the file, so the folder must be writable as well as the file.
+    """
+    path = Path(os.path.realpath(path))
+    folder = path.parent if path.parent.exists() else None
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"{path} is not writable by {current_user()}"
+    if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is not writable by {current_user()}"
+    lock = path.with_name(path.name + ".lock")
+    if lock.exists() and not os.access(lock, os.R_OK):
+        return f"the lock file {lock} is not readable by {current_user()}"
+    return None
+
+
+class _Lock:
+    """The file lock as the store holds it: who holds it is said after a second of waiting."""
+
+    def __init__(self, lock: FileLock, store: JSONFileStore) -> None:
+        self.lock, self.store = lock, store
+
+    def __enter__(self) -> _Lock:
+        self.lock.acquire(timeout=self.store.wait, on_wait=self.store.on_wait)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
+class JSONFileStore(DocumentStore):
+    """The projects of one database file, safe to share between processes, users and threads.
+
+    Reads see the file as another process may have left it (a cheap check, a reload only when
+    it changed). Every write takes the file lock, looks at the file again, changes it through
+    TinyDB's tables in memory, records history, and replaces the file atomically, once.
+    The path is resolved once: a symbolic link's target is the file locked and replaced.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        user: str | None = None,
+        read_only: bool = False,
+        read_only_reason: str = "",
+        allow_network_fs: bool = False,
+        load: bool = True,
+        wait: float | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
+        given = Path(path)
+        self.path = Path(os.path.realpath(given))
+        self.location = str(given)
+        self.home = self.path.parent
+        #: seconds to wait for another writer's lock before giving up (None: as long as it takes)
+        self.wait = wait
+        #: told who holds the lock when a save has waited for it a second
+        self.on_wait = on_wait
+        if not read_only and not allow_network_fs:
+            kind = network_filesystem(self.path.parent)
+            if kind:
+                raise NetworkFilesystemError(
+                    f"{self.path}: the folder is on {kind}, a network file system where file "
+                    "locks may not work, so two people saving at once could lose edits; keep "
+                    "the database on the server's own disk, open it with --read-only, or pass "
+                    "--i-know-locks-may-fail"
+                )
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file_lock = FileLock(self.path)
+        super().__init__(
+            AtomicJSONStorage(self.path, read_only=read_only),
+            _Lock(self._file_lock, self),
+            user=user,
+            read_only=read_only,
+            read_only_reason=read_only_reason,
+        )
+        self._backed_up_on = ""  # the day this process last saw a backup of that day
+        self._swept = False
+        if load:
+            try:
+                self._sync()  # a broken file is reported now, not at first use
+            except DatabaseError as exc:
+                message = str(exc) if str(self.path) in str(exc) else f"{self.path}: {exc}"
+                raise DatabaseError(f"{message}; {broken_file_hint(self.path)}") from exc
+
+    def _before_commit(self, reason: str | None) -> None:
+        """Keep a copy of the file as it is before an import, and before the day's first write
+        (the lock is held, the transaction has changes to write); sweep killed writers' temp
+        files once."""
+        if not self._swept:
+            name = self.path.name
+            sweep_temp_files(self.path.parent, lambda target: target == name)
+            self._swept = True
+        today = datetime.now().strftime("%Y%m%d")
+        if reason is None:
+            if self._backed_up_on == today:
+                return
+            if any(backup_day(b, self.path) == today for b in list_backups(self.path)):
+                self._backed_up_on = today
+                return
+            reason = "daily"
+        try:
+            make_backup(self.path, reason)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.path}: nothing was saved: the backup before it could not be written "
+                f"({exc.strerror or exc}: {exc.filename or ''})"
+            ) from exc
+        self._backed_up_on = today
+
+    def check(self, backup: Path | None = None) -> CheckReport:
+        """Verify the database file (works when the store would refuse to open it), or one
+        of its backups."""
+        return check_database(self.path if backup is None else backup)
+
+    def backups(self) -> list[Path]:
+        """The backups of the database file, oldest first."""
+        return list_backups(self.path)
+
+    def restore(self, backup: str | Path) -> RestoreResult:
+        """Make a backup (a path, or a name in backups/) the database again, as one recorded
+        transaction; the file as it was is kept as a backup first.
+
+        Revisions move past both the backup's and the current file's, so an editor that
+        started from the current file is told of a conflict instead of overwriting the
+        restored data. The current file need not be readable.
+        """
+        self._refuse_if_read_only()
+        source = resolve_backup(self.path, backup)
+        checked = check_database(source)
+        if not checked.ok:
+            raise DatabaseError(f"{source}: not restored: {checked.problems[0]}")
+        tables = decode_tables(source.read_bytes(), source)
+        tables.pop(STAMP_TABLE, None)
+        storage = self._storage
+        with self._mutex, self._lock:
+            saved = make_backup(self.path, "before-restore") if self.path.exists() else None
+            storage.begin(broken_ok=True)
+            try:
+                current = {
+                    doc["id"]: doc["revision"]
+                    for doc in Table(storage, PROJECTS)  # type: ignore[arg-type]
+                    if isinstance(doc.get("revision"), int)
+                }
+                history = Table(storage, HISTORY)  # type: ignore[arg-type]
+                next_id = max((c.doc_id for c in history), default=0)
+                for name in {*TABLES, *tables}:
+                    table = Table(storage, name)  # type: ignore[arg-type]
+                    table.truncate()
+                    docs = tables.get(name, {})
+                    if name == PROJECTS:
+                        for doc in docs.values():
+                            doc["revision"] = max(doc["revision"], current.get(doc["id"], 0)) + 1
+                    table.insert_multiple(Document(doc, int(k)) for k, doc in docs.items())
+                restored = max([int(k) for k in tables.get(HISTORY, {})], default=0)
+                record = {
+                    "project": "", "field": "restore", "old": None, "new": source.name,
+                    "at": now_iso(), "by": self.user, "source": "cli",
+                }  # fmt: skip
+                history.insert(Document(record, max(next_id, restored) + 1))
+                storage.commit()
+            except BaseException:
+                storage.rollback()
+                raise
+            finally:
+                self._view = None
+        projects = len(tables.get(PROJECTS, {}))
+        return RestoreResult(restored=source, saved_current=saved, projects=projects)
+
+
+def open_store(
+    path: str | Path,
+    *,
+    read_only: bool = False,
+    read_only_reason: str = "",
+    allow_network_fs: bool = False,
+    load: bool = True,
+    wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    user: str | None = None,
+) -> JSONFileStore:
+    """The store of the database file at ``path`` (made when first written)."""
+    return JSONFileStore(
+        path, read_only=read_only, read_only_reason=read_only_reason,
+        allow_network_fs=allow_network_fs, load=load, wait=wait, on_wait=on_wait, user=user,
+    )  # fmt: skip
