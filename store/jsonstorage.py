@@ -5,7 +5,9 @@ This module and ``store.jsonfile`` are the only ones that know the file's layout
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 import os
 import re
 import zlib
@@ -390,30 +392,33 @@ class AtomicJSONStorage(Storage):
 
     def _flush(self) -> None:
         assert self._data is not None
-        pristine = self._pristine or {}
+        if self._pristine is None:
+            self._snapshot()
+        pristine = self._pristine if self._pristine is not None else {}
         tables: list[tuple[str, list[bytes]]] = []
         fresh: list[bytes] = []  # documents encoded now, not lines kept from the file read
         kept = False
-        new_lines: dict[str, dict[str, bytes]] = {}
-        new_pristine: dict[str, dict[str, dict[str, Any]]] = {}
         for name, docs in self._data.items():
             if name == STAMP_TABLE:
                 continue
-            old_lines = self._lines.get(name, {})
-            old_docs = pristine.get(name, {})
-            table_lines = new_lines[name] = {}
-            table_docs = new_pristine[name] = {}
-            for key, doc in docs.items():
-                line = old_lines.get(key)
-                if line is not None and old_docs.get(key) == doc:
-                    kept = True
-                    table_docs[key] = old_docs[key]
-                else:
-                    line = encode_document(key, doc)
+            # Line and copy are kept in pairs: a line is reused when its copy equals the
+            # document now (compared in C, a whole table at a time).
+            lines_of = self._lines.setdefault(name, {})
+            copies = pristine.setdefault(name, {})
+            keys = list(docs)
+            now = list(map(docs.__getitem__, keys))
+            lines = list(map(lines_of.get, keys))
+            same = list(map(operator.eq, map(copies.get, keys), now))
+            if all(same):
+                kept = kept or bool(keys)
+            else:
+                for i in itertools.compress(range(len(keys)), map(operator.not_, same)):
+                    key, doc = keys[i], now[i]
+                    line = lines[i] = encode_document(key, doc)
+                    lines_of[key], copies[key] = line, dict(doc)
                     fresh.append(line)
-                    table_docs[key] = dict(doc)
-                table_lines[key] = line
-            tables.append((name, list(table_lines.values())))
+                kept = kept or len(fresh) < len(keys)
+            tables.append((name, lines))  # type: ignore[arg-type]  # (no None left)
         # What a scan of the new file would find, for the stamp: the new lines are looked at;
         # the kept ones were clean if the file read was (else everything is looked at again).
         rest = [*_table_chunks(tables, first=False), b"\n}\n"]
@@ -434,7 +439,7 @@ class AtomicJSONStorage(Storage):
         except BaseException:
             self._forget()
             raise
-        self._lines, self._pristine = new_lines, new_pristine
+        self._pristine = pristine
         self._key = _file_key(st, payload[:_HEAD_BYTES])
         self.suspect, self._long_numbers = suspect, long_numbers
         self.generation += 1
