@@ -29,6 +29,7 @@ from store.interface import (
     DatabaseError,
     Edit,
     ImportResult,
+    LockLostError,
     NewUpdate,
     RestoreResult,
     Saved,
@@ -382,6 +383,9 @@ class DocumentStore:
     def _before_commit(self, reason: str | None) -> None:
         """Called with the lock held when a transaction has something to write (backups)."""
 
+    def _before_write(self) -> None:
+        """Called last before the data is replaced (a check that the lock is still ours)."""
+
     def _refuse_if_read_only(self) -> None:
         if self.read_only:
             reason = f" ({self.read_only_reason})" if self.read_only_reason else ""
@@ -400,6 +404,7 @@ class DocumentStore:
                 tx.write()
                 if self._storage.pending:
                     self._before_commit(backup)
+                    self._before_write()
             except BaseException:
                 self._storage.rollback()
                 self._view = None
@@ -417,7 +422,18 @@ class DocumentStore:
 
     # --- writing -------------------------------------------------------------------------
     def save(self, edit: Edit) -> Saved:
-        """Apply one user's edit (fields and/or a dated update) and return what it recorded."""
+        """Apply one user's edit (fields and/or a dated update) and return what it recorded.
+
+        A save whose lock was taken away (its lock file deleted) is tried again, twice."""
+        for attempt in range(3):
+            try:
+                return self._save(edit)
+            except LockLostError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _save(self, edit: Edit) -> Saved:
         fields = {name: self._normalise_value(name, v) for name, v in edit.fields.items()}
         update = self._normalise_update(edit.update) if edit.update is not None else None
         note = clean_text(edit.note, single_line=True)

@@ -362,6 +362,10 @@ class FileLock:
             os.ftruncate(fd, 0)
             os.pwrite(fd, text, 0)
 
+    def held_at_path(self) -> bool:
+        """Whether this process holds the lock and its file is still the one at the path."""
+        return self._fd is not None and self._still_at_path(self._fd)
+
     def holder(self) -> str:
         """Who holds the lock, as its holder wrote it ('' when unknown)."""
         try:

@@ -24,6 +24,10 @@ class DatabaseError(Exception):
     """The stored data cannot be used as it is; the message names where it is kept."""
 
 
+class LockLostError(StoreError):
+    """The lock file was removed while a save held it; nothing was saved (try again)."""
+
+
 class UnknownProjectError(StoreError):
     """No project has that id."""
 

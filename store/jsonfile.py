@@ -30,6 +30,7 @@ from store.identity import current_user, now_iso
 from store.interface import (
     CheckReport,
     DatabaseError,
+    LockLostError,
     NetworkFilesystemError,
     RestoreResult,
     StoreError,
@@ -159,6 +160,14 @@ class JSONFileStore(DocumentStore):
                 f"({exc.strerror or exc}: {exc.filename or ''})"
             ) from exc
         self._backed_up_on = today
+
+    def _before_write(self) -> None:
+        """Last look before the file is replaced: the lock held must still be the file's."""
+        if not self._file_lock.held_at_path():
+            raise LockLostError(
+                f"{self.path}: nothing was saved: the lock file {self._file_lock.path} was "
+                "removed while saving (another writer may have started); try again"
+            )
 
     def check(self, backup: Path | None = None) -> CheckReport:
         """Verify the database file (works when the store would refuse to open it), or one

@@ -497,3 +497,50 @@ def test_recorded_moments_read_in_the_reader_s_time_zone(monkeypatch: pytest.Mon
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+# --- the file as the system has it ---------------------------------------------------------
+
+
+def test_a_database_reached_through_a_symlink_is_edited_in_place(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    _store(real, 5)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    ProjectStore(link).set_status("X01", "滞后", source="cli")
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert ProjectStore(real).get("X01").status == "滞后"
+    assert (tmp_path / "real.json.lock").exists() and not (tmp_path / "link.json.lock").exists()
+
+
+def test_a_lock_file_deleted_while_held_is_not_shared_by_two_writers(tmp_path: Path) -> None:
+    from store.files import FileLock
+
+    path = tmp_path / "db.json"
+    first = FileLock(path)
+    first.acquire()
+    assert first.held_at_path()
+    first.path.unlink()  # someone removes the lock file while it is held
+    second = FileLock(path)
+    second.acquire()  # a new lock file: the second writer goes ahead...
+    assert second.held_at_path() and not first.held_at_path()  # ...and the first knows
+    second.release()
+    first.release()
+
+
+def test_a_save_whose_lock_file_was_removed_is_retried_not_lost(db_path: Path) -> None:
+    store = _store(db_path, 5)
+    lock = store._file_lock  # (the store's own lock, to remove its file mid-save)
+    removed = []
+    original = store._before_commit
+
+    def remove_once(reason: str | None) -> None:
+        original(reason)
+        if not removed:
+            lock.path.unlink()
+            removed.append(True)
+
+    store._before_commit = remove_once  # type: ignore[method-assign]
+    saved = store.set_status("X01", "滞后", source="cli")
+    assert removed and saved.status == "滞后"
+    assert ProjectStore(db_path).get("X01").status == "滞后"
