@@ -1,6 +1,8 @@
 """Headless exports of the current state: shared by the command line and the app.
 
-Formats (``EXPORT_FORMATS``), each a function ``(report, projects) -> bytes``:
+Formats (``FORMAT_REGISTRY``: name, suffix, label, hint and writer of each; the command line's
+``--format``, the export dialog and ``export_bytes`` read it), each written by a function
+``(report, projects) -> bytes``:
 
 - ``md``: the report's own layout: a ``#`` title per table (region, year, months, table) and
   tab-separated rows under the report's ten headers (编号 for 县级, 序号 for the others), plus
@@ -21,9 +23,9 @@ those lines as part of 推进情况 and no separate updates; importing it into t
 from records a change of 推进情况 (the updates stay as they are). Only ``json`` keeps progress
 and updates apart; it is the lossless format for snapshots.
 
-Spreadsheet safety: in xlsx and csv a text cell that starts with ``= + - @``, a tab or a CR is
-never a formula: xlsx writes it as a string cell (with Excel's quote prefix), csv with a
-leading ``'``.
+Spreadsheet safety: in xlsx and csv a text cell that starts with one of
+``store.text.FORMULA_STARTS`` (``= + - @``, a tab or a CR) is never a formula: xlsx writes it as
+a string cell (with Excel's quote prefix), csv with a leading ``'``.
 """
 
 from __future__ import annotations
@@ -35,41 +37,25 @@ import io
 import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from store.db import project_doc
+from store.files import atomic_write_bytes
 from store.models import Project, Report, Update, normalise_deadline, normalise_status
-from store.storage import atomic_write_bytes
+from store.text import FORMULA_STARTS
+from store.vocabulary import FIELD_REGISTRY, REPORT_FIELDS, STATUS_REGISTRY
 
-#: The formats, in the order people are offered them.
-EXPORT_FORMATS: tuple[str, ...] = ("md", "xlsx", "csv", "json", "html")
-#: The file name extension of each format.
-EXTENSIONS: dict[str, str] = {f: f".{f}" for f in EXPORT_FORMATS}
 #: CSV encodings offered: UTF-8 with BOM (Excel), plain UTF-8, GB18030 (older systems).
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "gb18030")
 
 #: The report's columns after the row number, as (field, header in 县级, header elsewhere).
-REPORT_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("name", "项目名称", "项目名称"),
-    ("overview", "项目概况", "项目概况"),
-    ("target", "任务目标", "任务目标"),
-    ("plan", "项目月度计划", "月度计划"),
-    ("progress", "项目推进情况", "项目推进情况"),
-    ("status", "工作成效", "工作成效"),
-    ("deadline", "完成时限", "完成时限"),
-    ("department", "牵头单位", "牵头单位"),
-    ("level", "项目等级", "项目等级"),
+REPORT_COLUMNS: tuple[tuple[str, str, str], ...] = tuple(
+    (f.key, f.report_header(county=True), f.report_header(county=False)) for f in REPORT_FIELDS
 )
 COUNTY_TABLE = "县级"
-#: Fills of 工作成效 by meaning (xlsx and html): green, blue, red, amber.
-STATUS_COLOURS: dict[str, str] = {
-    "推进正常": "C6EFCE",
-    "已完成": "BDD7EE",
-    "滞后": "FFC7CE",
-    "未启动": "FFEB9C",
-}
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Fills of 工作成效 by meaning (xlsx and html), from the status registry.
+STATUS_COLOURS: dict[str, str] = {s.name: s.fill for s in STATUS_REGISTRY.values()}
 
 
 class ExportError(Exception):
@@ -95,7 +81,7 @@ class ExportFolderError(ExportError):
 
 def number_header(table: str) -> str:
     """编号 in the 县级 table, 序号 in the others, as in the report."""
-    return "编号" if table == COUNTY_TABLE else "序号"
+    return FIELD_REGISTRY["number"].report_header(county=table == COUNTY_TABLE)
 
 
 def report_headers(table: str, extras: list[str] | None = None) -> list[str]:
@@ -190,7 +176,7 @@ def tables_of(report: Report, projects: list[Project]) -> list[tuple[str, list[P
 
 def spreadsheet_safe(text: str) -> bool:
     """Whether a spreadsheet may read the text as it is (not as a formula)."""
-    return not text.startswith(_FORMULA_STARTS)
+    return not text.startswith(FORMULA_STARTS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,10 +241,8 @@ def export_csv(report: Report, projects: list[Project], encoding: str = "utf-8-s
 # ---------------------------------------------------------------------------------------------
 # xlsx
 
-#: Widest a column gets, in cells (a CJK character is two), by field; the rest get 14.
-_WIDTH_CAPS = {"number": 6, "name": 30, "department": 24, "level": 10, "status": 10,
-               "deadline": 14}  # fmt: skip
-_LONG_TEXT_CAP = 50
+#: Widest an extra field's column gets, in cells (the report's own: their ``sheet_width``).
+_EXTRA_WIDTH_CAP = 14
 _SHEET_NAME_BAD = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -338,8 +322,10 @@ def export_xlsx(report: Report, projects: list[Project]) -> bytes:
                 sheet.cell(row=index, column=status_col).fill = fill
         last_row = max(2, len(rows) + 2)
         for col in range(1, width + 1):
-            field = fields[col - 1] if col <= len(fields) else "extra"
-            cap = _WIDTH_CAPS.get(field, _LONG_TEXT_CAP if field != "extra" else 14)
+            if col <= len(fields):
+                cap = FIELD_REGISTRY[fields[col - 1]].sheet_width
+            else:
+                cap = _EXTRA_WIDTH_CAP
             letter = get_column_letter(col)
             sheet.column_dimensions[letter].width = _column_width(columns[col - 1], cap)
         sheet.freeze_panes = "A3"
@@ -365,7 +351,7 @@ def project_export_dict(project: Project, report: Report | None = None) -> dict[
     """A project in the JSON interface: the model's keys, plus its plan and progress items."""
     from store.months import plan_items, progress_items  # (not needed by the other formats)
 
-    data = project_doc(project)  # project.to_dict(), without asdict's deep copies
+    data = project.to_dict()
     period = None
     if report is not None and report.period_from is not None and report.period_to is not None:
         period = (report.period_from, report.period_to)
@@ -396,7 +382,8 @@ def export_json(report: Report, projects: list[Project]) -> bytes:
 # ---------------------------------------------------------------------------------------------
 # html
 
-_HTML_CSS = """
+_HTML_CSS = (
+    """
 body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif;
        margin: 1.5em; color: #222; }
 h1 { font-size: 1.3em; text-align: center; margin: 1.2em 0 0.6em; }
@@ -405,14 +392,14 @@ th, td { border: 1px solid #888; padding: 0.3em 0.4em; vertical-align: top; text
 th { background: #eee; text-align: center; }
 td.number, td.status, td.deadline, td.level { text-align: center; white-space: nowrap; }
 tr { page-break-inside: avoid; }
-.status-推进正常 { background: #C6EFCE; }
-.status-已完成 { background: #BDD7EE; }
-.status-滞后 { background: #FFC7CE; }
-.status-未启动 { background: #FFEB9C; }
-@page { size: A4 landscape; margin: 12mm; }
+"""
+    # 工作成效 by meaning, in the fills of the workbook
+    + "".join(f".status-{s.name} {{ background: #{s.fill}; }}\n" for s in STATUS_REGISTRY.values())
+    + """@page { size: A4 landscape; margin: 12mm; }
 @media print { body { margin: 0; } h1 { page-break-before: auto; }
   section + section h1 { page-break-before: always; } thead { display: table-header-group; } }
 """
+)
 
 
 def _html_text(text: str) -> str:
@@ -459,33 +446,76 @@ def export_html(report: Report, projects: list[Project]) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
-# Dispatch and writing
+# The formats, and writing
 
-_WRITERS: dict[str, Callable[[Report, list[Project]], bytes]] = {
-    "md": export_md,
-    "xlsx": export_xlsx,
-    "json": export_json,
-    "html": export_html,
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export format: its name and file suffix, how the export dialog offers it, and the
+    function that writes it."""
+
+    name: str  # what --format takes
+    suffix: str  # the file name's extension, with its dot
+    label: str  # the export dialog's choice
+    hint: str  # the export dialog's line under the choices: what the format is for
+    #: ``(report, projects) -> bytes``; with ``encoding=`` too when ``encodings`` are offered
+    writer: Callable[..., bytes]
+    encodings: tuple[str, ...] = ()  # the text encodings it can be written in
+
+
+#: The formats, in the order people are offered them. A new format is one entry here.
+FORMAT_REGISTRY: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("md", ".md", "md", "文本表格，与报告原件的格式相同，可再导入", export_md),
+        ExportFormat(
+            "xlsx",
+            ".xlsx",
+            "xlsx",
+            "Excel 表格：每张表一个工作表，表头固定，可直接打印",
+            export_xlsx,
+        ),
+        ExportFormat(
+            "csv",
+            ".csv",
+            "csv",
+            "逗号分隔的表格，Excel、WPS 都能打开",
+            export_csv,
+            encodings=CSV_ENCODINGS,
+        ),
+        ExportFormat(
+            "json",
+            ".json",
+            "json",
+            "完整数据（含按月拆分的计划和进展），供其他程序读取",
+            export_json,
+        ),
+        ExportFormat("html", ".html", "html", "网页，用浏览器打开即可查看、打印", export_html),
+    )
 }
+#: The formats' names, in the order people are offered them.
+EXPORT_FORMATS: tuple[str, ...] = tuple(FORMAT_REGISTRY)
+#: The file name extension of each format.
+EXTENSIONS: dict[str, str] = {f.name: f.suffix for f in FORMAT_REGISTRY.values()}
+_BY_SUFFIX: dict[str, str] = {f.suffix: f.name for f in FORMAT_REGISTRY.values()}
 
 
 def export_bytes(
     fmt: str, report: Report, projects: list[Project], *, encoding: str = "utf-8-sig"
 ) -> bytes:
-    """The export of ``projects`` in format ``fmt`` (``encoding`` is for csv)."""
-    if fmt == "csv":
-        return export_csv(report, projects, encoding)
+    """The export of ``projects`` in format ``fmt`` (``encoding`` is for those that offer it)."""
     try:
-        writer = _WRITERS[fmt]
+        spec = FORMAT_REGISTRY[fmt]
     except KeyError:
         raise ExportError(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}") from None
-    return writer(report, projects)
+    if spec.encodings:
+        return spec.writer(report, projects, encoding=encoding)
+    return spec.writer(report, projects)
 
 
 def format_of(path: Path, default: str = "json") -> str:
     """The format a file name asks for by its extension, else ``default``."""
-    suffix = Path(path).suffix.lower().lstrip(".")
-    return suffix if suffix in EXPORT_FORMATS else default
+    return _BY_SUFFIX.get(Path(path).suffix.lower(), default)
 
 
 def write_export(path: Path, data: bytes, *, force: bool = False) -> None:

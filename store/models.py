@@ -11,41 +11,17 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
+from store import vocabulary as _vocabulary
+from store.vocabulary import read_status
+
 LEVELS: tuple[str, ...] = ("县级", "市级", "省级")
-STATUSES: tuple[str, ...] = ("推进正常", "已完成", "滞后", "未启动")
-
+# The vocabularies live in their registries; these names are what most callers read.
+STATUSES: tuple[str, ...] = _vocabulary.STATUSES
 #: Fields a user may edit, with the report's word for each.
-FIELD_LABELS: dict[str, str] = {
-    "name": "项目名称",
-    "overview": "项目概况",
-    "target": "任务目标",
-    "plan": "月度计划",
-    "progress": "推进情况",
-    "status": "工作成效",
-    "deadline": "完成时限",
-    "department": "牵头单位",
-    "level": "项目等级",
-}
+FIELD_LABELS: dict[str, str] = _vocabulary.FIELD_LABELS
+#: Fields held on one line (spaces collapsed, no breaks).
+SINGLE_LINE_FIELDS: frozenset[str] = _vocabulary.SINGLE_LINE_FIELDS
 TEXT_FIELDS: tuple[str, ...] = tuple(FIELD_LABELS)
-
-_STATUS_SYNONYMS: dict[str, str] = {
-    "推进正常": "推进正常",
-    "正常推进": "推进正常",
-    "正常": "推进正常",
-    "进展顺利": "推进正常",
-    "按计划推进": "推进正常",
-    "工作完成": "已完成",
-    "已完成": "已完成",
-    "完成": "已完成",
-    "已办结": "已完成",
-    "滞后": "滞后",
-    "进度滞后": "滞后",
-    "推进缓慢": "滞后",
-    "滞后推进": "滞后",
-    "未启动": "未启动",
-    "尚未启动": "未启动",
-    "未开工": "未启动",
-}
 
 # C0 controls but tab and newline, DEL, C1, bidi embeddings/overrides/isolates, and the BOM.
 _CONTROL_RE = re.compile(
@@ -78,17 +54,9 @@ def clean_text(text: str, *, single_line: bool = False) -> str:
 
 
 def normalise_status(raw: str) -> str:
-    """Map a reported 工作成效 onto one of STATUSES; unknown wording is kept as written."""
-    key = re.sub(r"[\s。.！!]", "", raw)
-    if key in _STATUS_SYNONYMS:
-        return _STATUS_SYNONYMS[key]
-    fallbacks = (("滞后", "滞后"), ("缓慢", "滞后"), ("未启动", "未启动"), ("完成", "已完成"))
-    for word, status in fallbacks:
-        if word in key and "未完成" not in key:
-            return status
-    if "正常" in key:
-        return "推进正常"
-    return key
+    """Map a reported 工作成效 onto one of STATUSES; unknown or negated wording is kept as
+    written (``read_status`` says why, for a warning)."""
+    return read_status(raw).value
 
 
 _DEADLINE_RE = re.compile(r"(?:(\d{4})\s*[年./\-]\s*)?(\d{1,2})\s*月?")
@@ -322,6 +290,9 @@ class ParsedReport:
     report: Report
     records: list[ProjectRecord]
     warnings: list[str] = field(default_factory=list)
+    #: The fields the file has a column for (in TEXT_FIELDS order): a field not named here is
+    #: not in the file, and no record carries it. Empty when the maker did not say.
+    columns: tuple[str, ...] = ()
 
 
 class ImportFormatError(ValueError):

@@ -16,9 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from importers.report import clean_cell, parse_report_text, read_report
-from store.db import ProjectStore
 from store.export import (
+    CSV_ENCODINGS,
     EXPORT_FORMATS,
+    EXTENSIONS,
+    FORMAT_REGISTRY,
+    REPORT_COLUMNS,
     STATUS_COLOURS,
     ExportError,
     ExportExistsError,
@@ -29,10 +32,15 @@ from store.export import (
     export_json,
     export_md,
     export_xlsx,
+    format_of,
+    report_headers,
     report_title,
     write_export,
 )
+from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import Project, Report
+from store.text import FORMULA_STARTS
+from store.vocabulary import STATUS_REGISTRY
 
 SUFFIX = {"md": ".md", "xlsx": ".xlsx", "csv": ".csv"}
 
@@ -322,6 +330,17 @@ def test_csv_round_trips_formula_like_text(tmp_path: Path) -> None:
     assert (record.fields["name"], record.fields["progress"]) == ("=1+1", "-2")
 
 
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_every_formula_start_is_guarded_in_csv_and_xlsx(start: str) -> None:
+    text = f"{start}1+2"
+    projects = [Project(id="X01", table="县级", number=1, name=text, progress="普通")]
+    rows = list(csv.reader(io.StringIO(export_csv(Report(), projects).decode("utf-8-sig"))))
+    assert rows[2][2] == "'" + text and rows[2][6] == "普通"
+    sheet = openpyxl.load_workbook(io.BytesIO(export_xlsx(Report(), projects)))["县级"]
+    assert sheet.cell(3, 2).data_type == "s" and sheet.cell(3, 2).quotePrefix
+    assert not sheet.cell(3, 6).quotePrefix
+
+
 def test_csv_refuses_an_unknown_encoding() -> None:
     with pytest.raises(ExportError, match="latin-1"):
         export_csv(Report(), [], "latin-1")
@@ -370,6 +389,54 @@ def test_html_is_one_self_contained_escaped_page(store: ProjectStore) -> None:
 @pytest.mark.parametrize("fmt", EXPORT_FORMATS)
 def test_every_format_writes_something(store: ProjectStore, fmt: str) -> None:
     assert len(export_bytes(fmt, store.report(), store.projects())) > 10_000
+
+
+def test_formats_come_from_one_registry() -> None:
+    assert EXPORT_FORMATS == tuple(FORMAT_REGISTRY) == ("md", "xlsx", "csv", "json", "html")
+    for name, spec in FORMAT_REGISTRY.items():
+        assert spec.name == name and spec.label and spec.hint
+        assert EXTENSIONS[name] == spec.suffix == f".{name}"
+        assert format_of(Path(f"a/report{spec.suffix.upper()}")) == name
+    assert format_of(Path("report.txt")) == "json"
+    assert format_of(Path("report"), default="") == ""
+    assert FORMAT_REGISTRY["csv"].encodings == CSV_ENCODINGS
+    assert all(not f.encodings for n, f in FORMAT_REGISTRY.items() if n != "csv")
+
+
+def test_an_encoding_goes_to_the_formats_that_offer_one() -> None:
+    projects = [Project(id="X01", table="县级", number=1, name="甲")]
+    assert not export_bytes("csv", Report(), projects, encoding="gb18030").startswith(b"\xef")
+    assert export_bytes("md", Report(), projects, encoding="gb18030") == export_md(
+        Report(), projects
+    )
+
+
+def test_the_reports_columns_come_from_the_field_registry() -> None:
+    assert REPORT_COLUMNS == (
+        ("name", "项目名称", "项目名称"),
+        ("overview", "项目概况", "项目概况"),
+        ("target", "任务目标", "任务目标"),
+        ("plan", "项目月度计划", "月度计划"),
+        ("progress", "项目推进情况", "项目推进情况"),
+        ("status", "工作成效", "工作成效"),
+        ("deadline", "完成时限", "完成时限"),
+        ("department", "牵头单位", "牵头单位"),
+        ("level", "项目等级", "项目等级"),
+    )
+    assert report_headers("县级")[:1] == ["编号"] and report_headers("省市级")[:1] == ["序号"]
+
+
+def test_status_fills_come_from_the_status_registry() -> None:
+    assert STATUS_COLOURS == {s.name: s.fill for s in STATUS_REGISTRY.values()}
+    projects = [
+        Project(id=f"X{i:02d}", table="县级", number=i, name="甲", status=status)
+        for i, status in enumerate(STATUS_REGISTRY, start=1)
+    ]
+    page = export_html(Report(), projects).decode("utf-8")
+    sheet = openpyxl.load_workbook(io.BytesIO(export_xlsx(Report(), projects)))["县级"]
+    for row, status in enumerate(STATUS_REGISTRY.values(), start=3):
+        assert f".status-{status.name} {{ background: #{status.fill}; }}" in page
+        assert sheet.cell(row, 7).fill.start_color.rgb.endswith(status.fill)
 
 
 def test_unknown_format_is_refused() -> None:

@@ -15,25 +15,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
-from store.db import StoreError
-from store.export import EXPORT_FORMATS, EXTENSIONS, ExportError, ExportExistsError
+from store.export import FORMAT_REGISTRY, ExportError, ExportExistsError, format_of
+from store.interface import DatabaseError, StoreError
 from store.models import Project, Report
 from store.snapshots import default_snapshot_path, save_export
-from store.storage import DatabaseError
 
 if TYPE_CHECKING:
     from tui.app import MinshengApp
 
 DEFAULT_FORMAT = "xlsx"  # what the office sends on
-FORMAT_LABELS = {"md": "md", "xlsx": "xlsx", "csv": "csv", "json": "json", "html": "html"}
-#: what each format is, under the choice (the labels are the file extensions people see)
-FORMAT_HINTS = {
-    "md": "文本表格，与报告原件的格式相同，可再导入",
-    "xlsx": "Excel 表格：每张表一个工作表，表头固定，可直接打印",
-    "csv": "逗号分隔的表格，Excel、WPS 都能打开",
-    "json": "完整数据（含按月拆分的计划和进展），供其他程序读取",
-    "html": "网页，用浏览器打开即可查看、打印",
-}
 _REASONS = {
     errno.EACCES: "没有写入权限",
     errno.EPERM: "没有写入权限",
@@ -93,11 +83,11 @@ class ExportDialog(ModalScreen[Path | None]):
             with Horizontal(classes="export-row"):
                 yield Label("格式", classes="export-label")
                 with RadioSet(id="export-format"):
-                    for fmt in EXPORT_FORMATS:
+                    for fmt in FORMAT_REGISTRY.values():
                         yield Choice(
-                            FORMAT_LABELS[fmt], value=fmt == DEFAULT_FORMAT, id=f"format-{fmt}"
+                            fmt.label, value=fmt.name == DEFAULT_FORMAT, id=f"format-{fmt.name}"
                         )
-            yield Label(FORMAT_HINTS[DEFAULT_FORMAT], id="export-format-hint")
+            yield Label(FORMAT_REGISTRY[DEFAULT_FORMAT].hint, id="export-format-hint")
             with Horizontal(classes="export-row"):
                 yield Label("路径", classes="export-label")
                 yield Input(placeholder="文件路径", id="export-path")
@@ -130,14 +120,14 @@ class ExportDialog(ModalScreen[Path | None]):
     def find_defaults(self) -> None:
         """Find the default path and how many projects there are in all."""
         store = self.minsheng.store
-        path = default_snapshot_path(store.path, self.report, DEFAULT_FORMAT, self.when)
+        path = default_snapshot_path(store.home, self.report, DEFAULT_FORMAT, self.when)
         total = len(store.projects())
         self.app.call_from_thread(self._prepared, path, total)
 
     def _prepared(self, path: Path, total: int) -> None:
         field = self.query_one("#export-path", Input)
         if not field.value:
-            field.value = str(path.with_suffix(EXTENSIONS[self.chosen_format]))
+            field.value = str(path.with_suffix(FORMAT_REGISTRY[self.chosen_format].suffix))
             field.cursor_position = len(field.value)
         self.query_one("#scope-all", RadioButton).label = f"全部（{total} 个项目）"
 
@@ -158,17 +148,18 @@ class ExportDialog(ModalScreen[Path | None]):
     def format_changed(self) -> None:
         field = self.query_one("#export-path", Input)
         path = Path(field.value)
-        if path.suffix.lower() in EXTENSIONS.values():
-            field.value = str(path.with_suffix(EXTENSIONS[self.chosen_format]))
-        self.query_one("#export-format-hint", Label).update(FORMAT_HINTS[self.chosen_format])
+        chosen = FORMAT_REGISTRY[self.chosen_format]
+        if format_of(path, default=""):  # the suffix of a format: it follows the choice
+            field.value = str(path.with_suffix(chosen.suffix))
+        self.query_one("#export-format-hint", Label).update(chosen.hint)
         self._forget_confirmation()
 
     @on(Input.Changed, "#export-path")
     def path_changed(self, event: Input.Changed) -> None:
         # A typed extension chooses the format: x.csv is never an xlsx workbook.
-        suffix = Path(event.value).suffix.lower().lstrip(".")
-        if suffix in EXPORT_FORMATS and suffix != self.chosen_format:
-            self.query_one(f"#format-{suffix}", RadioButton).value = True
+        typed = format_of(Path(event.value), default="")
+        if typed and typed != self.chosen_format:
+            self.query_one(f"#format-{typed}", RadioButton).value = True
         self._forget_confirmation()
 
     @on(Input.Submitted, "#export-path")

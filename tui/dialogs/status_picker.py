@@ -12,9 +12,10 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from store.models import STATUSES, Project
+from store.vocabulary import STATUS_REGISTRY
 
 #: the pinyin initial of each status, for terminals without a Chinese input method
-STATUS_LETTERS = {"推进正常": "t", "已完成": "y", "滞后": "z", "未启动": "w"}
+STATUS_LETTERS = {s.name: s.letter for s in STATUS_REGISTRY.values()}
 
 
 class StatusPicker(ModalScreen[str | None]):
@@ -35,7 +36,8 @@ class StatusPicker(ModalScreen[str | None]):
                 prompt = Text(f"{number} {status}  [{STATUS_LETTERS[status]}]{current}")
                 options.append(Option(prompt, id=status))
             yield OptionList(*options, id="status-options")
-            yield Label("↑↓ 选择  Enter 确定  1-4 / 首字母  Esc 取消", id="status-help")
+            help_text = f"↑↓ 选择  Enter 确定  1-{len(STATUSES)} / 首字母  Esc 取消"
+            yield Label(help_text, id="status-help")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

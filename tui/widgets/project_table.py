@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.cells import cell_len, get_character_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -15,17 +15,16 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from store.models import Project, clean_text
+from store.models import Project
 from store.query import latest_progress
+from store.text import fit
+from store.text import one_line as _one_line
+from store.vocabulary import FIELD_REGISTRY, LIST_COLUMNS, STATUS_REGISTRY
 from tui.widgets.line_list import LineList
 
 _NO_STYLE = Style.null()
-STATUS_CLASSES = {
-    "推进正常": "project-table--normal",
-    "已完成": "project-table--done",
-    "滞后": "project-table--late",
-    "未启动": "project-table--pending",
-}
+#: each status's component class (its style is the status registry's ``list_style``)
+STATUS_CLASSES = {s.name: f"project-table--{s.css_class}" for s in STATUS_REGISTRY.values()}
 
 
 @dataclass(frozen=True)
@@ -38,39 +37,15 @@ class Column:
     flex: int = 0  # share of the remaining width
 
 
-COLUMNS: tuple[Column, ...] = (
-    Column("id", "编号", 5),
-    Column("name", "项目名称", 12, flex=4),
-    Column("department", "牵头单位", 8, flex=2),
-    Column("level", "项目等级", 8),
-    Column("status", "工作成效", 8),
-    Column("deadline", "完成时限", 8),
-    Column("latest", "最新进展", 8, flex=4),
+COLUMNS: tuple[Column, ...] = tuple(
+    Column(f.key, f.label, f.list_width, flex=f.list_flex)
+    for f in map(FIELD_REGISTRY.__getitem__, LIST_COLUMNS)
 )
-
-
-def fit(text: str, width: int) -> str:
-    """Cut or pad to exactly ``width`` cells, with '…' where text was cut (CJK-aware)."""
-    if width <= 0:
-        return ""
-    cells = cell_len(text)
-    if cells <= width:
-        return text + " " * (width - cells)
-    # Cut by character widths (a Chinese character takes two cells); rich's set_cell_size
-    # does the same through grapheme splitting, several times slower on every repaint.
-    room, used, kept = width - 1, 0, 0
-    for char in text:
-        size = get_character_cell_size(char)
-        if used + size > room:
-            break
-        used += size
-        kept += 1
-    return text[:kept] + " " * (room - used) + "…"
 
 
 def one_line(text: str, limit: int = 200) -> str:
     """The start of a text, on one line, control characters removed."""
-    return clean_text(text[: limit * 2], single_line=True)[:limit]
+    return _one_line(text, limit)
 
 
 EMPTY_MESSAGE = "没有符合条件的项目。按 c 清除筛选和搜索"
@@ -126,14 +101,12 @@ class ProjectTable(LineList):
     COMPONENT_CLASSES = {
         "project-table--header",
         "project-table--cursor",
-        "project-table--normal",
-        "project-table--done",
-        "project-table--late",
-        "project-table--pending",
         "project-table--overdue",
+        *STATUS_CLASSES.values(),
     }
 
-    DEFAULT_CSS = """
+    DEFAULT_CSS = (
+        """
     ProjectTable {
         background: $surface;
         overflow-x: hidden;
@@ -141,12 +114,13 @@ class ProjectTable(LineList):
     ProjectTable > .project-table--header { text-style: bold; background: $panel; }
     ProjectTable > .project-table--cursor { background: $accent 30%; }
     ProjectTable:focus > .project-table--cursor { background: $accent 60%; }
-    ProjectTable > .project-table--normal { color: $success; }
-    ProjectTable > .project-table--done { color: $primary; }
-    ProjectTable > .project-table--late { color: $error; text-style: bold; }
-    ProjectTable > .project-table--pending { color: $warning; }
-    ProjectTable > .project-table--overdue { color: $error; }
-    """
+"""
+        + "".join(
+            f"    ProjectTable > .{STATUS_CLASSES[s.name]} {{ {s.list_style} }}\n"
+            for s in STATUS_REGISTRY.values()
+        )
+        + "    ProjectTable > .project-table--overdue { color: $error; }\n"
+    )
 
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "上移", show=False),
