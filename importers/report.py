@@ -1,19 +1,36 @@
-"""Readers of the county's progress report: the Markdown/tab-separated report, CSV and XLSX."""
+"""Readers of the county's progress report: the Markdown/tab-separated report, CSV and XLSX.
+
+Every reader feeds rows to one builder, which knows the header words, refuses rows that do not
+fit the header and keeps the limits of ``importers.limits``. A record's ``fields`` hold exactly
+the columns its table has (a column the file lacks is absent, not empty), and the result's
+``columns`` say which fields the file carries.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import html
 import io
+import itertools
 import re
 import unicodedata
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.models import ImportFormatError, ParsedReport, ProjectRecord, Report, clean_text
+from importers import limits
+from store.models import (
+    TEXT_FIELDS,
+    ImportFormatError,
+    ParsedReport,
+    ProjectRecord,
+    Report,
+    clean_text,
+)
 
 __all__ = [
     "clean_cell",
@@ -93,7 +110,7 @@ _GLUED_SPACE_RE = re.compile(
 )
 
 
-def _scripts(match: re.Match[str], table: dict[int, str]) -> str:
+def _scripts(match: re.Match[str], table: dict[int, int]) -> str:
     inner = _TAG_RE.sub("", match.group(1))
     return "".join(inner.split()).translate(table)
 
@@ -125,6 +142,21 @@ def _error(loc: str, message: str) -> ImportFormatError:
     return ImportFormatError(_message(loc, message))
 
 
+class _NoHeaderError(ImportFormatError):
+    """No row of the file reads as a header: maybe the file's encoding was guessed wrong."""
+
+
+_NO_HEADER = "no recognisable header (a row with 序号 and 项目名称 columns)"
+
+
+def _size(n: int) -> str:
+    """A size for a message: '64 MiB', '286.1 MiB', '1,000 bytes'."""
+    for unit, name in ((1024 * 1024, "MiB"), (1024, "KiB")):
+        if n >= unit:
+            return f"{n // unit} {name}" if n % unit == 0 else f"{n / unit:.1f} {name}"
+    return f"{n:,} bytes"
+
+
 def _one_line(text: str, limit: int = 40) -> str:
     """A short single-line rendering of untrusted text for an error message."""
     text = clean_text(text, single_line=True)
@@ -134,6 +166,12 @@ def _one_line(text: str, limit: int = 40) -> str:
 def _norm_header(text: str) -> str:
     text = unicodedata.normalize("NFKC", clean_cell(text))
     return "".join(text.split()).rstrip(":").lower()
+
+
+def _names_projects(kinds: list[str | None]) -> bool:
+    """Whether a row's header kinds make it a header: two known words, one of them the name."""
+    known = sum(kind is not None for kind in kinds)
+    return known >= 2 and ("name" in kinds or "content" in kinds)
 
 
 def _header_kind(text: str) -> str | None:
@@ -213,6 +251,7 @@ class _Header:
     table_col: int | None
     fields: list[tuple[int, str]]
     extra: list[tuple[int, str]]
+    labels: list[str]  # each column's header text, for messages
 
 
 @dataclass
@@ -227,12 +266,42 @@ class _Builder:
     found_header: bool = False
     numbers: dict[tuple[str, int], str] = field(default_factory=dict)
     auto_numbers: dict[str, int] = field(default_factory=dict)
+    columns: set[str] = field(default_factory=set)  # fields some header of the file has
+    rows: int = 0
+    unlisted_warnings: int = 0
 
     def error(self, loc: str, message: str) -> ImportFormatError:
         return _error(loc, message)
 
     def warn(self, loc: str, message: str) -> None:
+        if len(self.warnings) >= limits.MAX_WARNINGS:
+            self.unlisted_warnings += 1
+            return
         self.warnings.append(_message(loc, message))
+
+    def count_row(self, loc: str) -> None:
+        """One more non-blank row or line: a file of more than MAX_ROWS is refused."""
+        self.rows += 1
+        if self.rows > limits.MAX_ROWS:
+            raise self.error(loc, f"more than {limits.MAX_ROWS:,} rows (the limit for one file)")
+
+    def check_cells(self, cells: list[str], loc: str) -> list[str]:
+        """Refuse a row too wide or a cell too long; drop blank cells past the header's width."""
+        last = len(cells)
+        while last and not cells[last - 1].strip():
+            last -= 1
+        if last > limits.MAX_COLUMNS:
+            raise self.error(
+                loc, f"row has {last:,} cells; the limit is {limits.MAX_COLUMNS:,} columns"
+            )
+        if len(cells) > limits.MAX_COLUMNS:  # only blanks beyond: no need to clean them all
+            cells = cells[: max(last, self.header.width if self.header else last)]
+        for col, cell in enumerate(cells):
+            if len(cell) > limits.MAX_CELL_CHARS:
+                label = self.header.labels[col] if self.header and col < self.header.width else ""
+                where = f"cell {col + 1} ({label})" if label else f"cell {col + 1}"
+                raise self.error(loc, _too_long(where, len(cell)))
+        return cells
 
     def start_section(self, table: str) -> None:
         """A new sheet: its own header and default table."""
@@ -241,6 +310,8 @@ class _Builder:
         self.title = None
 
     def add_title(self, raw: str, loc: str) -> None:
+        if len(raw) > limits.MAX_CELL_CHARS:
+            raise self.error(loc, _too_long("the title", len(raw)))
         title = _parse_title(raw)
         self.title = title
         if title.table:
@@ -266,7 +337,7 @@ class _Builder:
         if sum(k is not None for k in kinds) < 2:
             return False
         has_name = "name" in kinds
-        if not has_name and "content" not in kinds:
+        if not _names_projects(kinds):
             if self.header is None:
                 raise self.error(loc, "the header has no 项目名称 (or 项目内容) column")
             return False
@@ -277,6 +348,7 @@ class _Builder:
         extra: list[tuple[int, str]] = []
         taken: set[str] = set()
         extra_keys: set[str] = set()
+        labels: list[str] = []
 
         def add_extra(col: int, key: str) -> None:
             base, n = key, 2
@@ -287,6 +359,7 @@ class _Builder:
 
         for col, (cell, kind) in enumerate(zip(cells, kinds, strict=True)):
             label = clean_cell(cell).replace("\n", " ")
+            labels.append(_one_line(label) or f"第{col + 1}列")
             if kind == "content":
                 kind = "overview" if has_name else "name"
             if kind == "number" and number_col is None:
@@ -298,15 +371,26 @@ class _Builder:
                 fields.append((col, kind))
             else:
                 add_extra(col, label or f"第{col + 1}列")
-        self.header = _Header(len(cells), number_col, number_label, table_col, fields, extra)
+        self.header = _Header(
+            len(cells), number_col, number_label, table_col, fields, extra, labels
+        )
+        self.columns.update(kind for _col, kind in fields)
         self.found_header = True
         return True
 
-    def add_row(self, raw_cells: list[str], loc: str, line: int) -> None:
+    def add_row(
+        self, raw_cells: list[str], loc: str, line: int, unknown: dict[int, str] | None = None
+    ) -> None:
+        """One row of a table. ``unknown``: columns whose value the file does not hold (a
+        formula without a saved value), each with its cell's location; they are left out."""
+        raw_cells = self.check_cells(raw_cells, loc)
         if self.try_header(raw_cells, loc):
             return
         cells = [clean_cell(c) for c in raw_cells]
+        unknown = unknown or {}
         if not any(cells):
+            for cell_loc in unknown.values():
+                self.warn(cell_loc, _FORMULA_WARNING)
             return
         header = self.header
         if header is None:
@@ -320,10 +404,20 @@ class _Builder:
             # A lost separator shifts every later cell into the wrong column: refuse the file.
             raise self.error(loc, f"row has {len(cells)} cells, the header has {header.width}")
 
+        for col, cell_loc in unknown.items():
+            if col in (header.number_col, header.table_col):
+                # Without it the row's project is unknown: guessing would change another one.
+                raise self.error(
+                    cell_loc,
+                    f"{header.labels[col]} is a formula without a saved value; open the file "
+                    "in Excel or WPS and save it, so that it holds the values",
+                )
+            self.warn(cell_loc, _FORMULA_WARNING)
+
         table = self.table
         if header.table_col is not None and cells[header.table_col]:
             table = cells[header.table_col].replace("\n", "")
-        fields = {name: cells[col] for col, name in header.fields}
+        fields = {name: cells[col] for col, name in header.fields if col not in unknown}
         extra = {key: cells[col] for col, key in header.extra if cells[col]}
 
         if header.number_col is None:
@@ -374,10 +468,22 @@ class _Builder:
 
     def finish(self) -> ParsedReport:
         if not self.found_header:
-            raise self.error(
-                self.source, "no recognisable header (a row with 序号 and 项目名称 columns)"
+            raise _NoHeaderError(_message(self.source, _NO_HEADER))
+        if self.unlisted_warnings:
+            self.warnings.append(
+                _message(self.source, f"{self.unlisted_warnings:,} more warnings not listed")
             )
-        return ParsedReport(self.report, self.records, self.warnings)
+        columns = tuple(name for name in TEXT_FIELDS if name in self.columns)
+        return ParsedReport(self.report, self.records, self.warnings, columns=columns)
+
+
+_FORMULA_WARNING = "a formula without a saved value; left as it was"
+
+
+def _too_long(what: str, length: int) -> str:
+    return (
+        f"{what} holds {length:,} characters; the limit is {limits.MAX_CELL_CHARS:,} for one cell"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,9 +494,15 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 def decode_text(data: bytes, source: str) -> str:
     """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
+    return _decode(data, source)[0]
+
+
+def _decode(data: bytes, source: str) -> tuple[str, str]:
+    """The text and the encoding it was read in (``gb18030`` is a guess: it reads most bytes)."""
     if not data.strip() or data in _BOMS:
         raise _error(source, "the file is empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
@@ -399,10 +511,10 @@ def decode_text(data: bytes, source: str) -> str:
         raise _error(source, "not a text file (it contains NUL bytes)")
     else:
         try:
-            text = data.decode("utf-8-sig")
+            text, encoding = data.decode("utf-8-sig"), "utf-8"
         except UnicodeDecodeError:
             try:
-                text = data.decode("gb18030")
+                text, encoding = data.decode("gb18030"), "gb18030"
             except UnicodeDecodeError:
                 raise _error(source, "not a text file (neither UTF-8 nor GB18030)") from None
     if "\x00" in text:
@@ -413,19 +525,44 @@ def decode_text(data: bytes, source: str) -> str:
         raise _error(source, "not a text file (it has control characters)")
     if not text.strip():
         raise _error(source, "the file is empty")
-    return text
+    return text, encoding
 
 
 def _lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+def _check_text_size(text: str, source: str) -> None:
+    if len(text) > limits.MAX_FILE_BYTES:
+        raise _error(
+            source, f"the text is longer than {limits.MAX_FILE_BYTES:,} characters (the limit)"
+        )
+
+
+# A backslash and the character it escapes, a pipe, or a run of anything else.
+_PIPE_TOKEN_RE = re.compile(r"\\.|\||[^\\|]+|\\", re.DOTALL)
+
+
 def _pipe_cells(line: str) -> list[str] | None:
-    """Cells of a Markdown pipe-table line; None for its |---|---| rule."""
-    inner = line.strip()
-    inner = inner[1:] if inner.startswith("|") else inner
-    inner = inner[:-1] if inner.endswith("|") else inner
-    cells = inner.split("|")
+    """Cells of a Markdown pipe-table line; None for its |---|---| rule.
+
+    As GitHub's tables: a cell ends at a pipe that is not escaped; ``\\|`` is a pipe inside the
+    cell. Other backslashes stay as written (``\\\\`` too: it only keeps the next pipe a pipe).
+    """
+    cells: list[str] = []
+    current: list[str] = []
+    token = ""
+    for token in _PIPE_TOKEN_RE.findall(line.strip()):
+        if token == "|":
+            cells.append("".join(current))
+            current = []
+        else:
+            current.append("|" if token == "\\|" else token)
+    cells.append("".join(current))
+    if line.strip().startswith("|"):
+        cells = cells[1:]  # the empty text before the outer pipe
+    if token == "|" and len(cells) > 1:
+        cells = cells[:-1]  # ... and after the closing one
     if all(re.fullmatch(r"\s*:?-{3,}:?\s*", c) for c in cells):
         return None
     return cells
@@ -437,15 +574,17 @@ def _is_report_text(text: str) -> bool:
 
 def parse_report_text(text: str, source: str) -> ParsedReport:
     """Parse the report format: '#' title lines and tab-separated (or pipe) table rows."""
+    _check_text_size(text, source)
     builder = _Builder(source)
     for number, line in enumerate(_lines(text), start=1):
         loc = f"{source}:{number}"
+        if not line.strip():
+            continue
+        builder.count_row(loc)
         if "\t" in line:
             builder.add_row(line.split("\t"), loc, number)
             continue
         stripped = line.strip()
-        if not stripped:
-            continue
         if stripped.startswith("#"):
             builder.add_title(stripped, loc)
         elif stripped.startswith("|"):
@@ -459,24 +598,47 @@ def parse_report_text(text: str, source: str) -> ParsedReport:
     return builder.finish()
 
 
+_DELIMITERS = (",", "\t", ";")
+_SNIFF_LINES = 50  # lines read to find the header when choosing the delimiter
+_SNIFF_ROWS = 20
+
+
 def _delimiter(lines: list[str]) -> str:
-    sample = [line for line in lines if line.strip()][:5]
-    counts = {d: sum(line.count(d) for line in sample) for d in (",", "\t", ";")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    """The delimiter that makes a header of one of the first rows; else the most frequent.
+
+    Counting alone is fooled by a cell full of ``;`` near the top (an update written with
+    semicolons): the header's own words decide first.
+    """
+    sample = [line for line in lines[:_SNIFF_LINES] if line.strip()][:5]
+    counts = {d: sum(line.count(d) for line in sample) for d in _DELIMITERS}
+    ranked = sorted((d for d in _DELIMITERS if counts[d]), key=lambda d: -counts[d])
+    head = "\n".join(lines[:_SNIFF_LINES])
+    for delimiter in ranked:
+        reader = csv.reader(io.StringIO(head), delimiter=delimiter)
+        try:
+            for row in itertools.islice(reader, _SNIFF_ROWS):
+                if _names_projects([_header_kind(c) for c in row[: limits.MAX_COLUMNS]]):
+                    return delimiter
+        except csv.Error:
+            continue
+    return ranked[0] if ranked else ","
 
 
 def parse_csv_text(text: str, source: str) -> ParsedReport:
     """Parse a CSV export: an optional title row, one header row, then one row per project."""
+    _check_text_size(text, source)
     builder = _Builder(source)
     lines = _lines(text)
     first = next((i for i, line in enumerate(lines) if line.strip()), 0)
     offset = 0
     if lines[first].lstrip().startswith("#"):
+        builder.count_row(f"{source}:{first + 1}")
         builder.add_title(lines[first], f"{source}:{first + 1}")
         offset = first + 1
     body = "\n".join(lines[offset:])
-    reader = csv.reader(io.StringIO(body), delimiter=_delimiter(lines[offset:]))
+    delimiter = _delimiter(lines[offset:])
+    # strict: a quote that never closes is an error, not the rest of the file in one cell.
+    reader = csv.reader(io.StringIO(body), delimiter=delimiter, strict=True)
     start = 1
     seen_row = offset > 0
     try:
@@ -487,6 +649,7 @@ def parse_csv_text(text: str, source: str) -> ParsedReport:
             non_empty = [c for c in row if c.strip()]
             if not non_empty:
                 continue
+            builder.count_row(loc)
             row = [_unguard_formula(cell) for cell in row]
             if not seen_row and builder.header is None and len(non_empty) == 1:
                 builder.add_title(non_empty[0], loc)
@@ -494,13 +657,72 @@ def parse_csv_text(text: str, source: str) -> ParsedReport:
                 builder.add_row(row, loc, line)
             seen_row = True
     except csv.Error as exc:
-        raise _error(f"{source}:{offset + reader.line_num}", f"bad CSV: {exc}") from None
+        raise _csv_error(source, body, offset, start, delimiter, exc, reader.line_num) from None
     result = builder.finish()
     if builder.title is not None:
         # One title above the whole CSV speaks for every table in it.
         for table in result.report.titles:
             result.report.titles[table] = builder.title.text
     return result
+
+
+def _csv_error(
+    source: str, body: str, offset: int, start: int, delimiter: str, exc: csv.Error, at: int
+) -> ImportFormatError:
+    """What the csv module's complaint means, at the line where the trouble began."""
+    if "field larger than field limit" in str(exc):
+        limit = f"{limits.MAX_CELL_CHARS:,}"
+        message = f"a cell holds more than {limit} characters; the limit is {limit} for one cell"
+        return _error(f"{source}:{offset + start}", message)
+    rest = body.split("\n", start - 1)[-1] if start > 1 else body
+    problem = _quote_problem(rest, start, delimiter)
+    if problem is None:
+        return _error(f"{source}:{offset + at}", f"bad CSV: {exc}")
+    opened, closed, after = problem
+    loc = f"{source}:{offset + opened}"
+    if closed is None:
+        return _error(loc, 'a quote opened on this line is never closed (a missing ")')
+    where = "" if closed == opened else f" on line {offset + closed}"
+    return _error(
+        loc,
+        f"the quoted cell opened on this line closes{where} with text after its closing quote "
+        f"({_one_line(after, 20)!r}); a quote is missing, or a quote inside a cell is not doubled",
+    )
+
+
+def _quote_problem(
+    text: str, first_line: int, delimiter: str
+) -> tuple[int, int | None, str] | None:
+    """Where quoting goes wrong in CSV text that starts a row on ``first_line``: the line the
+    quoted cell opened on, the line where text follows its closing quote (None: it never
+    closes) and that text; None if the quotes are all right."""
+    ends = re.compile(f"[{re.escape(delimiter)}\\n]")
+    line, pos, size = first_line, 0, len(text)
+    while pos < size:
+        if text[pos] != '"':  # an unquoted cell: a quote inside it is text
+            end = ends.search(text, pos)
+            if end is None:
+                return None
+            line += end.group() == "\n"
+            pos = end.end()
+            continue
+        opened = line
+        pos += 1
+        while True:
+            close = text.find('"', pos)
+            if close < 0:
+                return opened, None, ""
+            line += text.count("\n", pos, close)
+            pos = close + 1
+            if not text.startswith('"', pos):
+                break
+            pos += 1  # a doubled quote is a quote in the cell
+        if pos < size and text[pos] not in (delimiter, "\n"):
+            return opened, line, text[pos:].split("\n", 1)[0]
+        if pos < size:
+            line += text[pos] == "\n"
+            pos += 1
+    return None
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -533,22 +755,72 @@ def _sheet_table(name: str) -> str:
     return name.strip() or DEFAULT_TABLE
 
 
-def parse_xlsx_bytes(data: bytes, source: str) -> ParsedReport:
-    """Parse a workbook: per sheet an optional title row, a header row, then project rows."""
-    import openpyxl  # imported here: only spreadsheet imports pay for it
+# Parts openpyxl reads as a stream; every other XML part it reads whole.
+_STREAMED_PART_RE = re.compile(r"(?:.*/)?(?:worksheets/[^/]+|sharedStrings)\.xml", re.IGNORECASE)
 
+
+def _check_workbook_size(data: bytes, source: str) -> None:
+    """Refuse a workbook that would unpack too big, from the zip directory alone.
+
+    The sizes there bind: zipfile unpacks no more than a part's stated size (and then fails
+    its checksum), so a zip bomb is refused here without inflating a byte.
+    """
+    if len(data) > limits.MAX_FILE_BYTES:
+        raise _error(source, f"the file is larger than {_size(limits.MAX_FILE_BYTES)} (the limit)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        detail = _one_line(f"{type(exc).__name__}: {exc}", 120)
+        raise _error(source, f"not a readable .xlsx workbook ({detail})") from None
+    total = sum(part.file_size for part in parts)
+    if total > limits.MAX_UNPACKED_BYTES:
+        biggest = max(parts, key=lambda part: part.file_size)
+        raise _error(
+            source,
+            f"unpacked, the workbook would take {_size(total)} "
+            f"({_one_line(biggest.filename, 60)} alone {_size(biggest.file_size)}); "
+            f"the limit is {_size(limits.MAX_UNPACKED_BYTES)}",
+        )
+    for part in parts:
+        name = part.filename
+        if (
+            part.file_size > limits.MAX_XML_PART_BYTES
+            and name.lower().endswith((".xml", ".rels"))
+            and not _STREAMED_PART_RE.fullmatch(name)
+        ):
+            raise _error(
+                source,
+                f"its part {_one_line(name, 60)} unpacks to {_size(part.file_size)}; the limit "
+                f"for a part read whole is {_size(limits.MAX_XML_PART_BYTES)}",
+            )
+
+
+def parse_xlsx_bytes(data: bytes, source: str) -> ParsedReport:
+    """Parse a workbook: per sheet an optional title row, a header row, then project rows.
+
+    Read twice, both times as a stream (openpyxl's read-only mode): once for the values the
+    file saved, once for which cells are formulas, so that a formula without a saved value is
+    told apart from an empty cell.
+    """
+    import openpyxl  # type: ignore[import-untyped]  # only spreadsheet imports pay for it
+
+    _check_workbook_size(data, source)
     builder = _Builder(source)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), contextlib.ExitStack() as stack:
             warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                for sheet in workbook.worksheets:
-                    if hasattr(sheet, "reset_dimensions"):
-                        sheet.reset_dimensions()  # a wrong <dimension> must not cost a million rows
-                    _read_sheet(builder, sheet, source)
-            finally:
-                workbook.close()
+            books = []
+            for data_only in (True, False):
+                book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+                stack.callback(book.close)
+                books.append(book)
+            values, formulas = books
+            for sheet, formula_sheet in zip(values.worksheets, formulas.worksheets, strict=True):
+                for each in (sheet, formula_sheet):
+                    if hasattr(each, "reset_dimensions"):
+                        each.reset_dimensions()  # a wrong <dimension> must not cost a million rows
+                _read_sheet(builder, sheet, formula_sheet, source)
     except ImportFormatError:
         raise
     except Exception as exc:  # openpyxl, zipfile and XML parsers raise many kinds
@@ -557,18 +829,39 @@ def parse_xlsx_bytes(data: bytes, source: str) -> ParsedReport:
     return builder.finish()
 
 
-def _read_sheet(builder: _Builder, sheet: Any, source: str) -> None:
+def _read_sheet(builder: _Builder, sheet: Any, formula_sheet: Any, source: str) -> None:
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
     title = str(getattr(sheet, "title", ""))
+    where = f"{source}: sheet {title}"
     builder.start_section(_sheet_table(title))
-    for row_number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = [_cell_text(v) for v in values]
+    rows = zip(sheet.iter_rows(), formula_sheet.iter_rows(values_only=True), strict=True)
+    for row_number, (saved, formulas) in enumerate(rows, start=1):
+        if not saved:
+            continue
+        values = [cell.value for cell in saved]
+        # A formula with nothing saved: no value, and not the empty text result ("str") that
+        # Excel saves for =IF(…,"",…).
+        unknown = {
+            col: f"{where}, cell {get_column_letter(col + 1)}{row_number}"
+            for col, (cell, formula) in enumerate(zip(saved, formulas, strict=True))
+            if formula is not None and cell.value is None and cell.data_type != "str"
+        }
+        cells = []
+        for col, value in enumerate(values):
+            text = _cell_text(value)
+            if len(text) > limits.MAX_CELL_CHARS:
+                cell = f"{where}, cell {get_column_letter(col + 1)}{row_number}"
+                raise builder.error(cell, _too_long("the cell", len(text)))
+            cells.append(text)
         while cells and not cells[-1].strip():
             cells.pop()
-        if not cells:
+        if not cells and not unknown:
             continue
-        loc = f"{source}:{title}!R{row_number}"
+        loc = f"{where}, row {row_number}"
+        builder.count_row(loc)
         non_empty = [(i, c) for i, c in enumerate(cells) if c.strip()]
-        if len(non_empty) == 1:
+        if len(non_empty) == 1 and not unknown:
             col, text = non_empty[0]
             number_col = builder.header.number_col if builder.header else 0
             is_number = _NUMBER_RE.fullmatch(unicodedata.normalize("NFKC", text).strip())
@@ -581,26 +874,43 @@ def _read_sheet(builder: _Builder, sheet: Any, source: str) -> None:
         if builder.header is not None and len(cells) < builder.header.width:
             # A sheet has every column; its trailing blank cells are simply empty.
             cells += [""] * (builder.header.width - len(cells))
-        builder.add_row(cells, loc, row_number)
+        builder.add_row(cells, loc, row_number, unknown)
 
 
 def read_report(path: str | Path) -> ParsedReport:
     """Read a report file (Markdown/tab-separated report, .csv or .xlsx) into records."""
     source = str(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as file:
+            data = file.read(limits.MAX_FILE_BYTES + 1)  # a bigger file is not read further
     except OSError as exc:
         raise _error(source, f"cannot read the file ({exc.strerror or exc})") from None
+    if len(data) > limits.MAX_FILE_BYTES:
+        raise _error(source, f"the file is larger than {_size(limits.MAX_FILE_BYTES)} (the limit)")
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xlsm") or data.startswith(b"PK\x03\x04"):
         if not data:
             raise _error(source, "the file is empty")
         return parse_xlsx_bytes(data, source)
-    text = decode_text(data, source)
+    text, encoding = _decode(data, source)
+    try:
+        return _parse_text(text, source, suffix)
+    except _NoHeaderError:
+        if encoding != "gb18030":
+            raise
+        # GB18030 reads almost any bytes, Big5 and Shift-JIS too, as the wrong characters.
+        raise _error(
+            source,
+            f"not UTF-8 or UTF-16 text, and read as GB18030 it has {_NO_HEADER}; a file in "
+            "Big5, Shift-JIS or another encoding must be saved as UTF-8 first",
+        ) from None
+
+
+def _parse_text(text: str, source: str, suffix: str) -> ParsedReport:
     if suffix in (".csv", ".tsv"):
         return parse_csv_text(text, source)
     if _is_report_text(text):
         return parse_report_text(text, source)
     if any("," in line for line in _lines(text)[:5]):
         return parse_csv_text(text, source)
-    raise _error(source, "no recognisable header (a row with 序号 and 项目名称 columns)")
+    raise _NoHeaderError(_message(source, _NO_HEADER))

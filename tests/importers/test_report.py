@@ -332,7 +332,11 @@ MALFORMED: dict[str, tuple[str, bytes, int | None, str]] = {
     "csv bad number": ("r.csv", "序号,项目名称\n1,甲\nx,乙\n".encode(), 3, "not a number"),
     "unreadable xlsx": ("report.xlsx", b"PK\x03\x04 not really a zip", None, "xlsx"),
     "text named xlsx": ("report.xlsx", "序号\t项目名称\n".encode(), None, "xlsx"),
-}
+    "big5": ("報送.csv", "序號,項目名稱,牽頭單位\n1,體育公園,縣教育局\n".encode("big5"), None,
+             "not UTF-8"),
+    "shift-jis": ("報告.md", "番号\t項目名\t担当\n1\t体育公園\t教育局\n".encode("shift_jis"),
+                  None, "not UTF-8"),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("case", list(MALFORMED), ids=list(MALFORMED))
@@ -351,20 +355,6 @@ def test_missing_file_is_an_import_error(tmp_path: Path) -> None:
     with pytest.raises(ImportFormatError) as info:
         read_report(path)
     assert_one_line_error(info.value, path, None)
-
-
-def test_xlsx_errors_name_sheet_and_row(tmp_path: Path) -> None:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "县级"
-    sheet.append(["序号", "项目名称"])
-    sheet.append([1, "甲"])
-    sheet.append(["一", "乙"])
-    path = tmp_path / "report.xlsx"
-    workbook.save(path)
-    with pytest.raises(ImportFormatError) as info:
-        read_report(path)
-    assert str(info.value).startswith(f"{path}:县级!R3: ")
 
 
 # --- cell cleaning ---
@@ -450,3 +440,51 @@ def test_csv_quote_before_formula_like_text_is_dropped(tmp_path: Path) -> None:
         ("=SUM(A1)", "-2"),
         ("'引号开头", "+"),
     ]
+
+
+def test_big5_file_is_told_its_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "報送.csv"
+    path.write_bytes("序號,項目名稱,牽頭單位\n1,體育公園,縣教育局\n".encode("big5"))
+    with pytest.raises(ImportFormatError) as info:
+        read_report(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ")
+    assert "UTF-8" in message and "GB18030" in message and "Big5" in message
+
+
+def test_gb18030_file_without_header_still_says_no_header(tmp_path: Path) -> None:
+    path = tmp_path / "说明.md"
+    path.write_bytes("兰陵县\n一些说明文字\n".encode("gb18030"))
+    with pytest.raises(ImportFormatError) as info:
+        read_report(path)
+    assert "no recognisable header" in str(info.value)
+
+
+# --- which columns a file has ---
+
+
+def test_records_hold_only_the_columns_the_file_has(tmp_path: Path) -> None:
+    path = tmp_path / "状态.csv"
+    path.write_text("表,序号,项目名称,工作成效\n县级,1,两河体育公园,滞后\n", encoding="utf-8")
+    parsed = read_report(path)
+    [project] = parsed.records
+    assert project.fields == {"name": "两河体育公园", "status": "滞后"}
+    assert parsed.columns == ("name", "status")
+
+
+def test_columns_of_every_table_in_model_order() -> None:
+    text = (
+        "# 表一（县级）\n序号\t工作成效\t项目名称\n1\t滞后\t甲\n"
+        "# 表二（省市级）\n序号\t项目名称\t牵头单位\t推进情况\n1\t乙\t县民政局\t\n"
+    )
+    parsed = parse_report_text(text, "r.md")
+    assert [r.fields for r in parsed.records] == [
+        {"status": "滞后", "name": "甲"},
+        {"name": "乙", "department": "县民政局", "progress": ""},  # present and empty: kept
+    ]
+    assert parsed.columns == ("name", "progress", "status", "department")
+
+
+def test_bundled_report_has_every_column(bundled: ParsedReport) -> None:
+    assert set(bundled.columns) == set(FIELD_LABELS)
+    assert all(set(r.fields) == set(FIELD_LABELS) for r in bundled.records)

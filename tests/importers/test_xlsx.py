@@ -1,0 +1,211 @@
+"""The workbook reader: formulas without a saved value, and workbooks too big to read."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from importers import limits
+from importers.report import parse_xlsx_bytes, read_report
+from store.models import ImportFormatError
+
+HEADER = ["编号", "项目名称", "牵头单位", "推进情况", "完成时限", "工作成效"]
+
+
+def workbook_bytes(rows: list[list[object]], title: str = "县级") -> bytes:
+    """A one-sheet workbook as openpyxl writes it: formulas are stored without a value."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def rewrite_member(data: bytes, name: str, change) -> bytes:
+    """The same workbook with one part's text changed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == name:
+                part = change(part.decode("utf-8")).encode("utf-8")
+            dst.writestr(info.filename, part, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+ROWS: list[list[object]] = [
+    ["兰陵县 2023 年度重点民生实事项目推进情况表（1-6 月份）（县级）"],
+    HEADER,
+    [1, "两河体育公园", "县教育局", "已开工", "2023年8月", "推进正常"],
+    [2, "城区供暖", "县住建局", "已完成", "2023年10月", "已完成"],
+    [3, "农村公路", "县交通局", "招标中", "2023年12月", "推进正常"],
+    [4, "老旧小区", "县住建局", "施工中", "2023年12月", "推进正常"],
+    [5, "公厕改造", "县城管局", '=CONCAT("完成","3 座")', "2023年9月", '=IF(1,"滞后","")'],
+]
+
+
+# --- formulas ---
+
+
+def test_formula_without_saved_value_warns_and_leaves_the_field_out(tmp_path: Path) -> None:
+    path = tmp_path / "县级.xlsx"
+    path.write_bytes(workbook_bytes(ROWS))
+    parsed = read_report(path)
+    project = parsed.records[-1]
+    assert (project.table, project.number, project.fields["name"]) == ("县级", 5, "公厕改造")
+    assert "status" not in project.fields and "progress" not in project.fields
+    assert project.fields["deadline"] == "2023年9月"
+    assert parsed.warnings == [
+        f"{path}: sheet 县级, cell D7: a formula without a saved value; left as it was",
+        f"{path}: sheet 县级, cell F7: a formula without a saved value; left as it was",
+    ]
+    # The file still has those columns: other rows set them.
+    assert parsed.records[0].fields["status"] == "推进正常"
+
+
+def test_formula_with_a_saved_value_reads_the_value() -> None:
+    data = rewrite_member(
+        workbook_bytes(ROWS),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace('<c r="F7"><f>IF(1,"滞后","")</f><v /></c>',
+                                '<c r="F7" t="str"><f>IF(1,"滞后","")</f><v>滞后</v></c>'),
+    )  # fmt: skip
+    parsed = parse_xlsx_bytes(data, "t.xlsx")
+    assert parsed.records[-1].fields["status"] == "滞后"
+    assert parsed.warnings == [
+        "t.xlsx: sheet 县级, cell D7: a formula without a saved value; left as it was"
+    ]
+
+
+def test_formula_whose_saved_value_is_empty_text_is_empty() -> None:
+    """Excel saves ``=IF(…,"",…)`` as a text result with an empty value: that is a value."""
+    data = rewrite_member(
+        workbook_bytes(ROWS),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(
+            '<c r="F7"><f>IF(1,"滞后","")</f><v /></c>',
+            '<c r="F7" t="str"><f>IF(0,"滞后","")</f><v></v></c>',
+        ),
+    )
+    parsed = parse_xlsx_bytes(data, "t.xlsx")
+    assert parsed.records[-1].fields["status"] == ""
+    assert [w.split(": ")[1] for w in parsed.warnings] == ["sheet 县级, cell D7"]
+
+
+def test_number_formula_without_value_is_refused_when_the_row_has_data() -> None:
+    rows = [HEADER, [1, "甲", "县教育局"], ["=ROW()-1", "乙", "县民政局"]]
+    with pytest.raises(ImportFormatError) as info:
+        parse_xlsx_bytes(workbook_bytes(rows), "t.xlsx")
+    message = str(info.value)
+    assert message.startswith("t.xlsx: sheet 县级, cell A3: ")
+    assert "编号" in message and "saved value" in message
+
+
+def test_number_formulas_on_empty_rows_only_warn() -> None:
+    rows = [HEADER, [1, "甲", "县教育局"], ["=ROW()-1"], ["=ROW()-1"]]
+    parsed = parse_xlsx_bytes(workbook_bytes(rows), "t.xlsx")
+    assert [r.number for r in parsed.records] == [1]
+    cells = [w.split(": ")[1] for w in parsed.warnings]
+    assert cells == ["sheet 县级, cell A3", "sheet 县级, cell A4"]
+
+
+# --- size limits ---
+
+
+def test_errors_name_sheet_and_row(tmp_path: Path) -> None:
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(workbook_bytes([["序号", "项目名称"], [1, "甲"], ["一", "乙"]]))
+    with pytest.raises(ImportFormatError) as info:
+        read_report(path)
+    assert str(info.value).startswith(f"{path}: sheet 县级, row 3: ")
+
+
+def test_cell_over_the_limit_is_refused_naming_the_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_CELL_CHARS", 1000)
+    rows = [HEADER, [1, "甲", "县教育局", "进" * 1000], [2, "乙", "县民政局", "进" * 1001]]
+    with pytest.raises(ImportFormatError) as info:
+        parse_xlsx_bytes(workbook_bytes(rows), "t.xlsx")
+    message = str(info.value)
+    assert message.startswith("t.xlsx: sheet 县级, cell D3: ")
+    assert "1,001 characters" in message and "1,000" in message
+
+
+def test_rows_over_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_ROWS", 20)
+    rows = [HEADER, *([n, f"项目{n}"] for n in range(1, 20))]
+    assert len(parse_xlsx_bytes(workbook_bytes(rows), "t.xlsx").records) == 19
+    rows.append([20, "项目20"])
+    with pytest.raises(ImportFormatError) as info:
+        parse_xlsx_bytes(workbook_bytes(rows), "t.xlsx")
+    message = str(info.value)
+    assert message.startswith("t.xlsx: sheet 县级, row 21: ")
+    assert "more than 20 rows" in message
+
+
+def test_blank_rows_do_not_count() -> None:
+    rows: list[list[object]] = [HEADER, [1, "甲"], *([None] for _ in range(50)), [2, "乙"]]
+    data = rewrite_member(
+        workbook_bytes(rows),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace("</sheetData>", '<row r="1048576" /></sheetData>'),
+    )
+    assert [r.number for r in parse_xlsx_bytes(data, "t.xlsx").records] == [1, 2]
+
+
+def _no_parse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the workbook was parsed")
+
+
+def test_zip_bomb_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One cell of 70 MiB packs into a file of 70 KB: the unpacked sizes say so first."""
+    huge = "甲" * (70 * 1024 * 1024 // 3)
+    data = rewrite_member(
+        workbook_bytes([HEADER, [1, "甲"]]),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace("<t>甲</t>", f"<t>{huge}</t>"),
+    )
+    assert len(data) < 1024 * 1024
+    monkeypatch.setattr(openpyxl, "load_workbook", _no_parse)
+    with pytest.raises(ImportFormatError) as info:
+        parse_xlsx_bytes(data, "t.xlsx")
+    message = str(info.value)
+    assert message.startswith("t.xlsx: ")
+    assert "xl/worksheets/sheet1.xml" in message and "64 MiB" in message
+
+
+def test_part_parsed_whole_has_its_own_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    xf = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    count = limits.MAX_XML_PART_BYTES // len(xf) + 1
+    many = f'<cellXfs count="{count}">' + xf * count
+    data = rewrite_member(
+        workbook_bytes([HEADER, [1, "甲"]]),
+        "xl/styles.xml",
+        lambda xml: re.sub(r'<cellXfs count="\d+">', many, xml),
+    )
+    monkeypatch.setattr(openpyxl, "load_workbook", _no_parse)
+    with pytest.raises(ImportFormatError) as info:
+        parse_xlsx_bytes(data, "t.xlsx")
+    assert "xl/styles.xml" in str(info.value) and "4 MiB" in str(info.value)
+
+
+def test_file_over_the_size_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 10_000)
+    path = tmp_path / "big.xlsx"
+    rows = [[n, random.Random(n).randbytes(300).hex()] for n in range(1, 40)]  # packs badly
+    path.write_bytes(workbook_bytes([HEADER, *rows]))
+    assert path.stat().st_size > 10_000
+    with pytest.raises(ImportFormatError) as info:
+        read_report(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert "limit" in str(info.value)
