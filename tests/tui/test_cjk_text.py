@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -42,3 +42,52 @@ def test_a_number_that_fits_a_line_is_not_split() -> None:
         lines = _lines(text, width)
         assert "".join(lines) == text
         assert not any(line.startswith(("0", "%")) for line in lines), (width, lines)
+
+
+#: Pieces of report text, and long runs without spaces (a pasted table, a number, a hostile
+#: 100,000-character field): the breaker must cost about the text's length on all of them.
+_PIECES = st.text(alphabet="教育局建设，。；”ab12", max_size=12)
+_RUNS = st.builds(lambda char, count: char * count, st.sampled_from("长a1，"), st.integers(1, 3000))
+_LONG_TEXT = st.lists(st.one_of(_PIECES, _RUNS), min_size=1, max_size=8).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_LONG_TEXT, st.integers(min_value=2, max_value=60))
+def test_long_runs_break_into_lines_that_fit(text: str, width: int) -> None:
+    breaks = line_breaks(text, width)
+    assert breaks == sorted(set(breaks)) and all(0 < b < len(text) for b in breaks)
+    for start, end in zip([0, *breaks], [*breaks, len(text)], strict=True):
+        assert CONSOLE.measure(text[start:end]).maximum <= width
+    assert "".join(_lines(text, width)) == text
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="教育局建设ab12", min_size=1, max_size=30),
+            st.sampled_from("，。；”"),
+            st.just("。”"),
+            st.builds(lambda count: "长" * count, st.integers(1, 2000)),
+        ),
+        min_size=1,
+        max_size=12,
+    ).map("".join),
+    st.integers(min_value=6, max_value=40),
+)
+def test_closing_punctuation_never_starts_a_line_of_text_without_spaces(
+    text: str, width: int
+) -> None:
+    # The rule lets at most two follow a character: three in a row may start a line.
+    assume(not any(set(text[i : i + 3]) <= NO_LINE_START for i in range(len(text) - 2)))
+    lines = _lines(text, width)
+    assert "".join(lines) == text
+    assert all(line[:1] not in NO_LINE_START for line in lines[1:]), (width, lines)
+
+
+def test_a_long_field_without_spaces_fills_every_line() -> None:
+    text = "QZ40X" + "长" * 100_000  # the hostile test's long payload
+    lines = _lines(text, 61)
+    assert "".join(lines) == text
+    assert lines[0] == "QZ40X" + "长" * 28
+    assert all(line == "长" * 30 for line in lines[1:-1])

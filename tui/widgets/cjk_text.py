@@ -24,28 +24,37 @@ def _is_word(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char in "-_./%")
 
 
-def _run(text: str, start: int, cut: int, inside: Callable[[str], bool]) -> tuple[int, int]:
-    """The run of characters ``inside`` accepts that the break at ``cut`` falls in (not
-    reaching back before the line's ``start``): where it begins and ends."""
-    begin = end = cut
+def _run_start(
+    text: str, start: int, cut: int, width: int, inside: Callable[[str], bool]
+) -> int | None:
+    """Where the run of characters ``inside`` accepts that the break at ``cut`` falls in
+    begins, if it begins after the line's ``start`` and fits a line; else None."""
+    begin = cut
     while begin > start and inside(text[begin - 1]):
         begin -= 1
-    while end < len(text) and inside(text[end]):
+    if begin == start:
+        # The run fills the line, so it cannot move whole: no need to find its end, which
+        # in text without spaces is the end of the text (a scan per line made that quadratic).
+        return None
+    # A run's width only grows with its length, so stop looking for the end once the part
+    # seen is too wide; measure at doubling lengths to keep the cost linear.
+    end, n, measure_at = cut, len(text), cut - begin + width + 1
+    while end < n and inside(text[end]):
         end += 1
-    return begin, end
+        if end - begin >= measure_at:
+            if cell_len(text[begin:end]) > width:
+                return None
+            measure_at *= 2
+    return begin if cell_len(text[begin:end]) <= width else None
 
 
 def _word_start(text: str, start: int, cut: int, width: int) -> int:
     """A break inside what follows a space on this line, or inside a Latin word or a number,
     moves to its start if it fits a line (as Rich keeps words whole)."""
-    begin, end = _run(text, start, cut, lambda char: char != " ")
-    if begin > start and cell_len(text[begin:end]) <= width:
-        return begin
-    if _is_word(text[cut - 1]) and _is_word(text[cut]):
-        begin, end = _run(text, start, cut, _is_word)
-        if begin > start and cell_len(text[begin:end]) <= width:
-            return begin
-    return cut
+    begin = _run_start(text, start, cut, width, lambda char: char != " ")
+    if begin is None and _is_word(text[cut - 1]) and _is_word(text[cut]):
+        begin = _run_start(text, start, cut, width, _is_word)
+    return cut if begin is None else begin
 
 
 def line_breaks(text: str, width: int) -> list[int]:
