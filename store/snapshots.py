@@ -244,7 +244,9 @@ def read_snapshot_json(path: Path) -> Snapshot:
     except ValueError as exc:
         raise ExportError(f"{path}: not a JSON snapshot ({exc})", path=path) from exc
     if isinstance(data, dict) and isinstance(data.get("projects"), dict):  # a database file
-        store = ProjectStore(path, read_only=True)
+        from store.jsonfile import open_store  # a database file: read by its own store
+
+        store = open_store(path, read_only=True)
         return Snapshot(str(path), store.report(), store.projects())
     if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
         raise ExportError(f'{path}: not a JSON snapshot (no "projects" list)', path=path)

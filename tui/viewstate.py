@@ -7,8 +7,8 @@ import json
 import os
 from pathlib import Path
 
-from store.query import ProjectQuery
 from store.files import atomic_write_bytes
+from store.query import ProjectQuery
 
 
 def default_state_path(location: str | Path) -> Path:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from importers.report import read_report
-from store.jsonfile import JSONFileStore as ProjectStore
 from store.export import ExportError, ExportExistsError, export_json, export_md
+from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import Report, project_from_record
 from store.snapshots import (
     Snapshot,
