@@ -39,6 +39,7 @@ from store.interface import (
 from store.models import (
     FIELD_LABELS,
     LEVELS,
+    SINGLE_LINE_FIELDS,
     STATUSES,
     ParsedReport,
     Project,
@@ -52,6 +53,7 @@ from store.models import (
     project_from_record,
     split_departments,
 )
+from store.vocabulary import read_status
 
 PROJECTS, HISTORY, META = "projects", "history", "meta"
 TABLES = (PROJECTS, HISTORY, META)
@@ -73,7 +75,6 @@ COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
     "plan": ("plan",),
     "progress": ("progress",),
 }
-SINGLE_LINE_FIELDS = frozenset({"name", "department", "level", "status", "deadline"})
 #: Fields that follow from another field: changed with it, never recorded on their own.
 DERIVED_FIELDS = frozenset({"departments", "status_raw", "deadline_raw", "revision"})
 _REPORT = Query().key == "report"
@@ -550,6 +551,14 @@ class DocumentStore:
                         f"also on line {first.line}; the later row wins"
                     )
                 latest[project.id] = (record, project)
+                status = record.fields.get("status", "").strip()
+                problem = (
+                    read_status(clean_text(status, single_line=True)).problem if status else ""
+                )
+                if problem:
+                    result.warnings.append(
+                        f"{source}: line {record.line}: {project.id} 工作成效: {problem}"
+                    )
             for record, project in latest.values():
                 if project.id not in tx.view.doc_ids:
                     tx.created.append(project_doc(project))

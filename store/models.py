@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from operator import itemgetter
@@ -158,8 +158,16 @@ class Project:
     revision: int = 1
 
     def to_dict(self) -> dict[str, Any]:
-        """The stored (and exported) form, keys in model order."""
-        return asdict(self)
+        """The stored (and exported) form, keys in model order: a new dict, lists and
+        mappings copied one level deep (asdict's deep copy is ten times slower)."""
+        values = self.__dict__
+        doc = {name: values[name] for name in _FIELD_ORDER}
+        doc["departments"] = list(self.departments)
+        doc["updates"] = [
+            {"month": u.month, "text": u.text, "at": u.at, "by": u.by} for u in self.updates
+        ]
+        doc["extra"] = dict(self.extra)
+        return doc
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Project:
@@ -220,7 +228,8 @@ _TEXT_KEYS = (
 )
 _text_values = itemgetter("id", *_TEXT_KEYS)
 _STR_ONLY = frozenset({str})
-_FIELD_NAMES = frozenset(f.name for f in dataclass_fields(Project))
+_FIELD_ORDER = tuple(f.name for f in dataclass_fields(Project))
+_FIELD_NAMES = frozenset(_FIELD_ORDER)
 
 
 @dataclass

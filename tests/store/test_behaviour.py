@@ -162,3 +162,12 @@ def test_an_empty_cell_clears_its_field_only_when_asked(store: ProjectStore) -> 
     assert store.get("X02").progress == before.progress
     result = store.import_report(sheet, source="import:a.csv", clear_empty=True)
     assert result.fields == {"X02": ["progress"]} and store.get("X02").progress == ""
+
+
+def test_a_negated_status_word_is_kept_as_written_and_warned(store: ProjectStore) -> None:
+    before = store.get("X01")
+    sheet = _sheet({"name": before.name, "status": "没有完成"})
+    result = store.import_report(sheet, source="import:a.csv")
+    assert store.get("X01").status not in ("已完成", before.status) or before.status == "没有完成"
+    assert store.get("X01").status_raw == "没有完成"
+    assert any("line 2" in w and "X01" in w for w in result.warnings)
