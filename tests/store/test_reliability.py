@@ -27,8 +27,14 @@ pytestmark = pytest.mark.skipif(
 
 def test_killed_writers_leave_the_acknowledged_state_and_sound_backups(tmp_path: Path) -> None:
     crash = crash_trials(40, tmp_path, seed=1)
+    # Every acknowledged edit is there after each kill, the file opens and checks, and so do
+    # the backups: whatever the machine's speed.
     assert (crash["unreadable"], crash["wrong"], crash["broken_backups"]) == (0, 0, 0), crash
-    assert crash["edits"] > 40 and crash["backups"] > 0  # the writers got somewhere
+    # Not vacuous: the writers got somewhere, and some kills landed in the middle of a write
+    # (a temporary file was left behind). How far they got depends on the machine, not on us.
+    assert crash["edits"] >= 1 and crash["mid_write"] >= 1, crash
+    if crash["edits"] >= 5:  # operation 4 is an import, which keeps a backup first
+        assert crash["backups"] >= 1, crash
 
 
 def test_writers_at_once_lose_nothing_and_conflicts_are_never_silent(tmp_path: Path) -> None:
