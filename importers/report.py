@@ -18,6 +18,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -757,22 +758,46 @@ def _sheet_table(name: str) -> str:
 
 # Parts openpyxl reads as a stream; every other XML part it reads whole.
 _STREAMED_PART_RE = re.compile(r"(?:.*/)?(?:worksheets/[^/]+|sharedStrings)\.xml", re.IGNORECASE)
+_WORKSHEET_RE = re.compile(r"(?:.*/)?worksheets/[^/]+\.xml", re.IGNORECASE)
+# A start tag: its local name (after any prefix such as x:) and its attributes, whose quoted
+# values may hold '>' and '=' but never '<'.
+_START_TAG_RE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)"
+    rb"((?:\s+[^\s=<>/]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*+)"
+)
+_ATTRIBUTE_RE = re.compile(rb"[^\s=<>/]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*')")
+_TAG_END_RE = re.compile(rb"\s*/?>")
+_SCAN_CHUNK = 1024 * 1024  # bytes unpacked at a time
+_MAX_TAG_BYTES = 1024 * 1024  # no tag of the format comes near
 
 
-def _check_workbook_size(data: bytes, source: str) -> None:
-    """Refuse a workbook that would unpack too big, from the zip directory alone.
+def _check_workbook(data: bytes, source: str) -> bool:
+    """Refuse a workbook too big to read before openpyxl parses any of it; say whether it has
+    formulas.
 
-    The sizes there bind: zipfile unpacks no more than a part's stated size (and then fails
-    its checksum), so a zip bomb is refused here without inflating a byte.
+    First the zip directory: its sizes bind (zipfile unpacks no more than a part's stated size,
+    then fails its checksum), so a zip bomb is refused without inflating a byte. Then each XML
+    part, unpacked as a stream in bounded memory, has its elements counted.
     """
     if len(data) > limits.MAX_FILE_BYTES:
         raise _error(source, f"the file is larger than {_size(limits.MAX_FILE_BYTES)} (the limit)")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+            parts = [part for part in archive.infolist() if not part.is_dir()]
+            _check_part_sizes(parts, source)
+            return _scan_parts(archive, parts, source)
+    except ImportFormatError:
+        raise
+    except Exception as exc:  # zipfile and zlib raise many kinds on a damaged archive
         detail = _one_line(f"{type(exc).__name__}: {exc}", 120)
         raise _error(source, f"not a readable .xlsx workbook ({detail})") from None
+
+
+def _is_xml(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels"))
+
+
+def _check_part_sizes(parts: list[zipfile.ZipInfo], source: str) -> None:
     total = sum(part.file_size for part in parts)
     if total > limits.MAX_UNPACKED_BYTES:
         biggest = max(parts, key=lambda part: part.file_size)
@@ -786,7 +811,7 @@ def _check_workbook_size(data: bytes, source: str) -> None:
         name = part.filename
         if (
             part.file_size > limits.MAX_XML_PART_BYTES
-            and name.lower().endswith((".xml", ".rels"))
+            and _is_xml(name)
             and not _STREAMED_PART_RE.fullmatch(name)
         ):
             raise _error(
@@ -796,27 +821,115 @@ def _check_workbook_size(data: bytes, source: str) -> None:
             )
 
 
+def _scan_parts(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], source: str) -> bool:
+    """Count the elements of every XML part; whether a worksheet has a formula."""
+    elements = whole = 0
+    formulas = False
+    for part in parts:
+        name = part.filename
+        if not _is_xml(name):
+            continue  # pictures and the like: openpyxl's read-only mode does not open them
+        streamed = bool(_STREAMED_PART_RE.fullmatch(name))
+        sheet = bool(_WORKSHEET_RE.fullmatch(name))
+        cells = 0
+        for tags in _start_tags(archive, part, source):
+            elements += len(tags)
+            if elements > limits.MAX_XML_ELEMENTS:
+                raise _error(
+                    source,
+                    f"the workbook holds more than {limits.MAX_XML_ELEMENTS:,} XML elements "
+                    "(rows, cells, strings, styles), blank ones included; that is the limit",
+                )
+            if not streamed:
+                whole += len(tags)
+                if whole > limits.MAX_WHOLE_PART_ELEMENTS:
+                    raise _error(
+                        source,
+                        f"its parts read whole ({_one_line(name, 60)} and the like) hold more "
+                        f"than {limits.MAX_WHOLE_PART_ELEMENTS:,} XML elements; that is the limit",
+                    )
+            for _tag, attributes in tags:
+                # Counting '=' is quick and never too low; quoted values may hold more of them.
+                if (
+                    attributes.count(b"=") > limits.MAX_XML_ATTRIBUTES
+                    and len(_ATTRIBUTE_RE.findall(attributes)) > limits.MAX_XML_ATTRIBUTES
+                ):
+                    raise _error(
+                        source,
+                        f"an element of {_one_line(name, 60)} has more than "
+                        f"{limits.MAX_XML_ATTRIBUTES:,} attributes; that is the limit",
+                    )
+            if sheet:
+                for tag, _attributes in tags:
+                    if tag == b"c":
+                        cells += 1
+                        if cells > limits.XLSX_MAX_ROW_CELLS:
+                            raise _error(
+                                source,
+                                f"a row of {_one_line(name, 60)} holds more than "
+                                f"{limits.XLSX_MAX_ROW_CELLS:,} cells, more than a sheet can have",
+                            )
+                    elif tag == b"row":
+                        cells = 0
+                    elif tag == b"f":
+                        formulas = True
+    return formulas
+
+
+def _start_tags(
+    archive: zipfile.ZipFile, part: zipfile.ZipInfo, source: str
+) -> Iterator[list[tuple[bytes, bytes]]]:
+    """A part's start tags, (local name, attributes), a chunk at a time: a tag that a chunk's
+    end cuts waits for the next chunk, so that each is counted once, whole."""
+    with archive.open(part) as stream:
+        rest = b""
+        while chunk := stream.read(_SCAN_CHUNK):
+            text = rest + chunk
+            cut = text.rfind(b"<")
+            rest = b""
+            if cut >= 0 and not _tag_is_whole(text, cut):
+                text, rest = text[:cut], text[cut:]
+                if len(rest) > _MAX_TAG_BYTES:
+                    raise _error(
+                        source,
+                        f"{_one_line(part.filename, 60)} has an XML tag longer than "
+                        f"{_size(_MAX_TAG_BYTES)}",
+                    )
+            yield _START_TAG_RE.findall(text)
+        if rest:
+            yield _START_TAG_RE.findall(rest)
+
+
+def _tag_is_whole(text: bytes, start: int) -> bool:
+    """Whether the tag at ``start`` ends within ``text``."""
+    tag = _START_TAG_RE.match(text, start)
+    if tag is None:  # an end tag, a comment, a declaration
+        return text.find(b">", start) >= 0
+    return _TAG_END_RE.match(text, tag.end()) is not None
+
+
 def parse_xlsx_bytes(data: bytes, source: str) -> ParsedReport:
     """Parse a workbook: per sheet an optional title row, a header row, then project rows.
 
-    Read twice, both times as a stream (openpyxl's read-only mode): once for the values the
-    file saved, once for which cells are formulas, so that a formula without a saved value is
-    told apart from an empty cell.
+    Checked first (``_check_workbook``), then read as a stream (openpyxl's read-only mode) for
+    the values the file saved; a workbook with formulas is read once more for which cells are
+    formulas, so that a formula without a saved value is told apart from an empty cell.
     """
-    import openpyxl  # type: ignore[import-untyped]  # only spreadsheet imports pay for it
+    import openpyxl  # only spreadsheet imports pay for it
 
-    _check_workbook_size(data, source)
+    has_formulas = _check_workbook(data, source)
     builder = _Builder(source)
     try:
         with warnings.catch_warnings(), contextlib.ExitStack() as stack:
             warnings.simplefilter("ignore")
             books = []
-            for data_only in (True, False):
+            for data_only in (True, False) if has_formulas else (True,):
                 book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
                 stack.callback(book.close)
                 books.append(book)
-            values, formulas = books
-            for sheet, formula_sheet in zip(values.worksheets, formulas.worksheets, strict=True):
+            sheets = books[0].worksheets
+            formula_sheets = books[1].worksheets if has_formulas else [None] * len(sheets)
+            for sheet, formula_sheet in zip(sheets, formula_sheets, strict=True):
                 for each in (sheet, formula_sheet):
                     if hasattr(each, "reset_dimensions"):
                         each.reset_dimensions()  # a wrong <dimension> must not cost a million rows
@@ -829,13 +942,18 @@ def parse_xlsx_bytes(data: bytes, source: str) -> ParsedReport:
     return builder.finish()
 
 
-def _read_sheet(builder: _Builder, sheet: Any, formula_sheet: Any, source: str) -> None:
-    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+def _read_sheet(builder: _Builder, sheet: Any, formula_sheet: Any | None, source: str) -> None:
+    """Feed a sheet's rows to the builder. ``formula_sheet``: the same sheet read for its
+    formulas (None when the workbook has none)."""
+    from openpyxl.utils import get_column_letter
 
     title = str(getattr(sheet, "title", ""))
     where = f"{source}: sheet {title}"
     builder.start_section(_sheet_table(title))
-    rows = zip(sheet.iter_rows(), formula_sheet.iter_rows(values_only=True), strict=True)
+    if formula_sheet is None:
+        rows: Iterable[tuple[Any, Any]] = ((row, ()) for row in sheet.iter_rows())  # no formulas
+    else:
+        rows = zip(sheet.iter_rows(), formula_sheet.iter_rows(values_only=True), strict=True)
     for row_number, (saved, formulas) in enumerate(rows, start=1):
         if not saved:
             continue
@@ -844,7 +962,7 @@ def _read_sheet(builder: _Builder, sheet: Any, formula_sheet: Any, source: str) 
         # Excel saves for =IF(…,"",…).
         unknown = {
             col: f"{where}, cell {get_column_letter(col + 1)}{row_number}"
-            for col, (cell, formula) in enumerate(zip(saved, formulas, strict=True))
+            for col, (cell, formula) in enumerate(zip(saved, formulas, strict=False))
             if formula is not None and cell.value is None and cell.data_type != "str"
         }
         cells = []

@@ -184,9 +184,19 @@ _PROJECT = attrgetter("project")
 _FACETS = attrgetter("facets")
 
 
+def _entry(p: Project) -> _Entry:
+    # distinct values per facet, in FACETS order (level and status: one value each)
+    return _Entry(p, ((*dict.fromkeys(facet_values(p, "department")),), (p.level,), (p.status,)))
+
+
 def _search_text(p: Project) -> str:
     parts = (p.id, p.name, p.department, p.overview, p.target, p.plan, p.progress)
     return "\x00".join(parts + tuple(u.text for u in p.updates)).lower()
+
+
+def _pinyin_text(p: Project) -> str:
+    keys = (quick_pinyin_keys(p.name), pinyin_keys(p.department))
+    return "\x00".join(k for pair in keys for k in pair)
 
 
 def _sort_key(name: str, report: Report | None) -> Callable[[Project], object]:
@@ -211,11 +221,7 @@ class ProjectIndex:
 
     def __init__(self, projects: list[Project], report: Report | None = None) -> None:
         self.report = report or Report()
-        self.entries = [
-            # distinct values per facet, in FACETS order (level and status: one value each)
-            _Entry(p, ((*dict.fromkeys(facet_values(p, "department")),), (p.level,), (p.status,)))
-            for p in projects
-        ]
+        self.entries = [_entry(p) for p in projects]
         self._text_ready = False
         self._pinyin_ready = False
         self._all_values: dict[str, list[str]] = {}
@@ -223,9 +229,44 @@ class ProjectIndex:
         self._overdue_ids: frozenset[str] | None = None
         #: rows and counts with nothing filtered, by sort: what clearing a search gives back
         self._everything: dict[tuple[str, bool], tuple[list[Project], dict[str, Counter[str]]]] = {}
+        self._positions: dict[str, int] | None = None  # project id -> entry, on first replace
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def replace(self, project: Project) -> ProjectIndex:
+        """A new index with ``project`` in place of the one of its id (KeyError if none).
+
+        The other entries are shared, with their search text and pinyin: patching one edited
+        project costs that project, not a rebuild of all of them. This index is unchanged.
+        """
+        if self._positions is None:
+            self._positions = {e.project.id: i for i, e in enumerate(self.entries)}
+        position = self._positions[project.id]
+        old = self.entries[position]
+        entry = _entry(project)
+        if self._text_ready:
+            entry.text = _search_text(project)
+        if self._pinyin_ready:
+            entry.pinyin = _pinyin_text(project)
+        patched = ProjectIndex.__new__(ProjectIndex)
+        patched.report = self.report
+        patched.entries = list(self.entries)
+        patched.entries[position] = entry
+        patched._text_ready, patched._pinyin_ready = self._text_ready, self._pinyin_ready
+        # Facet values stay unless this project's changed; cached results hold the old entry.
+        patched._all_values = dict(self._all_values) if entry.facets == old.facets else {}
+        patched._last_search = ("", patched.entries)
+        patched._overdue_ids = None
+        if self._overdue_ids is not None:
+            due = due_by(self.report)
+            overdue = due is not None and _past_due(project, due)
+            patched._overdue_ids = (
+                self._overdue_ids | {project.id} if overdue else self._overdue_ids - {project.id}
+            )
+        patched._everything = {}
+        patched._positions = self._positions  # the same ids at the same places
+        return patched
 
     def overdue_count(self, projects: list[Project]) -> int:
         """How many of ``projects`` are overdue (see is_overdue)."""
@@ -247,9 +288,7 @@ class ProjectIndex:
         """Compute pinyin of names and departments (slow once; call from a worker)."""
         for entry in self.entries:
             if entry.pinyin is None:
-                p = entry.project
-                keys = [quick_pinyin_keys(p.name), pinyin_keys(p.department)]
-                entry.pinyin = "\x00".join(k for pair in keys for k in pair)
+                entry.pinyin = _pinyin_text(entry.project)
         self._pinyin_ready = True
 
     def _search(self, text: str) -> list[_Entry]:

@@ -1,8 +1,10 @@
-"""Shared fixtures: a database file in tmp_path and the bundled report's path."""
+"""Shared fixtures: a database file in tmp_path and the bundled report's path; which tests
+run one at a time under pytest-xdist."""
 
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,28 @@ from tui.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "lanling-2023-h1.md"
+
+#: Tests that fork, kill or drive whole processes by the dozen, or that wait for something to
+#: happen within a time. pytest-xdist (`--dist loadgroup`) runs them on one worker, one after
+#: another, so that they never compete with each other for the two cores. Node-id prefixes.
+ONE_AT_A_TIME = (
+    "tests/store/test_reliability.py",  # SIGKILLed writers, writers at once, a pty
+    "tests/store/test_db.py",  # writers killed at random moments, two processes at once
+    "tests/test_hostile.py",  # the app in a pty, SIGTERM and SIGHUP
+    "tests/test_shared_folder.py",  # users saving in turn in a setgid folder
+    "tests/tui/test_conflict.py::test_another_process_s_save_appears_within_two_seconds",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the tests of ONE_AT_A_TIME in one xdist group."""
+    for item in items:
+        if item.nodeid.startswith(ONE_AT_A_TIME):
+            item.add_marker(pytest.mark.xdist_group("one_at_a_time"))
+    for prefix in ONE_AT_A_TIME:  # a renamed file would quietly leave the group
+        if not (ROOT / prefix.partition("::")[0]).exists():
+            warnings.warn(f"ONE_AT_A_TIME names a missing file: {prefix}", stacklevel=1)
 
 
 @pytest.fixture

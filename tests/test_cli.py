@@ -16,7 +16,8 @@ import pytest
 from rich.cells import cell_len
 
 from bench.synthetic import make_projects
-from store.db import ProjectStore
+from store.interface import Edit
+from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import STATUSES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -312,7 +313,7 @@ def test_markup_in_text_prints_literally(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "250")
     store = ProjectStore(db, user="alice")
-    store.update_fields("X01", {"name": "[bold]公园[/bold] [link=x]链接"}, source="test")
+    store.save(Edit("X01", {"name": "[bold]公园[/bold] [link=x]链接"}, source="test"))
     assert cli("--db", db, "note", "X01", "--month", "2023-07", "[bold]粗体[/bold]").code == 0
     listed = cli("--db", db, "list", "--level", "县级")
     assert "[bold]公园[/bold] [link=x]链接" in listed.out

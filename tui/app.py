@@ -1,4 +1,4 @@
-"""MinshengApp: global keys, the session's undo stack, and the first screen."""
+"""MinshengApp: global keys, the session's editor, and the first screen."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from store.db import ProjectStore
+from store.interface import ProjectStore
 from store.models import clean_text
 from tui.crash import CRASH_STATUS, crash_message, write_crash_log
-from tui.keys import key_actions
+from tui.editor import Editor
+from tui.keys import hide_key_help, key_actions
 from tui.screens.project_list import ProjectListScreen
 from tui.viewstate import ViewState, default_state_path
 from tui.widgets.key_help import KeyHelp
@@ -36,6 +37,19 @@ _SYSTEM_WORDS = {
     "Minimize": ("还原", "放大的部分还原"),
     "Screenshot": ("截图", "把当前画面存为 SVG 图片"),
 }
+
+
+class _Crash(Exception):
+    """An unexpected error as the terminal sees it: what kind, and where its log is (never its
+    text, which may hold project data). Textual shows an error that has ``__rich__`` by
+    calling ``App.panic`` with it, instead of printing a traceback with its local values."""
+
+    def __init__(self, error: BaseException, log: Path | None) -> None:
+        super().__init__(crash_message(error, log))
+        self.__cause__ = error
+
+    def __rich__(self) -> Text:
+        return Text(str(self))
 
 
 class MinshengApp(App[int]):
@@ -58,11 +72,13 @@ class MinshengApp(App[int]):
     def __init__(self, store: ProjectStore, *, state_path: Path | None = None) -> None:
         super().__init__()
         self.store = store
-        self.view_state = ViewState(state_path or default_state_path(store.path))
-        #: change ids of this session's edits, newest last, for ctrl+z
-        self.undo_stack: list[list[int]] = []
+        #: this session's edits: saves them and keeps what ctrl+z takes back
+        self.editor = Editor(store)
+        self.view_state = ViewState(state_path or default_state_path(store.location))
         #: end cleanly on SIGTERM and SIGHUP (set by run_app; tests leave their loop alone)
         self.exit_on_signals = False
+        #: the unexpected error that ended the app, if one did, and where its log went
+        self.crash: BaseException | None = None
         self.crash_log: Path | None = None
 
     def on_mount(self) -> None:
@@ -70,7 +86,7 @@ class MinshengApp(App[int]):
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGHUP):
                 loop.add_signal_handler(signum, self._end_by_signal, signum)
-        self.push_screen(ProjectListScreen())
+        self.push_screen(ProjectListScreen(self.store, self.editor, self.view_state))
 
     def _end_by_signal(self, signum: int) -> None:
         """SIGTERM or SIGHUP (the SSH connection dropped): exit as after `q`.
@@ -86,14 +102,15 @@ class MinshengApp(App[int]):
         self.exit(128 + signum)  # the list screen saves the view as it unmounts
 
     def _handle_exception(self, error: Exception) -> None:
-        """An unexpected error: the traceback goes to a private log, not to the terminal."""
+        """An unexpected error: the traceback goes to a private log, not to the terminal.
+
+        Textual 8.2.x has no public hook for an unhandled exception, so this one private
+        method is overridden, and only to log: Textual's own handling follows (it ends the
+        app, and run_test re-raises), given the error as one line for the terminal.
+        """
+        self.crash = error
         self.crash_log = write_crash_log(error)
-        self._return_code = CRASH_STATUS
-        if self._exception is None:  # as Textual does: run_test re-raises it
-            self._exception = error
-            self._exception_event.set()
-        self._exit_renderables.append(Text(crash_message(error, self.crash_log)))
-        self._close_messages_no_wait()
+        super()._handle_exception(_Crash(error, self.crash_log))
 
     def notify(
         self,
@@ -128,9 +145,7 @@ class MinshengApp(App[int]):
 
     def hide_key_help(self) -> bool:
         """Close the key list of this screen; whether one was open."""
-        shown = self.screen.query(KeyHelp)
-        shown.remove()
-        return bool(shown)
+        return hide_key_help(self.screen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette lists Textual's few commands and every key of the screen, in the words
@@ -174,6 +189,8 @@ def run_app(store: ProjectStore) -> int:
     app = make_app(store)
     app.exit_on_signals = True
     result = app.run()
+    if app.crash is not None:
+        return CRASH_STATUS
     if app.return_code:
         return app.return_code
     return result or 0

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from store.export import CSV_ENCODINGS, EXPORT_FORMATS, ExportError, export_bytes, format_of
-from store.interface import Change, DatabaseError, ProjectStore, StoreError
+from store.interface import Change, DatabaseError, Edit, NewUpdate, ProjectStore, StoreError
 from store.jsonfile import default_db_path, write_problem
 from store.models import (
     FIELD_LABELS,
@@ -576,18 +576,20 @@ def _dispatch(args: argparse.Namespace) -> int:
     elif command == "show":
         cmd_show(store, args)
     elif command == "set-status":
-        p = store.set_status(
-            args.id,
-            args.status,
-            note=args.note,
-            source="cli",
-            expected_revision=args.expect_revision,
-        )
+        p = store.save(
+            Edit(
+                args.id,
+                {"status": args.status},
+                source="cli",
+                note=args.note,
+                expected_revision=args.expect_revision,
+            )
+        ).project
         print(f"{p.id} 工作成效: {p.status}")
     elif command == "note":
-        p = store.add_update(
-            args.id, args.month, args.text, source="cli", expected_revision=args.expect_revision
-        )
+        update = NewUpdate(args.month, args.text)
+        edit = Edit(args.id, update=update, source="cli", expected_revision=args.expect_revision)
+        p = store.save(edit).project
         print(f"{p.id}: update for {p.updates[-1].month} added")
     elif command == "period":
         cmd_period(store, args)

@@ -37,3 +37,10 @@ def key_actions(screen: Screen, keep: Callable[[Binding], bool]) -> list[KeyActi
             found[where] = KeyAction(node, binding, enabled)
         found[where].keys.append(screen.app.get_key_display(binding))
     return list(found.values())
+
+
+def hide_key_help(screen: Screen) -> bool:
+    """Close the key list shown on ``screen`` (the KeyHelp widget); whether one was open."""
+    shown = screen.query("KeyHelp")  # (by name: the widget itself reads this module)
+    shown.remove()
+    return bool(shown)

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from importers import limits
+from importers import limits, report
 from importers.report import parse_xlsx_bytes, read_report
 from store.models import ImportFormatError
 
@@ -166,8 +166,8 @@ def _no_parse(*args: object, **kwargs: object) -> None:
 
 
 def test_zip_bomb_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One cell of 70 MiB packs into a file of 70 KB: the unpacked sizes say so first."""
-    huge = "甲" * (70 * 1024 * 1024 // 3)
+    """A cell over the unpacked limit packs into some 40 KB: the zip directory says so first."""
+    huge = "甲" * (limits.MAX_UNPACKED_BYTES // 3 + 1)
     data = rewrite_member(
         workbook_bytes([HEADER, [1, "甲"]]),
         "xl/worksheets/sheet1.xml",
@@ -179,7 +179,7 @@ def test_zip_bomb_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> 
         parse_xlsx_bytes(data, "t.xlsx")
     message = str(info.value)
     assert message.startswith("t.xlsx: ")
-    assert "xl/worksheets/sheet1.xml" in message and "64 MiB" in message
+    assert "xl/worksheets/sheet1.xml" in message and "the limit is 64 MiB" in message
 
 
 def test_part_parsed_whole_has_its_own_limit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -209,3 +209,93 @@ def test_file_over_the_size_limit_is_refused_unread(
         read_report(path)
     assert str(info.value).startswith(f"{path}: ")
     assert "limit" in str(info.value)
+
+
+def test_blank_rows_past_the_element_limit_are_refused_before_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rows of nothing cost openpyxl memory all the same: the scan counts every element."""
+    monkeypatch.setattr(limits, "MAX_XML_ELEMENTS", 10_000)
+    data = rewrite_member(
+        workbook_bytes([HEADER, [1, "甲"]]),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace("</sheetData>", "<row/>" * 10_000 + "</sheetData>"),
+    )
+    monkeypatch.setattr(openpyxl, "load_workbook", _no_parse)
+    with pytest.raises(ImportFormatError) as info:
+        parse_xlsx_bytes(data, "t.xlsx")
+    assert "more than 10,000 XML elements" in str(info.value)
+
+
+def test_styles_past_their_element_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part read whole builds an object for each element: 4 MiB of <xf/> took 29 s."""
+    count = limits.MAX_WHOLE_PART_ELEMENTS
+    xfs = "<xf/>" * count
+    data = rewrite_member(
+        workbook_bytes([HEADER, [1, "甲"]]),
+        "xl/styles.xml",
+        lambda xml: re.sub(r'<cellXfs count="\d+">', f'<cellXfs count="{count}">' + xfs, xml),
+    )
+    monkeypatch.setattr(openpyxl, "load_workbook", _no_parse)
+    with pytest.raises(ImportFormatError) as info:
+        parse_xlsx_bytes(data, "t.xlsx")
+    assert "xl/styles.xml" in str(info.value)
+    assert f"{limits.MAX_WHOLE_PART_ELEMENTS:,}" in str(info.value)
+
+
+def test_a_row_wider_than_a_sheet_can_be_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = rewrite_member(
+        workbook_bytes([HEADER, [1, "甲"]]),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace("</sheetData>", "<row>" + "<c/>" * 16_385 + "</row></sheetData>"),
+    )
+    monkeypatch.setattr(openpyxl, "load_workbook", _no_parse)
+    with pytest.raises(ImportFormatError) as info:
+        parse_xlsx_bytes(data, "t.xlsx")
+    assert "16,384" in str(info.value) and "xl/worksheets/sheet1.xml" in str(info.value)
+
+
+def test_prefixed_tags_are_counted_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_XML_ELEMENTS", 1_000)
+    data = rewrite_member(
+        workbook_bytes([HEADER, [1, "甲"]]),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace("</sheetData>", "<x:row/>" * 1_000 + "</sheetData>"),
+    )
+    with pytest.raises(ImportFormatError) as info:
+        parse_xlsx_bytes(data, "t.xlsx")
+    assert "XML elements" in str(info.value)
+
+
+def _attribute_bomb(count: int, value: str = "") -> bytes:
+    cell = '<c r="B2" t="inlineStr"'
+    attributes = "".join(f' a{n}="{value}"' for n in range(count))
+    return rewrite_member(
+        workbook_bytes([HEADER, [1, "甲"]]),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(f"{cell}>", f"{cell}{attributes}>"),
+    )
+
+
+def test_an_element_with_too_many_attributes_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """2.4 million attributes on one cell took openpyxl 52 s and 1.4 GB."""
+    monkeypatch.setattr(openpyxl, "load_workbook", _no_parse)
+    for value in ("", ">", "a='b' c='d'"):  # quoted '>' and '=' do not fool the count
+        with pytest.raises(ImportFormatError) as info:
+            parse_xlsx_bytes(_attribute_bomb(limits.MAX_XML_ATTRIBUTES + 1, value), "t.xlsx")
+        assert f"more than {limits.MAX_XML_ATTRIBUTES:,} attributes" in str(info.value)
+
+
+def test_attributes_at_the_limit_are_read() -> None:
+    parsed = parse_xlsx_bytes(_attribute_bomb(limits.MAX_XML_ATTRIBUTES - 3, "x=y"), "t.xlsx")
+    assert [r.fields["name"] for r in parsed.records] == ["甲"]
+
+
+def test_the_scan_counts_the_same_across_chunk_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tags and attributes cut by a chunk's end are counted once, whole."""
+    monkeypatch.setattr(report, "_SCAN_CHUNK", 7)
+    assert len(parse_xlsx_bytes(workbook_bytes(ROWS), "t.xlsx").records) == 5
+    monkeypatch.setattr(openpyxl, "load_workbook", _no_parse)
+    with pytest.raises(ImportFormatError) as info:
+        parse_xlsx_bytes(_attribute_bomb(limits.MAX_XML_ATTRIBUTES + 1, ">"), "t.xlsx")
+    assert "attributes" in str(info.value)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.synthetic import make_projects
-from store.db import ProjectStore
+from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import Project, Report, Update, project_from_record, split_departments
 from store.query import (
     ProjectIndex,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from importers.report import read_report
-from store.db import ProjectStore
+from store.jsonfile import JSONFileStore as ProjectStore
 from tui.app import MinshengApp, make_app
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from store.interface import Edit, NewUpdate, Saved
+from store.jsonfile import JSONFileStore
 from tui.widgets.project_table import ProjectTable
 
 
@@ -33,3 +36,22 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def save_as(
+    db_path: Path,
+    user: str,
+    project_id: str,
+    fields: dict[str, str] | None = None,
+    *,
+    update: tuple[str, str] | None = None,
+) -> Saved:
+    """Someone else saves (a store of their own on the same file, as another process would):
+    ``fields``, or an update (month, text)."""
+    edit = Edit(
+        project_id,
+        fields or {},
+        update=NewUpdate(*update) if update else None,
+        source="cli",
+    )
+    return JSONFileStore(db_path, user=user).save(edit)

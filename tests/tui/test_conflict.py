@@ -7,8 +7,8 @@ from pathlib import Path
 
 from textual.widgets import TextArea
 
-from store.db import ProjectStore
-from tests.tui.helpers import settle, shown_ids, text_of
+from store.jsonfile import JSONFileStore as ProjectStore
+from tests.tui.helpers import save_as, settle, shown_ids, text_of
 from tui.dialogs.conflict_dialog import ConflictDialog
 from tui.dialogs.edit_field import AddUpdateDialog, EditFieldDialog
 from tui.dialogs.status_picker import StatusPicker
@@ -23,7 +23,7 @@ async def _edit_progress_while_someone_else_saves(pilot, db_path: Path, mine: st
     dialog = pilot.app.screen
     assert isinstance(dialog, EditFieldDialog)
     dialog.query_one(TextArea).text = mine
-    ProjectStore(db_path, user="wang").update_fields("X01", {"progress": "王的进展"}, source="cli")
+    save_as(db_path, "wang", "X01", {"progress": "王的进展"})
     await pilot.press("ctrl+s")
     await settle(pilot)
 
@@ -83,7 +83,7 @@ async def test_escape_goes_back_to_my_text_and_a_third_save_conflicts_again(
         editor = pilot.app.screen
         assert isinstance(editor, EditFieldDialog)
         assert editor.query_one(TextArea).text == "我的进展"
-        ProjectStore(db_path, user="li").update_fields("X01", {"progress": "李的"}, source="cli")
+        save_as(db_path, "li", "X01", {"progress": "李的"})
         await pilot.press("ctrl+s")
         await settle(pilot)
         dialog = pilot.app.screen
@@ -97,7 +97,7 @@ async def test_a_status_conflict_offers_keep_or_overwrite(app, db_path: Path) ->
         await settle(pilot)
         await pilot.press("s")
         assert isinstance(pilot.app.screen, StatusPicker)
-        ProjectStore(db_path, user="wang").set_status("X01", "已完成", source="cli")
+        save_as(db_path, "wang", "X01", {"status": "已完成"})
         await pilot.press("z")  # 滞后
         await settle(pilot)
         dialog = pilot.app.screen
@@ -117,7 +117,7 @@ async def test_an_update_conflict_keeps_my_text(app, db_path: Path) -> None:
         dialog = pilot.app.screen
         assert isinstance(dialog, AddUpdateDialog)
         dialog.query_one(TextArea).text = "七月完成验收"
-        ProjectStore(db_path, user="wang").add_update("X01", "2023-07", "王的更新", source="cli")
+        save_as(db_path, "wang", "X01", update=("2023-07", "王的更新"))
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ConflictDialog)
@@ -139,13 +139,13 @@ async def test_a_change_to_another_field_meanwhile_is_kept_and_not_a_conflict(
         await settle(pilot)
         await pilot.press("e")  # 推进情况
         pilot.app.screen.query_one(TextArea).text = "我的进展"
-        ProjectStore(db_path, user="wang").set_status("X01", "滞后", source="cli")
+        save_as(db_path, "wang", "X01", {"status": "滞后"})
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ProjectListScreen)  # saved, nothing to decide
         await pilot.press("a")
         pilot.app.screen.query_one(TextArea).text = "七月完成验收"
-        ProjectStore(db_path, user="wang").update_fields("X01", {"plan": "王的计划"}, source="cli")
+        save_as(db_path, "wang", "X01", {"plan": "王的计划"})
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ProjectListScreen)
@@ -183,10 +183,9 @@ async def test_another_process_s_save_appears_within_two_seconds_keeping_the_vie
         table = pilot.app.screen.query_one(ProjectTable)
         under_cursor = table.current_id
         target = rows[0]
-        other = ProjectStore(db_path, user="wang")
-        old = other.get(target).status
+        old = ProjectStore(db_path).get(target).status
         new = "滞后" if old != "滞后" else "已完成"
-        other.set_status(target, new, source="cli")
+        save_as(db_path, "wang", target, {"status": new})
 
         def shown() -> bool:
             return any(p.id == target and p.status == new for p in table.rows)
@@ -199,7 +198,7 @@ async def test_another_process_s_save_appears_within_two_seconds_keeping_the_vie
         editor = pilot.app.screen
         assert isinstance(editor, EditFieldDialog)
         editor.query_one(TextArea).text = "未保存的文字"
-        other.update_fields(under_cursor, {"progress": "王的新进展"}, source="cli")
+        save_as(db_path, "wang", under_cursor, {"progress": "王的新进展"})
         await _wait_for(
             pilot,
             lambda: any(p.id == under_cursor and p.progress == "王的新进展" for p in table.rows),
@@ -213,7 +212,5 @@ async def test_the_open_detail_screen_shows_another_process_s_save(app, db_path:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        ProjectStore(db_path, user="wang").update_fields(
-            "X01", {"name": "两河体育公园（改名）"}, source="cli"
-        )
+        save_as(db_path, "wang", "X01", {"name": "两河体育公园（改名）"})
         await _wait_for(pilot, lambda: "两河体育公园（改名）" in text_of(pilot, "#detail-header"))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from textual.widgets import Input, TextArea
 
-from store.db import ProjectStore
-from tests.tui.helpers import settle, text_of
+from store.jsonfile import JSONFileStore as ProjectStore
+from tests.tui.helpers import save_as, settle, text_of
 from tui.dialogs.edit_field import EditFieldDialog
 from tui.dialogs.status_picker import StatusPicker
 from tui.screens.project_list import ProjectListScreen
+from tui.widgets.facet_pane import FacetPane
+from tui.widgets.project_table import ProjectTable
 
 
 async def test_set_status_from_list(app, db_path) -> None:
@@ -122,3 +126,44 @@ async def test_update_month_defaults_to_the_month_after_the_report(app) -> None:
         await pilot.press("a")
         # the bundled report covers 2023 months 1-6: new progress is most likely for July
         assert pilot.app.screen.query_one("#update-month", Input).value == "2023-07"
+
+
+async def test_an_edit_patches_its_row_without_reading_every_project_again(
+    app, store, db_path, monkeypatch
+) -> None:
+    reads: list[int] = []
+    read_all = store.projects
+    monkeypatch.setattr(store, "projects", lambda: reads.append(1) or read_all())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        table = screen.query_one(ProjectTable)
+        statuses = screen.query_one("#facet-status", FacetPane)
+        first, counts = screen.index, Counter(statuses.counts)
+        assert reads == [1]
+        await pilot.press("down", "s", "z")  # X02: 推进正常 -> 滞后
+        await settle(pilot)
+        assert table.rows[1].id == "X02" and table.rows[1].status == "滞后"
+        assert table.current_id == "X02"
+        assert statuses.counts["滞后"] == counts["滞后"] + 1
+        assert statuses.counts["推进正常"] == counts["推进正常"] - 1
+        assert text_of(pilot, "#list-status").startswith("49 / 49")
+        patched = screen.index
+        assert patched is not first and len(patched) == 49
+        kept = [
+            (a, b)
+            for a, b in zip(first.entries, patched.entries, strict=True)
+            if a.project.id != "X02"
+        ]
+        assert len(kept) == 48 and all(a is b for a, b in kept)  # the others untouched
+        await pilot.press("enter", "s", "y", "escape")  # on the detail screen: 已完成, back
+        await settle(pilot)
+        assert table.rows[1].status == "已完成" and screen.index is not patched
+        await pilot.pause(1.2)  # the watch's tick: our own saves are nothing new to it
+        await settle(pilot)
+        assert reads == [1]  # not read again: patched, twice
+        save_as(db_path, "wang", "X03", {"status": "未启动"})  # someone else: read them all
+        await pilot.pause(1.2)
+        await settle(pilot)
+        assert reads == [1, 1] and table.rows[2].status == "未启动"
+    assert ProjectStore(db_path).get("X02").status == "已完成"

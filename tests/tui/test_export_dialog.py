@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from textual.widgets import Input, RadioSet
 
-from store.db import ProjectStore
+from store.jsonfile import JSONFileStore as ProjectStore
 from tests.tui.helpers import settle, shown_ids, text_of
 from tui.dialogs.export_dialog import ExportDialog
 from tui.screens.project_list import ProjectListScreen

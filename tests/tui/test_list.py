@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store.db import ProjectStore
+from store.jsonfile import JSONFileStore as ProjectStore
 from tests.tui.helpers import settle, shown_ids, text_of
 from tui.app import make_app
 from tui.widgets.facet_pane import FacetPane

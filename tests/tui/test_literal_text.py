@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from store.db import ProjectStore
+from store.interface import Edit
+from store.jsonfile import JSONFileStore as ProjectStore
 from tests.tui.helpers import settle, text_of
 from tui.widgets.month_grid import MonthGrid
 from tui.widgets.project_table import ProjectTable
@@ -12,8 +13,8 @@ ACTION = "[@click=app.quit]退出[/] $accent"
 
 
 async def test_markup_in_fields_is_shown_literally(store: ProjectStore, app) -> None:
-    store.update_fields("X01", {"name": MARKUP_NAME, "progress": ACTION}, source="test")
-    store.update_fields("X02", {"department": "[bold]县教育局"}, source="test")
+    store.save(Edit("X01", {"name": MARKUP_NAME, "progress": ACTION}, source="test"))
+    store.save(Edit("X02", {"department": "[bold]县教育局"}, source="test"))
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         table = pilot.app.screen.query_one(ProjectTable)

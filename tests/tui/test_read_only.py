@@ -1,4 +1,4 @@
-"""Read-only mode: browsing and search work, edit keys say why they are off, nothing is written."""
+"""Read-only mode: browsing and search work, the edit keys are not offered, nothing is written."""
 
 from __future__ import annotations
 
@@ -6,47 +6,69 @@ from pathlib import Path
 
 import pytest
 
-from store.db import ProjectStore
-from tests.tui.helpers import settle, shown_ids
+from store.jsonfile import JSONFileStore as ProjectStore
+from tests.tui.helpers import save_as, settle, shown_ids
 from tui import cli
 from tui.app import make_app
 from tui.screens.project_detail import ProjectDetailScreen
 from tui.screens.project_list import ProjectListScreen
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.key_help import KeyHelp
+
+EDIT_KEYS = ("s 工作成效", "e 编辑", "a 添加进展", "ctrl+z 撤销", "^z 撤销")
 
 
-def _notifications(app) -> list[str]:
-    return [n.message for n in app._notifications]
+def _bar(pilot) -> str:
+    return pilot.app.screen.query_one(KeyBar).render().plain
 
 
 @pytest.mark.parametrize(
     ("reason", "shown"),
     [("--read-only", "--read-only"), ("/srv/m.json is not writable by li", "not writable by li")],
 )
-async def test_edit_keys_say_why_and_nothing_is_written(
-    db_path: Path, tmp_path: Path, reason: str, shown: str
+async def test_edit_keys_are_not_offered_and_nothing_is_written(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reason: str, shown: str
 ) -> None:
     before = db_path.read_bytes()
     store = ProjectStore(db_path, user="li", read_only=True, read_only_reason=reason)
     app = make_app(store, state_path=tmp_path / "view.json")
-    async with app.run_test(size=(80, 24)) as pilot:
+    notes: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **kw: notes.append(message))
+    async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
-        banner = pilot.app.screen.query_one("#read-only-banner")
-        assert banner.display and "只读模式" in str(banner.render())
-        for key in ("s", "e", "a"):
+        banner = str(pilot.app.screen.query_one("#read-only-banner").render())
+        assert pilot.app.screen.query_one("#read-only-banner").display
+        assert "只读模式" in banner and shown in banner  # why, once, above the list
+        assert "x 导出" in _bar(pilot) and not any(k in _bar(pilot) for k in EDIT_KEYS)
+        titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
+        assert "导出（x）" in titles and not any(t.startswith("工作成效") for t in titles)
+        for key in ("s", "e", "a", "ctrl+z"):
             await pilot.press(key)
+            await settle(pilot)
             assert isinstance(pilot.app.screen, ProjectListScreen)  # no editor opened
-        messages = _notifications(pilot.app)
-        assert len(messages) == 3 and all(shown in m and "只读" in m for m in messages)
-        await pilot.press("ctrl+z")
+        assert notes == []  # and nothing said: the keys are not there
         await pilot.press("slash", *"jiaoyu", "enter")  # search still works
         await settle(pilot)
         assert 0 < len(shown_ids(pilot)) < 49
-        await pilot.press("enter")  # and so does the detail screen
+        await pilot.press("enter")  # and so does the detail screen, without edit keys
         await settle(pilot)
         assert isinstance(pilot.app.screen, ProjectDetailScreen)
-        await pilot.press("e")
+        assert "v 切换视图" in _bar(pilot) and not any(k in _bar(pilot) for k in EDIT_KEYS)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        said = [s for _key, s in pilot.app.screen.query_one(KeyHelp).rows()]
+        assert "切换视图" in said and not {"工作成效", "编辑", "添加进展", "撤销"} & set(said)
+        await pilot.press("e", "s")
+        await settle(pilot)
         assert isinstance(pilot.app.screen, ProjectDetailScreen)
     assert db_path.read_bytes() == before
+
+
+async def test_the_edit_keys_are_there_when_the_store_is_writable(app) -> None:
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        assert "s 工作成效" in _bar(pilot) and "e 编辑" in _bar(pilot)
+        assert not pilot.app.screen.query_one("#read-only-banner").display
 
 
 def test_the_cli_opens_a_file_it_cannot_write_read_only(
@@ -70,7 +92,7 @@ def test_expect_revision_refuses_a_stale_script(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     revision = ProjectStore(db_path).get("X01").revision
-    ProjectStore(db_path, user="wang").set_status("X01", "已完成", source="cli")
+    save_as(db_path, "wang", "X01", {"status": "已完成"})
     args = ["--db", str(db_path), "set-status", "X01", "滞后", "--expect-revision"]
     assert cli.run([*args, str(revision)]) == 1
     err = capsys.readouterr().err

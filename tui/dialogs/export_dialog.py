@@ -111,9 +111,10 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def _cursor_on_pressed(self) -> None:
         # A RadioSet's cursor starts on its first button; start it on the chosen one instead.
+        # (Textual 8.2.x has no setter for it: the set's own "next" action, pressed_index times)
         for radio in self.query(RadioSet):
-            if radio.pressed_index >= 0:
-                radio._selected = radio.pressed_index
+            for _ in range(max(0, radio.pressed_index)):
+                radio.action_next_button()
 
     # --- defaults, off the UI thread (the file name's pinyin loads a dictionary) ----------
     @work(thread=True, exclusive=True, group="export-prepare")

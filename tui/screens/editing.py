@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 from textual.screen import Screen
 
-from store.db import SINGLE_LINE_FIELDS, ConflictError, StoreError, project_doc
-from store.models import FIELD_LABELS, Project, clean_text, local_minute
-from store.storage import DatabaseError
+from store.interface import ConflictError, DatabaseError, ProjectStore, StoreError
+from store.models import FIELD_LABELS, SINGLE_LINE_FIELDS, Project, local_minute
+from tui.editor import Done, Editor, PendingEdit
 
-if TYPE_CHECKING:
-    from tui.app import MinshengApp
+__all__ = ["HELP_BINDING", "EditingScreen", "PendingEdit", "edit_bindings", "field_text"]
 
 HELP_BINDING = Binding("question_mark,f1", "app.toggle_help", "帮助", id="help")
+#: the actions of edit_bindings: hidden (check_action) when the store is read-only
+EDIT_ACTIONS = frozenset({"set_status", "edit_field", "add_update", "undo"})
 
 
 def edit_bindings(*, compact: bool = False) -> list[Binding]:
@@ -30,31 +30,6 @@ def edit_bindings(*, compact: bool = False) -> list[Binding]:
     ]
 
 
-@dataclass(frozen=True)
-class PendingEdit:
-    """An edit on its way to the store: what the editor started from, and what the user wrote."""
-
-    kind: str  # "field" (incl. status) or "update"
-    project: Project  # as it was when the editor opened: its revision is the expected one
-    field: str
-    value: str
-    month: str = ""
-
-    def apply(self, store: Any) -> Project:
-        """Save it; a conflict if someone else changed this field (or added an update) since
-        the editor opened. Changes to other fields are kept, with this one on top."""
-        expected, seen = self.project.revision, project_doc(self.project)
-        if self.kind == "update":
-            return store.add_update(  # type: ignore[no-any-return]
-                self.project.id, self.month, self.value, source="tui",
-                expected_revision=expected, seen=seen,
-            )  # fmt: skip
-        return store.update_fields(  # type: ignore[no-any-return]
-            self.project.id, {self.field: self.value}, source="tui",
-            expected_revision=expected, seen=seen,
-        )  # fmt: skip
-
-
 def field_text(project: Project, field: str) -> str:
     """A field's text as the editor shows it."""
     if field == "deadline":
@@ -64,31 +39,33 @@ def field_text(project: Project, field: str) -> str:
     return str(getattr(project, field, ""))
 
 
-class EditingScreen(Screen[None]):
-    """A screen whose current project can be edited; saving happens in a worker thread."""
+class EditingScreen(Screen[str | None]):
+    """A screen whose current project can be edited; saving happens in a worker thread.
 
-    @property
-    def minsheng(self) -> MinshengApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
+    It is given the store it shows and the session's editor; with a read-only store the edit
+    keys are not offered at all (check_action), so they are neither shown nor pressed.
+    """
+
+    def __init__(self, store: ProjectStore, editor: Editor) -> None:
+        super().__init__()
+        self.store = store
+        self.editor = editor
 
     def editing_target(self) -> Project | None:
         """The project the edit keys act on."""
         raise NotImplementedError
 
-    def after_save(self, project: Project) -> None:
+    def after_save(self, done: Done) -> None:
         """Show the saved state (screens refresh what they display)."""
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The edit keys only where edits can be saved."""
+        if action in EDIT_ACTIONS and self.store.read_only:
+            return False
+        return True
+
     def _editable(self) -> Project | None:
-        project = self.editing_target()
-        if project is None:
-            return None
-        store = self.minsheng.store
-        if store.read_only:
-            why = clean_text(store.read_only_reason or "数据库以只读方式打开", single_line=True)
-            self.notify(f"只读模式：不能修改（{why}）", severity="warning", markup=False)
-            return None
-        return project
+        return None if self.store.read_only else self.editing_target()
 
     # --- actions -----------------------------------------------------------------------
     def action_set_status(self) -> None:
@@ -148,7 +125,7 @@ class EditingScreen(Screen[None]):
 
     def _default_month(self) -> str | None:
         """This month in the report's year; in another year, the month after the report."""
-        report = self.minsheng.store.report()
+        report = self.store.report()
         today = date.today()
         if report.year is None or report.year == today.year:
             return None  # the dialog's own default: this month
@@ -157,22 +134,11 @@ class EditingScreen(Screen[None]):
 
     def action_undo(self) -> None:
         """Undo this session's last edit (the undo is recorded in history too)."""
-        if self.minsheng.store.read_only:
-            self.notify("只读模式：不能撤销", severity="warning", markup=False)
-            return
-        if not self.minsheng.undo_stack:
+        change_ids = self.editor.take_undo()
+        if change_ids is None:
             self.notify("没有可撤销的修改", markup=False)
             return
-        change_ids = self.minsheng.undo_stack.pop()
-
-        def undo(store: Any) -> Project:
-            project = None
-            for change_id in reversed(change_ids):
-                project = store.undo(change_id, source="tui").project
-            assert project is not None
-            return project
-
-        self._save(None, undo, "已撤销", record=False)
+        self._save(lambda editor: editor.undo(change_ids), "已撤销")
 
     # --- saving ------------------------------------------------------------------------
     def _save_edit(self, edit: PendingEdit) -> None:
@@ -184,8 +150,7 @@ class EditingScreen(Screen[None]):
         else:
             done = f"{FIELD_LABELS[edit.field]} 已保存"
         self._save(
-            edit.project,
-            edit.apply,
+            lambda editor: editor.save(edit),
             done,
             lambda message: self._reopen(edit, message),
             pending=edit,
@@ -256,20 +221,17 @@ class EditingScreen(Screen[None]):
 
     def _save(
         self,
-        project: Project | None,
-        operation: Callable[[Any], Project],
+        operation: Callable[[Editor], Done],
         done: str,
         retry: Callable[[str], None] | None = None,
         *,
-        record: bool = True,
         pending: PendingEdit | None = None,
     ) -> None:
-        store = self.minsheng.store
+        editor = self.editor
 
         def work() -> None:
-            before = max((c.id for c in store.history(project.id)), default=0) if project else 0
             try:
-                saved = operation(store)
+                result = operation(editor)
             except ConflictError as exc:
                 if pending is not None:
                     self.app.call_from_thread(self._conflict, pending, exc)
@@ -279,20 +241,13 @@ class EditingScreen(Screen[None]):
             except (StoreError, DatabaseError, OSError) as exc:
                 self.app.call_from_thread(self._failed, str(exc), retry)
                 return
-            changes = [
-                c.id
-                for c in store.history(saved.id)
-                if c.id > before and c.by == store.user and c.source == "tui"
-            ]
-            self.app.call_from_thread(self._saved, saved, changes if record else [], done)
+            self.app.call_from_thread(self._saved, result, done)
 
         self.run_worker(work, thread=True, group="save", exit_on_error=False)
 
-    def _saved(self, project: Project, changes: list[int], done: str) -> None:
-        if changes:
-            self.minsheng.undo_stack.append(changes)
-        self.notify(f"{project.id} {done}", markup=False)
-        self.after_save(project)
+    def _saved(self, result: Done, done: str) -> None:
+        self.notify(f"{result.project.id} {done}", markup=False)
+        self.after_save(result)
 
     def _failed(
         self, message: str, retry: Callable[[str], None] | None, *, conflict: bool = False

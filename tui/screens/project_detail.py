@@ -14,10 +14,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import ContentSwitcher, Static
 
-from store.db import Change, StoreError
+from store.interface import Change, DatabaseError, ProjectStore, StoreError
 from store.models import FIELD_LABELS, Project, Report, clean_text, local_minute
 from store.month_grid import build_grid
-from store.storage import DatabaseError
+from tui.editor import Done, Editor
+from tui.keys import hide_key_help
 from tui.labels import source_label
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
 from tui.widgets.cjk_text import CJKText
@@ -64,14 +65,19 @@ class ProjectDetailScreen(EditingScreen):
     class Loaded(Message):
         """The project and its history were read."""
 
-        def __init__(self, project: Project, history: list[Change], report: Report) -> None:
+        def __init__(
+            self, project: Project, history: list[Change], report: Report, generation: int
+        ) -> None:
             super().__init__()
             self.project = project
             self.history = history
             self.report = report
+            self.generation = generation
 
-    def __init__(self, ids: list[str], position: int) -> None:
-        super().__init__()
+    def __init__(
+        self, store: ProjectStore, editor: Editor, ids: list[str], position: int
+    ) -> None:
+        super().__init__(store, editor)
         self.ids = ids
         self.position = position
         self.project: Project | None = None
@@ -108,18 +114,20 @@ class ProjectDetailScreen(EditingScreen):
     @work(thread=True, exclusive=True, group="detail-load")
     def load(self) -> None:
         """Read the project and its history off the UI thread."""
-        store = self.minsheng.store
+        store = self.store
+        generation = store.generation
         try:
             project = store.get(self.ids[self.position])
         except (StoreError, DatabaseError) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
-        self.post_message(self.Loaded(project, store.history(project.id), store.report()))
+        history = store.history(project.id)
+        self.post_message(self.Loaded(project, history, store.report(), generation))
 
     @work(thread=True, exclusive=True, group="detail-watch")
     def check_for_changes(self) -> None:
         """Show what other people saved while this screen is open."""
-        store = self.minsheng.store
+        store = self.store
         try:
             store.refresh()
         except Exception:
@@ -132,7 +140,8 @@ class ProjectDetailScreen(EditingScreen):
         moved = self.project is None or self.project.id != message.project.id
         keep = self.query_one(MonthGrid).current
         self.project = message.project
-        self.generation = self.minsheng.store.generation
+        # (the watch may have seen a newer generation meanwhile: this read is at least as new)
+        self.generation = max(self.generation, message.generation)
         self._render_project(message.project, message.history)
         grid = self.query_one(MonthGrid)
         period = message.report.period_label()
@@ -157,7 +166,7 @@ class ProjectDetailScreen(EditingScreen):
     def editing_target(self) -> Project | None:
         return self.project
 
-    def after_save(self, project: Project) -> None:
+    def after_save(self, done: Done) -> None:
         self.load()
 
     def after_save_conflict(self) -> None:
@@ -244,9 +253,9 @@ class ProjectDetailScreen(EditingScreen):
 
     # --- actions -----------------------------------------------------------------------
     def action_back(self) -> None:
-        if self.minsheng.hide_key_help():  # Esc first closes the key help, then leaves
+        if hide_key_help(self):  # Esc first closes the key help, then leaves
             return
-        self.dismiss(self.ids[self.position])  # type: ignore[arg-type]
+        self.dismiss(self.ids[self.position])
 
     def action_move(self, step: int) -> None:
         position = self.position + step

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -14,13 +15,19 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from store.interface import ProjectStore
 from store.models import Project, Report, clean_text
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, is_overdue
+from tui.editor import Done, Editor
+from tui.keys import hide_key_help
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
 from tui.widgets.facet_pane import FacetPane
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.project_table import COLUMNS, ProjectTable
 from tui.widgets.search_box import SearchBox
+
+if TYPE_CHECKING:
+    from tui.viewstate import ViewState
 
 FACET_LABELS = {"department": "牵头单位", "level": "项目等级", "status": "工作成效"}
 NARROW = 100  # below this many columns the filter panes fold away
@@ -72,10 +79,15 @@ class ProjectListScreen(EditingScreen):
             self.index = index
             self.generation = generation
 
-    def __init__(self) -> None:
-        super().__init__()
+    class StoreChanged(Message):
+        """The store's data is not what the list shows any more (a save here or elsewhere)."""
+
+    def __init__(self, store: ProjectStore, editor: Editor, view_state: ViewState) -> None:
+        super().__init__(store, editor)
+        self.view_state = view_state
         self.index = ProjectIndex([])
         self.query_state = ProjectQuery()
+        #: the store's generation the index shows (-1: not loaded yet)
         self.generation = -1
         self.show_facets = False
 
@@ -97,16 +109,16 @@ class ProjectListScreen(EditingScreen):
 
     # --- lifecycle ---------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.query_state = self.minsheng.view_state.load()
+        self.query_state = self.view_state.load()
         search = self.query_one(Input)
         search.value = self.query_state.search
         search.cursor_blink = False  # a blinking cursor is a repaint every half second over SSH
         self.watch(search, "value", self.search_typed, init=False)
-        store = self.minsheng.store
+        store = self.store
         banner = self.query_one("#read-only-banner", Static)
         why = f"，{store.read_only_reason}" if store.read_only_reason else ""
         banner.update(
-            Text(clean_text(f"只读模式：{store.path}（可浏览、搜索、导出；不能修改{why}）"))
+            Text(clean_text(f"只读模式：{store.location}（可浏览、搜索、导出；不能修改{why}）"))
         )
         banner.display = store.read_only
         self.query_one(ProjectTable).focus()
@@ -115,11 +127,10 @@ class ProjectListScreen(EditingScreen):
         self.set_interval(1.0, self.check_for_changes)
 
     def on_unmount(self) -> None:
-        self.minsheng.view_state.save(self.query_state)
+        self.view_state.save(self.query_state)
 
     def on_screen_resume(self) -> None:
-        if self.generation != -1 and self.minsheng.store.generation != self.generation:
-            self.load()
+        self.catch_up()  # edits made on the detail screen
 
     def on_resize(self) -> None:
         self._fold_for_width(self.app.size.width)
@@ -132,10 +143,11 @@ class ProjectListScreen(EditingScreen):
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
         """Read the projects and build the search index off the UI thread."""
-        store = self.minsheng.store
-        projects = store.projects()
-        index = ProjectIndex(projects, store.report())
-        self.post_message(self.Loaded(index, store.generation))
+        store = self.store
+        # (read first: a change while reading then shows as one more to catch up with)
+        generation = store.generation
+        index = ProjectIndex(store.projects(), store.report())
+        self.post_message(self.Loaded(index, generation))
 
     @work(thread=True, exclusive=True, group="search-prep")
     def prepare_search(self, index: ProjectIndex, *, preload: bool = False) -> None:
@@ -156,15 +168,42 @@ class ProjectListScreen(EditingScreen):
     @work(thread=True, exclusive=True, group="watch")
     def check_for_changes(self) -> None:
         """Notice what other people saved (another process, another user)."""
-        store = self.minsheng.store
+        store = self.store
         try:
             store.refresh()
         except Exception:  # a file mid-replacement or unreadable: try again next tick
             return
         if store.generation != self.generation and self.generation != -1:
+            self.post_message(self.StoreChanged())
+
+    def on_project_list_screen_store_changed(self) -> None:
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        """Show the store's data as it is now: our own saves since the list was read are
+        patched in, project by project; anything else (someone else's save, an import) reads
+        every project again."""
+        if self.generation == -1:
+            return  # the first load is on its way
+        now = self.store.generation
+        if now == self.generation:
+            return
+        own = self.editor.own_writes(self.generation, now)
+        index = self.index
+        try:
+            for done in own or ():
+                index = index.replace(done.project)
+        except KeyError:  # (a project the list has not seen: read them all)
+            own = None
+        if own is None:
             self.load()
+            return
+        self.index, self.generation = index, now
+        self.refresh_view()
 
     def on_project_list_screen_loaded(self, message: Loaded) -> None:
+        if message.generation < self.generation:
+            return  # a read that began before a newer one was shown (our own save, patched)
         first = self.generation == -1
         self.index = message.index
         # Tens of thousands of long-lived objects make every full collection slow, and those
@@ -183,8 +222,8 @@ class ProjectListScreen(EditingScreen):
         # compete with drawing them.
         self.call_after_refresh(self.prepare_search, self.index, preload=first)
 
-    def after_save(self, project: Project) -> None:
-        self.load()
+    def after_save(self, done: Done) -> None:
+        self.catch_up()
 
     def after_save_conflict(self) -> None:
         self.load()
@@ -274,14 +313,15 @@ class ProjectListScreen(EditingScreen):
                 table = self.query_one(ProjectTable)
                 table.set_rows(table.rows, keep=project_id)
 
-        self.app.push_screen(ProjectDetailScreen(ids, ids.index(event.project_id)), back)
+        detail = ProjectDetailScreen(self.store, self.editor, ids, ids.index(event.project_id))
+        self.app.push_screen(detail, back)
 
     # --- actions -----------------------------------------------------------------------
     def action_search(self) -> None:
         self.query_one(Input).focus()
 
     def action_focus_table(self) -> None:
-        if self.minsheng.hide_key_help():
+        if hide_key_help(self):
             return
         self.query_one(ProjectTable).focus()
 
@@ -317,5 +357,5 @@ class ProjectListScreen(EditingScreen):
         self.app.push_screen(ExportDialog(self.query_one(ProjectTable).rows, self.index.report))
 
     def action_quit(self) -> None:
-        self.minsheng.view_state.save(self.query_state)
+        self.view_state.save(self.query_state)
         self.app.exit(0)

@@ -117,7 +117,7 @@ class FacetPane(LineList):
         if self.values:
             self.post_message(self.Changed(self, self.values[self.cursor]))
 
-    async def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         row = event.y + round(self.scroll_y)
         if 0 <= row < len(self.values):
             self.cursor = row

@@ -230,7 +230,7 @@ class ProjectTable(LineList):
         if self.current is not None:
             self.post_message(self.Selected(self.current.id))
 
-    async def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         row = event.y + round(self.scroll_y) - 1
         if event.y >= 1 and 0 <= row < len(self.rows):
             if row == self.cursor and event.chain >= 2:
