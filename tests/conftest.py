@@ -28,6 +28,16 @@ ONE_AT_A_TIME = (
 )
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist starts its workers
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """`--snapshot-update` runs the tests in this process, as `--pdb` does: under xdist, syrupy
+    can neither report nor remove the snapshots that no test uses any more."""
+    if config.getoption("--snapshot-update", default=False) and config.getoption(
+        "numprocesses", default=None
+    ) in ("auto", "logical"):
+        config.option.numprocesses = 0
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Put the tests of ONE_AT_A_TIME in one xdist group."""
