@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
 from operator import attrgetter, itemgetter
+from typing import cast
 
 from store.models import LEVELS, STATUSES, Project, Report
 
@@ -74,8 +75,14 @@ class ProjectQuery:
 
     def with_selected(self, facet: str, values: Iterable[str]) -> ProjectQuery:
         """A copy with one facet's selection replaced."""
-        key = {"department": "departments", "level": "levels", "status": "statuses"}[facet]
-        return replace(self, **{key: frozenset(values)})
+        chosen = frozenset(values)
+        if facet == "department":
+            return replace(self, departments=chosen)
+        if facet == "level":
+            return replace(self, levels=chosen)
+        if facet == "status":
+            return replace(self, statuses=chosen)
+        raise KeyError(facet)
 
     def toggled(self, facet: str, value: str) -> ProjectQuery:
         """A copy with one value switched on or off."""
@@ -140,7 +147,10 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     """
     from pypinyin import Style, lazy_pinyin  # imported on first use: it loads a large dictionary
 
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars.lower()))
+    # A list for what has no pinyin: one syllable per character (pypinyin takes a list too,
+    # though its type hints say str).
+    keep = cast("Callable[[str], str]", lambda chars: list(chars.lower()))
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=keep)
     return _join(syllables)
 
 

@@ -155,7 +155,7 @@ class MinshengApp(App[int]):
                 title, help_text = _SYSTEM_WORDS[command.title]
                 yield SystemCommand(title, help_text, command.callback, command.discover)
 
-        def command(binding: Binding) -> bool:
+        def listed(binding: Binding) -> bool:
             # Textual's own cursor and scroll keys (English): in the help, not here; moving
             # the cursor is for keys, not for a list of commands
             description = binding.description
@@ -165,7 +165,7 @@ class MinshengApp(App[int]):
                 and (not binding.action.startswith(_MOVES))
             )
 
-        for action in key_actions(screen, command):
+        for action in key_actions(screen, listed):
             binding, node = action.binding, action.node
             yield SystemCommand(
                 f"{binding.description}（{action.keys_display}）",
@@ -174,7 +174,7 @@ class MinshengApp(App[int]):
             )
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(CommandPalette(id="--command-palette", placeholder="搜索命令…"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -84,7 +85,7 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
         if not isinstance(event.value, str) or event.value == self.field:
             return
         if self.modified:  # switching would throw the typed text away: refuse, say why
-            event.select.value = self.field
+            cast("Select[str]", event.select).value = self.field
             label = FIELD_LABELS[self.field]
             self._say(f"{label} 有未保存的修改：Ctrl+S 保存，或按 Esc 两次放弃")
             return

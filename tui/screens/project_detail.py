@@ -74,9 +74,7 @@ class ProjectDetailScreen(EditingScreen):
             self.report = report
             self.generation = generation
 
-    def __init__(
-        self, store: ProjectStore, editor: Editor, ids: list[str], position: int
-    ) -> None:
+    def __init__(self, store: ProjectStore, editor: Editor, ids: list[str], position: int) -> None:
         super().__init__(store, editor)
         self.ids = ids
         self.position = position

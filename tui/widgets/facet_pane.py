@@ -34,7 +34,7 @@ class FacetPane(LineList):
     """
 
     BINDINGS = [
-        Binding("space,enter", "toggle", "选中/取消", id="facet-toggle"),
+        Binding("space,enter", "toggle_value", "选中/取消", id="facet-toggle"),
         Binding("up,k", "cursor(-1)", "上移", show=False),
         Binding("down,j", "cursor(1)", "下移", show=False),
         Binding("home", "jump(0)", "首项", show=False),
@@ -112,7 +112,7 @@ class FacetPane(LineList):
     def action_jump(self, where: int) -> None:
         self.cursor = 0 if where == 0 else len(self.values) - 1
 
-    def action_toggle(self) -> None:
+    def action_toggle_value(self) -> None:
         """Switch the highlighted value."""
         if self.values:
             self.post_message(self.Changed(self, self.values[self.cursor]))
@@ -121,7 +121,7 @@ class FacetPane(LineList):
         row = event.y + round(self.scroll_y)
         if 0 <= row < len(self.values):
             self.cursor = row
-            self.action_toggle()
+            self.action_toggle_value()
 
     # --- drawing -----------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
