@@ -65,16 +65,6 @@ class Editor:
         self._done: deque[Done] = deque(maxlen=KEPT)
         self._lock = threading.Lock()
 
-    @property
-    def read_only(self) -> bool:
-        """Whether edits are off (the store was opened read-only)."""
-        return self.store.read_only
-
-    @property
-    def can_undo(self) -> bool:
-        """Whether there is an edit of this session to take back."""
-        return bool(self._undo)
-
     def save(self, edit: PendingEdit) -> Done:
         """Save ``edit``; StoreError (ConflictError...) or DatabaseError when refused."""
         saved = self.store.save(edit.edit())
@@ -95,7 +85,8 @@ class Editor:
         return self._record(saves)
 
     def _record(self, saves: list[Saved]) -> Done:
-        # Each save that recorded a change is one write: the store's generation moved once.
+        # Each save that recorded a change is one write, and a write moves the store's
+        # generation by one (the JSON file's store and the memory store both count so).
         done = Done(
             project=saves[-1].project,
             changes=tuple(c for s in saves for c in s.changes),
@@ -103,15 +94,18 @@ class Editor:
             writes=sum(1 for s in saves if s.changes),
         )
         if done.writes:
-            self._done.append(done)
+            with self._lock:
+                self._done.append(done)
         return done
 
     def own_writes(self, since: int, now: int) -> list[Done] | None:
         """Our saves that took the store from generation ``since`` to ``now``, oldest first;
         None when something else moved it too (another process, an import): read it all again."""
+        with self._lock:  # (held for a copy: the UI thread asks while a worker saves)
+            kept = list(self._done)
         found: list[Done] = []
         at = since
-        for done in list(self._done):
+        for done in kept:
             if done.generation <= since:
                 continue
             if done.generation - done.writes != at:

@@ -166,4 +166,7 @@ async def test_an_edit_patches_its_row_without_reading_every_project_again(
         await pilot.pause(1.2)
         await settle(pilot)
         assert reads == [1, 1] and table.rows[2].status == "未启动"
-    assert ProjectStore(db_path).get("X02").status == "已完成"
+        await pilot.press("ctrl+z")  # undo the detail screen's 已完成: patched again
+        await settle(pilot)
+        assert table.rows[1].status == "滞后" and reads == [1, 1]
+    assert ProjectStore(db_path).get("X02").status == "滞后"
