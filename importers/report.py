@@ -758,7 +758,12 @@ def _sheet_table(name: str) -> str:
 
 # Parts openpyxl reads as a stream; every other XML part it reads whole.
 _STREAMED_PART_RE = re.compile(r"(?:.*/)?(?:worksheets/[^/]+|sharedStrings)\.xml", re.IGNORECASE)
-_WORKSHEET_RE = re.compile(r"(?:.*/)?worksheets/[^/]+\.xml", re.IGNORECASE)
+# What openpyxl reads of a cell as it streams a sheet or the shared strings, rich text included;
+# every other element becomes an object of its own (a style, a merged range, a name ...).
+_CELL_TAGS = frozenset(
+    b"worksheet sheetData row c v f is t r rPr sst si rPh phoneticPr rFont charset family b i "
+    b"strike outline shadow condense extend color sz u vertAlign scheme".split()
+)
 # A start tag: its local name (after any prefix such as x:) and its attributes, whose quoted
 # values may hold '>' and '=' but never '<'.
 _START_TAG_RE = re.compile(
@@ -822,16 +827,13 @@ def _check_part_sizes(parts: list[zipfile.ZipInfo], source: str) -> None:
 
 
 def _scan_parts(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], source: str) -> bool:
-    """Count the elements of every XML part; whether a worksheet has a formula."""
-    elements = whole = 0
+    """Count the elements of every XML part; whether the workbook has a formula."""
+    elements = objects = cells = 0
     formulas = False
     for part in parts:
         name = part.filename
         if not _is_xml(name):
             continue  # pictures and the like: openpyxl's read-only mode does not open them
-        streamed = bool(_STREAMED_PART_RE.fullmatch(name))
-        sheet = bool(_WORKSHEET_RE.fullmatch(name))
-        cells = 0
         for tags in _start_tags(archive, part, source):
             elements += len(tags)
             if elements > limits.MAX_XML_ELEMENTS:
@@ -840,27 +842,8 @@ def _scan_parts(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], source: 
                     f"the workbook holds more than {limits.MAX_XML_ELEMENTS:,} XML elements "
                     "(rows, cells, strings, styles), blank ones included; that is the limit",
                 )
-            if not streamed:
-                whole += len(tags)
-                if whole > limits.MAX_WHOLE_PART_ELEMENTS:
-                    raise _error(
-                        source,
-                        f"its parts read whole ({_one_line(name, 60)} and the like) hold more "
-                        f"than {limits.MAX_WHOLE_PART_ELEMENTS:,} XML elements; that is the limit",
-                    )
-            for _tag, attributes in tags:
-                # Counting '=' is quick and never too low; quoted values may hold more of them.
-                if (
-                    attributes.count(b"=") > limits.MAX_XML_ATTRIBUTES
-                    and len(_ATTRIBUTE_RE.findall(attributes)) > limits.MAX_XML_ATTRIBUTES
-                ):
-                    raise _error(
-                        source,
-                        f"an element of {_one_line(name, 60)} has more than "
-                        f"{limits.MAX_XML_ATTRIBUTES:,} attributes; that is the limit",
-                    )
-            if sheet:
-                for tag, _attributes in tags:
+            for tag, attributes in tags:
+                if tag in _CELL_TAGS:
                     if tag == b"c":
                         cells += 1
                         if cells > limits.XLSX_MAX_ROW_CELLS:
@@ -873,6 +856,25 @@ def _scan_parts(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], source: 
                         cells = 0
                     elif tag == b"f":
                         formulas = True
+                else:
+                    objects += 1
+                    if objects > limits.MAX_OBJECT_ELEMENTS:
+                        raise _error(
+                            source,
+                            f"the workbook holds more than {limits.MAX_OBJECT_ELEMENTS:,} XML "
+                            "elements besides rows, cells and their text (styles, merged cells, "
+                            f"names ...; {_one_line(name, 60)} among them); that is the limit",
+                        )
+                # Counting '=' is quick and never too low; quoted values may hold more of them.
+                if (
+                    attributes.count(b"=") > limits.MAX_XML_ATTRIBUTES
+                    and len(_ATTRIBUTE_RE.findall(attributes)) > limits.MAX_XML_ATTRIBUTES
+                ):
+                    raise _error(
+                        source,
+                        f"an element of {_one_line(name, 60)} has more than "
+                        f"{limits.MAX_XML_ATTRIBUTES:,} attributes; that is the limit",
+                    )
     return formulas
 
 

@@ -229,7 +229,7 @@ def test_blank_rows_past_the_element_limit_are_refused_before_parsing(
 
 def test_styles_past_their_element_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """A part read whole builds an object for each element: 4 MiB of <xf/> took 29 s."""
-    count = limits.MAX_WHOLE_PART_ELEMENTS
+    count = limits.MAX_OBJECT_ELEMENTS
     xfs = "<xf/>" * count
     data = rewrite_member(
         workbook_bytes([HEADER, [1, "甲"]]),
@@ -240,7 +240,7 @@ def test_styles_past_their_element_limit_are_refused(monkeypatch: pytest.MonkeyP
     with pytest.raises(ImportFormatError) as info:
         parse_xlsx_bytes(data, "t.xlsx")
     assert "xl/styles.xml" in str(info.value)
-    assert f"{limits.MAX_WHOLE_PART_ELEMENTS:,}" in str(info.value)
+    assert f"{limits.MAX_OBJECT_ELEMENTS:,}" in str(info.value)
 
 
 def test_a_row_wider_than_a_sheet_can_be_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -299,3 +299,18 @@ def test_the_scan_counts_the_same_across_chunk_ends(monkeypatch: pytest.MonkeyPa
     with pytest.raises(ImportFormatError) as info:
         parse_xlsx_bytes(_attribute_bomb(limits.MAX_XML_ATTRIBUTES + 1, ">"), "t.xlsx")
     assert "attributes" in str(info.value)
+
+
+def test_merged_ranges_count_as_objects_in_a_sheet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet is read as a stream, but each merged range still becomes an object."""
+    monkeypatch.setattr(limits, "MAX_OBJECT_ELEMENTS", 2_000)
+    merges = "".join(f'<mergeCell ref="A{n}:B{n}"/>' for n in range(3, 2_003))
+    data = rewrite_member(
+        workbook_bytes([HEADER, [1, "甲"]]),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace("</sheetData>", f"</sheetData><mergeCells>{merges}</mergeCells>"),
+    )
+    monkeypatch.setattr(openpyxl, "load_workbook", _no_parse)
+    with pytest.raises(ImportFormatError) as info:
+        parse_xlsx_bytes(data, "t.xlsx")
+    assert "more than 2,000 XML elements besides rows, cells" in str(info.value)
