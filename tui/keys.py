@@ -27,7 +27,12 @@ class KeyAction:
 
 def key_actions(screen: Screen, keep: Callable[[Binding], bool]) -> list[KeyAction]:
     """The active bindings ``keep`` accepts, grouped by widget and action (one action name may
-    mean two things: a month-grid row, the next project), in Textual's order: focused first."""
+    mean two things: a month-grid row, the next project), in Textual's order: focused first.
+
+    Textual's active bindings leave out an action whose ``check_action`` says False (the edit
+    keys of a read-only store), and mark one that says None as disabled: the key bar, the help
+    and the palette show what can be pressed, and nothing else.
+    """
     found: dict[tuple[int, str], KeyAction] = {}
     for node, binding, enabled, _tooltip in screen.active_bindings.values():
         if not keep(binding):
