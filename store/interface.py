@@ -190,7 +190,12 @@ class ProjectStore(Protocol):
 
     @property
     def generation(self) -> int:
-        """Changes whenever the data this store sees changes (here or in another process)."""
+        """Changes whenever the data this store sees changes (here or in another process).
+
+        Each write of this store's own moves it by exactly one, so a caller that knows the
+        generation before its save can tell its own write from someone else's (the list
+        patches one row after its own save, and reads everything again otherwise).
+        """
         ...
 
     def refresh(self) -> bool:
