@@ -90,7 +90,8 @@ class TransactionalStorage(Protocol):
     def write(self, data: dict[str, dict[str, Any]]) -> None: ...
     def close(self) -> None: ...
     def refresh(self) -> bool: ...
-    def begin(self, *, broken_ok: bool = False) -> None: ...
+    def begin(self, *, broken_ok: bool = False, announced: bool = False) -> None: ...
+    def announce(self, table: str, keys: Iterable[str] | None = None) -> None: ...
     def commit(self) -> bool: ...
     def rollback(self) -> None: ...
     @property
@@ -288,13 +289,16 @@ class _Transaction:
 
     def write(self) -> None:
         """Hand everything to TinyDB: one call per table (the storage holds it until commit)."""
+        storage = self.projects.storage
         if self.changed:
             changed = self.changed
             doc_ids = [self.view.doc_ids[pid] for pid in changed]
+            storage.announce(PROJECTS, [str(i) for i in doc_ids])  # type: ignore[attr-defined]
             self.projects.update(lambda doc: doc.update(changed[doc["id"]]), doc_ids=doc_ids)
         if self.created:
             self.projects.insert_multiple(self.created)
         if self.report is not None:
+            storage.announce(META)  # type: ignore[attr-defined]
             self.meta.upsert({"key": "report", "value": self.report.to_dict()}, _REPORT)
         if self.changes:
             ids = self.history.insert_multiple(self.changes)
@@ -397,7 +401,9 @@ class DocumentStore:
         """Lock, see the data as another process may have left it, change, write once."""
         self._refuse_if_read_only()
         with self._mutex, self._lock:
-            self._storage.begin()
+            # Every change goes through _Transaction.write, which names the documents it
+            # changes: the storage need not compare every document to find them.
+            self._storage.begin(announced=True)
             try:
                 view = self._sync()
                 tx = _Transaction(self, view)

@@ -142,10 +142,7 @@ class ImportResult:
 
     def summary(self) -> str:
         """One line for people."""
-        return (
-            f"{len(self.new)} new, {len(self.changed)} changed, "
-            f"{len(self.unchanged)} unchanged"
-        )
+        return f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
 
 
 @dataclass

@@ -5,12 +5,12 @@ This module and ``store.jsonfile`` are the only ones that know the file's layout
 
 from __future__ import annotations
 
-import itertools
 import json
 import operator
 import os
 import re
 import zlib
+from collections.abc import Iterable
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -275,6 +275,7 @@ class AtomicJSONStorage(Storage):
         self._data: Tables | None = None
         self._lines: dict[str, dict[str, bytes]] = {}
         self._pristine: dict[str, dict[str, dict[str, Any]]] | None = None
+        self._announced: dict[str, set[str] | None] | None = None
         self._key: FileKey | None = None
         self._in_transaction = False
         self._dirty = False
@@ -335,13 +336,15 @@ class AtomicJSONStorage(Storage):
         if self._in_transaction:
             self._dirty = True
         else:
-            self._snapshot()
+            self._announced = None
             self._flush()
 
-    def begin(self, *, broken_ok: bool = False) -> None:
+    def begin(self, *, broken_ok: bool = False, announced: bool = False) -> None:
         """Start a transaction: see the file as it is now and hold writes until commit.
 
-        With ``broken_ok`` a file that cannot be parsed is taken as empty (a restore).
+        With ``broken_ok`` a file that cannot be parsed is taken as empty (a restore). With
+        ``announced`` the caller promises to ``announce`` every existing document it changes
+        (new ones need no word): then no copies are taken to find them.
         """
         if self._in_transaction:
             raise RuntimeError("a transaction is already open")
@@ -353,9 +356,21 @@ class AtomicJSONStorage(Storage):
             self._set_data({}, {}, None)
         if self._data is None:
             self._data = {}
-        self._snapshot()
+        self._announced = {} if announced else None
+        if not announced:
+            self._snapshot()
         self._in_transaction = True
         self._dirty = False
+
+    def announce(self, table: str, keys: Iterable[str] | None = None) -> None:
+        """Say that these documents of ``table`` (all of them, without ``keys``) will change
+        in this transaction."""
+        if self._announced is None:
+            return  # compared with copies anyway
+        if keys is None:
+            self._announced[table] = None
+        elif self._announced.get(table, ()) is not None:
+            self._announced.setdefault(table, set()).update(keys)  # type: ignore[union-attr]
 
     def _snapshot(self) -> None:
         """Shallow copies of the documents read, to tell later which ones TinyDB changed."""
@@ -392,33 +407,41 @@ class AtomicJSONStorage(Storage):
 
     def _flush(self) -> None:
         assert self._data is not None
-        if self._pristine is None:
-            self._snapshot()
-        pristine = self._pristine if self._pristine is not None else {}
+        announced, pristine = self._announced, self._pristine
         tables: list[tuple[str, list[bytes]]] = []
         fresh: list[bytes] = []  # documents encoded now, not lines kept from the file read
-        kept = False
         for name, docs in self._data.items():
             if name == STAMP_TABLE:
                 continue
-            # Line and copy are kept in pairs: a line is reused when its copy equals the
-            # document now (compared in C, a whole table at a time).
             lines_of = self._lines.setdefault(name, {})
-            copies = pristine.setdefault(name, {})
             keys = list(docs)
-            now = list(map(docs.__getitem__, keys))
-            lines = list(map(lines_of.get, keys))
-            same = list(map(operator.eq, map(copies.get, keys), now))
-            if all(same):
-                kept = kept or bool(keys)
-            else:
-                for i in itertools.compress(range(len(keys)), map(operator.not_, same)):
-                    key, doc = keys[i], now[i]
-                    line = lines[i] = encode_document(key, doc)
-                    lines_of[key], copies[key] = line, dict(doc)
-                    fresh.append(line)
-                kept = kept or len(fresh) < len(keys)
+            lines: list[bytes | None] = list(map(lines_of.get, keys))
+            if announced is not None:  # the caller named what changed
+                touched = announced.get(name, set())
+                if touched is None:
+                    lines = [None] * len(keys)
+                elif touched:
+                    lines = [
+                        None if k in touched else line for k, line in zip(keys, lines, strict=True)
+                    ]
+            elif pristine is not None:
+                # A line is reused when the copy taken with it equals the document now
+                # (compared in C, a whole table at a time).
+                copies = pristine.get(name, {})
+                same = map(operator.eq, map(copies.get, keys), map(docs.__getitem__, keys))
+                lines = [line if ok else None for line, ok in zip(lines, same, strict=True)]
+            else:  # TinyDB changed documents in place with nothing to compare: encode all
+                lines = [None] * len(keys)
+            for i in [i for i, line in enumerate(lines) if line is None]:
+                key = keys[i]
+                line = lines[i] = lines_of[key] = encode_document(key, docs[key])
+                fresh.append(line)
+                if pristine is not None and announced is None:
+                    pristine.setdefault(name, {})[key] = dict(docs[key])
             tables.append((name, lines))  # type: ignore[arg-type]  # (no None left)
+        kept = sum(len(lines) for _name, lines in tables) > len(fresh)
+        if announced is not None:
+            self._pristine = None  # the copies no longer match: taken again when needed
         # What a scan of the new file would find, for the stamp: the new lines are looked at;
         # the kept ones were clean if the file read was (else everything is looked at again).
         rest = [*_table_chunks(tables, first=False), b"\n}\n"]
@@ -439,7 +462,6 @@ class AtomicJSONStorage(Storage):
         except BaseException:
             self._forget()
             raise
-        self._pristine = pristine
         self._key = _file_key(st, payload[:_HEAD_BYTES])
         self.suspect, self._long_numbers = suspect, long_numbers
         self.generation += 1

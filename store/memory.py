@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +55,15 @@ class TransactionalMemoryStorage(Storage):
         self._encoded = orjson.dumps(self._data)
         self.generation += 1
 
-    def begin(self, *, broken_ok: bool = False) -> None:
-        """Start a transaction."""
+    def begin(self, *, broken_ok: bool = False, announced: bool = False) -> None:
+        """Start a transaction (everything is encoded at commit: nothing to announce)."""
         if self._in_transaction:
             raise RuntimeError("a transaction is already open")
         self.read()
         self._in_transaction, self._dirty = True, False
+
+    def announce(self, table: str, keys: Iterable[str] | None = None) -> None:
+        """Nothing to do: every commit encodes everything."""
 
     @property
     def pending(self) -> bool:

@@ -307,3 +307,32 @@ def test_long_integers_stay_exact_across_writes_that_vouch_for_the_file(tmp_path
     _write(storage, "t", "1", {"n": 4})
     assert b'"long_numbers": false' in path.read_bytes()
     assert AtomicJSONStorage(path).tables()["t"] == {"1": {"n": 4}, "2": {"n": 3}}
+
+
+def test_every_way_of_writing_puts_the_documents_as_they_are_now_in_the_file(
+    tmp_path: Path,
+) -> None:
+    """Lines kept from the file read must never stand for a document that changed since."""
+    path = tmp_path / "db.json"
+    _write(AtomicJSONStorage(path), "t", "1", {"a": 1})
+    _write(AtomicJSONStorage(path), "t", "2", {"a": 2})
+
+    fresh = AtomicJSONStorage(path)  # TinyDB in place, outside a transaction, nothing copied
+    Table(fresh, "t").update({"a": 10}, doc_ids=[1])  # type: ignore[arg-type]
+    assert json.loads(path.read_text())["t"] == {"1": {"a": 10}, "2": {"a": 2}}
+
+    compared = AtomicJSONStorage(path)  # in a transaction that announces nothing
+    compared.begin()
+    Table(compared, "t").update({"a": 20}, doc_ids=[2])  # type: ignore[arg-type]
+    compared.commit()
+    assert json.loads(path.read_text())["t"] == {"1": {"a": 10}, "2": {"a": 20}}
+
+    announced = AtomicJSONStorage(path)  # the store's way: the changed documents are named
+    announced.begin(announced=True)
+    announced.announce("t", ["1"])
+    Table(announced, "t").update({"a": 30}, doc_ids=[1])  # type: ignore[arg-type]
+    Table(announced, "t").insert({"a": 40})  # type: ignore[arg-type]
+    announced.commit()
+    assert json.loads(path.read_text())["t"] == {"1": {"a": 30}, "2": {"a": 20}, "3": {"a": 40}}
+    Table(announced, "t").update({"a": 50}, doc_ids=[2])  # type: ignore[arg-type]  # then not
+    assert json.loads(path.read_text())["t"] == {"1": {"a": 30}, "2": {"a": 50}, "3": {"a": 40}}
