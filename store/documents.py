@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from tinydb import Query
 from tinydb.table import Document, Table
@@ -53,6 +53,7 @@ from store.models import (
     project_from_record,
     split_departments,
 )
+from store.transactions import TransactionalStorage
 from store.vocabulary import read_status
 
 PROJECTS, HISTORY, META = "projects", "history", "meta"
@@ -78,24 +79,6 @@ COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
 #: Fields that follow from another field: changed with it, never recorded on their own.
 DERIVED_FIELDS = frozenset({"departments", "status_raw", "deadline_raw", "revision"})
 _REPORT = Query().key == "report"
-
-
-class TransactionalStorage(Protocol):
-    """A TinyDB storage that can hold writes until commit (``store.jsonstorage`` has one)."""
-
-    generation: int
-    suspect: bool
-
-    def read(self) -> dict[str, dict[str, Any]] | None: ...
-    def write(self, data: dict[str, dict[str, Any]]) -> None: ...
-    def close(self) -> None: ...
-    def refresh(self) -> bool: ...
-    def begin(self, *, broken_ok: bool = False, announced: bool = False) -> None: ...
-    def announce(self, table: str, keys: Iterable[str] | None = None) -> None: ...
-    def commit(self) -> bool: ...
-    def rollback(self) -> None: ...
-    @property
-    def pending(self) -> bool: ...
 
 
 def project_doc(project: Project) -> dict[str, Any]:
@@ -145,7 +128,7 @@ def _clean_value(value: Any) -> Any:
 
 def clean_change(change: Change) -> Change:
     """A recorded change with control characters taken out of its texts."""
-    one = {
+    one: dict[str, Any] = {
         k: clean_text(getattr(change, k), single_line=True)
         for k in ("project", "field", "at", "by", "source", "note")
     }
@@ -185,7 +168,7 @@ class _View:
         self.suspect = storage.suspect
         self.doc_ids: dict[str, int] = {}
         self.by_id: dict[str, Project] = {}
-        for doc in Table(storage, PROJECTS):  # type: ignore[arg-type]  # (a Storage by duck)
+        for doc in Table(storage, PROJECTS):
             try:
                 project = Project.from_dict(doc)
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -198,7 +181,7 @@ class _View:
             self.doc_ids[project.id] = doc.doc_id
         self.ordered = sorted(self.by_id.values(), key=_report_order)
         self.position = {p.id: i for i, p in enumerate(self.ordered)}
-        found = Table(storage, META).get(_REPORT)  # type: ignore[arg-type]
+        found = Table(storage, META).get(_REPORT)
         value = found.get("value") if isinstance(found, dict) else None
         self.report = Report.from_dict(value if isinstance(value, dict) else {})
         if self.suspect:
@@ -210,7 +193,7 @@ class _View:
     def history(self) -> list[Change]:
         """All changes, oldest first."""
         if self._history is None:
-            table = Table(self._storage, HISTORY)  # type: ignore[arg-type]
+            table = Table(self._storage, HISTORY)
             changes = [Change.from_doc(doc.doc_id, doc) for doc in table]
             if self.suspect:
                 changes = [clean_change(c) for c in changes]
@@ -242,7 +225,7 @@ class _Transaction:
     """What one transaction changes, written through TinyDB's tables when it ends."""
 
     def __init__(self, store: DocumentStore, view: _View) -> None:
-        storage: Any = store._storage  # a TinyDB Storage (by duck typing: see the Protocol)
+        storage = self.storage = store._storage
         self.view = view
         self.projects = Table(storage, PROJECTS)
         self.history = Table(storage, HISTORY)
@@ -289,16 +272,16 @@ class _Transaction:
 
     def write(self) -> None:
         """Hand everything to TinyDB: one call per table (the storage holds it until commit)."""
-        storage = self.projects.storage
+        storage = self.storage
         if self.changed:
             changed = self.changed
             doc_ids = [self.view.doc_ids[pid] for pid in changed]
-            storage.announce(PROJECTS, [str(i) for i in doc_ids])  # type: ignore[attr-defined]
+            storage.announce(PROJECTS, [str(i) for i in doc_ids])
             self.projects.update(lambda doc: doc.update(changed[doc["id"]]), doc_ids=doc_ids)
         if self.created:
             self.projects.insert_multiple(self.created)
         if self.report is not None:
-            storage.announce(META)  # type: ignore[attr-defined]
+            storage.announce(META)
             self.meta.upsert({"key": "report", "value": self.report.to_dict()}, _REPORT)
         if self.changes:
             ids = self.history.insert_multiple(self.changes)

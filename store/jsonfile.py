@@ -200,13 +200,13 @@ class JSONFileStore(DocumentStore):
             try:
                 current = {
                     doc["id"]: doc["revision"]
-                    for doc in Table(storage, PROJECTS)  # type: ignore[arg-type]
+                    for doc in Table(storage, PROJECTS)
                     if isinstance(doc.get("revision"), int)
                 }
-                history = Table(storage, HISTORY)  # type: ignore[arg-type]
+                history = Table(storage, HISTORY)
                 next_id = max((c.doc_id for c in history), default=0)
                 for name in {*TABLES, *tables}:
-                    table = Table(storage, name)  # type: ignore[arg-type]
+                    table = Table(storage, name)
                     table.truncate()
                     docs = tables.get(name, {})
                     if name == PROJECTS:

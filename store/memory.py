@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from tinydb.storages import Storage
 
 from store.documents import DocumentStore
+from store.transactions import TransactionalStorage
 
 Tables = dict[str, dict[str, Any]]
 
 
-class TransactionalMemoryStorage(Storage):
+class TransactionalMemoryStorage(TransactionalStorage):
     """A TinyDB storage in memory with ``begin`` / ``commit`` / ``rollback``."""
 
     def __init__(self) -> None:

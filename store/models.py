@@ -253,11 +253,6 @@ class Report:
     period_to: int | None = None
     titles: dict[str, str] = field(default_factory=dict)  # table -> title line as written
 
-    @property
-    def tables(self) -> list[str]:
-        """The tables in report order."""
-        return list(self.titles)
-
     def period_label(self) -> str:
         """The period as the report writes it, e.g. '1-6 月份'."""
         if self.period_from is None or self.period_to is None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
 from operator import attrgetter, itemgetter
-from typing import cast
+from typing import Any, cast
 
 from store.models import LEVELS, STATUSES, Project, Report
 
@@ -185,8 +185,8 @@ _LATIN_RE = re.compile(r"[a-z]+")
 class _Entry:
     project: Project
     facets: tuple[tuple[str, ...], ...]  # distinct values per facet, in FACETS order
-    text: str | None = None  # lower-cased searchable text, built on first search
-    pinyin: str | None = None
+    text: str = ""  # lower-cased searchable text, built on first search (text_ready)
+    pinyin: str = ""  # built on the first Latin search (pinyin_ready)
 
 
 _ID = attrgetter("id")
@@ -209,7 +209,7 @@ def _pinyin_text(p: Project) -> str:
     return "\x00".join(k for pair in keys for k in pair)
 
 
-def _sort_key(name: str, report: Report | None) -> Callable[[Project], object]:
+def _sort_key(name: str, report: Report | None) -> Callable[[Project], Any]:
     # Chinese text sorts by its pinyin, as people expect (not by code point)
     if name == "name":
         return lambda p: (quick_pinyin_keys(p.name)[0], p.name)
@@ -289,15 +289,15 @@ class ProjectIndex:
 
     def prepare_search(self) -> None:
         """Build the searchable text (once; call from a worker to keep the first key fast)."""
-        for entry in self.entries:
-            if entry.text is None:
+        if not self._text_ready:
+            for entry in self.entries:
                 entry.text = _search_text(entry.project)
         self._text_ready = True
 
     def prepare_pinyin(self) -> None:
         """Compute pinyin of names and departments (slow once; call from a worker)."""
-        for entry in self.entries:
-            if entry.pinyin is None:
+        if not self._pinyin_ready:
+            for entry in self.entries:
                 entry.pinyin = _pinyin_text(entry.project)
         self._pinyin_ready = True
 
@@ -316,9 +316,9 @@ class ProjectIndex:
         result = pool
         for term in terms:  # each term narrows what the ones before left (comprehensions: fast)
             if _LATIN_RE.fullmatch(term):
-                result = [e for e in result if term in e.text or term in e.pinyin]  # type: ignore[operator]
+                result = [e for e in result if term in e.text or term in e.pinyin]
             else:
-                result = [e for e in result if term in e.text]  # type: ignore[operator]
+                result = [e for e in result if term in e.text]
         self._last_search = (key, result)
         return result
 
@@ -365,7 +365,7 @@ class ProjectIndex:
                         tally[value] = tally.get(value, 0) + 1
             counts = {f: Counter(tallies[i]) for i, f in enumerate(FACETS)}
         if query.sort != "id" or query.descending:
-            found.sort(key=_sort_key(query.sort, report), reverse=query.descending)  # type: ignore[arg-type]
+            found.sort(key=_sort_key(query.sort, report), reverse=query.descending)
         if everything:
             self._everything[cache_key] = (list(found), {f: Counter(c) for f, c in counts.items()})
         return found, counts
@@ -373,10 +373,6 @@ class ProjectIndex:
     def apply(self, query: ProjectQuery) -> list[Project]:
         """The projects the query selects, in its order."""
         return self.evaluate(query)[0]
-
-    def facet_counts(self, query: ProjectQuery) -> dict[str, Counter[str]]:
-        """Per facet, how many projects each value would give with the other filters applied."""
-        return self.evaluate(query)[1]
 
     def all_values(self, facet: str) -> list[str]:
         """Every value of a facet, in a stable order people expect."""

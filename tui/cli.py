@@ -9,7 +9,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -245,7 +245,8 @@ def _list_table(projects: list[Project], width: int) -> Table:
     from rich import box
     from rich.table import Table
 
-    columns: list[tuple[str, int, object]] = [  # header, ratio (0: as wide as it needs), value
+    # header, ratio (0: as wide as it needs), value
+    columns: list[tuple[str, int, Callable[[Project], str]]] = [
         ("编号", 0, lambda p: p.id),
         ("项目名称", 4, lambda p: p.name),
         ("牵头单位", 2, lambda p: p.department),
@@ -275,7 +276,7 @@ def _list_table(projects: list[Project], width: int) -> Table:
         else:
             table.add_column(header, no_wrap=True)
     for p in projects:
-        table.add_row(*(_cut(value(p)) for _h, _r, value in columns))  # type: ignore[operator]
+        table.add_row(*(_cut(value(p)) for _h, _r, value in columns))
     return table
 
 

@@ -69,7 +69,7 @@ def test_bundled_report_title_metadata(bundled: ParsedReport) -> None:
         1,
         6,
     )
-    assert report.tables == ["县级", "省市级"]
+    assert list(report.titles) == ["县级", "省市级"]
     assert report.titles["县级"] == "兰陵县 2023 年度重点民生实事项目推进情况表（1-6 月份）（县级）"
 
 
@@ -160,7 +160,7 @@ def test_csv_export_reads_back_the_same(tmp_path: Path, bundled: ParsedReport) -
         csv.writer(fh).writerows(export_rows(bundled))
     parsed = read_report(path)
     assert rows_of(parsed) == rows_of(bundled)
-    assert parsed.report.tables == ["县级", "省市级"]
+    assert list(parsed.report.titles) == ["县级", "省市级"]
     assert parsed.warnings == []
 
 

@@ -98,7 +98,7 @@ def test_department_text_is_a_substring_of_the_unit(index: ProjectIndex) -> None
 
 def test_facet_counts_apply_the_other_facets_only(index: ProjectIndex) -> None:
     query = ProjectQuery(levels=frozenset({"县级"}), statuses=frozenset({"滞后"}))
-    counts = index.facet_counts(query)
+    counts = index.evaluate(query)[1]
     assert counts["status"] == {"推进正常": 1, "滞后": 1, "已完成": 1}  # among 县级
     assert counts["level"] == {"县级": 1}  # among 滞后
     assert sum(counts["department"].values()) == 1
@@ -138,7 +138,7 @@ def test_clearing_gives_back_everything_however_often_and_whatever_the_caller_di
     again, counts_again = index.evaluate(everything)
     fresh = ProjectIndex([e.project for e in index.entries], index.report)
     assert _ids(again) == _ids(fresh.apply(everything))
-    assert counts_again == fresh.facet_counts(everything)
+    assert counts_again == fresh.evaluate(everything)[1]
     assert counts_again["level"]
 
 
@@ -191,7 +191,7 @@ def test_index_over_a_real_store(tmp_path: Path) -> None:
     index = ProjectIndex(store.projects(), store.report())
     everything = index.apply(ProjectQuery())
     assert len(everything) == 100
-    by_level = index.facet_counts(ProjectQuery())["level"]
+    by_level = index.evaluate(ProjectQuery())[1]["level"]
     assert sum(by_level.values()) == 100 and set(by_level) == {"县级", "市级", "省级"}
     behind = index.apply(ProjectQuery(statuses=frozenset({"滞后"})))
     assert behind and all(p.status == "滞后" for p in behind)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -16,12 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
 from store.export import FORMAT_REGISTRY, ExportError, ExportExistsError, format_of
-from store.interface import DatabaseError, StoreError
+from store.interface import DatabaseError, ProjectStore, StoreError
 from store.models import Project, Report
 from store.snapshots import default_snapshot_path, save_export
-
-if TYPE_CHECKING:
-    from tui.app import MinshengApp
 
 DEFAULT_FORMAT = "xlsx"  # what the office sends on
 _REASONS = {
@@ -51,9 +47,18 @@ class Choice(RadioButton):
     """A radio button that marks the chosen one by its shape (● / ○), not by colour alone:
     a 16-colour terminal, or a reader who does not tell the colours apart, still sees it."""
 
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual's name)
-        return "●" if self.value else "○"
+    BUTTON_INNER = "○"
+
+    def on_mount(self) -> None:
+        self._mark()
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self._mark()
+
+    def _mark(self) -> None:
+        self.BUTTON_INNER = "●" if self.value else "○"  # (Textual draws it, public since 0.x)
+        self.refresh()
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -64,19 +69,22 @@ class ExportDialog(ModalScreen[Path | None]):
         Binding("escape", "cancel", "取消", id="cancel"),
     ]
 
-    def __init__(self, rows: list[Project], report: Report, *, when: datetime | None = None):
+    def __init__(
+        self,
+        store: ProjectStore,
+        rows: list[Project],
+        report: Report,
+        *,
+        when: datetime | None = None,
+    ) -> None:
         super().__init__()
+        self.store = store
         self.rows = list(rows)  # what the list shows, in its order
         self.report = report
         self.when = when
         self.confirmed: tuple[Path, str] | None = None  # overwrite this file in this format
         self.busy = False
         self.closed = False
-
-    @property
-    def minsheng(self) -> MinshengApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
@@ -120,7 +128,7 @@ class ExportDialog(ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, group="export-prepare")
     def find_defaults(self) -> None:
         """Find the default path and how many projects there are in all."""
-        store = self.minsheng.store
+        store = self.store
         path = default_snapshot_path(store.home, self.report, DEFAULT_FORMAT, self.when)
         total = len(store.projects())
         self.app.call_from_thread(self._prepared, path, total)
@@ -202,7 +210,7 @@ class ExportDialog(ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def write_file(self, path: Path, fmt: str, scope: str, force: bool) -> None:
         """Export in a worker thread; the result goes back to the UI thread."""
-        store = self.minsheng.store
+        store = self.store
         try:
             projects = self.rows if scope == "list" else store.projects()
             save_export(store, path, fmt, projects, report=store.report(), force=force, scope=scope)

@@ -354,7 +354,8 @@ class ProjectListScreen(EditingScreen):
         """Export all projects or what the list shows (a dialog asks which, where, how)."""
         from tui.dialogs.export_dialog import ExportDialog
 
-        self.app.push_screen(ExportDialog(self.query_one(ProjectTable).rows, self.index.report))
+        rows = self.query_one(ProjectTable).rows
+        self.app.push_screen(ExportDialog(self.store, rows, self.index.report))
 
     def action_quit(self) -> None:
         self.view_state.save(self.query_state)

@@ -83,11 +83,6 @@ class FacetPane(LineList):
             if old_rows[value] != (value in selected, counts.get(value, 0)):
                 self.refresh(Region(0, row - top, self.size.width, 1))
 
-    @property
-    def highlighted(self) -> int | None:
-        """The index of the highlighted value, if any."""
-        return self.cursor if self.values else None
-
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.values)
 
