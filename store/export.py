@@ -36,12 +36,13 @@ import html
 import io
 import json
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from store.files import atomic_write_bytes
+from store.files import atomic_write_bytes, sweep_temp_files
 from store.models import Project, Report, Update, normalise_deadline, normalise_status
 from store.text import FORMULA_STARTS
 from store.vocabulary import FIELD_REGISTRY, REPORT_FIELDS, STATUS_REGISTRY
@@ -73,6 +74,11 @@ class ExportExistsError(ExportError):
 
 class ExportFolderError(ExportError):
     """The folder to write into does not exist."""
+
+
+class ExportTargetError(ExportError):
+    """The path names something an export must not replace: a device, a FIFO, a socket, or
+    a symbolic link to nothing."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -518,19 +524,69 @@ def format_of(path: Path, default: str = "json") -> str:
     return _BY_SUFFIX.get(Path(path).suffix.lower(), default)
 
 
-def write_export(path: Path, data: bytes, *, force: bool = False) -> None:
-    """Write an export atomically; an existing file is kept unless ``force``."""
+def _kind_of(mode: int) -> str:
+    """What a file that is not a regular one is, in a few words."""
+    kinds = (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    )
+    return next((words for test, words in kinds if test(mode)), "not a regular file")
+
+
+def check_export_target(path: Path, *, force: bool = False) -> None:
+    """Refuse, before anything is written, a path an export may not write to.
+
+    The folder must exist; a folder, device, FIFO or socket at the path is refused (replacing
+    it would swap, say, /dev/null or a pipe someone reads for a regular file); so is a symbolic
+    link to nothing. A symbolic link to a regular file is followed, as the database's is: the
+    file it points to gets the export and the link stays a link. An existing file is kept
+    unless ``force``.
+    """
     path = Path(path)
     if not path.parent.is_dir():
         raise ExportFolderError(
             f"{path}: folder {path.parent} does not exist", path=path, code=errno_codes.ENOENT
         )
-    if path.is_dir():
+    try:
+        st = os.stat(path)  # follows a symbolic link
+    except FileNotFoundError:
+        if os.path.lexists(path):
+            raise ExportTargetError(
+                f"{path}: a symbolic link to {os.readlink(path)}, which does not exist; "
+                "nothing was written",
+                path=path,
+            ) from None
+        return
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise ExportError(f"{path}: {reason}", path=path, code=exc.errno) from exc
+    if stat.S_ISDIR(st.st_mode):
         raise ExportError(f"{path}: is a folder", path=path, code=errno_codes.EISDIR)
-    if path.exists() and not force:
+    if not stat.S_ISREG(st.st_mode):
+        raise ExportTargetError(
+            f"{path}: {_kind_of(st.st_mode)}, not a regular file; nothing was written "
+            "(give a file's path, or - for standard output)",
+            path=path,
+        )
+    if not force:
         raise ExportExistsError(
             f"{path}: already exists (use --force to overwrite)", path=path, code=errno_codes.EEXIST
         )
+
+
+def write_export(path: Path, data: bytes, *, force: bool = False) -> None:
+    """Write an export atomically into a regular file (``check_export_target`` says which
+    paths are refused); an existing file is kept unless ``force``.
+
+    Temporary files that killed exports to the same name left beside it are removed first.
+    """
+    path = Path(path)
+    check_export_target(path, force=force)
+    real = Path(os.path.realpath(path))
+    sweep_temp_files(real.parent, lambda target: target == real.name)
     try:
         atomic_write_bytes(path, data)
     except OSError as exc:

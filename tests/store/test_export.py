@@ -7,6 +7,11 @@ import errno
 import io
 import json
 import os
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +31,7 @@ from store.export import (
     ExportError,
     ExportExistsError,
     ExportFolderError,
+    ExportTargetError,
     export_bytes,
     export_csv,
     export_html,
@@ -56,10 +62,12 @@ def store(db_path: Path, bundled: Path) -> ProjectStore:
 def _projects_json(store: ProjectStore) -> list[dict[str, Any]]:
     """The projects as `export --format json` gives them, without `revision` (it counts edits,
     so a database that saw more of them differs there and only there)."""
-    data = json.loads(export_json(store.report(), store.projects()))
-    for project in data["projects"]:
+    projects: list[dict[str, Any]] = json.loads(export_json(store.report(), store.projects()))[
+        "projects"
+    ]
+    for project in projects:
         del project["revision"]
-    return data["projects"]
+    return projects
 
 
 def _round_trip(store: ProjectStore, fmt: str, tmp_path: Path, **options: Any) -> ProjectStore:
@@ -475,3 +483,115 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
     assert info.value.code == errno.ENOSPC and "No space left" in str(info.value)
     assert path.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
+
+
+# --- what is at the path ---------------------------------------------------------------------
+
+
+def test_a_fifo_is_refused_and_stays_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    for force in (False, True):
+        with pytest.raises(ExportTargetError) as info:
+            write_export(fifo, b"data", force=force)
+        message = str(info.value)
+        assert message.startswith(f"{fifo}: a named pipe (FIFO), not a regular file")
+        assert "\n" not in message and "--force" not in message and "standard output" in message
+        assert info.value.path == fifo
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]  # no temporary file either
+
+
+def test_a_device_is_refused_even_with_force(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As root, a write here would replace /dev/null itself: make sure none can happen.
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an export tried to write over a device")
+
+    monkeypatch.setattr("store.export.atomic_write_bytes", never)
+    monkeypatch.setattr("store.export.sweep_temp_files", never)
+    before = os.lstat(os.devnull)
+    with pytest.raises(ExportTargetError, match="a character device, not a regular file"):
+        write_export(Path(os.devnull), b"data", force=True)
+    after = os.lstat(os.devnull)
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+
+
+def test_a_symlink_to_a_file_is_followed_and_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.md"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    with pytest.raises(ExportExistsError):
+        write_export(link, b"new")
+    write_export(link, b"new", force=True)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.md", "real.md"]
+
+
+def test_a_symlink_to_nothing_or_to_a_fifo_is_refused(tmp_path: Path) -> None:
+    dangling = tmp_path / "dangling.md"
+    dangling.symlink_to(tmp_path / "elsewhere" / "x.md")
+    with pytest.raises(ExportTargetError, match="which does not exist"):
+        write_export(dangling, b"x", force=True)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    to_fifo = tmp_path / "to-fifo.md"
+    to_fifo.symlink_to(fifo)
+    with pytest.raises(ExportTargetError, match="FIFO"):
+        write_export(to_fifo, b"x", force=True)
+    assert dangling.is_symlink() and to_fifo.is_symlink() and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.md", "pipe", "to-fifo.md"]
+
+
+#: A child process that runs ``code`` and stops for good just before it would rename a file
+#: whose path holds ``argv[1]`` into place: it prints "mid-write" and waits to be killed.
+KILLED_MID_WRITE = textwrap.dedent(
+    """
+    import os, sys, time
+    stop_at, code = sys.argv[1], sys.argv[2]
+    replace = os.replace
+    def stopping(src, dst, *args, **kwargs):
+        if stop_at in str(dst):
+            print("mid-write", flush=True)
+            time.sleep(600)
+        return replace(src, dst, *args, **kwargs)
+    os.replace = stopping
+    exec(code)
+    """
+)
+
+
+def kill_mid_write(stop_at: str, code: str) -> None:
+    """Run ``code`` in a child process and SIGKILL it while it writes ``stop_at``."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MID_WRITE, stop_at, code],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    try:
+        assert child.stdout.readline() == "mid-write\n"
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+
+
+def test_the_next_export_removes_what_a_killed_export_left(tmp_path: Path) -> None:
+    out = tmp_path / "out.md"
+    code = f"from store.export import write_export; write_export({str(out)!r}, b'x' * 100000)"
+    kill_mid_write("out.md", code)
+    left = [p.name for p in tmp_path.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".out.md.") and left[0].endswith(".tmp")
+    (tmp_path / "other.md").write_bytes(b"")
+    (tmp_path / ".other.md.1-0123abcd.tmp").write_bytes(b"")  # another file's: not ours
+    write_export(out, b"done")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".other.md.1-0123abcd.tmp",
+        "other.md",
+        "out.md",
+    ]
+    assert out.read_bytes() == b"done"
