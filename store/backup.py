@@ -3,6 +3,8 @@
 Backups live in ``backups/`` beside the database, named ``<stem>-YYYYMMDD-HHMMSS-ffffff-<why>``
 plus the database's suffix, newest last by name. The store keeps one before every import that
 changes something and one before the first write of each day; the last ``KEEP`` are kept.
+Listing them (which every process's first write does) removes the temporary files that killed
+backups left in the folder.
 """
 
 from __future__ import annotations
@@ -36,8 +38,16 @@ def _name_re(db_path: Path) -> re.Pattern[str]:
     )
 
 
+def sweep_backup_temp_files(db_path: Path) -> list[Path]:
+    """Remove the temporary files of backups of ``db_path`` whose writer was killed (its
+    process is gone, or the file is over an hour old); the removed paths."""
+    stem = Path(db_path).stem
+    return sweep_temp_files(backup_dir(db_path), lambda name: name.startswith(f"{stem}-"))
+
+
 def list_backups(db_path: Path) -> list[Path]:
-    """The backups of ``db_path``, oldest first."""
+    """The backups of ``db_path``, oldest first (killed backups' temporary files are removed)."""
+    sweep_backup_temp_files(db_path)
     pattern = _name_re(db_path)
     try:
         names = [entry.name for entry in os.scandir(backup_dir(db_path)) if entry.is_file()]
@@ -69,8 +79,7 @@ def make_backup(db_path: Path, reason: str, *, keep: int = KEEP) -> Path | None:
         return None
     folder = backup_dir(db_path)
     make_shared_dir(folder, db_path.parent)
-    sweep_temp_files(folder, lambda name: name.startswith(f"{db_path.stem}-"))
-    existing = list_backups(db_path)
+    existing = list_backups(db_path)  # (removes killed backups' temporary files)
     if existing:
         with contextlib.suppress(OSError):
             if existing[-1].read_bytes() == data:

@@ -4,6 +4,9 @@ A snapshot is an export (store.export) written into ``snapshots/`` next to the d
 under a name that says where, which months and when (``lanling-2023-m01-06-20231128-1530.json``).
 Every export written into that folder is recorded in ``snapshots/index.json`` (written
 atomically, under its own lock), so ``minsheng snapshots`` can list them with who made them.
+An export killed between writing its file and recording it leaves a file the index lacks: the
+next listing or export gives it an entry rebuilt from the file (marked ``rebuilt``), and
+removes the temporary files that killed writers left in the folder.
 
 ``compare`` takes two states (a snapshot, a report file read by an importer, or the live
 database) and says per project what changed, which projects are new or gone, and which did not
@@ -12,24 +15,32 @@ move at all: the projects a supervision office chases.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
+import pwd
 import re
 import unicodedata
+import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from store.export import (
+    COUNTY_TABLE,
     EXPORT_FORMATS,
     EXTENSIONS,
     ExportError,
+    check_export_target,
     current_progress,
     export_bytes,
+    format_of,
+    number_header,
     write_export,
 )
-from store.files import FileLock, atomic_write_bytes, make_shared_dir
+from store.files import FileLock, atomic_write_bytes, make_shared_dir, sweep_temp_files
 from store.identity import current_user, now_iso
 from store.interface import ProjectStore
 from store.models import FIELD_LABELS, Project, Report, clean_text
@@ -37,6 +48,8 @@ from store.text import fit
 
 SNAPSHOT_FOLDER = "snapshots"
 INDEX_NAME = "index.json"
+#: A file bigger than this is not read to count its projects when its entry is rebuilt.
+COUNT_BYTES_LIMIT = 32 * 1024 * 1024
 #: Administrative suffixes left out of a file name: 兰陵县 -> lanling.
 _REGION_SUFFIXES = (
     "自治县", "自治州", "自治旗", "街道", "县", "市", "区", "旗", "州", "省", "镇", "乡",
@@ -93,26 +106,31 @@ class SnapshotEntry:
     format: str
     at: str  # ISO time it was written
     by: str
-    projects: int  # how many projects it holds
-    scope: str = "all"  # "all", or "list": what the list showed
+    projects: int | None  # how many projects it holds (None: not known, in a rebuilt entry)
+    scope: str = "all"  # "all", or "list": what the list showed ("": not known)
     region: str = ""
     year: int | None = None
     period: dict[str, int] | None = None
+    #: made from the file itself (its export was killed before recording it): ``at`` is the
+    #: file's time, ``by`` its owner, and the scope is not known
+    rebuilt: bool = False
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SnapshotEntry:
         """Build from the index; odd values are made harmless rather than trusted."""
         period = data.get("period")
+        projects = data.get("projects", 0)
         return cls(
             file=str(data.get("file", "")),
             format=str(data.get("format", "")),
             at=str(data.get("at", "")),
             by=str(data.get("by", "")),
-            projects=int(data.get("projects", 0) or 0),
+            projects=projects if isinstance(projects, int) and projects >= 0 else None,
             scope=str(data.get("scope", "all")),
             region=str(data.get("region", "")),
             year=data.get("year") if isinstance(data.get("year"), int) else None,
             period=period if isinstance(period, dict) else None,
+            rebuilt=data.get("rebuilt") is True,
         )
 
 
@@ -138,10 +156,156 @@ def _write_index(folder: Path, entries: list[SnapshotEntry]) -> None:
     atomic_write_bytes(_index_path(folder), text.encode("utf-8"))
 
 
+def _count_projects(path: Path, fmt: str) -> tuple[int | None, dict[str, Any]]:
+    """How many projects an export of ours holds, read cheaply from the file (None when it
+    cannot be told), and the report's metadata when the format carries it (json)."""
+    try:
+        if path.stat().st_size > COUNT_BYTES_LIMIT:
+            return None, {}
+        if fmt == "xlsx":
+            return _count_xlsx(path), {}
+        raw = path.read_bytes()
+    except (OSError, ValueError, zipfile.BadZipFile):
+        return None, {}
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", "replace")  # the other CSV encoding offered
+    if fmt == "json":
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None, {}
+        projects = data.get("projects") if isinstance(data, dict) else None
+        if not isinstance(projects, list | dict):  # a database file keeps a dict
+            return None, {}
+        report = data.get("report") if isinstance(data.get("report"), dict) else {}
+        return len(projects), report
+    if fmt == "csv":  # a title row, a header row starting 表, a row per project
+        try:
+            rows = [row for row in csv.reader(io.StringIO(text)) if row]
+        except csv.Error:
+            return None, {}
+        ours = len(rows) >= 2 and rows[1][:1] == ["表"]
+        return (len(rows) - 2 if ours else None), {}
+    if fmt == "md":  # per table: a '# ' title, a header line, a line per project
+        lines = [line for line in text.splitlines() if line.strip()]
+        heads = [i + 1 for i, line in enumerate(lines) if line.startswith("# ")]
+        number = tuple(f"{number_header(t)}\t" for t in (COUNTY_TABLE, ""))
+        if not heads or any(i >= len(lines) or not lines[i].startswith(number) for i in heads):
+            return None, {}
+        return len(lines) - 2 * len(heads), {}
+    if fmt == "html":
+        return text.count("<tr id="), {}
+    return None, {}
+
+
+def _count_xlsx(path: Path) -> int | None:
+    """Rows under the title and header of each sheet, from the sheets' dimension elements
+    (the first bytes of each sheet: no sheet is read whole)."""
+    total = 0
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n)]
+        for name in sheets:
+            with archive.open(name) as part:
+                head = part.read(4096).decode("utf-8", "replace")
+            found = re.search(r'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"', head)
+            if not found:
+                return None
+            total += max(0, int(found.group(1) or 1) - 2)
+    return total if sheets else None
+
+
+def rebuilt_entry(path: Path) -> SnapshotEntry:
+    """An index entry for a snapshot file the index lacks, from what the file itself says:
+    the format from its suffix, the time from its modification time, its owner, and the
+    projects when they can be counted cheaply."""
+    st = path.stat()
+    fmt = format_of(path, default="")
+    try:
+        owner = pwd.getpwuid(st.st_uid).pw_name
+    except KeyError:
+        owner = str(st.st_uid)
+    projects, report = _count_projects(path, fmt)
+    period = report.get("period")
+    year = report.get("year")
+    return SnapshotEntry(
+        file=path.name,
+        format=fmt,
+        at=datetime.fromtimestamp(st.st_mtime).astimezone().isoformat(timespec="seconds"),
+        by=owner,
+        projects=projects,
+        scope="",
+        region=clean_text(str(report.get("region", "")), single_line=True),
+        year=year if isinstance(year, int) else None,
+        period=period if isinstance(period, dict) else None,
+        rebuilt=True,
+    )
+
+
+def _unrecorded(folder: Path, entries: list[SnapshotEntry]) -> list[Path]:
+    """Export files in the folder that no entry names (temporary, lock and index files are
+    not exports; nor is anything but a regular file)."""
+    recorded = {e.file for e in entries}
+    found = []
+    with os.scandir(folder) as listing:
+        for item in listing:
+            name = item.name
+            if name in recorded or name.startswith(".") or name == INDEX_NAME:
+                continue
+            if format_of(Path(name), default="") and item.is_file(follow_symlinks=False):
+                found.append(folder / name)
+    return found
+
+
+def _when(entry: SnapshotEntry) -> float | None:
+    try:
+        return datetime.fromisoformat(entry.at).timestamp()
+    except ValueError:
+        return None
+
+
+def _with_unrecorded(folder: Path, recorded: list[SnapshotEntry]) -> list[SnapshotEntry]:
+    """The index's entries, with one rebuilt for each export file they lack (placed by time)."""
+    entries = list(recorded)
+    found = []
+    for path in _unrecorded(folder, entries):
+        try:
+            found.append(rebuilt_entry(path))
+        except OSError:  # removed meanwhile
+            continue
+    for entry in sorted(found, key=lambda e: _when(e) or 0.0):
+        at = _when(entry) or 0.0
+        later = [i for i, e in enumerate(entries) if (_when(e) or 0.0) > at]
+        entries.insert(later[0] if later else len(entries), entry)
+    return entries
+
+
+def _tidy(folder: Path) -> tuple[list[SnapshotEntry], list[SnapshotEntry]]:
+    """Remove the temporary files killed writers left in the folder (everything in it is
+    ours); the index as recorded, and with the export files it lacks."""
+    sweep_temp_files(folder, lambda _target: True)
+    recorded = _read_index(folder)
+    return recorded, _with_unrecorded(folder, recorded)
+
+
 def list_snapshots(home: Path) -> list[tuple[SnapshotEntry, bool]]:
-    """The recorded snapshots, oldest first, each with whether its file is still there."""
+    """The recorded snapshots, oldest first, each with whether its file is still there.
+
+    Export files the index lacks get an entry rebuilt from the file, which is recorded when
+    this user may write the index; an entry whose file was removed stays, shown as gone.
+    """
     folder = snapshot_dir(home)
-    return [(e, (folder / e.file).is_file()) for e in _read_index(folder)]
+    if not folder.is_dir():
+        return []
+    try:
+        with FileLock(_index_path(folder)):
+            recorded, entries = _tidy(folder)
+            if entries != recorded:
+                _write_index(folder, entries)
+    except OSError:  # may not write here: what the files say, without recording it
+        entries = _with_unrecorded(folder, _read_index(folder))
+    return [(e, (folder / e.file).is_file()) for e in entries]
 
 
 def in_snapshot_dir(home: Path, path: Path) -> bool:
@@ -165,17 +329,22 @@ def save_export(
 
     Returns the index entry when the export was recorded as a snapshot.
     """
+    path = Path(path)
+    into_snapshots = in_snapshot_dir(store.home, path)
+    folder = snapshot_dir(store.home)
+    if into_snapshots:
+        try:
+            make_shared_dir(folder, like=store.home)
+        except OSError as exc:
+            raise ExportError(
+                f"{folder}: {exc.strerror or exc}", path=path, code=exc.errno
+            ) from exc
+    check_export_target(path, force=force)  # before the work of making the bytes
     report = report or store.report()
     data = export_bytes(fmt, report, projects, encoding=encoding)
-    path = Path(path)
-    if not in_snapshot_dir(store.home, path):
+    if not into_snapshots:
         write_export(path, data, force=force)
         return None
-    folder = snapshot_dir(store.home)
-    try:
-        make_shared_dir(folder, like=store.home)
-    except OSError as exc:
-        raise ExportError(f"{folder}: {exc.strerror or exc}", path=path, code=exc.errno) from exc
     entry = SnapshotEntry(
         file=path.name,
         format=fmt,
@@ -189,7 +358,8 @@ def save_export(
     )
     try:
         with FileLock(_index_path(folder)):
-            entries = [e for e in _read_index(folder) if e.file != entry.file]
+            _recorded, entries = _tidy(folder)
+            entries = [e for e in entries if e.file != entry.file]
             write_export(path, data, force=force)
             _write_index(folder, entries + [entry])
     except OSError as exc:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bench.synthetic import make_projects
 from store.backup import (
+    BACKUP_DIR,
     KEEP,
     backup_dir,
     check_database,
@@ -27,6 +30,7 @@ from store.files import (
 )
 from store.interface import ConflictError, DatabaseError, NetworkFilesystemError
 from store.jsonfile import JSONFileStore as ProjectStore
+from tests.store.test_export import kill_mid_write
 
 
 def _store(path: Path, n: int = 10) -> ProjectStore:
@@ -74,6 +78,29 @@ def test_only_the_newest_backups_are_kept(db_path: Path) -> None:
     assert list_backups(db_path) == backups
 
 
+def test_a_killed_backups_temporary_file_is_removed_at_the_next_run(db_path: Path) -> None:
+    _store(db_path)
+    ProjectStore(db_path, user="bob").set_status("X01", "滞后", source="cli")  # today's backup
+    assert len(list_backups(db_path)) == 1
+    code = (
+        "from bench.synthetic import make_projects; "
+        "from store.jsonfile import JSONFileStore; "
+        f"JSONFileStore({str(db_path)!r}, user='carol')"
+        ".import_report(make_projects(12, seed=5), source='import:killed')"
+    )
+    kill_mid_write(f"/{BACKUP_DIR}/", code)  # killed while writing the backup before an import
+    folder = backup_dir(db_path)
+    left = [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+    assert len(left) == 1 and left[0].startswith(f".{db_path.stem}-")
+    (folder / ".other-20230101-000000-000000-daily.json.1-0123abcd.tmp").write_bytes(b"")
+    # The next run is an ordinary edit (today's backup is there: no new one): it cleans up.
+    ProjectStore(db_path, user="dave").set_status("X02", "滞后", source="cli")
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == [
+        ".other-20230101-000000-000000-daily.json.1-0123abcd.tmp"  # another database's
+    ]
+    assert len(list_backups(db_path)) == 1 and check_database(list_backups(db_path)[0]).ok
+
+
 def test_check_accepts_a_sound_database(db_path: Path) -> None:
     store = _store(db_path, 30)
     store.add_update("X01", "2023-07", "七月", source="tui")
@@ -95,7 +122,9 @@ def test_check_accepts_a_sound_database(db_path: Path) -> None:
         (lambda d: d["history"].update({"x": {}}), "not a positive number"),
     ],
 )
-def test_check_names_each_kind_of_problem(db_path: Path, mutate, problem: str) -> None:
+def test_check_names_each_kind_of_problem(
+    db_path: Path, mutate: Callable[[dict[str, Any]], None], problem: str
+) -> None:
     _store(db_path, 3)
     data = json.loads(db_path.read_bytes())
     mutate(data)
@@ -214,25 +243,25 @@ def test_replacing_the_file_keeps_its_mode_and_the_lock_follows(tmp_path: Path) 
     assert stat.S_IMODE(os.stat(tmp_path / "export.json").st_mode) == 0o660
 
 
-def test_a_lock_file_this_user_cannot_write_still_locks(tmp_path: Path) -> None:
+def test_a_lock_file_this_user_cannot_write_still_locks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     lock = FileLock(tmp_path / "db.json")
     lock.path.write_bytes(b"")
     os.chmod(lock.path, 0o444)
     real_open = os.open
 
-    def no_write(path, flags, *args):  # root ignores modes: play a user who cannot write
+    def no_write(path: Any, flags: int, *args: Any) -> int:
+        """Root ignores modes: play a user who cannot write the lock file."""
         if str(path) == str(lock.path) and flags & os.O_EXCL:
             raise FileExistsError(17, "File exists", str(path))
         if str(path) == str(lock.path) and flags & (os.O_RDWR | os.O_WRONLY):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, flags, *args)
 
-    os.open = no_write  # type: ignore[assignment]
-    try:
-        with lock:
-            assert lock._fd is not None
-    finally:
-        os.open = real_open  # type: ignore[assignment]
+    monkeypatch.setattr(os, "open", no_write)
+    with lock:
+        assert lock._fd is not None
 
 
 _MOUNTS = """\

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from importers.report import read_report
-from store.export import ExportError, ExportExistsError, export_json, export_md
+from store.export import (
+    EXPORT_FORMATS,
+    EXTENSIONS,
+    ExportError,
+    ExportExistsError,
+    ExportTargetError,
+    export_bytes,
+    export_json,
+    export_md,
+)
+from store.identity import current_user
 from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import Report, project_from_record
 from store.snapshots import (
@@ -21,14 +33,17 @@ from store.snapshots import (
     in_snapshot_dir,
     list_snapshots,
     read_snapshot_json,
+    rebuilt_entry,
     region_slug,
     save_export,
     shorten,
     snapshot_dir,
     write_snapshot,
 )
+from tests.store.test_export import kill_mid_write
 
 WHEN = datetime(2023, 11, 28, 15, 30)
+INDEX = "index.json"
 
 
 @pytest.fixture
@@ -128,6 +143,131 @@ def test_a_broken_index_is_an_error_not_a_loss(store: ProjectStore) -> None:
         write_snapshot(store, "json", when=WHEN)
     assert (folder / "index.json").read_text(encoding="utf-8") == "{not json"
     assert sorted(p.name for p in folder.iterdir()) == ["index.json", "index.json.lock"]
+
+
+# --- after a kill ----------------------------------------------------------------------------
+
+
+def _export_code(store: ProjectStore, name: str) -> str:
+    """A child's export of every project into the snapshots folder, as the command line does."""
+    target = snapshot_dir(store.home) / name
+    return (
+        "from tui.cli import run; "
+        f"run(['--db', {str(store.path)!r}, 'export', '-o', {str(target)!r}])"
+    )
+
+
+def test_a_killed_exports_temporary_file_is_removed_at_the_next_run(store: ProjectStore) -> None:
+    folder = snapshot_dir(store.home)
+    kill_mid_write("killed.json", _export_code(store, "killed.json"))
+    left = [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+    assert len(left) == 1 and left[0].startswith(".killed.json.")
+    assert list_snapshots(store.home) == []  # nothing was exported, and nothing is left
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+    kill_mid_write("killed.json", _export_code(store, "killed.json"))
+    save_export(store, folder / "next.md", "md", store.projects())  # an export cleans up too
+    assert sorted(p.name for p in folder.iterdir()) == ["index.json", "index.json.lock", "next.md"]
+
+
+def test_a_snapshot_killed_before_its_index_entry_gets_a_rebuilt_one(store: ProjectStore) -> None:
+    first, _ = write_snapshot(store, "json", when=WHEN)
+    kill_mid_write(INDEX, _export_code(store, "killed.json"))
+    folder = snapshot_dir(store.home)
+    killed = folder / "killed.json"
+    assert killed.is_file()  # the export landed; its index entry did not
+    assert [e["file"] for e in json.loads((folder / INDEX).read_text())["snapshots"]] == [
+        first.name
+    ]
+    listed = list_snapshots(store.home)
+    assert [(e.file, there, e.rebuilt) for e, there in listed] == [
+        (first.name, True, False),
+        ("killed.json", True, True),
+    ]
+    entry = listed[1][0]
+    assert (entry.format, entry.projects, entry.by, entry.scope) == ("json", 49, current_user(), "")
+    assert (entry.region, entry.year, entry.period) == ("兰陵县", 2023, {"from": 1, "to": 6})
+    mtime = datetime.fromtimestamp(killed.stat().st_mtime).astimezone()
+    assert entry.at == mtime.isoformat(timespec="seconds")
+    # The rebuilt entry is recorded, and the killed writer's temporary index file is gone.
+    recorded = json.loads((folder / INDEX).read_text())["snapshots"]
+    assert [(e["file"], e["rebuilt"]) for e in recorded] == [
+        (first.name, False),
+        ("killed.json", True),
+    ]
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+    # A later export adds its own entry after it; an overwrite replaces the rebuilt one.
+    save_export(store, killed, "json", store.projects()[:3], force=True, scope="list")
+    again = [(e.file, e.projects, e.rebuilt) for e, _there in list_snapshots(store.home)]
+    assert again == [(first.name, 49, False), ("killed.json", 3, False)]
+
+
+def test_rebuilt_entries_count_the_projects_of_every_format(store: ProjectStore) -> None:
+    folder = snapshot_dir(store.home)
+    folder.mkdir()
+    projects = store.projects()
+    for fmt in EXPORT_FORMATS:
+        data = export_bytes(fmt, store.report(), projects[:7])
+        (folder / f"unrecorded{EXTENSIONS[fmt]}").write_bytes(data)
+    (folder / "notes.md").write_text("# 备忘\n\n随手记的几行\n", encoding="utf-8")
+    (folder / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (folder / "broken.xlsx").write_bytes(b"not a zip")
+    (folder / "readme.txt").write_text("not an export", encoding="utf-8")
+    counts = {e.file: e.projects for e, _there in list_snapshots(store.home)}
+    assert counts == {
+        **{f"unrecorded{EXTENSIONS[fmt]}": 7 for fmt in EXPORT_FORMATS},
+        "notes.md": None,  # not one of our exports: not counted, never guessed
+        "table.csv": None,
+        "broken.xlsx": None,
+    }
+    empty = folder / "empty.xlsx"
+    empty.write_bytes(export_bytes("xlsx", store.report(), []))
+    assert rebuilt_entry(empty).projects == 0
+
+
+def test_rebuilt_entries_go_in_time_order_and_removed_files_stay_listed_as_gone(
+    store: ProjectStore,
+) -> None:
+    first, _ = write_snapshot(store, "json", when=WHEN)
+    second, _ = write_snapshot(store, "md", when=WHEN)
+    folder = snapshot_dir(store.home)
+    index = json.loads((folder / INDEX).read_text())
+    index["snapshots"][0]["at"] = "2023-01-01T10:00:00+08:00"
+    index["snapshots"][1]["at"] = "2023-03-01T10:00:00+08:00"
+    (folder / INDEX).write_text(json.dumps(index), encoding="utf-8")
+    between = folder / "between.json"
+    between.write_bytes(export_json(store.report(), store.projects()))
+    when = datetime.fromisoformat("2023-02-01T10:00:00+08:00").timestamp()
+    os.utime(between, (when, when))
+    second.unlink()
+    listed = [(e.file, there) for e, there in list_snapshots(store.home)]
+    assert listed == [(first.name, True), ("between.json", True), (second.name, False)]
+
+
+def test_nothing_but_a_regular_file_is_taken_for_a_snapshot(store: ProjectStore) -> None:
+    folder = snapshot_dir(store.home)
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.json")
+    (folder / "link.json").symlink_to(store.path)
+    (folder / "sub.json").mkdir()
+    assert list_snapshots(store.home) == []
+    with pytest.raises(ExportTargetError, match="FIFO"):
+        save_export(store, folder / "pipe.json", "json", store.projects(), force=True)
+    assert stat.S_ISFIFO(os.lstat(folder / "pipe.json").st_mode)
+
+
+def test_a_listing_that_may_not_write_still_shows_unrecorded_files(
+    store: ProjectStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = snapshot_dir(store.home)
+    folder.mkdir()
+    (folder / "left.json").write_bytes(export_json(store.report(), store.projects()))
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("store.snapshots._write_index", refused)
+    assert [(e.file, e.rebuilt) for e, _ in list_snapshots(store.home)] == [("left.json", True)]
+    assert not (folder / INDEX).exists()
 
 
 # --- reading back ----------------------------------------------------------------------------
