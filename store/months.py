@@ -28,6 +28,11 @@ word); mentions further inside do not date it. Decisions on ambiguous wording:
   * Points in time date an item by that month: ``截至4月下旬`` is April, ``6月底`` June, and
     ``年底前`` is December (a deadline, like ``6月底前``), not the whole year.
   * ``11-2月`` wraps round the year end: November, December, January and February.
+  * Months may be written in Chinese numerals (``三月``, ``十二月``, ``八月底``, ``三至五月``).
+    Such a month standing after another Chinese character counts only after a word such as
+    截至/到/预计 or when 份, a part of the month or a day follows it: ``统一月报`` holds no
+    month, ``完成三月份任务`` does. ``二十三月`` and ``第三月`` are not months; ``三、四月``
+    follows the rule of ``1、2月`` above.
 Numbers not directly followed by 月 (``2023年``, ``16万亩``, ``30%``, ``1个月``) are never months,
 nor are 0 and 13 or more. Nothing is lost: the items' texts, in order, make up the text.
 """
@@ -37,9 +42,37 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ALL_MONTHS", "MonthItem", "plan_items", "progress_items", "split_months"]
+__all__ = [
+    "ALL_MONTHS",
+    "MonthItem",
+    "MonthMention",
+    "PlacedItem",
+    "plan_items",
+    "progress_items",
+    "read_dates",
+    "split_months",
+]
 
 ALL_MONTHS: tuple[int, ...] = tuple(range(1, 13))
+
+
+@dataclass(frozen=True)
+class PlacedItem:
+    """An item of a text with where it stands: ``text[start:end] == item.text``."""
+
+    start: int
+    end: int
+    months: tuple[int, ...]  # as MonthItem.months
+    text: str
+
+
+@dataclass(frozen=True)
+class MonthMention:
+    """A month expression anywhere in a text, whether or not it starts an item."""
+
+    start: int
+    end: int
+    months: tuple[int, ...]  # months 1..12 it names, ascending
 
 
 @dataclass(frozen=True)
@@ -95,16 +128,20 @@ _DAY = r"\d{1,2}\s*[日号]"
 _PART = r"(?:上旬|中旬|下旬|初|底|末|中)"
 _BEFORE = r"(?:之前|以前|前)?"
 _YEAR = r"(?:(?:\d{4}\s*年(?:度)?|今年|本年度?|当年)\s*)?"
+# A month number: digits, or a Chinese numeral 一…十二 that is not the end of a longer number
+# (二十三月) nor an ordinal (第三月).
+_CN_MONTH = r"(?<![一二三四五六七八九十百千万两〇零第几每])(?:十[一二]?|[一二三四五六七八九])"
+_NUM = rf"(?:\d{{1,2}}|{_CN_MONTH})"
 _MONTH_RE = re.compile(
     r"(?<![\d.．])" + _YEAR + r"(?:"
-    # 1、2月 / 5月、6月: months listed (only where 、 did not number a list)
-    r"(?P<enum>(?:\d{1,2}\s*(?:月份?)?\s*、\s*)+)?"
+    # 1、2月 / 5月、6月 / 三、四月: months listed (only where 、 did not number a list)
+    rf"(?P<enum>(?:{_NUM}\s*(?:月份?)?\s*、\s*)+)?"
     r"(?:"
-    # 3-5月, 5月-6月, 2月份-12月份, 6月2日-7月4日
-    rf"(?P<r1>\d{{1,2}})(?:\s*月份?(?:\s*{_DAY})?)?{_DASH}(?P<r2>\d{{1,2}})\s*月份?"
+    # 3-5月, 5月-6月, 2月份-12月份, 6月2日-7月4日, 三至五月
+    rf"(?P<r1>{_NUM})(?:\s*月份?(?:\s*{_DAY})?)?{_DASH}(?P<r2>{_NUM})\s*月份?"
     rf"(?:\s*{_DAY}|{_PART})?"
-    # 3月, 3月份, 4月12日, 6月2日-4日, 6月底, 4月下旬
-    rf"|(?P<m>\d{{1,2}})\s*月份?(?:\s*{_DAY}(?:{_DASH}{_DAY})?|{_PART})?"
+    # 3月, 3月份, 4月12日, 6月2日-4日, 6月底, 4月下旬, 三月, 十二月, 八月底
+    rf"|(?P<m>{_NUM})\s*月份?(?:\s*{_DAY}(?:{_DASH}{_DAY})?|{_PART})?"
     r")"
     # 一季度, 第一季度, 前三季度, 一、二季度, 一至三季度
     r"|(?P<qfirst>前)?第?(?P<q>[一二三四1-4１-４](?:\s*(?:、|至|到|-|－|—|~|～)\s*第?[一二三四1-4１-４])*)"
@@ -118,8 +155,16 @@ _MONTH_RE = re.compile(
     + _BEFORE
 )
 
+# A month right after a 、 marker: "1、2月份", "三、四月".
+_MONTH_AFTER_MARKER = {
+    "dun": re.compile(r"\s*\d{1,2}\s*月"),
+    "cndun": re.compile(r"\s*(?:十[一二]?|[一二三四五六七八九])\s*月"),
+}
 _NOTE_RE = re.compile(r"[（(]?\s*备\s*注|(?<!备)注\s*[:：]")
-_DIGITS_RE = re.compile(r"\d{1,2}")
+_ENUM_NUMBER_RE = re.compile(r"\d{1,2}|十[一二]?|[一二三四五六七八九]")
+_CN_NUMERALS = frozenset("一二三四五六七八九十")
+# After a Chinese numeral month, the words that make it a date even in mid-clause ("完成三月份…").
+_CN_MONTH_MARKED_RE = re.compile(r"月(?:份|上旬|中旬|下旬|初|底|末|中|\s*\d)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,17 +233,39 @@ def _expr_months(match: re.Match[str]) -> tuple[int, ...]:
     if groups["q"]:
         return _quarter_months(groups["q"], up_to=bool(groups["qfirst"]))
     if groups["r1"]:
-        months = set(_month_span(int(groups["r1"]), int(groups["r2"])))
+        months = set(_month_span(_month_number(groups["r1"]), _month_number(groups["r2"])))
     else:
-        month = int(groups["m"])
+        month = _month_number(groups["m"])
         months = {month} if 1 <= month <= 12 else set()
     if not months:
         return ()
-    for listed in _DIGITS_RE.findall(groups["enum"] or ""):
-        if not 1 <= int(listed) <= 12:
+    for listed in _ENUM_NUMBER_RE.findall(groups["enum"] or ""):
+        number = _month_number(listed)
+        if not 1 <= number <= 12:
             return ()
-        months.add(int(listed))
+        months.add(number)
     return tuple(sorted(months))
+
+
+def _month_number(text: str) -> int:
+    """A month number written in digits or in Chinese numerals (三, 十二); 0 when neither."""
+    return int(text) if text.isdigit() else _cn_number(text)
+
+
+def _cn_month_in_word(text: str, match: re.Match[str]) -> bool:
+    """Whether a month in Chinese numerals is only part of a word ("统一月报", "唯一月票").
+
+    Such a month counts when it stands after a non-Chinese character or a word such as
+    截至/到/预计, or when 份, a part of the month or a day follows it ("完成三月份…").
+    """
+    start = match.start()
+    if match.group("q") or start == 0 or text[start] not in _CN_NUMERALS:
+        return False
+    if not "\u4e00" <= text[start - 1] <= "\u9fff":
+        return False
+    if text.endswith(_LEAD_INS + _CLAUSE_WORDS, 0, start):
+        return False
+    return _CN_MONTH_MARKED_RE.search(match.group()) is None
 
 
 def _inside_brackets(text: str) -> list[bool]:
@@ -287,14 +354,17 @@ class _Splitter:
         return self._drop_lone_month_lists(accepted)
 
     def _drop_lone_month_lists(self, markers: list[_Marker]) -> list[_Marker]:
-        """Read a lone "1、2月份" as January and February rather than item 1 of a list."""
+        """Read a lone "1、2月份" (or "三、四月") as two months rather than item 1 of a list."""
         kept = []
         for marker in markers:
-            if marker.kind == "dun" and re.match(r"\s*\d{1,2}\s*月", self.text[marker.end :]):
+            month_after = _MONTH_AFTER_MARKER.get(marker.kind)
+            if month_after is not None and month_after.match(self.text, marker.end):
                 neighbours = {
                     m.value
                     for m in markers
-                    if m.kind == "dun" and m is not marker and abs(m.value - marker.value) == 1
+                    if m.kind == marker.kind
+                    and m is not marker
+                    and abs(m.value - marker.value) == 1
                 }
                 if not neighbours:
                     continue
@@ -309,7 +379,7 @@ class _Splitter:
         exprs = []
         for match in _MONTH_RE.finditer(masked):
             months = _expr_months(match)
-            if months:
+            if months and not _cn_month_in_word(masked, match):
                 exprs.append(_MonthExpr(match.start(), match.end(), months))
         return exprs
 
@@ -379,17 +449,24 @@ class _Splitter:
 
     def items(self) -> list[MonthItem]:
         """The text's items with their months."""
+        return [MonthItem(item.months, item.text) for item in self.placed()]
+
+    def placed(self) -> list[PlacedItem]:
+        """The text's items with their months and where each stands in the text."""
         starts = self.starts()
         if not starts:
             return []
         spans = list(zip(starts, starts[1:] + [len(self.text)], strict=True))
         months = [self.leading_months(a, b) for a, b in spans]
         self._date_by_numbers(spans, months)
-        return [
-            MonthItem(m, self.text[a:b].strip())
-            for (a, b), m in zip(spans, months, strict=True)
-            if self.text[a:b].strip()
-        ]
+        placed = []
+        for (a, b), m in zip(spans, months, strict=True):
+            piece = self.text[a:b]
+            trimmed = piece.strip()
+            if trimmed:
+                start = a + len(piece) - len(piece.lstrip())
+                placed.append(PlacedItem(start, start + len(trimmed), m, trimmed))
+        return placed
 
     def _date_by_numbers(self, spans: list[tuple[int, int]], months: list[tuple[int, ...]]) -> None:
         """Date undated items of a list whose dated items all carry their own number as month."""
@@ -422,6 +499,17 @@ class _Splitter:
 def split_months(text: str) -> list[MonthItem]:
     """Split a plan or progress text into items, each with the months it starts with."""
     return _Splitter(text).items()
+
+
+def read_dates(text: str) -> tuple[tuple[PlacedItem, ...], tuple[MonthMention, ...]]:
+    """A text's items with their offsets (as ``split_months``), and every month mention in it.
+
+    The mentions include those inside a clause (``…会议,截至6月底,已检查4970人``), which do
+    not date their item but do date what follows them.
+    """
+    splitter = _Splitter(text)
+    mentions = tuple(MonthMention(e.start, e.end, e.months) for e in splitter.exprs)
+    return tuple(splitter.placed()), mentions
 
 
 def plan_items(text: str) -> list[MonthItem]:

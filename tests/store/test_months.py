@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.months import ALL_MONTHS, MonthItem, plan_items, progress_items, split_months
+from store.months import (
+    ALL_MONTHS,
+    MonthItem,
+    plan_items,
+    progress_items,
+    read_dates,
+    split_months,
+)
 
 SEED = Path(__file__).resolve().parents[2] / "data" / "lanling-2023-h1.md"
 _CJK = r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]"
@@ -205,6 +212,75 @@ def test_note_is_its_own_undated_item_省市级11() -> None:
     assert items[-1] == MonthItem((), "(备注:根据每个月工作安排,完成数量有浮动,年底前全部完成)")
     assert items[-2].months == (10, 11, 12)
     assert plan_items(plan)[-1].months == ALL_MONTHS
+
+
+# ---------------------------------------------------------------------------------------------
+# Months in Chinese numerals
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("三月：开展调查。四月：完成验收。", [(3,), (4,)]),
+        ("十二月，全部完成。", [(12,)]),
+        ("十月，竣工验收。十一月，结算。", [(10,), (11,)]),
+        ("八月底前完成主体工程。", [(8,)]),
+        ("三至五月，入户调查。", [(3, 4, 5)]),
+        ("十一月-十二月，验收。", [(11, 12)]),
+        ("九月份：招生。", [(9,)]),
+        ("截至六月底，已检查4970人。", [(6,)]),
+        ("2023年十月，竣工。", [(10,)]),
+        ("今年三月完成。", [(3,)]),
+        ("①一月，受理申请。②二月，审批。", [(1,), (2,)]),
+    ],
+)
+def test_chinese_numeral_months(text: str, expected: list[tuple[int, ...]]) -> None:
+    assert months(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["统一月报制度。", "二十三月份", "第三月", "一个月内完成", "两个月后复审", "唯一月票"],
+)
+def test_chinese_numerals_that_are_not_months(text: str) -> None:
+    assert months(text) == [()]
+
+
+def test_chinese_numeral_month_inside_a_clause_stays_in_it() -> None:
+    # As "拟定2月份资金申请计划": a mention, not the start of an item.
+    assert months("完成三月份任务。") == [()]
+    _, mentions = read_dates("完成三月份任务。")
+    assert [(m.start, m.end, m.months) for m in mentions] == [(2, 5, (3,))]
+
+
+def test_chinese_numeral_month_lists() -> None:
+    assert months("入户评估于三、四月完成。") == [()]
+    assert read_dates("入户评估于三、四月完成。")[1][0].months == (3, 4)
+    assert months("于三、四月完成入户评估。") == [(3, 4)]  # as "于3月…" at a clause start
+    assert months("三、四月份开展调查。") == [(3, 4)]  # a lone 三、 as a lone 1、
+    assert months("一、三月份开展调查。二、四月份完成验收。") == [(3,), (4,)]  # a numbering
+
+
+def test_quarters_unchanged_by_chinese_numeral_months() -> None:
+    assert months("一季度完成130场。二季度完成180场。") == [(1, 2, 3), (4, 5, 6)]
+    assert months("一至三季度完成。") == [tuple(range(1, 10))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Offsets and mentions
+
+
+def test_read_dates_places_items_and_mentions_省市级7() -> None:
+    _, progress = seed("省市级", 7)
+    placed, mentions = read_dates(progress)
+    assert [(p.months, p.text) for p in placed] == [
+        (i.months, i.text) for i in split_months(progress)
+    ]
+    assert all(progress[p.start : p.end] == p.text for p in placed)
+    # ④'s "截至6月底" dates nothing as an item, but it is a mention.
+    june = [m for m in mentions if progress[m.start : m.end] == "6月底"]
+    assert len(june) == 1 and june[0].months == (6,)
+    assert placed[3].start < june[0].start < placed[3].end
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,7 +604,8 @@ def test_every_seed_cell_from_the_importer() -> None:
 # Any text
 
 _PIECES = st.sampled_from(
-    list("0123456789１月份日号年底前初旬季度一二三四上下半全至到-~～—、.．，,：:；;。（）() \n")
+    list("0123456789１月份日号年底前初旬季度一二三四五六七八九十上下半全至到")
+    + list("-~～—、.．，,：:；;。（）() \n")
     + ["①", "⑫", "⑳", "⑴", "⒈", "备注", "截至", "预计", "12月", "1、", "3-5月", "第一季度"]
 )
 
@@ -544,3 +621,7 @@ def test_any_text_splits_without_loss(text: str) -> None:
         assert list(item.months) == sorted(set(item.months))
     assert [i.text for i in plan_items(text)] == [i.text for i in items]
     assert all(i.months for i in plan_items(text))
+    placed, mentions = read_dates(text)
+    assert [(p.months, p.text) for p in placed] == [(i.months, i.text) for i in items]
+    assert all(text[p.start : p.end] == p.text for p in placed)
+    assert all(m.months and 0 <= m.start < m.end <= len(text) for m in mentions)
