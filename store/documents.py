@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import re
 import threading
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -57,6 +59,9 @@ from store.transactions import TransactionalStorage
 from store.vocabulary import read_status
 
 PROJECTS, HISTORY, META = "projects", "history", "meta"
+#: The years a dated progress update may be for, and how its month is written.
+UPDATE_YEARS = range(2000, 2101)
+_UPDATE_MONTH_RE = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*月?")
 TABLES = (PROJECTS, HISTORY, META)
 
 #: Fields an import sets; a user's dated updates are never touched by an import.
@@ -76,9 +81,17 @@ COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
     "plan": ("plan",),
     "progress": ("progress",),
 }
+#: Kept by an import beside the field it follows (each period's 推进情况), not recorded as a
+#: change of its own: the change of ``progress`` is.
+QUIET_FIELDS = frozenset({"progress_history"})
 #: Fields that follow from another field: changed with it, never recorded on their own.
 DERIVED_FIELDS = frozenset({"departments", "status_raw", "deadline_raw", "revision"})
 _REPORT = Query().key == "report"
+
+
+def _owner(derived: str) -> str:
+    """The field a derived field follows (status_raw -> status)."""
+    return derived.removesuffix("_raw").removesuffix("s")
 
 
 def project_doc(project: Project) -> dict[str, Any]:
@@ -87,7 +100,7 @@ def project_doc(project: Project) -> dict[str, Any]:
 
 
 _ONE_LINE_TEXT = ("id", "table", "name", "level", "department", "status", "status_raw",
-                  "deadline", "deadline_raw")  # fmt: skip
+                  "deadline", "deadline_raw", "status_reported", "department_raw")  # fmt: skip
 _LONG_TEXT = ("overview", "target", "plan", "progress")
 
 
@@ -113,6 +126,7 @@ def clean_project(project: Project) -> Project:
     values["extra"] = {
         clean_text(k, single_line=True): clean_text(v) for k, v in project.extra.items()
     }
+    values["progress_history"] = [_clean_value(h) for h in project.progress_history]
     return dataclasses.replace(project, **values)
 
 
@@ -401,6 +415,12 @@ class DocumentStore:
                 raise
             try:
                 written = self._storage.commit()
+            except OSError as exc:  # a full disk, an I/O error: the file is as it was
+                self._view = None
+                raise StoreError(
+                    f"{self.location}: nothing was saved: the database file could not be "
+                    f"written ({exc.strerror or exc})"
+                ) from exc
             except BaseException:
                 self._view = None
                 raise
@@ -503,13 +523,21 @@ class DocumentStore:
         return report
 
     def import_report(
-        self, parsed: ParsedReport, *, source: str, clear_empty: bool = False
+        self,
+        parsed: ParsedReport,
+        *,
+        source: str,
+        clear_empty: bool = False,
+        take_reported: bool = False,
     ) -> ImportResult:
         """Upsert every record by (table, number); each changed field goes into history.
 
         Only the columns a row has are changed: a column the file lacks leaves its field as
-        it is, and an empty cell clears its field only with ``clear_empty``. Nothing is
-        written when nothing changed.
+        it is, and an empty cell clears its field only with ``clear_empty``. A field someone
+        changed by hand since it was last imported keeps the hand edit (listed in
+        ``ImportResult.kept``) unless ``take_reported``; the reported 工作成效 always goes to
+        ``status_reported``. Each period's 推进情况 is kept in ``progress_history``.
+        Nothing is written when nothing changed.
         """
         result = ImportResult(warnings=list(parsed.warnings))
         with self._transaction(backup="import") as tx:
@@ -548,31 +576,87 @@ class DocumentStore:
                     result.warnings.append(
                         f"{source}: line {record.line}: {project.id} 工作成效: {problem}"
                     )
+            entry = {
+                "period": merged.to_dict()["period"], "source": source, "at": tx.at,
+            }  # fmt: skip
             for record, project in latest.values():
-                if project.id not in tx.view.doc_ids:
-                    tx.created.append(project_doc(project))
-                    tx.record(project.id, "*", None, "created", source)
-                    result.new.append(project.id)
+                pid = project.id
+                if pid not in tx.view.doc_ids:
+                    doc = project_doc(project)
+                    if "progress" in record.fields and project.progress:
+                        doc["progress_history"] = [{**entry, "text": project.progress}]
+                    tx.created.append(doc)
+                    tx.record(pid, "*", None, "created", source)
+                    result.new.append(pid)
                     continue
-                before = project_doc(tx.current(project.id))
+                before = project_doc(tx.current(pid))
                 fresh = project_doc(project)
                 settable = self._imported_fields(record, clear_empty)
-                diff = {k: fresh[k] for k in settable if before.get(k) != fresh[k]}
+                hand = set() if take_reported else self._hand_edited(tx.view, pid)
+                diff: dict[str, Any] = {}
+                for k in settable:
+                    if before.get(k) == fresh[k]:
+                        continue
+                    if k in hand or (k in DERIVED_FIELDS and _owner(k) in hand):
+                        if k not in DERIVED_FIELDS:
+                            result.kept.setdefault(pid, []).append(k)
+                        continue
+                    diff[k] = fresh[k]
+                if "status" in settable and before.get("status_reported") != fresh["status"]:
+                    diff["status_reported"] = fresh["status"]  # what the report says, always
+                if "status_raw" in diff or "status_reported" in diff:
+                    diff["status_raw"] = fresh["status_raw"]
                 if record.extra:
                     extra = {**before.get("extra", {}), **fresh["extra"]}
                     if extra != before.get("extra"):
                         diff["extra"] = extra
-                if not any(k not in DERIVED_FIELDS for k in diff):
-                    result.unchanged.append(project.id)
+                if "progress" in settable and fresh["progress"]:
+                    history = self._progress_history(before, fresh["progress"], entry, report)
+                    if history != before.get("progress_history", []):
+                        diff["progress_history"] = history
+                after = {**before, **diff}
+                if after.get("status") and after.get("status") != after.get("status_reported"):
+                    result.differs.append(pid)
+                recorded = [k for k in diff if k not in DERIVED_FIELDS and k not in QUIET_FIELDS]
+                if not recorded:
+                    if diff:  # a new period's entry of the same progress: kept, not a change
+                        tx.put(after)
+                    result.unchanged.append(pid)
                     continue
-                after = {**before, **diff, "revision": int(before.get("revision", 1)) + 1}
+                after["revision"] = int(before.get("revision", 1)) + 1
                 tx.put(after)
-                for k, v in diff.items():
-                    if k not in DERIVED_FIELDS:
-                        tx.record(project.id, k, before.get(k), v, source)
-                result.changed.append(project.id)
-                result.fields[project.id] = [k for k in diff if k not in DERIVED_FIELDS]
+                for k in recorded:
+                    tx.record(pid, k, before.get(k), diff[k], source)
+                result.changed.append(pid)
+                result.fields[pid] = recorded
         return result
+
+    @staticmethod
+    def _hand_edited(view: _View, project_id: str) -> set[str]:
+        """The fields whose last recorded change was not an import's (someone's judgement)."""
+        last: dict[str, str] = {}
+        for change in view.history_of(project_id):
+            last[change.field] = change.source
+        return {f for f, src in last.items() if not src.startswith("import")}
+
+    @staticmethod
+    def _progress_history(
+        before: dict[str, Any], text: str, entry: dict[str, Any], report: Report
+    ) -> list[dict[str, Any]]:
+        """The periods' progress with this import's: its period's entry replaced or added."""
+        history = [dict(h) for h in before.get("progress_history") or []]
+        if not history and before.get("progress"):  # kept before periods were: the last one
+            history.append({
+                "period": report.to_dict()["period"], "text": before["progress"],
+                "source": "", "at": "",
+            })  # fmt: skip
+        if history and history[-1].get("period") == entry["period"]:
+            if history[-1].get("text") == text:
+                return history
+            history[-1] = {**entry, "text": text}
+        else:
+            history.append({**entry, "text": text})
+        return history
 
     @staticmethod
     def _imported_fields(record: ProjectRecord, clear_empty: bool) -> list[str]:
@@ -673,9 +757,16 @@ class DocumentStore:
     # --- values --------------------------------------------------------------------------
     @staticmethod
     def _normalise_update(update: NewUpdate) -> NewUpdate:
-        month = normalise_deadline(update.month)
-        if not month:
-            raise StoreError(f"month {update.month!r} is not of the form YYYY-MM")
+        # The whole text is a year and a month ('2023-07', '2023年7月'), nothing after it.
+        given = unicodedata.normalize("NFKC", update.month).strip()
+        found = _UPDATE_MONTH_RE.fullmatch(given)
+        year, month_number = (int(found[1]), int(found[2])) if found else (0, 0)
+        if year not in UPDATE_YEARS or not 1 <= month_number <= 12:
+            raise StoreError(
+                f"month {update.month!r} is not of the form YYYY-MM "
+                f"(a year {UPDATE_YEARS.start}-{UPDATE_YEARS.stop - 1}, a month 01-12)"
+            )
+        month = f"{year:04d}-{month_number:02d}"
         text = clean_text(update.text).strip()
         if not text:
             raise StoreError("an update needs some text")

@@ -139,6 +139,10 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     #: project id -> the fields (model names) the import changed
     fields: dict[str, list[str]] = field(default_factory=dict)
+    #: project id -> the fields whose hand edit was kept over the report's value
+    kept: dict[str, list[str]] = field(default_factory=dict)
+    #: the projects whose 工作成效 (the office's) now differs from what the report says
+    differs: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for people."""
@@ -224,7 +228,12 @@ class ProjectStore(Protocol):
         ...
 
     def import_report(
-        self, parsed: ParsedReport, *, source: str, clear_empty: bool = False
+        self,
+        parsed: ParsedReport,
+        *,
+        source: str,
+        clear_empty: bool = False,
+        take_reported: bool = False,
     ) -> ImportResult:
         """Upsert every record of a report; each changed field goes into history.
 

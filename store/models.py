@@ -23,9 +23,10 @@ FIELD_LABELS: dict[str, str] = _vocabulary.FIELD_LABELS
 SINGLE_LINE_FIELDS: frozenset[str] = _vocabulary.SINGLE_LINE_FIELDS
 TEXT_FIELDS: tuple[str, ...] = tuple(FIELD_LABELS)
 
-# C0 controls but tab and newline, DEL, C1, bidi embeddings/overrides/isolates, and the BOM.
+# C0 controls but tab and newline, DEL, C1, bidi marks/embeddings/overrides/isolates, the BOM.
 _CONTROL_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+    "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ufeff\ud800-\udfff]"
 )
 # Zero-width characters: harmless in long text, confusing in names that people search and sort.
 _ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u2060\u180e]")
@@ -156,6 +157,13 @@ class Project:
     updates: list[Update] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)
     revision: int = 1
+    #: 工作成效 as the latest imported report says it (``status`` is the office's judgement)
+    status_reported: str = ""
+    #: 牵头单位 as reported, when a unit merge renamed it (else "")
+    department_raw: str = ""
+    #: 推进情况 of each imported period, oldest first: {"period": {"from", "to"}, "text",
+    #: "source", "at"}; ``progress`` is the latest
+    progress_history: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The stored (and exported) form, keys in model order: a new dict, lists and
@@ -167,7 +175,14 @@ class Project:
             {"month": u.month, "text": u.text, "at": u.at, "by": u.by} for u in self.updates
         ]
         doc["extra"] = dict(self.extra)
+        doc["progress_history"] = [dict(entry) for entry in self.progress_history]
         return doc
+
+    @property
+    def not_updated(self) -> bool:
+        """推进情况 the same as in the previous imported period (未更新)."""
+        history = self.progress_history
+        return len(history) >= 2 and history[-1].get("text") == history[-2].get("text")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Project:
@@ -188,6 +203,8 @@ class Project:
             and _STR_ONLY.issuperset(map(type, data["departments"]))
             and type(data["extra"]) is dict
             and _STR_ONLY.issuperset(map(type, data["extra"].values()))
+            and type(data["progress_history"]) is list
+            and _DICT_ONLY.issuperset(map(type, data["progress_history"]))
         ):
             project = cls.__new__(cls)
             object.__setattr__(project, "__dict__", data)
@@ -209,6 +226,8 @@ class Project:
         values["updates"] = [Update.from_dict(u) for u in get("updates") or []]
         extra = get("extra") or {}
         values["extra"] = {str(k): v if type(v) is str else str(v) for k, v in extra.items()}
+        history = get("progress_history") or []
+        values["progress_history"] = [dict(h) for h in history if isinstance(h, dict)]
         return project
 
 
@@ -225,9 +244,12 @@ _TEXT_KEYS = (
     "target",
     "plan",
     "progress",
+    "status_reported",
+    "department_raw",
 )
 _text_values = itemgetter("id", *_TEXT_KEYS)
 _STR_ONLY = frozenset({str})
+_DICT_ONLY = frozenset({dict})
 _FIELD_ORDER = tuple(f.name for f in dataclass_fields(Project))
 _FIELD_NAMES = frozenset(_FIELD_ORDER)
 
@@ -322,6 +344,7 @@ def project_from_record(record: ProjectRecord, year: int | None) -> Project:
         departments=split_departments(department),
         status=normalise_status(status_raw) if status_raw else "",
         status_raw=status_raw,
+        status_reported=normalise_status(status_raw) if status_raw else "",
         deadline=normalise_deadline(deadline_raw, year),
         deadline_raw=deadline_raw,
         overview=clean_text(f.get("overview", "")),

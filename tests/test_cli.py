@@ -142,6 +142,14 @@ def _variant(kind: str, bundled: Path, tmp_path: Path) -> Path:
     return path
 
 
+def _no_provenance(projects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Projects without which file each period's progress came from, and when."""
+    for project in projects:
+        for period in project.get("progress_history", []):
+            period.pop("source", None), period.pop("at", None)
+    return projects
+
+
 @pytest.mark.parametrize("kind", ["gb18030", "bom", "crlf", "csv", "xlsx"])
 def test_the_report_resaved_imports_to_the_same_projects(
     kind: str, tmp_path: Path, cli: Any, bundled: Path, db: Path
@@ -151,8 +159,8 @@ def test_the_report_resaved_imports_to_the_same_projects(
     result = cli("--db", other, "import", copy)
     assert result.code == 0, result.err
     assert "49 new" in result.out
-    expected = cli("--db", db, "list", "--json").json()
-    assert cli("--db", other, "list", "--json").json() == expected
+    expected = _no_provenance(cli("--db", db, "list", "--json").json())
+    assert _no_provenance(cli("--db", other, "list", "--json").json()) == expected
     again = cli("--db", db, "import", copy)  # and it is the same report as far as the DB cares
     assert again.code == 0 and "0 new, 0 changed" in again.out
 

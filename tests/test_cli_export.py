@@ -41,6 +41,8 @@ def _projects(path: Path) -> list[dict[str, Any]]:
     projects = json.loads(path.read_text(encoding="utf-8"))["projects"]
     for project in projects:
         del project["revision"]
+        for period in project.get("progress_history", []):  # which file, when: differs
+            period.pop("source", None), period.pop("at", None)
     return projects
 
 

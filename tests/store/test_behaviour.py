@@ -149,7 +149,7 @@ def test_an_import_of_some_columns_changes_only_those_fields(store: ProjectStore
         _sheet({"name": before.name, "status": status}), source="import:status.csv"
     )
     after = store.get("X01")
-    assert result.changed == ["X01"] and result.fields == {"X01": ["status"]}
+    assert result.changed == ["X01"] and result.fields == {"X01": ["status", "status_reported"]}
     assert after.status == status
     for kept in ("department", "deadline", "overview", "target", "plan", "progress", "level"):
         assert getattr(after, kept) == getattr(before, kept), kept

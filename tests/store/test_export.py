@@ -67,6 +67,8 @@ def _projects_json(store: ProjectStore) -> list[dict[str, Any]]:
     ]
     for project in projects:
         del project["revision"]
+        for period in project.get("progress_history", []):  # which file, when: differs
+            period.pop("source", None), period.pop("at", None)
     return projects
 
 
