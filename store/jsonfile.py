@@ -155,9 +155,10 @@ class JSONFileStore(DocumentStore):
         try:
             make_backup(self.path, reason)
         except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
             raise StoreError(
                 f"{self.path}: nothing was saved: the backup before it could not be written "
-                f"({exc.strerror or exc}: {exc.filename or ''})"
+                f"({exc.strerror or exc}{where})"
             ) from exc
         self._backed_up_on = today
 

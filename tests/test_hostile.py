@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import pty
 import select
@@ -26,7 +27,13 @@ from tui import cli
 from tui.crash import CRASH_STATUS, crash_message, write_crash_log
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTROL = "\x1b]52;c;U0VDUkVU\x07\x1b[2J\x9b2J\x00\x07\x7f\u202e\u2066\ufeff\ud800"
+CONTROL = (
+    "\x1b]52;c;U0VDUkVU\x07\x1b[2J\x9b2J\x00\x07\x7f\u202e\u2066\ufeff\ud800"
+    "\u061c\u200f\u200e"  # the bidi marks: Arabic letter mark, right-to-left and left-to-right
+)
+#: What must never reach a terminal from project text, a snapshot or an index.
+FORBIDDEN = ("\x1b", "\x9b", "\x9d", "\x85", "\x07", "\x00", "\x7f", "\u202e", "\u2066",
+             "\u061c", "\u200f", "\u200e", "\ufeff", "\ud800")  # fmt: skip
 
 
 def _dirty(text: str) -> str:
@@ -35,7 +42,7 @@ def _dirty(text: str) -> str:
 
 def _assert_clean(value: str) -> None:
     assert clean_text(value) == value, repr(value)
-    assert "\x1b" not in value and "\ud800" not in value and "\u202e" not in value
+    assert not [c for c in FORBIDDEN if c in value], repr(value)
 
 
 # --- text on every way in ----------------------------------------------------------------------
@@ -101,6 +108,61 @@ def test_a_file_written_by_someone_else_is_cleaned_as_it_is_read(tmp_path: Path)
     assert project.name == "[2J体育公园"
     ProjectStore(db).update_fields(project.id, {"progress": "进展"}, source="tui")
     assert "\\u001b" not in db.read_text(encoding="utf-8")  # the next save cleaned it
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a JSON value, keys too."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *_strings(v))]
+    return []
+
+
+def _printed(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> str:
+    """What `minsheng ARGV` printed (it must succeed)."""
+    status = cli.run([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    return out + err
+
+
+def test_diff_and_the_snapshot_list_print_no_control_characters(
+    seeded: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # (a crash logs there)
+    # A snapshot made by hand, as anyone who may write the snapshots folder could.
+    snapshots = seeded.parent / "snapshots"
+    assert _printed(capsys, "--db", seeded, "snapshot")
+    snap = next(snapshots.glob("*.json"))
+    data = json.loads(snap.read_text(encoding="utf-8"))
+    data["report"]["region"] = _dirty("兰陵县")
+    first, second = data["projects"][:2]
+    first["id"] = _dirty("X01")
+    second.update(status=_dirty("滞后"), name=_dirty("名称"), department=_dirty("县教育局"))
+    second["progress"] = _dirty("进展")
+    second["updates"] = [{"month": _dirty("2023-07"), "text": _dirty("七月"), "at": "", "by": ""}]
+    second["extra"] = {_dirty("备注"): _dirty("备注")}
+    snap.write_text(json.dumps(data), encoding="utf-8")  # \u escapes: a lone surrogate too
+    index = snapshots / "index.json"
+    entries = json.loads(index.read_text(encoding="utf-8"))
+    entries["snapshots"][0].update(by=_dirty("li"), region=_dirty("兰陵县"), format=_dirty("json"))
+    index.write_text(json.dumps(entries), encoding="utf-8")
+
+    for argv in (["diff", snap, "db"], ["diff", "db", snap], ["diff"], ["snapshots"]):
+        text = _printed(capsys, "--db", seeded, *argv)
+        assert not [c for c in FORBIDDEN if c in text], (argv, text[:2000])
+        assert "名称" in text or argv == ["snapshots"], argv  # (the text itself is shown)
+    for argv in (["diff", snap, "db", "--json"], ["diff", "--json"], ["snapshots", "--json"]):
+        text = _printed(capsys, "--db", seeded, *argv)
+        assert not [c for c in FORBIDDEN if c in text], argv
+        for value in _strings(json.loads(text)):  # nor escaped: \u001b, \u009b ...
+            _assert_clean(value)
 
 
 # --- crashes -----------------------------------------------------------------------------------

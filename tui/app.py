@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,19 +14,24 @@ from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from store.interface import ProjectStore
 from store.models import clean_text
 from tui.crash import CRASH_STATUS, crash_message, write_crash_log
-from tui.editor import Editor
+from tui.editor import Editor, LockWaits
 from tui.keys import hide_key_help, key_actions
 from tui.screens.project_list import ProjectListScreen
 from tui.viewstate import ViewState, default_state_path
 from tui.widgets.key_help import KeyHelp
 
 STYLES = Path(__file__).parent / "styles"
+
+#: After SIGTERM or SIGHUP, how long a save still under way (waiting for another writer's
+#: lock, say) has to land before the process ends without it
+SIGNAL_GRACE_SECONDS = 10.0
 
 #: actions that only move the cursor or scroll
 _MOVES = ("cursor", "page", "jump", "scroll", "move_row")
@@ -69,9 +75,24 @@ class MinshengApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     NOTIFICATION_TIMEOUT = 3  # seconds: a notice covers what is under it
 
-    def __init__(self, store: ProjectStore, *, state_path: Path | None = None) -> None:
+    class LockWaited(Message):
+        """A save has waited a second for another writer's lock (posted from its thread)."""
+
+        def __init__(self, holder: str) -> None:
+            super().__init__()
+            self.holder = holder
+
+    def __init__(
+        self,
+        store: ProjectStore,
+        *,
+        state_path: Path | None = None,
+        lock_waits: LockWaits | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
+        #: told by the store who holds the lock a save waits for: shown as a notification
+        self.lock_waits = lock_waits
         #: this session's edits: saves them and keeps what ctrl+z takes back
         self.editor = Editor(store)
         self.view_state = ViewState(state_path or default_state_path(store.location))
@@ -86,6 +107,8 @@ class MinshengApp(App[int]):
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGHUP):
                 loop.add_signal_handler(signum, self._end_by_signal, signum)
+        if self.lock_waits is not None:
+            self.lock_waits.tell = self._lock_waited
         self.push_screen(ProjectListScreen(self.store, self.editor, self.view_state))
 
     def _end_by_signal(self, signum: int) -> None:
@@ -99,7 +122,22 @@ class MinshengApp(App[int]):
                 devnull = os.open(os.devnull, os.O_RDWR)
                 for fd in (1, 2):
                     os.dup2(devnull, fd)
+        # A save waiting for a lock that is never let go would keep the process (and its
+        # threads) alive for good: it has a grace period to land, then the process ends
+        # without it (it was not acknowledged; the file is as it was).
+        watchdog = threading.Timer(SIGNAL_GRACE_SECONDS, os._exit, (128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
         self.exit(128 + signum)  # the list screen saves the view as it unmounts
+
+    def _lock_waited(self, holder: str) -> None:
+        with contextlib.suppress(RuntimeError):  # (the app's loop already closed)
+            self.post_message(self.LockWaited(holder))
+
+    def on_minsheng_app_lock_waited(self, message: LockWaited) -> None:
+        """Say who holds the lock a save is waiting for."""
+        who = message.holder or "另一个进程"
+        self.notify(f"{who} 正在保存，你的修改等它完成后保存…", title="等待保存", timeout=10)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: the traceback goes to a private log, not to the terminal.
@@ -178,15 +216,17 @@ class MinshengApp(App[int]):
             self.push_screen(CommandPalette(id="--command-palette", placeholder="搜索命令…"))
 
 
-def make_app(store: ProjectStore, *, state_path: Path | None = None) -> MinshengApp:
+def make_app(
+    store: ProjectStore, *, state_path: Path | None = None, lock_waits: LockWaits | None = None
+) -> MinshengApp:
     """The one way the CLI, the tests and the snapshot tests build the app."""
-    return MinshengApp(store, state_path=state_path)
+    return MinshengApp(store, state_path=state_path, lock_waits=lock_waits)
 
 
-def run_app(store: ProjectStore) -> int:
+def run_app(store: ProjectStore, *, lock_waits: LockWaits | None = None) -> int:
     """Run the app in this terminal; the exit status (70 after an unexpected error, with the
     traceback in a private log; 128 + the signal after SIGTERM or SIGHUP)."""
-    app = make_app(store)
+    app = make_app(store, lock_waits=lock_waits)
     app.exit_on_signals = True
     result = app.run()
     if app.crash is not None:

@@ -8,6 +8,7 @@ import gc
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +17,14 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
-from store.export import CSV_ENCODINGS, EXPORT_FORMATS, ExportError, export_bytes, format_of
+from store.export import (
+    CSV_ENCODINGS,
+    EXPORT_FORMATS,
+    ExportError,
+    ExportExistsError,
+    export_bytes,
+    format_of,
+)
 from store.interface import Change, DatabaseError, Edit, NewUpdate, ProjectStore, StoreError
 from store.jsonfile import default_db_path, write_problem
 from store.models import (
@@ -34,6 +42,7 @@ from store.models import (
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, latest_progress
 from store.text import one_line
 from tui.crash import report_crash
+from tui.editor import LockWaits
 from tui.labels import source_label
 
 if TYPE_CHECKING:
@@ -48,6 +57,11 @@ class CliError(Exception):
     """A refused command: printed as one line on stderr, exit status 1."""
 
 
+def _shown(path: object) -> str:
+    """A path as printed: on one line, without control characters."""
+    return clean_text(str(path), single_line=True)
+
+
 def _out() -> Console:
     # markup off: untrusted text such as "[bold]" prints as written.
     return Console(markup=False, highlight=False, emoji=False, soft_wrap=False)
@@ -55,6 +69,16 @@ def _out() -> Console:
 
 def _err(message: str) -> None:
     print(f"minsheng: {clean_text(message, single_line=True)}", file=sys.stderr)
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds")
+    return seconds
 
 
 def _status_arg(value: str) -> str:
@@ -85,6 +109,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         dest="allow_network_fs",
         help="open a database on a network file system (NFS, SMB, sshfs) for writing anyway",
+    )
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        help="start a new database at --db; without it a file that does not exist is refused "
+        "(`import FILE` into a new file needs no --create)",
+    )
+    parser.add_argument(
+        "--wait",
+        type=_seconds,
+        metavar="SECONDS",
+        help="when another person's save holds the database, give up after SECONDS "
+        "(exit 1, naming who holds it); default: wait as long as it takes",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -204,15 +241,51 @@ def _default_is_missing(db: Path | None) -> bool:
     return db is None and not os.environ.get("MINSHENG_DB") and not default_db_path().exists()
 
 
+def _missing(path: Path, *, read_only: bool) -> CliError:
+    """The refusal of a database file that is not there (a mistyped --db, say)."""
+    where = path.parent
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    folder = "" if where == path.parent else f" (nor is the folder {path.parent})"
+    if read_only:
+        return CliError(f"{path}: no such database{folder}; nothing to open read-only")
+    return CliError(
+        f"{path}: no such database{folder}; check the path, or start a new one with "
+        "--create (or `import FILE`)"
+    )
+
+
+def waiting_notice(path: Path, wait: float | None) -> Callable[[str], None]:
+    """What the command line says when a save has waited a second for another writer."""
+
+    def say(holder: str) -> None:
+        limit = f"giving up after {wait:g} s" if wait is not None else "ctrl+c gives up"
+        _err(f"{path}: waiting for {holder or 'another process'} to finish saving ({limit})")
+
+    return say
+
+
 def open_store(
-    db: Path | None, *, read_only: bool = False, allow_network_fs: bool = False
+    db: Path | None,
+    *,
+    read_only: bool = False,
+    allow_network_fs: bool = False,
+    create: bool = False,
+    wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> ProjectStore:
     """Open the database; a first run on the default file loads the bundled report.
 
-    A file this user cannot write is opened read-only, saying why.
+    A file that does not exist is refused unless ``create`` (or it is that first run), so
+    a mistyped path makes neither folders nor an empty database. A file this user cannot
+    write is opened read-only, saying why. A save waits for another writer's lock for up
+    to ``wait`` seconds (None: as long as it takes), telling ``on_wait`` who holds it after
+    a second (by default a line on stderr).
     """
     first_run = _default_is_missing(db)
     path = db or default_db_path()
+    if not os.path.exists(path) and (read_only or not (create or first_run)):
+        raise _missing(path, read_only=read_only)
     reason = "--read-only" if read_only else ""
     problem = None if read_only else write_problem(path)
     if problem:
@@ -220,7 +293,12 @@ def open_store(
     from store.jsonfile import open_store as open_file_store
 
     store = open_file_store(
-        path, read_only=read_only, read_only_reason=reason, allow_network_fs=allow_network_fs
+        path,
+        read_only=read_only,
+        read_only_reason=reason,
+        allow_network_fs=allow_network_fs,
+        wait=wait,
+        on_wait=on_wait or waiting_notice(path, wait),
     )
     if first_run and not read_only:
         from importers.report import read_report
@@ -234,6 +312,28 @@ def open_store(
             file=sys.stderr,
         )
     return store
+
+
+def _clean_json(value: object) -> object:
+    """Every string of a JSON value (keys too) without control or bidi characters."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean_json(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _clean_json(v) for k, v in value.items()}
+    return value
+
+
+def print_json(value: object) -> None:
+    """Print JSON for a terminal or a program: no string in it holds a control character
+    (escaped or not), a bidi mark or a lone surrogate, wherever the value came from."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    # Cleaning every string costs time at 10,000 projects; look first. json escapes the
+    # C0 controls (\u001b, \b, \f, \r) and writes the rest as they are.
+    if clean_text(text) != text or re.search(r"\\(?:u00[01]|[bfr])", text):
+        text = json.dumps(_clean_json(value), ensure_ascii=False, indent=2, default=str)
+    print(text)
 
 
 def _cut(text: str) -> Text:
@@ -285,7 +385,7 @@ def cmd_list(store: ProjectStore, args: argparse.Namespace) -> None:
     every = store.projects()
     projects = ProjectIndex(every, store.report()).apply(_query(args))
     if args.json:
-        print(json.dumps([p.to_dict() for p in projects], ensure_ascii=False, indent=2))
+        print_json([p.to_dict() for p in projects])
         return
     console = _out()
     console.print(_list_table(projects, console.width))
@@ -298,7 +398,7 @@ def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
 
     p = store.get(args.id)
     if args.json:
-        print(json.dumps(p.to_dict(), ensure_ascii=False, indent=2))
+        print_json(p.to_dict())
         return
     console = _out()
     console.print(Text(f"{p.id}  {clean_text(p.name, single_line=True)}", style="bold"))
@@ -348,11 +448,7 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
         store.get(args.id)  # an unknown id is an error, not an empty history
     changes: list[Change] = store.history(args.id)
     if args.json:
-        print(
-            json.dumps(
-                [dataclasses.asdict(c) for c in changes], ensure_ascii=False, indent=2, default=str
-            )
-        )
+        print_json([dataclasses.asdict(c) for c in changes])
         return
     console = _out()
     table = Table(
@@ -441,8 +537,19 @@ def cmd_snapshot(store: ProjectStore, args: argparse.Namespace) -> None:
     """Export every project to a new dated file in the snapshots folder."""
     from store.snapshots import write_snapshot
 
-    path, entry = write_snapshot(store, args.format, encoding=args.encoding)
-    print(f"wrote {entry.projects} projects to {path}")
+    for attempt in range(5):
+        try:
+            path, entry = write_snapshot(store, args.format, encoding=args.encoding)
+            break
+        except ExportExistsError as exc:
+            # Someone's snapshot took the name since it was chosen: the next try takes the
+            # next free one (a snapshot never replaces a file).
+            if attempt == 4:
+                raise CliError(
+                    f"{exc.path}: another snapshot took this name just now; nothing was "
+                    "written: run `minsheng snapshot` again"
+                ) from exc
+    print(f"wrote {entry.projects} projects to {_shown(path)}")
 
 
 def cmd_snapshots(store: ProjectStore, args: argparse.Namespace) -> None:
@@ -454,8 +561,7 @@ def cmd_snapshots(store: ProjectStore, args: argparse.Namespace) -> None:
 
     entries = list_snapshots(store.home)
     if args.json:
-        rows = [{**dataclasses.asdict(e), "exists": there} for e, there in entries]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json([{**dataclasses.asdict(e), "exists": there} for e, there in entries])
         return
     console = _out()
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
@@ -470,7 +576,7 @@ def cmd_snapshots(store: ProjectStore, args: argparse.Namespace) -> None:
         when = local_minute(e.at)
         table.add_row(*(_cut(v) for v in (name, when, e.format, str(e.projects), scope, e.by)))
     console.print(table)
-    console.print(Text(f"{len(entries)} 个快照，在 {snapshot_dir(store.home)}"))
+    console.print(Text(f"{len(entries)} 个快照，在 {_shown(snapshot_dir(store.home))}"))
 
 
 def _snapshot_of(spec: str, store: ProjectStore) -> Snapshot:
@@ -482,7 +588,8 @@ def _snapshot_of(spec: str, store: ProjectStore) -> Snapshot:
         return Snapshot("db", store.report(), store.projects())
     path = Path(spec)
     if not path.is_file():
-        raise CliError(f"{path}: no such file")
+        what = "not a regular file" if path.exists() else "no such file"
+        raise CliError(f"{_shown(path)}: {what}")
     if path.suffix.lower() == ".json":
         return read_snapshot_json(path)
     parsed = read_report(path)
@@ -493,25 +600,54 @@ def _snapshot_of(spec: str, store: ProjectStore) -> Snapshot:
     return Snapshot(str(path), parsed.report, list(latest.values()), has_updates=False)
 
 
+def _safe_snapshot(folder: Path, name: str) -> Path:
+    """The newest snapshot as the index names it, if it is safe to read unasked.
+
+    The snapshots folder is often writable by the whole group, and so is its index: the file
+    must be a plain name directly in the folder, and a regular file there, not a symbolic
+    link (to someone else's file, a FIFO that never ends, a device). A file named on the
+    command line is read as given.
+    """
+    path = folder / name
+    if not name or name != Path(name).name or name.startswith(".") or "\0" in name:
+        raise CliError(
+            f"{_shown(folder / 'index.json')}: names {clean_text(name, single_line=True)!r} "
+            "as the newest snapshot, which is not a file in the folder; name the files to "
+            "compare"
+        )
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as exc:
+        raise CliError(f"{_shown(path)}: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(mode):
+        kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+        raise CliError(
+            f"{_shown(path)}: the newest snapshot is {kind}, so it is not read unasked; "
+            "name the files to compare"
+        )
+    return path
+
+
 def cmd_diff(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print what changed between two states."""
     from store.snapshots import compare, diff_lines, list_snapshots, snapshot_dir
 
     old = args.old
     if old is None:  # the newest snapshot of every project, against the database now
+        folder = snapshot_dir(store.home)
         whole = [e for e, there in list_snapshots(store.home) if there and e.scope == "all"]
         if not whole:
             raise CliError(
-                f"no snapshot of all projects in {snapshot_dir(store.home)} yet; "
+                f"no snapshot of all projects in {_shown(folder)} yet; "
                 "make one with `minsheng snapshot`, or name two files"
             )
-        old = str(snapshot_dir(store.home) / whole[-1].file)
+        old = str(_safe_snapshot(folder, whole[-1].file))
     diff = compare(_snapshot_of(old, store), _snapshot_of(args.new, store))
     if args.json:
-        print(json.dumps(diff.to_dict(), ensure_ascii=False, indent=2))
+        print_json(diff.to_dict())
         return
-    for line in diff_lines(diff):
-        print(line)
+    for line in diff_lines(diff):  # text from files anyone may have written: cleaned
+        print(clean_text(line).replace("\n", " "))
 
 
 def cmd_period(store: ProjectStore, args: argparse.Namespace) -> None:
@@ -533,7 +669,13 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.db_command == "restore":
         if args.read_only:
             raise CliError("db restore writes the database; it cannot run with --read-only")
-        store = open_file_store(path, load=False, allow_network_fs=args.allow_network_fs)
+        store = open_file_store(
+            path,
+            load=False,
+            allow_network_fs=args.allow_network_fs,
+            wait=args.wait,
+            on_wait=waiting_notice(path, args.wait),
+        )
         result = store.restore(args.backup)
         if result.saved_current is not None:
             print(f"kept the file as it was in {result.saved_current}")
@@ -563,15 +705,28 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "db":
         return cmd_db(args)
     parsed = read_all(args.files) if command == "import" else []
-    store = open_store(args.db, read_only=args.read_only, allow_network_fs=args.allow_network_fs)
+    path = args.db or default_db_path()
+    new = not os.path.exists(path) and not _default_is_missing(args.db)  # (not the first run)
+    # The app shows who holds the lock in a notification; the command line on stderr.
+    waits = LockWaits(waiting_notice(path, args.wait))
+    store = open_store(
+        args.db,
+        read_only=args.read_only,
+        allow_network_fs=args.allow_network_fs,
+        create=args.create or command == "import",  # an import is how a database starts
+        wait=args.wait,
+        on_wait=waits,
+    )
     if command != "tui":
         gc.enable()  # (turned off for start-up by the entry point; the app turns it on itself)
     if command == "tui":
         from tui.app import run_app
 
-        return run_app(store)
+        return run_app(store, lock_waits=waits)
     if command == "import":
         cmd_import(store, parsed)
+        if new and os.path.exists(path):
+            _err(f"{path}: a new database, made by this import")
     elif command == "list":
         cmd_list(store, args)
     elif command == "show":

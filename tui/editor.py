@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from store.interface import Change, Edit, NewUpdate, ProjectStore, Saved
@@ -18,6 +18,20 @@ from store.models import Project
 SOURCE = "tui"
 #: how many of our own saves are kept for screens catching up (older ones: a full reload)
 KEPT = 64
+
+
+class LockWaits:
+    """Who is told when a save has waited a second for another writer's lock, and who holds it.
+
+    The store is opened with one as its ``on_wait`` (it calls it from the saving thread, or
+    a timer's); the command line prints a line, the app shows a notification while it runs.
+    """
+
+    def __init__(self, tell: Callable[[str], None]) -> None:
+        self.tell = tell
+
+    def __call__(self, holder: str) -> None:
+        self.tell(holder)
 
 
 @dataclass(frozen=True)
