@@ -87,6 +87,21 @@ QUIET_FIELDS = frozenset({"progress_history"})
 #: Fields that follow from another field: changed with it, never recorded on their own.
 DERIVED_FIELDS = frozenset({"departments", "status_raw", "deadline_raw", "revision"})
 _REPORT = Query().key == "report"
+_ALIASES = Query().key == "aliases"
+
+
+def _with_aliases(doc: dict[str, Any], aliases: dict[str, str]) -> dict[str, Any]:
+    """The 牵头单位 fields of a project document with merged unit names replaced; the name as
+    reported is kept in department_raw (once: a second merge keeps the first report's)."""
+    units = split_departments(doc["department"])
+    if not set(units) & aliases.keys():
+        return {}
+    merged = list(dict.fromkeys(aliases.get(u, u) for u in units))
+    return {
+        "department": " ".join(merged),
+        "departments": merged,
+        "department_raw": doc.get("department_raw") or doc["department"],
+    }
 
 
 def _owner(derived: str) -> str:
@@ -200,6 +215,13 @@ class _View:
         self.report = Report.from_dict(value if isinstance(value, dict) else {})
         if self.suspect:
             self.report = _clean_report(self.report)
+        found = Table(storage, META).get(_ALIASES)
+        value = found.get("value") if isinstance(found, dict) else None
+        #: unit name as reported -> the name it is merged into (牵头单位 aliases)
+        self.aliases: dict[str, str] = {
+            clean_text(str(k), single_line=True): clean_text(str(v), single_line=True)
+            for k, v in (value.items() if isinstance(value, dict) else ())
+        }
         self._storage = storage
         self._history: list[Change] | None = None
         self._by_project: dict[str, list[Change]] | None = None
@@ -251,6 +273,7 @@ class _Transaction:
         self.changes: list[dict[str, Any]] = []
         self.recorded: list[Change] = []
         self.report: Report | None = None
+        self.aliases: dict[str, str] | None = None
 
     def current(self, project_id: str) -> Project:
         """The project as the data holds it now (or as this transaction changed it)."""
@@ -297,6 +320,9 @@ class _Transaction:
         if self.report is not None:
             storage.announce(META)
             self.meta.upsert({"key": "report", "value": self.report.to_dict()}, _REPORT)
+        if self.aliases is not None:
+            storage.announce(META)
+            self.meta.upsert({"key": "aliases", "value": dict(self.aliases)}, _ALIASES)
         if self.changes:
             ids = self.history.insert_multiple(self.changes)
             self.recorded = [Change.from_doc(i, d) for i, d in zip(ids, self.changes, strict=True)]
@@ -309,6 +335,8 @@ class _Transaction:
             view.add_change(change)
         if self.report is not None:
             view.report = Report.from_dict(self.report.to_dict())
+        if self.aliases is not None:
+            view.aliases = dict(self.aliases)
 
 
 class DocumentStore:
@@ -522,6 +550,61 @@ class DocumentStore:
             tx.record("", "period", old.get("period"), report.to_dict()["period"], source)
         return report
 
+    def aliases(self) -> dict[str, str]:
+        """牵头单位 names merged into others: the name as reported -> the name it counts as."""
+        with self._mutex:
+            return dict(self._sync().aliases)
+
+    def merge_units(self, old: str, new: str, *, source: str) -> list[Change]:
+        """Count the unit ``old`` as ``new`` from now on (facets, filters, search, exports, and
+        later imports); each project's 牵头单位 as reported stays in ``department_raw``."""
+        old = clean_text(old, single_line=True).strip()
+        new = clean_text(new, single_line=True).strip()
+        if not old or not new or old == new:
+            raise StoreError(f"cannot merge {old!r} into {new!r}: two different names are needed")
+        with self._transaction() as tx:
+            aliases = dict(tx.view.aliases)
+            if aliases.get(new) == old:
+                raise StoreError(f"{new} is already merged into {old}")
+            aliases = {k: (new if v == old else v) for k, v in aliases.items()}
+            aliases[old] = new
+            tx.aliases = aliases
+            tx.record("", "alias", None, {"from": old, "to": new}, source)
+            for project in tx.view.ordered:
+                if old not in project.departments:
+                    continue
+                before = project_doc(tx.current(project.id))
+                after = {**before, **_with_aliases(before, {old: new})}
+                after["revision"] = before["revision"] + 1
+                tx.put(after)
+                tx.record(project.id, "department", before["department"], after["department"],
+                          source, note=f"{old} 并入 {new}")  # fmt: skip
+        return list(tx.recorded)
+
+    def unmerge_units(self, old: str, *, source: str) -> list[Change]:
+        """Undo ``merge_units`` of ``old``: the projects get their 牵头单位 as reported back."""
+        old = clean_text(old, single_line=True).strip()
+        with self._transaction() as tx:
+            aliases = dict(tx.view.aliases)
+            if old not in aliases:
+                raise StoreError(f"{old} is not merged into another unit")
+            new = aliases.pop(old)
+            tx.aliases = aliases
+            tx.record("", "alias", {"from": old, "to": new}, None, source)
+            for project in tx.view.ordered:
+                if old not in split_departments(project.department_raw):
+                    continue
+                before = project_doc(tx.current(project.id))
+                raw = before["department_raw"]
+                after = {**before, "department": raw, "department_raw": "",
+                         "departments": split_departments(raw)}  # fmt: skip
+                after.update(_with_aliases(after, aliases))
+                after["revision"] = before["revision"] + 1
+                tx.put(after)
+                tx.record(project.id, "department", before["department"], after["department"],
+                          source, note=f"{old} 不再并入 {new}")  # fmt: skip
+        return list(tx.recorded)
+
     def import_report(
         self,
         parsed: ParsedReport,
@@ -561,6 +644,9 @@ class DocumentStore:
             for record in parsed.records:
                 record = _clean_record(record)
                 project = project_from_record(record, merged.year)
+                if tx.view.aliases and set(project.departments) & tx.view.aliases.keys():
+                    doc = project_doc(project)
+                    project = Project.from_dict({**doc, **_with_aliases(doc, tx.view.aliases)})
                 if project.id in latest:
                     first = latest.pop(project.id)[0]
                     result.warnings.append(

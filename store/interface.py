@@ -242,6 +242,18 @@ class ProjectStore(Protocol):
         """
         ...
 
+    def aliases(self) -> dict[str, str]:
+        """牵头单位 names merged into others: the name as reported -> the name it counts as."""
+        ...
+
+    def merge_units(self, old: str, new: str, *, source: str) -> list[Change]:
+        """Count the unit ``old`` as ``new`` from now on (recorded; ``unmerge_units`` undoes)."""
+        ...
+
+    def unmerge_units(self, old: str, *, source: str) -> list[Change]:
+        """Give the projects of a merged unit their 牵头单位 as reported back."""
+        ...
+
     def set_period(self, period_from: int, period_to: int, *, source: str = "cli") -> Report:
         """Change the months the report covers."""
         ...

@@ -171,3 +171,25 @@ def test_a_negated_status_word_is_kept_as_written_and_warned(store: ProjectStore
     assert store.get("X01").status not in ("已完成", before.status) or before.status == "没有完成"
     assert store.get("X01").status_raw == "没有完成"
     assert any("line 2" in w and "X01" in w for w in result.warnings)
+
+
+def test_merging_a_unit_counts_its_projects_under_the_new_name_and_can_be_undone(
+    store: ProjectStore,
+) -> None:
+    units = {d for p in store.projects() for d in p.departments}
+    old, new = sorted(units)[:2]
+    theirs = [p.id for p in store.projects() if old in p.departments]
+    assert theirs
+    changes = store.merge_units(old, new, source="cli")
+    assert {c.project for c in changes if c.project} == set(theirs)
+    for pid in theirs:
+        project = store.get(pid)
+        assert new in project.departments and old not in project.departments
+        assert old in project.department_raw  # the name as reported is kept
+    assert store.aliases() == {old: new}
+    again = store.import_report(make_projects(20), source="import:synthetic")  # and next month
+    assert all(old not in store.get(pid).departments for pid in theirs), again.changed
+    store.unmerge_units(old, source="cli")
+    assert store.aliases() == {}
+    assert all(old in store.get(pid).departments for pid in theirs)
+    assert all(store.get(pid).department_raw == "" for pid in theirs)
