@@ -104,6 +104,18 @@ def _with_aliases(doc: dict[str, Any], aliases: dict[str, str]) -> dict[str, Any
     }
 
 
+def _without_updates(text: str, project: Project, report: Report) -> str:
+    """推进情况 from a file without the lines an export added for the project's dated updates
+    (``store.export.current_progress``): reading our own export back must not double them."""
+    from store.export import update_line
+
+    known = {update_line(u, report.year) for u in project.updates}
+    lines = text.split("\n")
+    while lines and lines[-1] in known:
+        lines.pop()
+    return "\n".join(lines).rstrip("\n")
+
+
 def _owner(derived: str) -> str:
     """The field a derived field follows (status_raw -> status)."""
     return derived.removesuffix("_raw").removesuffix("s")
@@ -675,8 +687,11 @@ class DocumentStore:
                     tx.record(pid, "*", None, "created", source)
                     result.new.append(pid)
                     continue
-                before = project_doc(tx.current(pid))
+                current = tx.current(pid)
+                before = project_doc(current)
                 fresh = project_doc(project)
+                if current.updates and fresh["progress"]:  # our own export read back
+                    fresh["progress"] = _without_updates(fresh["progress"], current, merged)
                 settable = self._imported_fields(record, clear_empty)
                 hand = set() if take_reported else self._hand_edited(tx.view, pid)
                 diff: dict[str, Any] = {}
