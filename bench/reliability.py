@@ -1,4 +1,6 @@
-"""Reliability figures: killed writers, writers at once, conflicting saves, hostile text.
+"""Reliability figures: killed writers and exports, writers at once, conflicting saves, the
+file system's surprises (a symlinked database, a deleted lock file, FIFO targets), imports past
+their limits, hostile text.
 
 Prints, for this machine:
 - crash trials: a writer process (edits, dated updates, imports with their backups) is killed
@@ -10,13 +12,27 @@ Prints, for this machine:
   load is measured for comparison.
 - conflicting saves: two processes read the same revision and save at the same moment; one must
   be told of the conflict, never both succeed.
-- hostile payloads: markup, `[@click=...]`, OSC 52, CSI, C1, bidi, NUL, a 100,000-character
-  string... planted raw in a database file, then shown through every screen, dialog and
-  notification of the app (rendered in-process, and the real app's output bytes read from a
-  pseudo-terminal), the command line's tables and JSON, and every export format.
+- killed exports: a process writing snapshots is killed at random moments; at the next run no
+  temporary file is left, every snapshot file is in the index (rebuilt from the file when its
+  writer died before recording it), and every acknowledged snapshot is recorded.
+- a symlinked database: writers through the link and through the real path at once; every
+  edit lands in the real file and the link stays a link.
+- the lock file deleted: writers edit while this process deletes the lock file again and again;
+  no acknowledged edit may be lost.
+- a partial-column import: a status-only sheet changes 工作成效 of its project and nothing else.
+- oversized xlsx: one 300 MB cell, a million rows, 25,000 rows: refused, within a bound of time
+  and of the importing process's peak RSS (wait4's rusage of that child).
+- export targets: `export -o` onto a FIFO, a device, a link to a FIFO: refused, nothing replaced.
+- hostile payloads: markup, `[@click=...]`, OSC 52, CSI, C1, bidi (overrides, isolates, U+061C,
+  U+200F), NUL, a 100,000-character string... planted raw in a database file, then shown
+  through every screen, dialog and notification of the app (rendered in-process, and the real
+  app's output bytes read from a pseudo-terminal), the command line's tables and JSON, `diff`
+  of a hand-made snapshot (also `--json`), `snapshots` of a hostile index (also `--json`), and
+  every export format.
 
     python bench/reliability.py [--quick] [--kills N] [--writers N] [--edits N]
-                                [--conflicts N] [--seed N]
+                                [--conflicts N] [--export-kills N] [--link-edits N]
+                                [--lock-edits N] [--seed N]
 
 Linux only (fork, SIGKILL, pseudo-terminals). Exit status 1 if any figure is not zero.
 """
@@ -43,6 +59,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +69,15 @@ if str(ROOT) not in sys.path:
 
 from bench.synthetic import make_projects  # noqa: E402
 from store.backup import check_database, list_backups  # noqa: E402
-from store.interface import ConflictError  # noqa: E402
+from store.interface import ConflictError, LockLostError  # noqa: E402
 from store.jsonfile import JSONFileStore as ProjectStore  # noqa: E402
 from store.models import STATUSES, ParsedReport, ProjectRecord, Report, clean_text  # noqa: E402
 
 # Characters that must never reach a terminal from the data: C0 but tab and newline, DEL, C1,
-# bidi embeddings, overrides and isolates, the BOM, lone surrogates.
+# bidi embeddings, overrides and isolates, the Arabic letter mark and the right-to-left mark,
+# the BOM, lone surrogates.
 FORBIDDEN_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+    "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u061c\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 
 
@@ -202,7 +220,7 @@ def crash_trials(trials: int, workdir: Path, seed: int, max_delay: float = 0.04)
     for _trial in range(trials):
         read_fd, write_fd = os.pipe()
         first = model.ops
-        pid = _fork(lambda s=store, f=first, w=write_fd: _crash_writer(s, f, ids, w))
+        pid = _fork(partial(_crash_writer, store, first, ids, write_fd))
         os.close(write_fd)
         buffer = bytearray()
         acked = model.ops
@@ -242,6 +260,11 @@ def crash_trials(trials: int, workdir: Path, seed: int, max_delay: float = 0.04)
             break
         store = fresh
     broken_backups = sum(not check_database(b).ok for b in list_backups(db))
+    # The next run (one ordinary save in a new process's store) removes what the kills left.
+    ProjectStore(db, user="next").update_fields(ids[0], {"progress": "next run"}, source="crash")
+    backups = db.parent / "backups"
+    folders = [db.parent, backups] if backups.is_dir() else [db.parent]
+    temp_left = sum(p.name.endswith(".tmp") for folder in folders for p in folder.iterdir())
     return {
         "trials": trials,
         "unreadable": unreadable,
@@ -251,6 +274,7 @@ def crash_trials(trials: int, workdir: Path, seed: int, max_delay: float = 0.04)
         "edits": model.ops,
         "backups": len(list_backups(db)),
         "broken_backups": broken_backups,
+        "temp_left": temp_left,
         "seconds": time.perf_counter() - started,
     }
 
@@ -281,8 +305,7 @@ def concurrent_writers(workers: int, edits: int, workdir: Path) -> dict[str, Any
     _seed_db(db, 40)
     go_read, go_write = os.pipe()
     pids = [
-        _fork(lambda w=w: _concurrent_worker(db, w, workers, edits, go_read))
-        for w in range(workers)
+        _fork(partial(_concurrent_worker, db, w, workers, edits, go_read)) for w in range(workers)
     ]
     time.sleep(0.3)
     started = time.perf_counter()
@@ -344,9 +367,7 @@ def stock_tinydb(workers: int, edits: int, workdir: Path) -> dict[str, Any]:
     path.parent.mkdir(parents=True)
     TinyDB(path).close()
     go_read, go_write = os.pipe()
-    pids = [
-        _fork(lambda w=w: _stock_tinydb_worker(path, w, edits, go_read)) for w in range(workers)
-    ]
+    pids = [_fork(partial(_stock_tinydb_worker, path, w, edits, go_read)) for w in range(workers)]
     time.sleep(0.2)
     os.write(go_write, b"g" * workers)
     errors = sum(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids)
@@ -403,9 +424,7 @@ def conflicting_saves(rounds: int, workdir: Path) -> dict[str, Any]:
     for name in ("A", "B"):
         c_read, c_write = os.pipe()
         a_read, a_write = os.pipe()
-        pids.append(
-            _fork(lambda n=name, c=c_read, a=a_write: _conflict_worker(db, n, c, a, target))
-        )
+        pids.append(_fork(partial(_conflict_worker, db, name, c_read, a_write, target)))
         pipes.append((c_write, a_read, bytearray()))
 
     def ask(line: str) -> list[str]:
@@ -449,6 +468,471 @@ def conflicting_saves(rounds: int, workdir: Path) -> dict[str, Any]:
         "wrong_value": wrong_value,
         "stale_reads": stale_reads,
         "seconds": seconds,
+    }
+
+
+# --- the database through a symbolic link ---------------------------------------------------
+
+
+def _tagged_worker(db: Path, worker: int, edits: int, go_fd: int, ack_fd: int) -> None:
+    """Edits tagged ``w<worker> e<j>`` (own projects' progress, shared projects' targets, dated
+    updates); each tag is written to ``ack_fd`` once its save has returned."""
+    store = ProjectStore(db, user=f"w{worker}")
+    ids = [p.id for p in store.projects()]
+    rng = random.Random(worker)
+    os.read(go_fd, 1)
+    for j in range(edits):
+        tag = f"w{worker} e{j}"
+        kind = j % 3
+        try:
+            if kind == 0:
+                store.add_update(rng.choice(ids), "2023-07", tag, source="bench")
+            elif kind == 1:
+                own = ids[worker + len(ids) // 2 :: 8]  # (8 > workers: never another's)
+                store.update_fields(own[j % len(own)], {"progress": tag}, source="bench", note=tag)
+            else:  # the same four projects for every worker: real contention
+                store.update_fields(ids[j % 4], {"target": tag}, source="bench", note=tag)
+        except LockLostError:  # told "nothing was saved; try again": not acknowledged
+            os.write(ack_fd, f"refused {tag}\n".encode())
+            continue
+        os.write(ack_fd, f"{tag}\n".encode())
+
+
+def _run_tagged(
+    paths: list[Path], edits: int, step: Callable[[], None] | None = None
+) -> tuple[list[str], int, float]:
+    """One tagged worker per path, all at once; ``step`` is called again and again in this
+    process while they run. The acknowledged tags, how many workers failed, the seconds."""
+    go_read, go_write = os.pipe()
+    ack_read, ack_write = os.pipe()
+    pids = [
+        _fork(partial(_tagged_worker, p, w, edits, go_read, ack_write)) for w, p in enumerate(paths)
+    ]
+    os.close(ack_write)
+    time.sleep(0.3)
+    started = time.perf_counter()
+    os.write(go_write, b"g" * len(paths))
+    acked = bytearray()
+    while True:  # to the end of the acknowledgements: every worker has exited
+        if step is not None:
+            step()
+        if select.select([ack_read], [], [], 0.0 if step is not None else None)[0]:
+            chunk = os.read(ack_read, 65536)
+            if not chunk:
+                break
+            acked.extend(chunk)
+    failed = sum(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0 for pid in pids)
+    seconds = time.perf_counter() - started
+    for fd in (go_read, go_write, ack_read):
+        os.close(fd)
+    lines = acked.decode().split("\n")[:-1]
+    return lines, failed, seconds
+
+
+def _tags_lost(db: Path, acked: list[str]) -> int:
+    """Acknowledged tagged edits that the database does not hold (refused ones aside)."""
+    store = ProjectStore(db, user="checker", read_only=True)
+    notes = {c.note for c in store.history() if c.note}
+    updates = [u.text for p in store.projects() for u in p.updates]
+    lost = 0
+    for tag in acked:
+        if tag.startswith("refused "):
+            continue
+        j = int(tag.split(" e")[1])
+        lost += (updates.count(tag) != 1) if j % 3 == 0 else (tag not in notes)
+    return lost
+
+
+def symlinked_database(edits: int, workdir: Path) -> dict[str, Any]:
+    """Writers through a symbolic link and through the real path at once: every edit must
+    land in the real file, and the link must stay a link to it."""
+    folder = workdir / "symlink"
+    real = folder / "data" / "minsheng.json"
+    _seed_db(real, 40)
+    link = folder / "minsheng.json"
+    link.symlink_to(real)
+    acked, failed, seconds = _run_tagged([link, link, real], edits)
+    link_kept = link.is_symlink() and os.readlink(link) == str(real)
+    stray = [p.name for p in folder.iterdir() if p.name != "data" and p != link]
+    return {
+        "edits": sum(not tag.startswith("refused ") for tag in acked),
+        "lost": _tags_lost(real, acked),
+        "failed": failed,
+        "link_replaced": int(not link_kept),
+        "stray_files": len(stray),  # a lock or temporary file of the link's own: a split
+        "ok": check_database(real).ok,
+        "seconds": seconds,
+    }
+
+
+# --- the lock file deleted while writers run -------------------------------------------------
+
+
+def lock_file_deleted(workers: int, edits: int, workdir: Path) -> dict[str, Any]:
+    """``workers`` processes make ``edits`` tagged edits each while this process deletes the
+    lock file again and again (a bounded loop: until they are done, 120 s at most); every
+    acknowledged edit must be in the file."""
+    db = workdir / "lock-deleted" / "minsheng.json"
+    _seed_db(db, 40)
+    lock = db.with_name(db.name + ".lock")
+    deleted = 0
+    stop_at = time.monotonic() + 120.0
+    rng = random.Random(11)
+
+    def delete_lock_file() -> None:
+        nonlocal deleted
+        if time.monotonic() < stop_at:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(lock)
+                deleted += 1
+        time.sleep(rng.uniform(0.0, 0.004))
+
+    acked, failed, seconds = _run_tagged([db] * workers, edits, step=delete_lock_file)
+    refused = sum(tag.startswith("refused ") for tag in acked)
+    return {
+        "workers": workers,
+        "edits": len(acked) - refused,
+        "planned": workers * edits,
+        "refused": refused,
+        "lost": _tags_lost(db, acked),
+        "failed": failed,
+        "deletions": deleted,
+        "ok": check_database(db).ok,
+        "seconds": seconds,
+    }
+
+
+# --- a partial-column import -----------------------------------------------------------------
+
+#: What a status-only sheet may change in the project it names.
+STATUS_FIELDS = {"status", "status_raw", "status_reported", "revision"}
+
+
+def partial_import(workdir: Path) -> dict[str, Any]:
+    """A status-only sheet (表, 序号, 项目名称, 工作成效), as csv and as xlsx, imported with
+    the command line: only 工作成效 of the project it names may change."""
+    from openpyxl import Workbook
+
+    from tui.cli import run
+
+    folder = workdir / "partial"
+    db = folder / "minsheng.json"
+    store = _seed_db(db, 30)
+    wrong = imports = refused = 0
+    changed: set[str] = set()
+    for fmt, pid in (("csv", "X01"), ("xlsx", "X02")):
+        project = store.get(pid)
+        status = _next_status(project.status)
+        rows: list[list[str | int]] = [
+            ["表", "序号", "项目名称", "工作成效"],
+            [project.table, project.number, project.name, status],
+        ]
+        path = folder / f"status.{fmt}"
+        if fmt == "csv":
+            text = "".join(",".join(str(cell) for cell in row) + "\n" for row in rows)
+            path.write_text(text, encoding="utf-8")
+        else:
+            book = Workbook()
+            sheet = book.active
+            assert sheet is not None
+            for row in rows:
+                sheet.append(row)
+            book.save(path)
+        before = {p.id: p.to_dict() for p in ProjectStore(db, read_only=True).projects()}
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            status_code = run(["--db", str(db), "import", str(path)])
+        imports += 1
+        refused += status_code != 0
+        after = {p.id: p.to_dict() for p in ProjectStore(db, read_only=True).projects()}
+        for key in before.keys() | after.keys():
+            a, b = before.get(key, {}), after.get(key, {})
+            fields = {f for f in a.keys() | b.keys() if a.get(f) != b.get(f)}
+            allowed = STATUS_FIELDS if key == pid else set()
+            wrong += len(fields - allowed)
+            changed |= {f"{key}.{f}" for f in fields}
+        wrong += after[pid]["status"] != status  # the status itself did change
+    return {"imports": imports, "refused": refused, "wrong_fields": wrong, "changed": changed}
+
+
+# --- oversized workbooks ---------------------------------------------------------------------
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="县级" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    ),
+    "xl/sharedStrings.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+        'uniqueCount="1"><si><t>项目</t></si></sst>'
+    ),
+}
+
+
+def _write_xlsx(path: Path, rows: Any) -> None:
+    """A minimal workbook whose one sheet holds the report's header row, then the XML of
+    ``rows`` (byte chunks), streamed: the file is never whole in memory."""
+    from xml.sax.saxutils import escape
+
+    from store.export import report_headers
+
+    header = "".join(
+        f'<c t="inlineStr"><is><t>{escape(h)}</t></is></c>' for h in report_headers("县级")
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, text in _XLSX_PARTS.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            part.write(
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="'
+                b'http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            )
+            part.write(f"<row>{header}</row>".encode())
+            for chunk in rows:
+                part.write(chunk)
+            part.write(b"</sheetData></worksheet>")
+
+
+def _one_big_cell(megabytes: int) -> Any:
+    yield b'<row><c><v>1</v></c><c t="inlineStr"><is><t>'
+    block = ("长" * (1 << 20)).encode()  # 3 MiB
+    for _ in range(megabytes * (1 << 20) // len(block)):
+        yield block
+    yield b"</t></is></c></row>"
+
+
+def _many_rows(count: int) -> Any:
+    for start in range(1, count + 1, 10_000):
+        stop = min(start + 10_000, count + 1)
+        yield "".join(
+            f'<row><c><v>{n}</v></c><c t="s"><v>0</v></c></row>' for n in range(start, stop)
+        ).encode()
+
+
+#: What a refused import may cost, at most: wall time and the importing process's peak RSS.
+IMPORT_SECONDS_BOUND = 20.0
+IMPORT_RSS_BOUND_MB = 256
+
+
+#: A small process that runs a command and writes the command's exit status and peak RSS
+#: (KiB) into a file. The command's own peak is then clean: a process made by fork or vfork
+#: keeps its parent's peak RSS through exec, so measured straight from this (large) process
+#: it would count this process's pages too.
+_MEASURE = """
+import os, sys
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_pid, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
+
+
+def _measured_import(db: Path, path: Path) -> tuple[int, float, float, str]:
+    """`minsheng import` of ``path`` in a child process: its exit status, seconds, peak RSS
+    in MiB (wait4's rusage of that one process) and what it said."""
+    err, result = path.with_suffix(".err"), path.with_suffix(".rusage")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    argv = [sys.executable, "-m", "tui", "--db", str(db), "import", str(path)]
+    started = time.perf_counter()
+    pid = os.posix_spawn(
+        sys.executable,
+        [sys.executable, "-I", "-S", "-c", _MEASURE, str(result), *argv],
+        env,
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 1, str(err), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+            (os.POSIX_SPAWN_DUP2, 1, 2),
+        ],
+    )
+    os.waitpid(pid, 0)
+    seconds = time.perf_counter() - started
+    status, maxrss = (int(x) for x in result.read_text().split())
+    said = clean_text(err.read_text(encoding="utf-8", errors="replace"), single_line=True)
+    return status, seconds, maxrss / 1024, said
+
+
+def oversized_xlsx(workdir: Path) -> dict[str, Any]:
+    """Workbooks past the import limits: one 300 MB cell, a million rows, and 25,000 rows
+    (under the XML bounds, over the row limit). Each must be refused, within the time and
+    memory bounds, and leave the database as it was."""
+    folder = workdir / "oversized"
+    db = folder / "minsheng.json"
+    _seed_db(db, 10)
+    before = db.read_bytes()
+    cases: list[dict[str, Any]] = []
+    for name, rows in (
+        ("one 300 MB cell", _one_big_cell(300)),
+        ("1,000,000 rows", _many_rows(1_000_000)),
+        ("25,000 rows", _many_rows(25_000)),
+    ):
+        path = folder / f"{name.split()[0].replace(',', '')}-{len(cases)}.xlsx"
+        _write_xlsx(path, rows)
+        status, seconds, rss, said = _measured_import(db, path)
+        cases.append(
+            {
+                "case": name,
+                "size": path.stat().st_size,
+                "accepted": int(status == 0),
+                "crashed": int(status not in (0, 1)),
+                "seconds": seconds,
+                "rss_mb": rss,
+                "over_time": int(seconds > IMPORT_SECONDS_BOUND),
+                "over_memory": int(rss > IMPORT_RSS_BOUND_MB),
+                "said": said.removeprefix("minsheng: ").replace(str(path), path.name),
+            }
+        )
+        path.unlink()
+    return {"cases": cases, "db_changed": int(db.read_bytes() != before)}
+
+
+# --- export targets that are not regular files -----------------------------------------------
+
+
+def export_targets(workdir: Path) -> dict[str, Any]:
+    """`export -o` onto a FIFO (and, as root, a character device made here): refused with a
+    message naming the path, exit 1, the FIFO or device still there, nothing else written."""
+    import stat
+
+    from tui.cli import run
+
+    folder = workdir / "targets"
+    db = folder / "data" / "minsheng.json"
+    _seed_db(db, 5)
+    out = folder / "out"
+    out.mkdir()
+    targets = []
+    os.mkfifo(out / "pipe.json")
+    targets.append(out / "pipe.json")
+    with contextlib.suppress(PermissionError, OSError):  # only root may make a device node
+        os.mknod(out / "null", stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        targets.append(out / "null")
+    (out / "to-pipe.json").symlink_to(out / "pipe.json")
+    targets.append(out / "to-pipe.json")
+    before = {p.name: os.lstat(p) for p in out.iterdir()}
+    tried = refused = unnamed = replaced = 0
+    for target in targets:
+        for force in ([], ["--force"]):
+            err = io.StringIO()
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+                status = run(["--db", str(db), "export", "-o", str(target), *force])
+            tried += 1
+            refused += status == 1
+            lines = err.getvalue().strip().split("\n")
+            unnamed += len(lines) != 1 or str(target) not in lines[0]
+    after = {p.name: os.lstat(p) for p in out.iterdir()}
+    for name, st in before.items():
+        now = after.get(name)
+        same = now is not None and (now.st_ino, now.st_mode) == (st.st_ino, st.st_mode)
+        replaced += not same
+    return {
+        "targets": [p.name for p in targets],
+        "tried": tried,
+        "written": tried - refused,
+        "unnamed": unnamed,
+        "replaced": replaced,
+        "new_files": len(after.keys() - before.keys()),
+    }
+
+
+# --- killed exports --------------------------------------------------------------------------
+
+
+def _snapshot_writer(store: ProjectStore, ack_fd: int) -> None:
+    from store.snapshots import write_snapshot
+
+    os.write(ack_fd, b"ready\n")
+    formats = ("json", "csv", "md", "xlsx", "html")
+    i = 0
+    while True:
+        path, _entry = write_snapshot(store, formats[i % len(formats)])
+        os.write(ack_fd, f"{path.name}\n".encode())
+        i += 1
+
+
+def killed_exports(kills: int, workdir: Path, seed: int) -> dict[str, Any]:
+    """SIGKILL a process writing snapshots at random moments; at the next run (a listing)
+    no temporary file may be left, every file must be in the index, every acknowledged
+    snapshot recorded as written, and every snapshot must read."""
+    import openpyxl  # noqa: F401 - loaded here once, not in every writer
+
+    from store.snapshots import list_snapshots, read_snapshot_json, region_slug, snapshot_dir
+
+    rng = random.Random(seed)
+    db = workdir / "exports" / "minsheng.json"
+    store = _seed_db(db, 20)
+    region_slug(store.report().region)  # its dictionary too
+    folder = snapshot_dir(store.home)
+    folder.mkdir()
+    acked: list[str] = []
+    mid_write = 0
+    started = time.perf_counter()
+    for _kill in range(kills):
+        read_fd, write_fd = os.pipe()
+        pid = _fork(partial(_snapshot_writer, store, write_fd))
+        os.close(write_fd)
+        buffer = bytearray()
+        lines: list[str] = []
+        while "ready" not in lines:
+            lines += _read_lines(read_fd, buffer, 5.0)
+        time.sleep(rng.uniform(0.0, 0.08))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        while chunk := os.read(read_fd, 65536):
+            buffer.extend(chunk)
+        os.close(read_fd)
+        lines += bytes(buffer).decode().split("\n")[:-1]
+        acked += [line for line in lines if line != "ready"]
+        mid_write += any(p.name.endswith(".tmp") for p in folder.iterdir())
+    listed = list_snapshots(store.home)  # the next run
+    entries = {e.file: e for e, _there in listed}
+    files = [
+        p for p in folder.iterdir() if not p.name.startswith(".") and "index.json" not in p.name
+    ]
+    unreadable = 0
+    for path in files:
+        if path.suffix == ".json":
+            try:
+                read_snapshot_json(path)
+            except Exception:  # noqa: BLE001 - counted
+                unreadable += 1
+    return {
+        "kills": kills,
+        "acked": len(acked),
+        "mid_write": mid_write,
+        "temp_left": sum(p.name.endswith(".tmp") for p in folder.iterdir()),
+        "unrecorded": sum(p.name not in entries for p in files),
+        "gone": sum(not there for _e, there in listed),
+        "acked_not_recorded": sum(a not in entries or entries[a].rebuilt for a in acked),
+        "rebuilt": sum(e.rebuilt for e in entries.values()),
+        "unreadable": unreadable,
+        "seconds": time.perf_counter() - started,
     }
 
 
@@ -499,6 +983,8 @@ PAYLOADS: list[tuple[str, str]] = [
     ("html", "<img src=x onerror=alert(1)>{m}"),
     ("md", "| {m} | 列 |\t制表"),
     ("long", "{m}" + "长" * 100_000),
+    ("escape", "\u061c{m}"),  # Arabic letter mark (bidi)
+    ("escape", "\u200f{m}"),  # right-to-left mark (bidi)
 ]
 
 
@@ -591,9 +1077,9 @@ class HostileTally:
             for found in re.finditer(re.escape(mark), text):
                 shown = text[found.start() : found.start() + len(literal)]
                 cut = len(shown) < len(literal) or "…" in shown or "\n" in shown
-                if shown != literal and not (
-                    cut and literal.startswith(shown.split("…")[0].split("\n")[0])
-                ):
+                # (a cut may pad with a space where a wide character did not fit)
+                start = shown.split("…")[0].split("\n")[0].rstrip(" ")
+                if shown != literal and not (cut and literal.startswith(start)):
                     self.markup.append(f"{path}: {mark} shown as {shown!r}")
 
 
@@ -641,7 +1127,11 @@ async def _hostile_in_app(
     store = ProjectStore(db, user="bench")
     app = make_app(store, state_path=workdir / "view.json")
     fired: list[str] = []
-    app.action_quit = lambda *a, **k: fired.append("quit")  # type: ignore[method-assign]
+
+    async def quit_fired(*args: Any, **kwargs: Any) -> None:
+        fired.append("quit")
+
+    app.action_quit = quit_fired  # type: ignore[method-assign]
     app.bell = lambda: fired.append("bell")  # type: ignore[method-assign]
 
     async def settle(pilot: Any) -> None:
@@ -723,6 +1213,78 @@ def _hostile_cli(db: Path, ids: list[str], tally: HostileTally, full: bool = Tru
         text = out.getvalue()
         if "--json" in command:
             tally.check_text(path, "\n".join(_strings(json.loads(text))))
+        else:
+            tally.check_text(path, text + err.getvalue())
+
+
+#: The hand-made snapshot's name: the clipboard escape and an override, as a file may be named.
+HOSTILE_SNAPSHOT = "\x1b]52;c;U05BUA==\x07QZSNX\u202e\u200f.json"
+
+
+def plant_snapshots(db: Path) -> Path:
+    """A hand-made snapshot beside the planted database (every other project under a hostile
+    id, the rest with hostile 工作成效 and progress), and an index whose every field holds a
+    payload; the snapshot's path."""
+    from store.export import export_json
+    from store.snapshots import snapshot_dir
+
+    store = ProjectStore(db, user="bench", read_only=True)
+    data = json.loads(export_json(store.report(), store.projects()))
+    texts = [text for kind, _m, text in payload_texts() if kind != "long"]
+    for n, project in enumerate(data["projects"]):
+        text = texts[n % len(texts)]
+        if n % 2 == 0:
+            project["id"] = text  # gone from the database's side, and its project new
+        else:
+            project["status"] = project["status_raw"] = text
+            project["progress"] = f"{text} 旧的进展"
+            project["updates"] = [{"month": text, "text": text, "at": text, "by": text}]
+    folder = snapshot_dir(store.home)
+    folder.mkdir(exist_ok=True)
+    path = folder / HOSTILE_SNAPSHOT
+    path.write_text(json.dumps(data, ensure_ascii=True), encoding="ascii")
+    entries = []
+    for text in texts:
+        name = text[:80]
+        with contextlib.suppress(UnicodeEncodeError):
+            name.encode("utf-8")  # (a lone surrogate cannot be a file name, nor / or NUL)
+            if "/" in name or "\x00" in name:
+                continue
+            entries.append(
+                {"file": name + ".json", "format": text, "at": text, "by": text, "projects": 1,
+                 "scope": text, "region": text, "year": 2023, "period": {"from": 1, "to": 6}}
+            )  # fmt: skip
+    entries.append(
+        {"file": HOSTILE_SNAPSHOT, "format": "json", "at": "2023-07-01T10:00:00+08:00",
+         "by": texts[13], "projects": len(data["projects"]), "scope": "all"}
+    )  # fmt: skip
+    index = json.dumps({"snapshots": entries}, ensure_ascii=True)
+    (folder / "index.json").write_text(index, encoding="ascii")
+    return path
+
+
+def _hostile_snapshots(db: Path, tally: HostileTally) -> None:
+    """`diff` of the hand-made snapshot (named, and as the newest), `diff --json`, and
+    `snapshots` (table and --json) of its hostile index."""
+    from tui.cli import run
+
+    snapshot = plant_snapshots(db)
+    commands = {
+        "cli diff SNAPSHOT.json": ["diff", str(snapshot), "db"],
+        "cli diff SNAPSHOT.json --json": ["diff", str(snapshot), "db", "--json"],
+        "cli diff (the newest snapshot)": ["diff"],
+        "cli snapshots": ["snapshots"],
+        "cli snapshots --json": ["snapshots", "--json"],
+    }
+    for path, command in commands.items():
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = run(["--db", str(db), *command])
+        if status != 0:
+            tally.escapes.append(f"{path}: exit {status}: {err.getvalue()[:200]!r}")
+        text = out.getvalue()
+        if "--json" in command and status == 0:
+            tally.check_text(path, "\n".join(_strings(json.loads(text))) + err.getvalue())
         else:
             tally.check_text(path, text + err.getvalue())
 
@@ -895,6 +1457,8 @@ def _hostile_pty(db: Path, ids: list[str], tally: HostileTally, workdir: Path, f
         b"\xc2\x85",
         b"\xe2\x80\xae",
         b"\xe2\x81\xa6",
+        b"\xd8\x9c",  # U+061C
+        b"\xe2\x80\x8f",  # U+200F
     ):
         if needle in out:
             tally.escapes.append(f"pty: {needle!r} in the output")
@@ -910,6 +1474,7 @@ def hostile_payloads(workdir: Path, *, full: bool = True, use_pty: bool = True) 
     shown = ids if full else [ids[i] for i in QUICK_PAYLOADS]
     asyncio.run(_hostile_in_app(db, shown, tally, workdir, full))
     _hostile_cli(db, ids, tally, full)
+    _hostile_snapshots(db, tally)
     _hostile_exports(db, tally)
     if use_pty:
         _hostile_pty(db, ids, tally, workdir, full)
@@ -941,7 +1506,7 @@ def run_all(args: argparse.Namespace, out: Callable[[str], None] = print) -> int
             f"{workdir}"
         )
         crash = crash_trials(args.kills, workdir, args.seed)
-        bad = crash["unreadable"] + crash["wrong"] + crash["broken_backups"]
+        bad = crash["unreadable"] + crash["wrong"] + crash["broken_backups"] + crash["temp_left"]
         failures += bad
         out(
             f"crash trials:       {crash['trials']} SIGKILLs of a writer at random moments "
@@ -951,8 +1516,21 @@ def run_all(args: argparse.Namespace, out: Callable[[str], None] = print) -> int
         out(
             f"                    {crash['unreadable']} left an unreadable file, "
             f"{crash['wrong']} differ from the last acknowledged state, "
-            f"{crash['broken_backups']} of {crash['backups']} backups broken  "
+            f"{crash['broken_backups']} of {crash['backups']} backups broken, "
+            f"{crash['temp_left']} temporary files left after the next run  "
             f"[{crash['seconds']:.1f} s]"
+        )
+        exports = killed_exports(args.export_kills, workdir, args.seed)
+        failures += exports["temp_left"] + exports["unrecorded"] + exports["acked_not_recorded"]
+        failures += exports["gone"] + exports["unreadable"]
+        out(
+            f"killed exports:     {exports['kills']} SIGKILLs of a snapshot writer "
+            f"({exports['mid_write']} with a file write in flight, {exports['acked']} snapshots "
+            f"acknowledged); at the next run {exports['temp_left']} temporary files left, "
+            f"{exports['unrecorded']} files missing from the index ({exports['rebuilt']} "
+            f"entries rebuilt from their files), {exports['acked_not_recorded']} acknowledged "
+            f"snapshots not recorded, {exports['gone']} entries without a file, "
+            f"{exports['unreadable']} unreadable  [{exports['seconds']:.1f} s]"
         )
 
         conc = concurrent_writers(args.writers, args.edits, workdir)
@@ -978,6 +1556,58 @@ def run_all(args: argparse.Namespace, out: Callable[[str], None] = print) -> int
             f"once: {conflicts['refused']} refused as conflicts, {conflicts['overwritten']} "
             f"silently overwritten, {conflicts['both_refused']} both refused  "
             f"[{conflicts['seconds']:.1f} s]"
+        )
+
+        linked = symlinked_database(args.link_edits, workdir)
+        failures += linked["lost"] + linked["failed"] + linked["link_replaced"]
+        failures += linked["stray_files"] + (not linked["ok"])
+        out(
+            f"symlinked database: 2 processes through the link and 1 through the real path x "
+            f"{args.link_edits} edits = {linked['edits']} acknowledged: {linked['lost']} lost, "
+            f"{linked['failed']} writers failed, link replaced {linked['link_replaced']}, "
+            f"{linked['stray_files']} files of the link's own, db check "
+            f"{'ok' if linked['ok'] else 'FAILED'}  [{linked['seconds']:.1f} s]"
+        )
+
+        deleted = lock_file_deleted(args.writers, args.lock_edits, workdir)
+        failures += deleted["lost"] + deleted["failed"] + (not deleted["ok"])
+        out(
+            f"lock file deleted:  {deleted['workers']} processes x {args.lock_edits} edits while "
+            f"the lock file was deleted {deleted['deletions']} times: {deleted['edits']} "
+            f"acknowledged, {deleted['lost']} of them lost, {deleted['refused']} refused with "
+            f"'nothing was saved; try again', {deleted['failed']} writers failed, db check "
+            f"{'ok' if deleted['ok'] else 'FAILED'}  [{deleted['seconds']:.1f} s]"
+        )
+
+        partial = partial_import(workdir)
+        failures += partial["wrong_fields"] + partial["refused"]
+        out(
+            f"partial import:     {partial['imports']} status-only sheets (csv, xlsx: 表, 序号, "
+            f"项目名称, 工作成效): {partial['wrong_fields']} fields changed beyond 工作成效 of the "
+            f"project named, {partial['refused']} refused"
+        )
+
+        big = oversized_xlsx(workdir)
+        failures += big["db_changed"]
+        for case in big["cases"]:
+            failures += case["accepted"] + case["crashed"] + case["over_time"]
+            failures += case["over_memory"]
+            out(
+                f"oversized xlsx:     {case['case']} ({case['size'] / 1e6:.1f} MB file): "
+                f"{'ACCEPTED' if case['accepted'] else 'refused'} in {case['seconds']:.2f} s, "
+                f"peak RSS {case['rss_mb']:.0f} MiB (bounds {IMPORT_SECONDS_BOUND:g} s, "
+                f"{IMPORT_RSS_BOUND_MB} MiB): {case['said']}"
+            )
+        out(f"                    database changed by them: {big['db_changed']}")
+
+        targets = export_targets(workdir)
+        failures += targets["written"] + targets["unnamed"] + targets["replaced"]
+        failures += targets["new_files"]
+        out(
+            f"export targets:     {targets['tried']} exports onto {', '.join(targets['targets'])} "
+            f"(with and without --force): {targets['written']} written, {targets['replaced']} "
+            f"targets replaced, {targets['new_files']} files created, {targets['unnamed']} "
+            f"messages not one line naming the path"
         )
 
         hostile = hostile_payloads(workdir, full=not args.quick, use_pty=not args.no_pty)
@@ -1009,12 +1639,15 @@ def run_all(args: argparse.Namespace, out: Callable[[str], None] = print) -> int
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The options; --quick is the short form the test suite runs."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--quick", action="store_true", help="small counts (the test suite's)")
     parser.add_argument("--kills", type=int)
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--edits", type=int)
     parser.add_argument("--conflicts", type=int)
+    parser.add_argument("--export-kills", type=int, help="SIGKILLs of a snapshot writer")
+    parser.add_argument("--link-edits", type=int, help="edits of each writer through a link")
+    parser.add_argument("--lock-edits", type=int, help="edits of each writer, lock deleted")
     parser.add_argument("--seed", type=int, default=20230630)
     parser.add_argument("--no-pty", action="store_true", help="skip the pseudo-terminal run")
     args = parser.parse_args(argv)
@@ -1022,6 +1655,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.kills = args.kills if args.kills is not None else (40 if quick else 500)
     args.edits = args.edits if args.edits is not None else (30 if quick else 200)
     args.conflicts = args.conflicts if args.conflicts is not None else (20 if quick else 100)
+    if args.export_kills is None:
+        args.export_kills = 10 if quick else 120
+    args.link_edits = args.link_edits if args.link_edits is not None else (10 if quick else 40)
+    args.lock_edits = args.lock_edits if args.lock_edits is not None else (15 if quick else 60)
     return args
 
 
