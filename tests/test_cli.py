@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
+import pwd
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -16,9 +22,12 @@ import pytest
 from rich.cells import cell_len
 
 from bench.synthetic import make_projects
+from store.export import ExportExistsError
 from store.interface import Edit
 from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import STATUSES
+from tests.test_hostile import hold_lock
+from tui.cli import build_parser, run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -248,6 +257,11 @@ def test_usage_errors_exit_2(args: tuple[str, ...], cli: Any, db: Path) -> None:
         (("set-status", "X01", "还行"), "工作成效 must be one of"),
         (("set-status", "Z99", "滞后"), "no project with id"),
         (("note", "X01", "--month", "2023-13", "text"), "YYYY-MM"),
+        (("note", "X01", "--month", "0000-01", "text"), "a year 2000-2100"),
+        (("note", "X01", "--month", "2023-07x", "text"), "YYYY-MM"),
+        (("note", "X01", "--month", "2023-00", "text"), "a month 01-12"),
+        (("note", "X01", "--month", "2101-01", "text"), "YYYY-MM"),
+        (("note", "X01", "--month", "7月", "text"), "YYYY-MM"),
         (("note", "X01", "--month", "2023-07", "  "), "some text"),
     ],
 )
@@ -259,6 +273,13 @@ def test_refused_commands_exit_1_and_change_nothing(
     assert result.code == 1
     assert message in result.err and len(result.err.splitlines()) == 1
     assert db.read_bytes() == before
+
+
+def test_note_months_as_written_in_the_report_are_taken(cli: Any, db: Path) -> None:
+    for month in ("2023-07", "2023年8月", "２０２３．９", " 2023/10 "):
+        assert cli("--db", db, "note", "X01", "--month", month, f"{month} 进展").code == 0
+    months = [u["month"] for u in cli("--db", db, "show", "X01", "--json").json()["updates"]]
+    assert months == ["2023-07", "2023-08", "2023-09", "2023-10"]
 
 
 def test_read_only_refuses_edits(cli: Any, db: Path) -> None:
@@ -464,3 +485,135 @@ def test_json_export_carries_month_items_for_every_project(cli: Any, tmp_path: P
     x02 = next(p for p in exported["projects"] if p["id"] == "X02")
     assert [i["months"] for i in x02["plan_items"]][:3] == [[2], [3, 4, 5], [6]]
     assert x02["progress_items"] == [{"months": [6], "text": x02["progress"]}]
+
+
+# --- told why: a full disk, a held lock, a lock file of someone else, a missing database ------
+
+
+def test_a_full_disk_names_the_file_and_says_nothing_was_saved(
+    cli: Any, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("--db", db, "set-status", "X01", "滞后").code == 0  # (the day's backup is made)
+    before = db.read_bytes()
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # as ext4 says it at fsync
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = cli("--db", db, "set-status", "S14", "滞后")
+    assert result.code == 1 and len(result.err.splitlines()) == 1
+    assert str(db) in result.err and "nothing was saved" in result.err
+    assert "No space left on device" in result.err
+    monkeypatch.undo()
+    assert db.read_bytes() == before
+    assert not [p.name for p in db.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_held_lock_is_named_after_a_second_and_wait_gives_up(cli: Any, db: Path) -> None:
+    before = db.read_bytes()
+    holder = hold_lock(db, "wang pid 4242 on server\n")
+    try:
+        started = time.monotonic()
+        result = cli("--db", db, "--wait", "1.5", "set-status", "X01", "滞后")
+        took = time.monotonic() - started
+        assert result.code == 1 and 1.4 < took < 10
+        waiting, refused = result.err.splitlines()
+        assert "waiting for wang pid 4242 on server" in waiting and "1.5 s" in waiting
+        assert str(db) in refused and "not saved" in refused
+        assert "wang pid 4242 on server" in refused
+        assert db.read_bytes() == before
+        # Without --wait it waits as long as it takes, saying who for after a second.
+        threading.Timer(1.5, holder.kill).start()
+        result = cli("--db", db, "set-status", "X01", "滞后")
+        assert result.code == 0 and "X01 工作成效: 滞后" in result.out
+        assert "waiting for wang pid 4242 on server" in result.err and "ctrl+c" in result.err
+    finally:
+        holder.kill()
+        holder.wait()
+    assert cli("--db", db, "--wait", "x", "list").code == 2
+    assert cli("--db", db, "--wait", "-1", "list").code == 2
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not sys.platform.startswith("linux"),
+    reason="needs root, to own a lock file another user may not read",
+)
+def test_another_user_s_private_lock_file_opens_read_only_saying_so(bundled: Path) -> None:
+    nobody = pwd.getpwnam("nobody")
+    folder = Path(tempfile.mkdtemp(prefix="minsheng-lock-"))  # (tmp_path: root's only)
+    try:
+        os.chmod(folder, 0o777)
+        db = folder / "db.json"
+        assert run(["--db", str(db), "import", str(bundled)]) == 0
+        os.chmod(db, 0o666)  # the file may be written by all ...
+        os.chmod(f"{db}.lock", 0o600)  # ... but root's lock file read by no one else
+        before = db.read_bytes()
+        build_parser()  # (what the child needs is loaded: it may not read root's Python)
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            status = 99
+            try:
+                os.dup2(write_fd, 2)
+                sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 - pytest replaced it
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+                os.setgroups([])
+                os.setgid(nobody.pw_gid)
+                os.setuid(nobody.pw_uid)
+                status = run(["--db", str(db), "set-status", "X01", "滞后"])
+            finally:
+                sys.stderr.flush()
+                os._exit(status)
+        os.close(write_fd)
+        with os.fdopen(read_fd, encoding="utf-8", errors="replace") as pipe:
+            err = pipe.read()
+        _, waited = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(waited) == 1, err
+        assert "read-only" in err and f"the lock file {db}.lock is not readable" in err
+        assert db.read_bytes() == before
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_a_database_that_does_not_exist_is_refused_unless_made_on_purpose(
+    cli: Any, tmp_path: Path, bundled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.app
+
+    monkeypatch.setattr(tui.app, "run_app", lambda store, **kw: 0)  # (no terminal here)
+    typo = tmp_path / "shraed" / "minsheng.json"
+    for argv in (["list"], ["tui"], ["set-status", "X01", "滞后"], ["--read-only", "list"]):
+        result = cli("--db", typo, *argv)
+        assert result.code == 1, argv
+        assert f"{typo}: no such database (nor is the folder {typo.parent})" in result.err
+        assert "nothing to open read-only" in result.err or "--create" in result.err
+    assert not typo.parent.exists() and not list(tmp_path.glob("**/*.lock"))
+    made = cli("--db", typo, "--create", "list")
+    assert made.code == 0 and "0 / 0" in made.out
+    imported = cli("--db", tmp_path / "new.json", "import", bundled)
+    assert imported.code == 0 and "a new database, made by this import" in imported.err
+    again = cli("--db", tmp_path / "new.json", "import", bundled)
+    assert again.code == 0 and "new database" not in again.err
+
+
+def test_snapshot_takes_another_name_and_never_suggests_force(
+    cli: Any, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store import snapshots
+
+    real, calls = snapshots.write_snapshot, []
+
+    def racing(store: Any, fmt: str = "json", **kw: Any) -> Any:
+        calls.append(fmt)
+        if len(calls) == 1 or taken:  # someone's snapshot took the name it chose
+            path = snapshots.snapshot_dir(store.home) / "lanling-2023-m01-06-20231128-1530.json"
+            raise ExportExistsError(f"{path}: already exists (use --force to overwrite)", path=path)
+        return real(store, fmt, **kw)
+
+    monkeypatch.setattr(snapshots, "write_snapshot", racing)
+    taken = False
+    result = cli("--db", db, "snapshot")
+    assert result.code == 0 and len(calls) == 2 and "wrote 49 projects" in result.out
+    taken = True
+    result = cli("--db", db, "snapshot")
+    assert result.code == 1 and "--force" not in result.err and "again" in result.err

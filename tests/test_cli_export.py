@@ -38,7 +38,7 @@ def db(tmp_path: Path, cli: Any) -> Path:
 
 def _projects(path: Path) -> list[dict[str, Any]]:
     """The projects of a JSON export, without `revision` (it counts a database's own edits)."""
-    projects = json.loads(path.read_text(encoding="utf-8"))["projects"]
+    projects: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["projects"]
     for project in projects:
         del project["revision"]
         for period in project.get("progress_history", []):  # which file, when: differs
@@ -211,6 +211,30 @@ def test_diff_alone_compares_the_newest_snapshot_of_all_projects_with_the_databa
     assert cli("--db", db, "set-status", "S15", "滞后").code == 0
     result = cli("--db", db, "diff", "--json").json()
     assert sorted(p["id"] for p in result["changed"]) == ["S14", "S15"]
+
+
+def test_diff_alone_reads_only_a_regular_file_directly_in_the_snapshots_folder(
+    cli: Any, db: Path, tmp_path: Path
+) -> None:
+    made = cli("--db", db, "snapshot")
+    snap = Path(made.out.split(" to ", 1)[1].strip())
+    elsewhere = tmp_path / "someone-else.json"  # a file its owner did not mean to compare
+    elsewhere.write_bytes(snap.read_bytes())
+    index = snap.parent / "index.json"
+    recorded = index.read_text(encoding="utf-8")
+    # The folder (and its index) may be the whole group's to write.
+    for name in (str(elsewhere), f"../../{elsewhere.name}"):
+        index.write_text(recorded.replace(snap.name, name), encoding="utf-8")
+        result = cli("--db", db, "diff")
+        assert result.code == 1 and "not a file in the folder" in result.err, name
+        assert "name the files to compare" in result.err
+    index.write_text(recorded, encoding="utf-8")
+    snap.unlink()
+    snap.symlink_to(elsewhere)
+    result = cli("--db", db, "diff")
+    assert result.code == 1 and f"{snap}: the newest snapshot is a symbolic link" in result.err
+    named = cli("--db", db, "diff", snap, "db")  # named on the command line: read as given
+    assert named.code == 0 and "有变化 0" in named.out
 
 
 def test_export_refuses_a_file_name_whose_format_it_cannot_tell(cli: Any, tmp_path: Path) -> None:

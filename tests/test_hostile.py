@@ -12,6 +12,7 @@ import select
 import signal
 import stat
 import struct
+import subprocess
 import sys
 import termios
 import time
@@ -338,6 +339,83 @@ def test_sigterm_and_sighup_end_the_app_cleanly_with_the_edit_on_disk(
     assert not list(state.glob("crash-*.log"))
     assert list(state.glob("view-*.json"))  # it ended as after q: the view was saved
     assert ProjectStore(seeded).get("X01").status == "未启动"
+
+
+def hold_lock(db: Path, holder: str) -> subprocess.Popen[str]:
+    """Another process holding the database's lock (as a save in progress does), saying who
+    it is in the lock file as the store does; it lets go when killed."""
+    code = (
+        "import fcntl, os, sys, time\n"
+        "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+        "os.ftruncate(fd, 0); os.write(fd, sys.argv[2].encode())\n"
+        "print('held', flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, f"{db}.lock", holder], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _exit_status(pid: int, timeout: float) -> int | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.1)
+    return None
+
+
+@pytest.mark.parametrize("released", [False, True], ids=["lock-kept", "lock-released"])
+def test_a_hang_up_while_a_save_waits_for_the_lock_ends_the_app(
+    seeded: Path, tmp_path: Path, released: bool
+) -> None:
+    holder = hold_lock(seeded, "wang pid 4242 on server\n")
+    code = (
+        "import sys\n"
+        "import tui.app\n"
+        "tui.app.SIGNAL_GRACE_SECONDS = 4.0\n"
+        "from tui.cli import run\n"
+        "sys.exit(run(sys.argv[1:]))\n"
+    )
+    term = _app(seeded, tmp_path, code)
+    try:
+        assert term.read_until("两河体育公园".encode())
+        time.sleep(0.5)
+        os.write(term.fd, b"s")
+        assert term.read_until("未启动".encode())
+        os.write(term.fd, b"4")  # 未启动: the save waits for wang's lock
+        assert term.read_until("等待保存".encode(), 10)  # after a second: who holds it
+        assert term.read_until(b"wang pid 4242", 5)
+        os.close(term.fd)  # the terminal hangs up: SIGHUP, and input at its end
+        term.fd = -1
+        hung_up = time.monotonic()
+        time.sleep(0.5)
+        if released:
+            holder.kill()  # the other save is done: ours lands, then the app ends
+        else:
+            used = _cpu_seconds(term.pid)
+            time.sleep(2.0)
+            assert _cpu_seconds(term.pid) - used < 0.5  # waiting, not spinning
+        status = _exit_status(term.pid, 15)
+        took = time.monotonic() - hung_up
+    finally:
+        holder.kill()
+        holder.wait()
+        term.close()
+    assert status == 128 + signal.SIGHUP
+    if not released:
+        assert 3.5 < took < 10  # the grace period, not for good
+    assert not list((tmp_path / "state" / "minsheng").glob("crash-*.log"))
+    assert ProjectStore(seeded).get("X01").status == ("未启动" if released else "推进正常")
 
 
 def test_a_hand_edit_that_keeps_the_stamp_is_still_looked_at(tmp_path: Path) -> None:
