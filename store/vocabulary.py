@@ -5,6 +5,8 @@
 - ``FIELD_REGISTRY``: a project's fields (the report's word and column headers, single-line or
   not, editable or not, widths in the project list and in the workbook). A new field or
   column is one entry here (and, for the project list, its place in ``LIST_COLUMNS``).
+- ``SCHEDULE_REGISTRY``: the 序时 classes (name, what it says, the project list's style, the
+  spreadsheet fill, how bad it is). ``store.schedule`` computes them.
 
 Export formats have their registry beside their writers (``store.export.FORMAT_REGISTRY``).
 This module imports nothing of ours: the model, the exports and the app all read it.
@@ -180,6 +182,50 @@ def read_status(text: str) -> StatusReading:
         return StatusReading(None, raw, problem + "; kept as written")
     known = " ".join(STATUSES)
     return StatusReading(None, raw, f"工作成效 {raw!r} is not one of {known}; kept as written")
+
+
+# ---------------------------------------------------------------------------------------------
+# 序时
+
+
+@dataclass(frozen=True)
+class ScheduleClass:
+    """One 序时 class: how a project stands against its own plan for the period."""
+
+    name: str
+    #: one line for help and tooltips
+    meaning: str
+    #: how bad it is: a project takes its worst indicator's class (lowest rank)
+    rank: int
+    #: behind its plan: a 工作成效 of 推进正常 disagrees with it
+    behind: bool
+    #: background of its cell in xlsx and html, RRGGBB
+    fill: str
+    #: the project list's component class is ``project-table--schedule-<css_class>``
+    css_class: str
+    #: that class's Textual CSS: theme variables
+    list_style: str
+
+
+#: The 序时 classes, in the order they are offered, sorted and counted.
+SCHEDULE_REGISTRY: dict[str, ScheduleClass] = {
+    c.name: c
+    for c in (
+        ScheduleClass("超序时", "ahead of the plan for the period", 3, False, "C6EFCE",
+                      "ahead", "color: $success; text-style: bold;"),
+        ScheduleClass("按序时", "on the plan for the period", 2, False, "E2EFDA",
+                      "on-time", "color: $success;"),
+        ScheduleClass("慢序时", "somewhat behind the plan for the period", 1, True, "FFEB9C",
+                      "slow", "color: $warning;"),
+        ScheduleClass("滞后", "well behind the plan for the period", 0, True, "FFC7CE",
+                      "late", "color: $error; text-style: bold;"),
+        ScheduleClass("已完成", "done: reported so, or every target reached", 4, False,
+                      "BDD7EE", "done", "color: $primary;"),
+        ScheduleClass("未判定", "cannot be judged: no indicator with both a plan and an "
+                      "actual", 5, False, "EDEDED", "unjudged", "color: $text-muted;"),
+    )
+}  # fmt: skip
+SCHEDULE_CLASSES: tuple[str, ...] = tuple(SCHEDULE_REGISTRY)
 
 
 # ---------------------------------------------------------------------------------------------
