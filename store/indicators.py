@@ -780,7 +780,10 @@ def _attach_series(drafts: list[_Draft], series: list[list[Quantity]]) -> list[l
                 _close(total, t_value) or (t_high is not None and _close(total, t_high))
             )
             words, shared = _overlap(group_bag, draft.target.bag)
-            by_words = words >= _WORDS_ENOUGH and shared > 0
+            # "一季度完成130场" says no more than its unit: the only target of that unit
+            by_words = (words >= _WORDS_ENOUGH and shared > 0) or (
+                not group_bag and len(same_family) == 1
+            )
             by_numbers = consistent and (
                 len(group) > 1 or shared > 0 or not group_bag or len(same_family) == 1
             )
