@@ -863,9 +863,9 @@ class DocumentStore:
         found = _UPDATE_MONTH_RE.fullmatch(given)
         year, month_number = (int(found[1]), int(found[2])) if found else (0, 0)
         if year not in UPDATE_YEARS or not 1 <= month_number <= 12:
+            first, last = UPDATE_YEARS.start, UPDATE_YEARS.stop - 1
             raise StoreError(
-                f"month {update.month!r} is not of the form YYYY-MM "
-                f"(a year {UPDATE_YEARS.start}-{UPDATE_YEARS.stop - 1}, a month 01-12)"
+                f"month {update.month!r} is not YYYY-MM from {first}-01 to {last}-12"
             )
         month = f"{year:04d}-{month_number:02d}"
         text = clean_text(update.text).strip()
