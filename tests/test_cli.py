@@ -582,7 +582,13 @@ def test_a_database_that_does_not_exist_is_refused_unless_made_on_purpose(
 
     monkeypatch.setattr(tui.app, "run_app", lambda store, **kw: 0)  # (no terminal here)
     typo = tmp_path / "shraed" / "minsheng.json"
-    for argv in (["list"], ["tui"], ["set-status", "X01", "滞后"], ["--read-only", "list"]):
+    for argv in (
+        ["list"],
+        ["tui"],
+        ["set-status", "X01", "滞后"],
+        ["--read-only", "list"],
+        ["db", "restore", "minsheng-20231128.json"],
+    ):
         result = cli("--db", typo, *argv)
         assert result.code == 1, argv
         assert f"{typo}: no such database (nor is the folder {typo.parent})" in result.err

@@ -669,6 +669,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.db_command == "restore":
         if args.read_only:
             raise CliError("db restore writes the database; it cannot run with --read-only")
+        if not Path(path).parent.is_dir() and not args.create:  # (a lost file: it may be gone)
+            raise _missing(Path(path), read_only=False)
         store = open_file_store(
             path,
             load=False,
