@@ -132,6 +132,16 @@ def test_snapshot_and_snapshots(tmp_path: Path, cli: Any, db: Path) -> None:
     assert "3 个快照" in table.out
 
 
+def test_snapshots_lists_a_file_the_index_lacks_as_rebuilt(cli: Any, db: Path) -> None:
+    assert cli("--db", db, "snapshot").code == 0
+    (db.parent / "snapshots" / "我的导出.csv").write_text("not ours\n", encoding="utf-8")
+    table = cli("--db", db, "snapshots")
+    assert table.code == 0
+    line = next(line for line in table.out.splitlines() if "我的导出.csv" in line)
+    assert "我的导出.csv（补记）" in line and line.split()[4:6] == ["—", "—"]  # projects, scope
+    assert "None" not in table.out and "列表" not in table.out
+
+
 def _edited_copy(tmp_path: Path) -> Path:
     """The bundled report with two statuses and one progress cell changed."""
     lines = BUNDLED.read_text(encoding="utf-8").split("\n")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -565,16 +566,20 @@ def cmd_snapshots(store: ProjectStore, args: argparse.Namespace) -> None:
         return
     console = _out()
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
-    longest = max((len(e.file) for e, _there in entries), default=4)  # names are ASCII
+    # (a file someone put in the folder may have any name: measured in cells)
+    longest = max((cell_len(one_line(e.file)) for e, _there in entries), default=4)
     table.add_column("文件", overflow="fold", min_width=min(longest, max(console.width - 40, 8)))
     for header in ("时间", "格式", "项目", "范围"):
         table.add_column(header, no_wrap=True)
     table.add_column("导出人", no_wrap=True, overflow="ellipsis")
+    scopes = {"all": "全部", "list": "列表"}
     for e, there in entries:
         name = e.file if there else f"{e.file}（已删除）"
-        scope = "全部" if e.scope == "all" else "列表"
+        name += "（补记）" if e.rebuilt else ""  # (from the file: its export was not recorded)
+        projects = "—" if e.projects is None else str(e.projects)
         when = local_minute(e.at)
-        table.add_row(*(_cut(v) for v in (name, when, e.format, str(e.projects), scope, e.by)))
+        row = (name, when, e.format, projects, scopes.get(e.scope, "—"), e.by)
+        table.add_row(*(_cut(v) for v in row))
     console.print(table)
     console.print(Text(f"{len(entries)} 个快照，在 {_shown(snapshot_dir(store.home))}"))
 
