@@ -130,9 +130,14 @@ _BEFORE = r"(?:之前|以前|前)?"
 _YEAR = r"(?:(?:\d{4}\s*年(?:度)?|今年|本年度?|当年)\s*)?"
 # A month number: digits, or a Chinese numeral 一…十二 that is not the end of a longer number
 # (二十三月) nor an ordinal (第三月).
-_CN_MONTH = r"(?<![一二三四五六七八九十百千万两〇零第几每])(?:十[一二]?|[一二三四五六七八九])"
+_CN_MONTH = (
+    r"(?<![一二三四五六七八九十百千万两〇零第几每])(?:十[一二]?|[一二三四五六七八九])"
+    r"(?=\s*(?:月|[-－‐–—~～〜至到、]))"
+)
 _NUM = rf"(?:\d{{1,2}}|{_CN_MONTH})"
 _MONTH_RE = re.compile(
+    # what a month expression can start with: rejects most positions at once
+    r"(?=[\d１-４一二三四五六七八九十前第上下全今本当])"
     r"(?<![\d.．])" + _YEAR + r"(?:"
     # 1、2月 / 5月、6月 / 三、四月: months listed (only where 、 did not number a list)
     rf"(?P<enum>(?:{_NUM}\s*(?:月份?)?\s*、\s*)+)?"
