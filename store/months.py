@@ -97,6 +97,11 @@ _LEAD_INS = (
     "截至到", "截止到", "截至", "截止", "直到", "直至", "预计", "计划于", "计划在", "计划",
     "拟于", "拟", "定于", "将于", "力争", "争取", "确保", "到", "至", "于", "在", "从", "自",
 )  # fmt: skip
+# The lead-ins by their last character, each list in _LEAD_INS order (the first that fits wins).
+_LEAD_INS_BY_LAST: dict[str, tuple[str, ...]] = {
+    last: tuple(word for word in _LEAD_INS if word[-1] == last)
+    for last in {w[-1] for w in _LEAD_INS}
+}
 # Words after which a month expression belongs to the clause, even if a comma follows it.
 _CLAUSE_WORDS = (
     "截至到", "截止到", "截至", "截止", "直到", "直至", "预计", "拟定", "拟于", "拟", "定于",
@@ -275,6 +280,8 @@ def _cn_month_in_word(text: str, match: re.Match[str]) -> bool:
 
 def _inside_brackets(text: str) -> list[bool]:
     """For each position, whether it lies strictly inside a bracket pair closed on its line."""
+    if not any(opening in text for opening in _BRACKETS):
+        return [False] * (len(text) + 1)
     inside = [False] * (len(text) + 1)
     depth_marks = [0] * (len(text) + 1)
     stack: list[tuple[str, int]] = []
@@ -391,7 +398,9 @@ class _Splitter:
     def lead_in_start(self, expr: _MonthExpr) -> int | None:
         """Start of a word like 截至 before expr when that word itself starts a clause."""
         end = self.content_end(expr.start)
-        for word in _LEAD_INS:
+        if end == 0:
+            return None
+        for word in _LEAD_INS_BY_LAST.get(self.text[end - 1], ()):
             if self.ends_with(end, word) and self.is_boundary(end - len(word)):
                 return end - len(word)
         return None
