@@ -436,6 +436,10 @@ def time_elapsed(period_to: int) -> float:
     return max(0, min(12, period_to)) / 12
 
 
+def _figure(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
 def _ratio(actual: float | None, planned: float | None) -> float | None:
     if actual is None or planned is None or planned <= 0:
         return None
@@ -868,7 +872,45 @@ def _name(draft: _Draft) -> str:
     return next((q.words.strip() for q in quantities if q.words.strip()), "")
 
 
-def _build(draft: _Draft, period_to: int | None, share: _Draft | None) -> Indicator:
+def _whole_of(drafts: Sequence[_Draft], index: int, text: str) -> int:
+    """The target a target is a part of ("9370人，其中乡村岗9000人、城镇岗370人"), or -1."""
+    part = drafts[index].target
+    if part is None or drafts[index].series:
+        return -1
+    for earlier in range(index - 1, -1, -1):
+        whole = drafts[earlier].target
+        if whole is None or whole.source.start >= part.source.start:
+            continue
+        between = text[whole.source.end : part.source.start]
+        if any(char in _SENTENCE_ENDS for char in between):
+            return -1
+        if (
+            "其中" in between
+            and unit_key(whole.unit) == unit_key(part.unit)
+            and whole.value > part.value
+        ):
+            return earlier
+    return -1
+
+
+def _share_of(indicators: Iterable[Indicator], share: _Draft) -> Indicator | None:
+    """The planned amount a reported share is a share of: "上岗4947人…完成任务的52.80%" of 9370."""
+    if share.actual is None:
+        return None
+    for indicator in indicators:
+        if indicator.kind != "amount" or indicator.basis != "plan":
+            continue
+        if not indicator.target or indicator.actual is None:
+            continue
+        implied = share.actual.value / 100 * indicator.target
+        if abs(implied - indicator.actual) <= 0.005 * indicator.target:
+            return indicator
+    return None
+
+
+def _build(
+    draft: _Draft, period_to: int | None, share: _Draft | None, whole: Indicator | None = None
+) -> Indicator:
     target = draft.target.value if draft.target is not None else None
     actual = draft.actual.value if draft.actual is not None else None
     series = _ordered(draft.series)
@@ -886,6 +928,23 @@ def _build(draft: _Draft, period_to: int | None, share: _Draft | None) -> Indica
         basis = "plan"
         if not used:
             note = f"the plan's first amount is due after month {period_to}"
+    elif (
+        whole is not None
+        and whole.basis == "plan"
+        and whole.target
+        and whole.planned is not None
+        and share_whole is not None
+    ):
+        # a part of a planned whole is due as the whole is: 乡村岗 9000 of 开发…岗位 9370;
+        # so is a share of it: 完成任务的52.80% of 9370 when 3600 are due
+        planned = share_whole * whole.planned / whole.target
+        planned_sources = [*whole.planned_sources, *whole.sources[:1]]
+        basis = "plan_share"
+        part = "a share" if draft.kind == "share" else "a part"
+        note = (
+            f"{part} of {whole.name}, due as it is "
+            f"({_figure(whole.planned)} of {_figure(whole.target)})"
+        )
     elif share is not None and share.series and target is not None and draft.kind == "amount":
         share_reading = _reading(share.series, 100.0)
         share_planned, used = _planned_by(share.series, share_reading, period_to)
@@ -940,7 +999,15 @@ def _read_texts(target: str, plan: str, progress: str, period_to: int | None) ->
     if share is not None:
         drafts.append(share)
     unused.extend(_assign_actuals(drafts, candidates))
-    indicators = tuple(_build(d, period_to, share) for d in drafts)
+    built: dict[int, Indicator] = {}
+    for index, draft in enumerate(drafts):
+        if draft is share and not draft.series:
+            whole = _share_of(built.values(), draft)
+        else:
+            found = _whole_of(drafts, index, target)
+            whole = built.get(found) if found >= 0 else None
+        built[index] = _build(draft, period_to, share, whole)
+    indicators = tuple(built[index] for index in range(len(drafts)))
     unused.sort(key=lambda q: (FIELDS.index(q.source.field), q.source.start))
     return ProjectIndicators(indicators, tuple(unused), period_to)
 

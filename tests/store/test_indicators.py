@@ -291,13 +291,25 @@ def test_share_actual_完成任务的_省市级1() -> None:
     found = seed_read("S01")
     share = [i for i in found.indicators if i.kind == "share"]
     assert len(share) == 1
-    assert (share[0].actual, share[0].planned, share[0].basis) == (52.8, 50, "time_elapsed")
+    # 52.80% is 4947 of 9370: due as the 3600 of 9370 that the plan wants by June
+    assert (share[0].actual, share[0].basis) == (52.8, "plan_share")
+    assert share[0].planned == pytest.approx(3600 / 9370 * 100)
     assert share[0].actual_source is not None and share[0].actual_source.text == "52.80%"
 
 
-def test_sub_targets_in_brackets_省市级1() -> None:
+def test_share_of_the_year_without_a_plan_is_due_by_time_elapsed_省市级37() -> None:
+    found = seed_read("S37")
+    share = one(found, "年度计划")
+    assert (share.actual, share.planned, share.basis) == (40, 50, "time_elapsed")
+
+
+def test_parts_of_a_planned_target_are_due_as_it_is_省市级1() -> None:
     found = seed_read("S01")
-    assert (one(found, "乡村岗").actual, one(found, "城镇岗").actual) == (4732, 215)
+    rural, urban = one(found, "乡村岗"), one(found, "城镇岗")
+    assert (rural.target, rural.actual, urban.target, urban.actual) == (9000, 4732, 370, 215)
+    assert rural.basis == urban.basis == "plan_share"
+    assert rural.planned == pytest.approx(9000 * 3600 / 9370)
+    assert [s.text for s in rural.planned_sources] == ["3600人", "9370人"]
 
 
 def test_a_missing_actual_is_missing_not_0_省市级6() -> None:
