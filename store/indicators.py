@@ -402,12 +402,45 @@ class Indicator:
             "ratio": json_number(self.ratio),
             "basis": self.basis,
             "reading": self.reading,
+            "plan_total": json_number(self.plan_total),
             "origin": self.origin,
             "note": self.note,
             "target_source": self.target_source.to_dict() if self.target_source else None,
             "planned_sources": [s.to_dict() for s in self.planned_sources],
             "actual_source": self.actual_source.to_dict() if self.actual_source else None,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Indicator:
+        """Build from ``to_dict``'s form (a stored correction); the plan series is not kept."""
+
+        def number(key: str) -> float | None:
+            value = data.get(key)
+            return None if value is None else float(value)
+
+        def source(value: Any) -> Source | None:
+            return Source.from_dict(value) if isinstance(value, dict) else None
+
+        planned_sources = tuple(
+            s for s in (source(v) for v in data.get("planned_sources") or ()) if s is not None
+        )
+        return cls(
+            name=str(data.get("name", "")),
+            unit=str(data.get("unit", "")),
+            kind=str(data.get("kind", "amount")),
+            target=number("target"),
+            planned=number("planned"),
+            actual=number("actual"),
+            ratio=_ratio(number("actual"), number("planned")),
+            basis=str(data.get("basis", "")),
+            reading=str(data.get("reading", "")),
+            target_source=source(data.get("target_source")),
+            planned_sources=planned_sources,
+            actual_source=source(data.get("actual_source")),
+            plan_total=number("plan_total"),
+            origin=str(data.get("origin", "edited")),
+            note=str(data.get("note", "")),
+        )
 
 
 @dataclass(frozen=True)

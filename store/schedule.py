@@ -25,10 +25,10 @@ The API, for the store, the list, the detail screen and the command line:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from store.indicators import Indicator, json_number, read_indicators
+from store.indicators import Indicator, Quantity, json_number, read_indicators
 from store.models import Project, Report
 from store.vocabulary import SCHEDULE_CLASSES, SCHEDULE_REGISTRY
 
@@ -163,6 +163,8 @@ class ProjectSchedule:
     indicators: tuple[JudgedIndicator, ...]
     #: one line saying why, in the report's words ("就业困难人员就业 31 / 190 人 = 16%")
     reason: str = ""
+    #: numbers read that are no indicator's (the detail view shows them, with why)
+    unused: tuple[Quantity, ...] = ()
 
     @property
     def behind(self) -> bool:
@@ -323,7 +325,7 @@ def schedule_of(
 ) -> ProjectSchedule:
     """The 序时 of one project in a report's period, read from its text."""
     found = read_indicators(project.target, project.plan, project.progress, period_of(report))
-    return judge(project, found.indicators, settings)
+    return replace(judge(project, found.indicators, settings), unused=found.unused)
 
 
 def schedules_of(

@@ -404,6 +404,13 @@ def test_indicators_to_dict() -> None:
     assert data["origin"] == "text"
 
 
+def test_indicators_from_dict_round_trip() -> None:
+    for indicator in seed_read("S15").indicators + seed_read("X03").indicators:
+        back = Indicator.from_dict(indicator.to_dict())
+        assert back.to_dict() == indicator.to_dict()
+        assert back.plan == ()  # the series stays with the text it was read from
+
+
 def test_a_correction_works_the_ratio_out_again() -> None:
     hard = one(seed_read("S15"), "就业困难人员")
     corrected = hard.with_values(actual=171)

@@ -297,6 +297,15 @@ def test_changing_the_actuals_in_a_copy_of_the_report(
     assert unchanged == {i: c for i, c in BUNDLED_CLASSES.items() if i != project_id}
 
 
+def test_numbers_no_indicator_takes_are_kept_with_why() -> None:
+    projects, report = imported()
+    s06 = next(schedule_of(p, report) for p in projects if p.id == "S06")
+    assert [(q.source.text, q.excluded) for q in s06.unused] == [
+        ("3.5个", "parameter"),
+        ("7家", "intention"),
+    ]
+
+
 def test_points_basis_on_the_bundled_report() -> None:
     projects, report = imported()
     schedules = by_id(schedules_of(projects, report, ScheduleSettings(basis="points")))
