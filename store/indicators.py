@@ -33,11 +33,14 @@ How the text is read:
   most; of several readings of one indicator the latest dated wins (``截至6月底,已检查4970人``
   over ``截至5月下旬,已检查3960人``). A quantity sharing no words is still the actual of a
   target when it is the only one of that unit and the target the only one of that unit.
-* **Where the plan gives no dated amount**, the planned amount is the target times the plan's
-  share for the period when the plan dates shares of the whole (``9月,完成形象进度的30%``),
-  else the target times the share of the year elapsed (``time_elapsed``: the period's last
-  month / 12, which is the months in the period / 12 for a report from January). A level to
-  keep (a rate, ``稳定在80%以上``, ``累计达到500种``) is not scaled by time.
+* **Where the plan gives no dated amount**, the planned amount (``basis``) is, in this order:
+  as its whole's for a part of a planned target (``其中乡村岗9000人`` of ``9370人``, 3600 of
+  which are due) and for a reported share of it (``完成任务的52.80%``): ``plan_share``; the
+  target times the plan's share for the period when the plan dates shares of the whole
+  (``9月,完成形象进度的30%``): ``plan_share``; else the target times the share of the year
+  elapsed (``time_elapsed``: the period's last month / 12, which is the months in the period
+  / 12 for a report from January). A level to keep (a rate, ``稳定在80%以上``,
+  ``累计达到500种``) is not scaled by time.
 
 Numbers are never invented. A missing actual is missing, not 0; these are never actuals:
 parameters (``按照60%救助比例``, ``报销比例由60%提高到70%``, ``每月``, ``25%以上的部分``,
@@ -70,6 +73,8 @@ __all__ = [
     "read_indicators",
     "read_quantities",
     "time_elapsed",
+    "unit_family",
+    "unit_key",
 ]
 
 #: The fields indicators are read from, as the model names them.
@@ -92,7 +97,7 @@ class UnitInfo:
     #: units that may count the same things (处, 座, 个, 所: sites), for matching by words
     family: str
     #: what may not follow it for it to be this unit (个月 is not 个, 项目 not 项)
-    not_before: str = ""
+    not_followed_by: str = ""
 
 
 #: The units read, as written. A new unit is one entry here.
@@ -139,7 +144,7 @@ def _unit_pattern() -> str:
     parts = []
     for written in sorted(UNITS, key=len, reverse=True):
         info = UNITS[written]
-        guard = f"(?![{re.escape(info.not_before)}])" if info.not_before else ""
+        guard = f"(?![{re.escape(info.not_followed_by)}])" if info.not_followed_by else ""
         if written == "个":
             guard = _NOT_AFTER_GE
         if written == "km":
@@ -547,6 +552,7 @@ def _item_of(items: Sequence[PlacedItem], pos: int) -> int:
 
 
 def _kind(unit: str, words: str, after: str, field_name: str) -> str:
+    """One of KINDS for a quantity with these words around it."""
     if unit == "%":
         return "share" if _SHARE_RE.search(words) else "level"
     if field_name == "target" and (
@@ -556,7 +562,8 @@ def _kind(unit: str, words: str, after: str, field_name: str) -> str:
     return "amount"
 
 
-def _excluded(field_name: str, unit: str, clause: str, after: str) -> str:  # the reason, or ''
+def _excluded(field_name: str, unit: str, clause: str, after: str) -> str:
+    """Why a quantity is no indicator's number ('' when it may be one)."""
     if unit == "%" and (
         _PARAMETER_PERCENT_RE.search(clause) or _PARAMETER_PERCENT_AFTER_RE.search(after)
     ):
