@@ -209,6 +209,19 @@ def test_point_in_time_in_the_plan_clause_省市级1() -> None:
     assert (posts.planned, posts.actual, posts.reading) == (3600, 4947, "cumulative")
 
 
+def test_plans_dated_in_chinese_numerals() -> None:
+    found = read(
+        target="全年放映公益电影7200场次。",
+        plan="三月，放映200场次；六月，放映2500场次；八月底前放映2500场次；十二月，放映2000场次。",
+        progress="截至六月底,完成放映公益电影2097场次。",
+    )
+    (films,) = found.indicators
+    assert [(q.value, q.source.month) for q in films.plan] == [
+        (200, 3), (2500, 6), (2500, 8), (2000, 12),
+    ]  # fmt: skip
+    assert (films.planned, films.actual, films.reading) == (2700, 2097, "per_period")
+
+
 def test_running_totals_in_a_series_省市级17() -> None:
     found = seed_read("S17")
     (tech,) = found.indicators
