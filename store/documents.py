@@ -109,11 +109,30 @@ def _without_updates(text: str, project: Project, report: Report) -> str:
     (``store.export.current_progress``): reading our own export back must not double them."""
     from store.export import update_line
 
-    known = {update_line(u, report.year) for u in project.updates}
+    # Compared line by line without blank lines: a file format may not keep them.
+    known = [
+        [line for line in update_line(u, report.year).split("\n") if line.strip()]
+        for u in project.updates
+    ]
     lines = text.split("\n")
-    while lines and lines[-1] in known:
-        lines.pop()
-    return "\n".join(lines).rstrip("\n")
+    stripped = True
+    while stripped:
+        while lines and not lines[-1].strip():
+            lines.pop()
+        stripped = False
+        for block in known:
+            if not block:
+                continue
+            tail = [line for line in lines[-len(block) * 2 :] if line.strip()][-len(block) :]
+            if tail == block:
+                # drop the block's lines (and the blank lines among them) from the end
+                count = 0
+                while count < len(block):
+                    if lines.pop().strip():
+                        count += 1
+                stripped = True
+                break
+    return "\n".join(lines)
 
 
 def _owner(derived: str) -> str:
@@ -864,9 +883,7 @@ class DocumentStore:
         year, month_number = (int(found[1]), int(found[2])) if found else (0, 0)
         if year not in UPDATE_YEARS or not 1 <= month_number <= 12:
             first, last = UPDATE_YEARS.start, UPDATE_YEARS.stop - 1
-            raise StoreError(
-                f"month {update.month!r} is not YYYY-MM from {first}-01 to {last}-12"
-            )
+            raise StoreError(f"month {update.month!r} is not YYYY-MM from {first}-01 to {last}-12")
         month = f"{year:04d}-{month_number:02d}"
         text = clean_text(update.text).strip()
         if not text:

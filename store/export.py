@@ -192,10 +192,11 @@ def spreadsheet_safe(text: str) -> bool:
 def _md_cell(text: str) -> str:
     text = html.escape(text.replace("\r\n", "\n").replace("\r", "\n"), quote=False)
     text = text.replace("\t", "&#9;")
-    lines = text.split("\n")
-    if len(lines) == 1:
+    if "\n" not in text:
         return text
-    return "".join(f"<p>{line}</p>" for line in lines)
+    # Blank lines are left out: the report's layout has none, and reading the file back
+    # would drop them anyway (export, import, export gives the same file).
+    return "".join(f"<p>{line}</p>" for line in text.split("\n") if line.strip())
 
 
 def export_md(report: Report, projects: list[Project]) -> bytes:

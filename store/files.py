@@ -244,6 +244,7 @@ class FileLock:
         self.path = path.with_name(path.name + ".lock")
         self._target = path
         self._fd: int | None = None
+        self._dir_fd: int | None = None
         self._depth = 0
         self._thread_lock = threading.RLock()
 
@@ -261,6 +262,13 @@ class FileLock:
         try:
             if self._depth == 0:
                 self._fd = self._take(start, timeout, on_wait)
+                try:
+                    self._dir_fd = self._take_folder(start, timeout, on_wait)
+                except BaseException:
+                    fcntl.flock(self._fd, fcntl.LOCK_UN)
+                    os.close(self._fd)
+                    self._fd = None
+                    raise
                 self._match_target_permissions()
         except BaseException:
             self._thread_lock.release()
@@ -286,6 +294,27 @@ class FileLock:
                 os.close(fd)
                 raise
             os.close(fd)  # deleted (or replaced) while we waited: take the new one
+
+    def _take_folder(
+        self, start: float, timeout: float | None, on_wait: Callable[[str], None] | None
+    ) -> int | None:
+        """Also lock the folder the target is in: a folder holding files cannot be removed,
+        so two writers exclude each other even when someone deletes the lock file between
+        one's check and its rename (the lock file stays, for who holds it and older versions).
+        None where the folder cannot be opened (then the lock file alone serves)."""
+        try:
+            fd = os.open(self._target.parent, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return None
+        try:
+            if timeout is None:
+                self._wait_blocking(fd, on_wait)
+            else:
+                self._wait_polling(fd, start, timeout, on_wait)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
 
     def _wait_blocking(self, fd: int, on_wait: Callable[[str], None] | None) -> None:
         """Wait in the kernel (waiters take turns); after a second, say who holds it."""
@@ -366,6 +395,11 @@ class FileLock:
         """Whether this process holds the lock and its file is still the one at the path."""
         return self._fd is not None and self._still_at_path(self._fd)
 
+    def exclusive(self) -> bool:
+        """Whether no other writer can hold the lock now: the folder is locked too, or the
+        lock file held is still the one at the path."""
+        return self._fd is not None and (self._dir_fd is not None or self.held_at_path())
+
     def holder(self) -> str:
         """Who holds the lock, as its holder wrote it ('' when unknown)."""
         try:
@@ -382,6 +416,10 @@ class FileLock:
         self._depth -= 1
         try:
             if self._depth == 0 and self._fd is not None:
+                if self._dir_fd is not None:
+                    fcntl.flock(self._dir_fd, fcntl.LOCK_UN)
+                    os.close(self._dir_fd)
+                    self._dir_fd = None
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
                 os.close(self._fd)
                 self._fd = None

@@ -164,7 +164,7 @@ class JSONFileStore(DocumentStore):
 
     def _before_write(self) -> None:
         """Last look before the file is replaced: the lock held must still be the file's."""
-        if not self._file_lock.held_at_path():
+        if not self._file_lock.exclusive():
             raise LockLostError(
                 f"{self.path}: nothing was saved: the lock file {self._file_lock.path} was "
                 "removed while saving (another writer may have started); try again"

@@ -25,6 +25,7 @@ ONE_AT_A_TIME = (
     "tests/test_hostile.py",  # the app in a pty, SIGTERM and SIGHUP
     "tests/test_shared_folder.py",  # users saving in turn in a setgid folder
     "tests/tui/test_conflict.py::test_another_process_s_save_appears_within_two_seconds",
+    "tests/tui/test_lock_wait.py",  # holds a lock in another process and waits on time
 )
 
 

@@ -82,7 +82,7 @@ def test_the_same_report_twice_changes_nothing(store: ProjectStore) -> None:
 
 
 _TEXT = st.text(
-    alphabet=st.sampled_from(list("完成验收施工招标进度过半已开工人处个，。、0123456789")),
+    alphabet=st.sampled_from([*"完成验收施工招标进度过半已开工人处个，。、0123456789", "\n"]),
     min_size=1,
     max_size=30,
 )

@@ -514,6 +514,8 @@ def test_a_database_reached_through_a_symlink_is_edited_in_place(tmp_path: Path)
 
 
 def test_a_lock_file_deleted_while_held_is_not_shared_by_two_writers(tmp_path: Path) -> None:
+    import threading
+
     from store.files import FileLock
 
     path = tmp_path / "db.json"
@@ -522,10 +524,20 @@ def test_a_lock_file_deleted_while_held_is_not_shared_by_two_writers(tmp_path: P
     assert first.held_at_path()
     first.path.unlink()  # someone removes the lock file while it is held
     second = FileLock(path)
-    second.acquire()  # a new lock file: the second writer goes ahead...
-    assert second.held_at_path() and not first.held_at_path()  # ...and the first knows
-    second.release()
+    took = threading.Event()
+
+    def take() -> None:
+        second.acquire()  # a new lock file, but the folder is still locked by the first
+        took.set()
+        second.release()
+
+    thread = threading.Thread(target=take)
+    thread.start()
+    assert not took.wait(0.5)  # the second writer waits...
+    assert not first.held_at_path() and first.exclusive()  # ...and the first knows it is alone
     first.release()
+    assert took.wait(5)
+    thread.join()
 
 
 def test_a_save_whose_lock_file_was_removed_is_retried_not_lost(db_path: Path) -> None:
@@ -544,3 +556,35 @@ def test_a_save_whose_lock_file_was_removed_is_retried_not_lost(db_path: Path) -
     saved = store.set_status("X01", "滞后", source="cli")
     assert removed and saved.status == "滞后"
     assert ProjectStore(db_path).get("X01").status == "滞后"
+
+
+def test_a_lock_file_deleted_between_the_last_check_and_the_rename_loses_nothing(
+    db_path: Path,
+) -> None:
+    """Writer A has checked its lock; the lock file goes; B starts a save of its own. B waits
+    for A (the folder is locked too), then reads A's edit and saves on top of it."""
+    import threading
+
+    a = _store(db_path, 5)
+    b = ProjectStore(db_path, user="bob")
+    original = a._before_write
+    done: list[str] = []
+
+    def delete_and_start_b() -> None:
+        original()
+        a._file_lock.path.unlink()
+        thread = threading.Thread(
+            target=lambda: done.append(b.update_fields("S01", {"progress": "B"}, source="cli").id)
+        )
+        thread.start()
+        thread.join(0.5)  # B cannot go ahead while A holds the folder
+        assert thread.is_alive() and not done
+        threads.append(thread)
+
+    threads: list[threading.Thread] = []
+    a._before_write = delete_and_start_b  # type: ignore[method-assign]
+    a.update_fields("X01", {"progress": "A"}, source="cli")
+    threads[0].join(10)
+    fresh = ProjectStore(db_path)
+    assert done == ["S01"]
+    assert (fresh.get("X01").progress, fresh.get("S01").progress) == ("A", "B")

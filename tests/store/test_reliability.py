@@ -97,11 +97,6 @@ def test_a_symlinked_database_is_edited_through_the_link(tmp_path: Path) -> None
     assert linked["stray_files"] == 0, linked
 
 
-@pytest.mark.xfail(
-    reason="issue 11 item 3: a writer whose lock file is deleted after its last check and "
-    "before its rename still overwrites another writer's edit (store/files.py, jsonfile.py)",
-    strict=False,
-)
 def test_deleting_the_lock_file_loses_no_acknowledged_edit(tmp_path: Path) -> None:
     deleted = lock_file_deleted(4, 15, tmp_path)
     assert deleted["deletions"] >= 1 and deleted["edits"] >= 1, deleted
