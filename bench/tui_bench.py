@@ -4,7 +4,9 @@ For synthetic databases of 50 (the seed's size), 1,000 and 10,000 projects, prin
 - start: process start to the first screen showing project rows;
 - search key: one keystroke typed into the search box to the end of the repaint it causes;
 - clear: clearing the search (all rows back) to the end of the repaint;
-- page: PageDown in the table to the end of the repaint.
+- page: PageDown in the table to the end of the repaint;
+- status edit: the key that picks a 工作成效 in the picker to the end of the repaint that shows
+  it saved (the picker closing, the save in its worker, the row patched, the notice).
 
 A repaint "ends" when the terminal has received output and then none for QUIET seconds; the
 figure is the time of the last byte of that burst, so the quiet wait itself is not counted.
@@ -105,7 +107,7 @@ def bench_size(n: int, runs: int, workdir: Path) -> dict[str, float]:
     if not db.exists():
         ProjectStore(db, user="bench").import_report(make_projects(n), source="bench")
     first_id = b"X01"
-    starts, searches, clears, pages = [], [], [], []
+    starts, searches, clears, pages, edits = [], [], [], [], []
     for run in range(runs):
         state = workdir / f"state-{n}-{run}"
         term = Terminal(db, state)
@@ -123,12 +125,19 @@ def bench_size(n: int, runs: int, workdir: Path) -> dict[str, float]:
         term.key(b"/")
         term.key("项".encode())
         clears.append(term.key(b"\x7f"))
+        term.key(b"\x1b")  # out of the search box: the table has the cursor (on X01)
+        for n_edit in range(3):
+            term.key(b"s")  # the status picker
+            took = term.key(b"3" if n_edit % 2 == 0 else b"1")  # 滞后 / 推进正常: saved, repainted
+            if n_edit:  # (the first save of a process also takes the day's backup)
+                edits.append(took)
         term.close()
     return {
         "start": statistics.median(starts) * 1000,
         "search key": statistics.median(searches) * 1000,
         "clear": statistics.median(clears) * 1000,
         "page": statistics.median(pages) * 1000,
+        "status edit": statistics.median(edits) * 1000,
     }
 
 
@@ -141,12 +150,15 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         print(f"terminal {COLS}x{ROWS}, medians of {args.runs} runs, milliseconds")
-        print(f"{'projects':>9} {'start':>9} {'search key':>11} {'clear':>9} {'page':>9}")
+        print(
+            f"{'projects':>9} {'start':>9} {'search key':>11} {'clear':>9} {'page':>9} "
+            f"{'status edit':>12}"
+        )
         for n in sizes:
             r = bench_size(n, args.runs, Path(tmp))
             print(
                 f"{n:>9} {r['start']:>9.0f} {r['search key']:>11.1f} "
-                f"{r['clear']:>9.1f} {r['page']:>9.1f}",
+                f"{r['clear']:>9.1f} {r['page']:>9.1f} {r['status edit']:>12.1f}",
                 flush=True,
             )
         print(
