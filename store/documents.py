@@ -23,6 +23,7 @@ from typing import Any
 from tinydb import Query
 from tinydb.table import Document, Table
 
+from store.files import collector_paused
 from store.identity import current_user, now_iso
 from store.interface import (
     Change,
@@ -228,17 +229,22 @@ class _View:
         self.suspect = storage.suspect
         self.doc_ids: dict[str, int] = {}
         self.by_id: dict[str, Project] = {}
-        for doc in Table(storage, PROJECTS):
+        # The documents as the storage holds them (TinyDB's Storage.read), not Table's copies
+        # of them (a dict copy each: 130 ms of opening 10,000 projects): the store never
+        # changes a stored document in place, it replaces it (see _Transaction.write), so a
+        # project may keep its document as its attributes.
+        tables = storage.read() or {}
+        for key, doc in tables.get(PROJECTS, {}).items():
             try:
                 project = Project.from_dict(doc)
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise DatabaseError(
-                    f"project document {doc.doc_id} is malformed ({type(exc).__name__}: {exc})"
+                    f"project document {key} is malformed ({type(exc).__name__}: {exc})"
                 ) from None
             if self.suspect:
                 project = clean_project(project)
             self.by_id[project.id] = project
-            self.doc_ids[project.id] = doc.doc_id
+            self.doc_ids[project.id] = int(key)
         self.ordered = sorted(self.by_id.values(), key=_report_order)
         self.position = {p.id: i for i, p in enumerate(self.ordered)}
         found = Table(storage, META).get(_REPORT)
@@ -345,7 +351,11 @@ class _Transaction:
             changed = self.changed
             doc_ids = [self.view.doc_ids[pid] for pid in changed]
             storage.announce(PROJECTS, [str(i) for i in doc_ids])
-            self.projects.update(lambda doc: doc.update(changed[doc["id"]]), doc_ids=doc_ids)
+            # Replaced, not changed in place (Table.update would): readers keep the old ones.
+            self.projects.remove(doc_ids=doc_ids)
+            self.projects.insert_multiple(
+                Document(changed[pid], doc_id) for pid, doc_id in zip(changed, doc_ids, strict=True)
+            )
         if self.created:
             self.projects.insert_multiple(self.created)
         if self.report is not None:
@@ -410,7 +420,8 @@ class DocumentStore:
         self._storage.refresh()
         view = self._view
         if view is None or view.generation != self._storage.generation:
-            view = _View(self._storage.generation, self._storage)
+            with collector_paused():
+                view = _View(self._storage.generation, self._storage)
             self._view = view
         return view
 

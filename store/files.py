@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import re
 import secrets
@@ -15,7 +16,7 @@ import socket
 import stat
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import platformdirs
@@ -24,6 +25,19 @@ APP_NAME = "minsheng"
 #: A temporary file whose writer's process is gone, or that is older than this, is removed
 #: by the next writer of the same folder (a live writer finishes within seconds).
 STALE_TEMP_SECONDS = 3600.0
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold Python's cycle collector while many acyclic objects are built (a database's
+    documents and projects): each of its passes would walk them all, again and again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def data_dir() -> Path:

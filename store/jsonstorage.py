@@ -15,7 +15,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from store.files import atomic_write_bytes
+from store.files import atomic_write_bytes, collector_paused
 from store.interface import DatabaseError
 from store.transactions import TransactionalStorage
 
@@ -304,7 +304,8 @@ class AtomicJSONStorage(TransactionalStorage):
             handle.seek(0)  # the same file, even if replaced since: one read, no copying
             raw = handle.read()
         scan = _Scan.of_file(raw)
-        data, encoded = _decode(raw, self.path, scan)
+        with collector_paused():
+            data, encoded = _decode(raw, self.path, scan)
         self.suspect = scan.suspect
         self._long_numbers = scan.long_numbers
         self._set_data(data, encoded, key)
