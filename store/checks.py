@@ -12,7 +12,9 @@ PROJECTS, HISTORY, META = "projects", "history", "meta"
 _PROJECT_KEYS = tuple(f.name for f in dataclasses.fields(Project))
 #: Fields added later: a file written before them lacks them, and reads as if they were empty.
 _NOT_TEXT = frozenset({"number", "revision", "departments", "updates", "extra", "progress_history"})
-_LATER_KEYS = frozenset({"status_reported", "department_raw", "progress_history"})
+_LATER_KEYS = frozenset(
+    {"status_reported", "department_raw", "progress_history", "indicator_edits"}
+)
 _HISTORY_KEYS = ("project", "field", "at", "by", "source")
 _UPDATE_KEYS = ("month", "text", "at", "by")
 _SINGLE_LINE = frozenset({"id", "table", "name", "level", "department", "status", "deadline"})

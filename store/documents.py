@@ -56,6 +56,7 @@ from store.models import (
     project_from_record,
     split_departments,
 )
+from store.schedule import ScheduleSettings
 from store.transactions import TransactionalStorage
 from store.vocabulary import read_status
 
@@ -89,6 +90,7 @@ QUIET_FIELDS = frozenset({"progress_history"})
 DERIVED_FIELDS = frozenset({"departments", "status_raw", "deadline_raw", "revision"})
 _REPORT = Query().key == "report"
 _ALIASES = Query().key == "aliases"
+_SCHEDULE = Query().key == "schedule"
 
 
 def _with_aliases(doc: dict[str, Any], aliases: dict[str, str]) -> dict[str, Any]:
@@ -254,6 +256,12 @@ class _View:
             self.report = _clean_report(self.report)
         found = Table(storage, META).get(_ALIASES)
         value = found.get("value") if isinstance(found, dict) else None
+        found = Table(storage, META).get(_SCHEDULE)
+        value = found.get("value") if isinstance(found, dict) else None
+        try:
+            self.schedule = ScheduleSettings.from_dict(value if isinstance(value, dict) else None)
+        except ValueError:  # a hand-edited file: the default rule, and `check` says why
+            self.schedule = ScheduleSettings()
         #: unit name as reported -> the name it is merged into (牵头单位 aliases)
         self.aliases: dict[str, str] = {
             clean_text(str(k), single_line=True): clean_text(str(v), single_line=True)
@@ -311,6 +319,7 @@ class _Transaction:
         self.recorded: list[Change] = []
         self.report: Report | None = None
         self.aliases: dict[str, str] | None = None
+        self.schedule: ScheduleSettings | None = None
 
     def current(self, project_id: str) -> Project:
         """The project as the data holds it now (or as this transaction changed it)."""
@@ -364,6 +373,9 @@ class _Transaction:
         if self.aliases is not None:
             storage.announce(META)
             self.meta.upsert({"key": "aliases", "value": dict(self.aliases)}, _ALIASES)
+        if self.schedule is not None:
+            storage.announce(META)
+            self.meta.upsert({"key": "schedule", "value": self.schedule.to_dict()}, _SCHEDULE)
         if self.changes:
             ids = self.history.insert_multiple(self.changes)
             self.recorded = [Change.from_doc(i, d) for i, d in zip(ids, self.changes, strict=True)]
@@ -378,6 +390,8 @@ class _Transaction:
             view.report = Report.from_dict(self.report.to_dict())
         if self.aliases is not None:
             view.aliases = dict(self.aliases)
+        if self.schedule is not None:
+            view.schedule = self.schedule
 
 
 class DocumentStore:
@@ -591,6 +605,54 @@ class DocumentStore:
             tx.report = report
             tx.record("", "period", old.get("period"), report.to_dict()["period"], source)
         return report
+
+    def schedule_settings(self) -> ScheduleSettings:
+        """The 序时 rule everyone on this data judges by (basis and thresholds)."""
+        with self._mutex:
+            return self._sync().schedule
+
+    def set_schedule_settings(self, settings: ScheduleSettings, *, source: str) -> None:
+        """Change the 序时 rule (recorded)."""
+        with self._transaction() as tx:
+            old = tx.view.schedule
+            if old == settings:
+                return
+            tx.schedule = settings
+            tx.record("", "schedule", old.to_dict(), settings.to_dict(), source)
+
+    def correct_indicator(
+        self, project_id: str, correction: dict[str, Any], *, source: str
+    ) -> Saved:
+        """Correct (or add, or with ``remove`` take out) one 序时 indicator of a project, by
+        its name and unit: target, planned, actual as numbers or None (as read). Kept with
+        the project, recorded, and never replaced by an import."""
+        edit: dict[str, Any] = {
+            "name": clean_text(str(correction.get("name", "")), single_line=True),
+            "unit": clean_text(str(correction.get("unit", "")), single_line=True),
+        }
+        if not edit["name"] and not edit["unit"]:
+            raise StoreError("an indicator needs a name or a unit")
+        for key in ("target", "planned", "actual"):
+            value = correction.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                                      or value != value or value < 0):  # fmt: skip
+                raise StoreError(f"指标 {key} must be a number of 0 or more, not {value!r}")
+            edit[key] = value
+        if correction.get("remove"):
+            edit["remove"] = True
+        edit["note"] = clean_text(str(correction.get("note", "")), single_line=True)
+        with self._transaction() as tx:
+            project = tx.current(project_id)
+            before = project_doc(project)
+            edits = [
+                e for e in before["indicator_edits"]
+                if (e.get("name"), e.get("unit")) != (edit["name"], edit["unit"])
+            ]  # fmt: skip
+            edits.append({**edit, "by": self.user, "at": tx.at})
+            after = {**before, "indicator_edits": edits, "revision": project.revision + 1}
+            tx.put(after)
+            tx.record(project.id, "indicator_edits", before["indicator_edits"], edits, source)
+        return Saved(Project.from_dict(dict(after)), tuple(tx.recorded))
 
     def aliases(self) -> dict[str, str]:
         """牵头单位 names merged into others: the name as reported -> the name it counts as."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from store.models import ParsedReport, Project, Report
+from store.schedule import ScheduleSettings
 
 
 class StoreError(Exception):
@@ -244,6 +245,20 @@ class ProjectStore(Protocol):
 
     def aliases(self) -> dict[str, str]:
         """牵头单位 names merged into others: the name as reported -> the name it counts as."""
+        ...
+
+    def schedule_settings(self) -> ScheduleSettings:
+        """The 序时 rule everyone on this data judges by (basis and thresholds)."""
+        ...
+
+    def set_schedule_settings(self, settings: ScheduleSettings, *, source: str) -> None:
+        """Change the 序时 rule (recorded)."""
+        ...
+
+    def correct_indicator(
+        self, project_id: str, correction: dict[str, Any], *, source: str
+    ) -> Saved:
+        """Correct, add or remove one 序时 indicator of a project (recorded, kept by imports)."""
         ...
 
     def merge_units(self, old: str, new: str, *, source: str) -> list[Change]:

@@ -164,6 +164,9 @@ class Project:
     #: 推进情况 of each imported period, oldest first: {"period": {"from", "to"}, "text",
     #: "source", "at"}; ``progress`` is the latest
     progress_history: list[dict[str, Any]] = field(default_factory=list)
+    #: people's corrections of the 序时 indicators read from the text: {"name", "unit",
+    #: "target", "planned", "actual", "remove", "note", "by", "at"}; an import keeps them
+    indicator_edits: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The stored (and exported) form, keys in model order: a new dict, lists and
@@ -176,6 +179,7 @@ class Project:
         ]
         doc["extra"] = dict(self.extra)
         doc["progress_history"] = [dict(entry) for entry in self.progress_history]
+        doc["indicator_edits"] = [dict(edit) for edit in self.indicator_edits]
         return doc
 
     @property
@@ -205,6 +209,8 @@ class Project:
             and _STR_ONLY.issuperset(map(type, data["extra"].values()))
             and type(data["progress_history"]) is list
             and _DICT_ONLY.issuperset(map(type, data["progress_history"]))
+            and type(data["indicator_edits"]) is list
+            and _DICT_ONLY.issuperset(map(type, data["indicator_edits"]))
         ):
             project = cls.__new__(cls)
             object.__setattr__(project, "__dict__", data)
@@ -228,6 +234,8 @@ class Project:
         values["extra"] = {str(k): v if type(v) is str else str(v) for k, v in extra.items()}
         history = get("progress_history") or []
         values["progress_history"] = [dict(h) for h in history if isinstance(h, dict)]
+        edits = get("indicator_edits") or []
+        values["indicator_edits"] = [dict(e) for e in edits if isinstance(e, dict)]
         return project
 
 

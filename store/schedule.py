@@ -328,13 +328,58 @@ def schedule_of(
     return replace(judge(project, found.indicators, settings), unused=found.unused)
 
 
+def apply_edits(
+    indicators: Sequence[Indicator], edits: Sequence[dict[str, Any]]
+) -> list[Indicator]:
+    """The indicators with people's corrections (``Project.indicator_edits``) applied: an edit
+    names an indicator by name and unit and replaces the numbers it gives, or removes it; an
+    edit naming none adds an indicator of its own. Every corrected number is marked edited."""
+    result = list(indicators)
+    for edit in edits:
+        key = (str(edit.get("name", "")), str(edit.get("unit", "")))
+        at = next((i for i, ind in enumerate(result) if (ind.name, ind.unit) == key), None)
+        if edit.get("remove"):
+            if at is not None:
+                del result[at]
+            continue
+        numbers = {k: _edit_number(edit.get(k)) for k in ("target", "planned", "actual")}
+        note = str(edit.get("note", "")) or "corrected"
+        if at is not None:
+            corrected = result[at].with_values(
+                target=numbers["target"], planned=numbers["planned"], actual=numbers["actual"]
+            )
+            result[at] = replace(corrected, note=note)
+        else:
+            result.append(
+                Indicator.from_dict({**numbers, "name": key[0], "unit": key[1], "note": note})
+            )
+    return result
+
+
+def _edit_number(value: Any) -> float | None:
+    return None if value is None or isinstance(value, bool) else float(value)
+
+
+def project_schedule(
+    project: Project,
+    report: Report | None,
+    settings: ScheduleSettings = DEFAULT_SETTINGS,
+) -> ProjectSchedule:
+    """The 序时 of one project as the office sees it: read from its text, with its corrections."""
+    if not project.indicator_edits:
+        return schedule_of(project, report, settings)
+    found = read_indicators(project.target, project.plan, project.progress, period_of(report))
+    indicators = apply_edits(found.indicators, project.indicator_edits)
+    return replace(judge(project, indicators, settings), unused=found.unused)
+
+
 def schedules_of(
     projects: Iterable[Project],
     report: Report | None,
     settings: ScheduleSettings = DEFAULT_SETTINGS,
 ) -> list[ProjectSchedule]:
     """The 序时 of many projects, in their order."""
-    return [schedule_of(project, report, settings) for project in projects]
+    return [project_schedule(project, report, settings) for project in projects]
 
 
 def class_counts(schedules: Iterable[ProjectSchedule]) -> dict[str, int]:

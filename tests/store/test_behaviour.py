@@ -193,3 +193,44 @@ def test_merging_a_unit_counts_its_projects_under_the_new_name_and_can_be_undone
     assert store.aliases() == {}
     assert all(old in store.get(pid).departments for pid in theirs)
     assert all(store.get(pid).department_raw == "" for pid in theirs)
+
+
+def test_a_corrected_indicator_changes_the_class_is_recorded_and_survives_an_import(
+    make_store: Factory,
+) -> None:
+    from importers.report import read_report
+    from store.schedule import project_schedule
+
+    store = make_store()
+    bundled = Path(__file__).resolve().parents[2] / "data" / "lanling-2023-h1.md"
+    store.import_report(read_report(bundled), source="import:lanling-2023-h1.md")
+    s15 = store.get("S15")
+    before = project_schedule(s15, store.report(), store.schedule_settings())
+    assert before.class_name == "滞后"
+    worst = before.worst
+    assert worst is not None and worst.indicator.actual == 31
+    saved = store.correct_indicator(
+        "S15",
+        {"name": worst.indicator.name, "unit": worst.indicator.unit, "actual": 190, "note": "核实"},
+        source="tui",
+    )
+    assert [c.field for c in saved.changes] == ["indicator_edits"]
+    after = project_schedule(saved.project, store.report(), store.schedule_settings())
+    assert after.class_name != "滞后"
+    edited = [j.indicator for j in after.indicators if j.indicator.origin == "edited"]
+    assert [(i.actual, i.note) for i in edited] == [(190.0, "核实")]
+    store.import_report(read_report(bundled), source="import:again.md")  # the same report again
+    assert store.get("S15").indicator_edits == saved.project.indicator_edits
+    with pytest.raises(StoreError):
+        store.correct_indicator("S15", {"name": "x", "actual": -1}, source="cli")
+
+
+def test_the_schedule_rule_is_kept_with_the_data_and_recorded(make_store: Factory) -> None:
+    from store.schedule import ScheduleSettings
+
+    store = make_store()
+    assert store.schedule_settings() == ScheduleSettings()
+    stricter = ScheduleSettings(on_time=0.95, slow=0.8)
+    store.set_schedule_settings(stricter, source="cli")
+    assert make_store().schedule_settings() == stricter
+    assert make_store().history()[-1].field == "schedule"
