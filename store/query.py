@@ -1,4 +1,9 @@
-"""Filtering, faceted counts, search (with pinyin) and sorting: shared by the CLI and the app."""
+"""Filtering, faceted counts, search (with pinyin) and sorting: shared by the CLI and the app.
+
+The 序时 class (``store.schedule``) is a facet and a sort too, but costs seconds over 10,000
+projects: ``ProjectIndex`` computes it only when asked (``prepare_schedule``, from a worker
+once the first rows show) or when a query needs it.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,36 @@ from itertools import chain
 from operator import attrgetter, itemgetter
 from typing import Any, cast
 
+from store import schedule as schedule_module
 from store.models import LEVELS, STATUSES, Project, Report
+from store.schedule import DEFAULT_SETTINGS, ProjectSchedule, ScheduleSettings, ratio_sort_key
+from store.vocabulary import SCHEDULE_CLASSES
 
+#: the facets every project has values for at once
 FACETS: tuple[str, ...] = ("department", "level", "status")
-SORT_KEYS: tuple[str, ...] = ("id", "name", "department", "level", "status", "deadline", "latest")
+#: the 序时 class: a facet whose values are computed on demand (ProjectIndex.prepare_schedule)
+SCHEDULE_FACET = "schedule"
+ALL_FACETS: tuple[str, ...] = (*FACETS, SCHEDULE_FACET)
+SORT_KEYS: tuple[str, ...] = (
+    "id",
+    "name",
+    "department",
+    "level",
+    "status",
+    "deadline",
+    "latest",
+    "schedule",
+)
+
+
+def _project_schedule(
+    project: Project, report: Report | None, settings: ScheduleSettings
+) -> ProjectSchedule:
+    # project_schedule applies the office's corrections to the indicators; before it exists,
+    # the class as read from the text
+    compute = getattr(schedule_module, "project_schedule", schedule_module.schedule_of)
+    result: ProjectSchedule = compute(project, report, settings)
+    return result
 
 
 def facet_values(project: Project, facet: str) -> list[str]:
@@ -62,6 +93,8 @@ class ProjectQuery:
     levels: frozenset[str] = frozenset()
     statuses: frozenset[str] = frozenset()
     overdue_only: bool = False
+    not_updated: bool = False  # only 未更新 projects (推进情况 as in the previous period)
+    schedules: frozenset[str] = frozenset()  # 序时 classes
     department_text: str = ""  # substring of 牵头单位 (command line)
     search: str = ""
     sort: str = "id"
@@ -69,9 +102,12 @@ class ProjectQuery:
 
     def selected(self, facet: str) -> frozenset[str]:
         """The values chosen in one facet."""
-        return {"department": self.departments, "level": self.levels, "status": self.statuses}[
-            facet
-        ]
+        return {
+            "department": self.departments,
+            "level": self.levels,
+            "status": self.statuses,
+            SCHEDULE_FACET: self.schedules,
+        }[facet]
 
     def with_selected(self, facet: str, values: Iterable[str]) -> ProjectQuery:
         """A copy with one facet's selection replaced."""
@@ -82,6 +118,8 @@ class ProjectQuery:
             return replace(self, levels=chosen)
         if facet == "status":
             return replace(self, statuses=chosen)
+        if facet == SCHEDULE_FACET:
+            return replace(self, schedules=chosen)
         raise KeyError(facet)
 
     def toggled(self, facet: str, value: str) -> ProjectQuery:
@@ -101,7 +139,9 @@ class ProjectQuery:
             self.departments
             or self.levels
             or self.statuses
+            or self.schedules
             or self.overdue_only
+            or self.not_updated
             or self.department_text
             or self.search.strip()
         )
@@ -112,7 +152,9 @@ class ProjectQuery:
             "departments": sorted(self.departments),
             "levels": sorted(self.levels),
             "statuses": sorted(self.statuses),
+            "schedules": sorted(self.schedules, key=SCHEDULE_CLASSES.index),
             "overdue_only": self.overdue_only,
+            "not_updated": self.not_updated,
             "search": self.search,
             "sort": self.sort,
             "descending": self.descending,
@@ -131,7 +173,9 @@ class ProjectQuery:
             departments=strings("departments"),
             levels=strings("levels"),
             statuses=strings("statuses"),
+            schedules=strings("schedules") & frozenset(SCHEDULE_CLASSES),
             overdue_only=bool(data.get("overdue_only", False)),
+            not_updated=bool(data.get("not_updated", False)),
             search=str(data.get("search", "")),
             sort=sort if sort in SORT_KEYS else "id",
             descending=bool(data.get("descending", False)),
@@ -184,9 +228,11 @@ _LATIN_RE = re.compile(r"[a-z]+")
 @dataclass(slots=True)
 class _Entry:
     project: Project
-    facets: tuple[tuple[str, ...], ...]  # distinct values per facet, in FACETS order
+    #: distinct values per facet, in ALL_FACETS order (the 序时 class: () until computed)
+    facets: tuple[tuple[str, ...], ...]
     text: str = ""  # lower-cased searchable text, built on first search (text_ready)
     pinyin: str = ""  # built on the first Latin search (pinyin_ready)
+    schedule: ProjectSchedule | None = None  # built by prepare_schedule
 
 
 _ID = attrgetter("id")
@@ -195,8 +241,14 @@ _FACETS = attrgetter("facets")
 
 
 def _entry(p: Project) -> _Entry:
-    # distinct values per facet, in FACETS order (level and status: one value each)
-    return _Entry(p, ((*dict.fromkeys(facet_values(p, "department")),), (p.level,), (p.status,)))
+    # distinct values per facet, in ALL_FACETS order (level and status: one value each)
+    departments = (*dict.fromkeys(facet_values(p, "department")),)
+    return _Entry(p, (departments, (p.level,), (p.status,), ()))
+
+
+def _set_schedule(entry: _Entry, schedule: ProjectSchedule) -> None:
+    entry.schedule = schedule
+    entry.facets = (*entry.facets[:3], (schedule.class_name,))
 
 
 def _search_text(p: Project) -> str:
@@ -227,10 +279,17 @@ def _sort_key(name: str, report: Report | None) -> Callable[[Project], Any]:
 
 
 class ProjectIndex:
-    """Projects prepared for fast narrowing: facet values now, search text and pinyin on demand."""
+    """Projects prepared for fast narrowing: facet values now; search text, pinyin and 序时
+    on demand."""
 
-    def __init__(self, projects: list[Project], report: Report | None = None) -> None:
+    def __init__(
+        self,
+        projects: list[Project],
+        report: Report | None = None,
+        settings: ScheduleSettings | None = None,
+    ) -> None:
         self.report = report or Report()
+        self.settings = settings or DEFAULT_SETTINGS
         self.entries = [_entry(p) for p in projects]
         self._text_ready = False
         self._pinyin_ready = False
@@ -240,6 +299,7 @@ class ProjectIndex:
         #: rows and counts with nothing filtered, by sort: what clearing a search gives back
         self._everything: dict[tuple[str, bool], tuple[list[Project], dict[str, Counter[str]]]] = {}
         self._positions: dict[str, int] | None = None  # project id -> entry, on first replace
+        self._schedules: dict[str, ProjectSchedule] | None = None  # project id -> 序时, prepared
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -261,6 +321,12 @@ class ProjectIndex:
             entry.pinyin = _pinyin_text(project)
         patched = ProjectIndex.__new__(ProjectIndex)
         patched.report = self.report
+        patched.settings = self.settings
+        patched._schedules = None
+        if self._schedules is not None:
+            schedule = _project_schedule(project, self.report, self.settings)
+            _set_schedule(entry, schedule)
+            patched._schedules = {**self._schedules, project.id: schedule}
         patched.entries = list(self.entries)
         patched.entries[position] = entry
         patched._text_ready, patched._pinyin_ready = self._text_ready, self._pinyin_ready
@@ -301,6 +367,37 @@ class ProjectIndex:
                 entry.pinyin = _pinyin_text(entry.project)
         self._pinyin_ready = True
 
+    @property
+    def schedule_ready(self) -> bool:
+        """Whether every project's 序时 is computed (prepare_schedule has run)."""
+        return self._schedules is not None
+
+    def prepare_schedule(self) -> None:
+        """Compute every project's 序时 class (seconds at 10,000 projects: call from a worker
+        after the first rows show). The 序时 facet, filter and sort call it when needed."""
+        if self._schedules is not None:
+            return
+        report, settings = self.report, self.settings
+        computed: dict[str, ProjectSchedule] = {}
+        for entry in self.entries:
+            # an entry shared with an index that already computed it keeps its schedule
+            schedule = entry.schedule or _project_schedule(entry.project, report, settings)
+            computed[entry.project.id] = schedule
+        for entry in self.entries:
+            _set_schedule(entry, computed[entry.project.id])
+        self._schedules = computed
+        self._everything = {}  # cached counts without the 序时 facet
+
+    def schedule(self, project_id: str) -> ProjectSchedule | None:
+        """A project's 序时, or None before prepare_schedule (or for an unknown id)."""
+        return None if self._schedules is None else self._schedules.get(project_id)
+
+    def schedules(self, projects: Iterable[Project]) -> list[ProjectSchedule]:
+        """The 序时 of ``projects`` (of this index), in their order; computes all if needed."""
+        self.prepare_schedule()
+        assert self._schedules is not None
+        return [self._schedules[p.id] for p in projects]
+
     def _search(self, text: str) -> list[_Entry]:
         terms = text.lower().split()
         key = " ".join(terms)
@@ -325,10 +422,18 @@ class ProjectIndex:
     def evaluate(self, query: ProjectQuery) -> tuple[list[Project], dict[str, Counter[str]]]:
         """In one pass: the projects the query selects (in its order), and per facet how many
         projects each value would give with the other filters applied (faceted counts)."""
-        chosen = [query.selected(f) for f in FACETS]
+        chosen = [query.selected(f) for f in ALL_FACETS]
+        if chosen[-1] or query.sort == SCHEDULE_FACET:
+            self.prepare_schedule()
         report = self.report
         dept_text = query.department_text
-        everything = not (any(chosen) or query.overdue_only or dept_text or query.search.strip())
+        everything = not (
+            any(chosen)
+            or query.overdue_only
+            or query.not_updated
+            or dept_text
+            or query.search.strip()
+        )
         cache_key = (query.sort, query.descending)
         if everything and cache_key in self._everything:  # e.g. a search cleared
             found, counts = self._everything[cache_key]
@@ -336,18 +441,20 @@ class ProjectIndex:
         candidates = self._search(query.search)
         if query.overdue_only:
             candidates = [e for e in candidates if is_overdue(e.project, report)]
+        if query.not_updated:
+            candidates = [e for e in candidates if e.project.not_updated]
         if dept_text:
             candidates = [e for e in candidates if dept_text in e.project.department]
-        facet_range = range(len(FACETS))
+        facet_range = range(len(ALL_FACETS))
         if not any(chosen):  # the common case, typing a search: count in C, not in a loop
             found = list(map(_PROJECT, candidates))
             values = list(map(_FACETS, candidates))
             counts = {
                 f: Counter(chain.from_iterable(map(itemgetter(i), values)))
-                for i, f in enumerate(FACETS)
+                for i, f in enumerate(ALL_FACETS)
             }
         else:
-            tallies: list[dict[str, int]] = [{} for _ in FACETS]
+            tallies: list[dict[str, int]] = [{} for _ in ALL_FACETS]
             found = []
             for entry in candidates:
                 misses = [
@@ -363,8 +470,12 @@ class ProjectIndex:
                     tally = tallies[misses[0]]
                     for value in entry.facets[misses[0]]:
                         tally[value] = tally.get(value, 0) + 1
-            counts = {f: Counter(tallies[i]) for i, f in enumerate(FACETS)}
-        if query.sort != "id" or query.descending:
+            counts = {f: Counter(tallies[i]) for i, f in enumerate(ALL_FACETS)}
+        if query.sort == SCHEDULE_FACET:
+            by_id = self._schedules
+            assert by_id is not None
+            found.sort(key=lambda p: ratio_sort_key(by_id[p.id]), reverse=query.descending)
+        elif query.sort != "id" or query.descending:
             found.sort(key=_sort_key(query.sort, report), reverse=query.descending)
         if everything:
             self._everything[cache_key] = (list(found), {f: Counter(c) for f, c in counts.items()})
@@ -375,7 +486,10 @@ class ProjectIndex:
         return self.evaluate(query)[0]
 
     def all_values(self, facet: str) -> list[str]:
-        """Every value of a facet, in a stable order people expect."""
+        """Every value of a facet, in a stable order people expect (序时: every class, in the
+        registry's order, without computing any)."""
+        if facet == SCHEDULE_FACET:
+            return list(SCHEDULE_CLASSES)
         if facet not in self._all_values:
             self._all_values[facet] = self._collect_values(facet)
         return self._all_values[facet]

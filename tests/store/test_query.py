@@ -9,9 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.synthetic import make_projects
+from importers.report import read_report
 from store.jsonfile import JSONFileStore as ProjectStore
+from store.memory import MemoryStore
 from store.models import Project, Report, Update, project_from_record, split_departments
 from store.query import (
+    SCHEDULE_FACET,
     ProjectIndex,
     ProjectQuery,
     facet_values,
@@ -183,6 +186,17 @@ def test_query_round_trips_and_drops_what_it_cannot_trust() -> None:
     assert odd == ProjectQuery(search="3")
     assert query.is_filtered and not query.cleared().is_filtered
     assert query.cleared().sort == "name"
+    both = ProjectQuery(not_updated=True, schedules=frozenset({"滞后", "慢序时"}), sort="schedule")
+    assert ProjectQuery.from_dict(both.to_dict()) == both and both.is_filtered
+    assert both.to_dict()["schedules"] == ["慢序时", "滞后"]  # in the registry's order
+    assert ProjectQuery.from_dict({"schedules": ["滞后", "很慢"]}).schedules == {"滞后"}
+
+
+def test_a_view_remembered_before_schedules_and_not_updated_still_reads() -> None:
+    old = {"levels": ["县级"], "overdue_only": True, "search": "", "sort": "id"}
+    query = ProjectQuery.from_dict(old)
+    assert query == ProjectQuery(levels=frozenset({"县级"}), overdue_only=True)
+    assert not query.not_updated and not query.schedules
 
 
 def test_index_over_a_real_store(tmp_path: Path) -> None:
@@ -195,3 +209,83 @@ def test_index_over_a_real_store(tmp_path: Path) -> None:
     assert sum(by_level.values()) == 100 and set(by_level) == {"县级", "市级", "省级"}
     behind = index.apply(ProjectQuery(statuses=frozenset({"滞后"})))
     assert behind and all(p.status == "滞后" for p in behind)
+
+
+BUNDLED = Path(__file__).resolve().parents[2] / "data" / "lanling-2023-h1.md"
+
+
+@pytest.fixture(scope="module")
+def bundled() -> tuple[list[Project], Report]:
+    store = MemoryStore()
+    store.import_report(read_report(BUNDLED), source="import:lanling-2023-h1.md")
+    return store.projects(), store.report()
+
+
+def test_schedules_are_computed_only_when_asked(bundled: tuple[list[Project], Report]) -> None:
+    projects, report = bundled
+    index = ProjectIndex(projects, report)
+    rows, counts = index.evaluate(ProjectQuery())
+    assert len(rows) == len(projects) and not index.schedule_ready
+    assert index.schedule("S15") is None and not counts[SCHEDULE_FACET]
+    assert index.all_values(SCHEDULE_FACET)[:4] == ["超序时", "按序时", "慢序时", "滞后"]
+    assert not index.schedule_ready  # the facet's values need no computing
+    index.prepare_schedule()
+    assert index.schedule_ready
+    schedule = index.schedule("S15")
+    assert schedule is not None and schedule.class_name == "滞后"
+    counts = index.evaluate(ProjectQuery())[1]  # the cached counts now include 序时
+    assert sum(counts[SCHEDULE_FACET].values()) == len(projects)
+
+
+def test_the_schedule_facet_filters_and_counts(bundled: tuple[list[Project], Report]) -> None:
+    projects, report = bundled
+    index = ProjectIndex(projects, report)
+    late = ProjectQuery(schedules=frozenset({"滞后"}))
+    rows, counts = index.evaluate(late)  # computed on demand
+    assert index.schedule_ready
+    assert {"S12", "S15", "X03"} <= set(_ids(rows))
+    assert all(index.schedules(rows)[i].class_name == "滞后" for i in range(len(rows)))
+    assert counts[SCHEDULE_FACET]["按序时"] > 0  # what choosing another class would give
+    county = index.evaluate(late.with_selected("level", {"县级"}))[0]
+    assert "X03" in _ids(county) and all(p.level == "县级" for p in county)
+    assert late.toggled(SCHEDULE_FACET, "滞后") == ProjectQuery()
+
+
+def test_sorting_by_schedule_puts_the_worst_ratio_first(
+    bundled: tuple[list[Project], Report],
+) -> None:
+    projects, report = bundled
+    index = ProjectIndex(projects, report)
+    rows = index.apply(ProjectQuery(sort="schedule"))
+    ratios = [s.ratio for s in index.schedules(rows)]
+    judged = [r for r in ratios if r is not None]
+    assert judged == sorted(judged) and ratios[: len(judged)] == judged  # no ratio: last
+    assert rows[0].id == "S15"  # 31 of 190: the worst
+
+
+def test_not_updated_keeps_projects_whose_progress_is_as_before() -> None:
+    progress = [
+        {"period": {"from": 1, "to": 6}, "text": "开工", "source": "a", "at": "t"},
+        {"period": {"from": 1, "to": 7}, "text": "开工", "source": "b", "at": "t"},
+    ]
+    same = _project("X09", "项目", "县民政局", "县级", "推进正常", "2023-12")
+    same = Project.from_dict({**same.to_dict(), "progress_history": progress})
+    assert same.not_updated
+    index = ProjectIndex([*PROJECTS, same], REPORT)
+    assert _ids(index.apply(ProjectQuery(not_updated=True))) == ["X09"]
+    counts = index.evaluate(ProjectQuery(not_updated=True))[1]
+    assert counts["level"] == {"县级": 1}
+
+
+def test_a_replaced_project_gets_its_schedule(bundled: tuple[list[Project], Report]) -> None:
+    projects, report = bundled
+    index = ProjectIndex(projects, report)
+    index.prepare_schedule()
+    s15 = next(p for p in projects if p.id == "S15")
+    done = Project.from_dict({**s15.to_dict(), "status": "已完成"})
+    patched = index.replace(done)
+    after = patched.schedule("S15")
+    assert after is not None and after.class_name == "已完成"
+    before = index.schedule("S15")
+    assert before is not None and before.class_name == "滞后"  # the old index is unchanged
+    assert "S15" not in _ids(patched.apply(ProjectQuery(schedules=frozenset({"滞后"}))))
