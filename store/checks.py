@@ -10,8 +10,11 @@ from store.models import Project, clean_text
 
 PROJECTS, HISTORY, META = "projects", "history", "meta"
 _PROJECT_KEYS = tuple(f.name for f in dataclasses.fields(Project))
+_NOT_TEXT = frozenset(
+    {"number", "revision", "departments", "updates", "extra", "progress_history",
+     "indicator_edits"}
+)  # fmt: skip
 #: Fields added later: a file written before them lacks them, and reads as if they were empty.
-_NOT_TEXT = frozenset({"number", "revision", "departments", "updates", "extra", "progress_history"})
 _LATER_KEYS = frozenset(
     {"status_reported", "department_raw", "progress_history", "indicator_edits"}
 )
@@ -91,6 +94,9 @@ def _check_projects(docs: dict[str, Any], report: CheckReport) -> None:
             problems.append(f"{where}: progress_history is not a list of periods")
         elif any(not _control_free(h.get("text", ""), False) for h in history):
             problems.append(f"{where}: progress_history holds control characters")
+        edits = doc.get("indicator_edits", [])
+        if not isinstance(edits, list) or not all(isinstance(e, dict) for e in edits):
+            problems.append(f"{where}: indicator_edits is not a list of corrections")
         updates = doc.get("updates", [])
         if not isinstance(updates, list):
             problems.append(f"{where}: updates is not a list")
