@@ -16,9 +16,14 @@ from itertools import chain
 from operator import attrgetter, itemgetter
 from typing import Any, cast
 
-from store import schedule as schedule_module
 from store.models import LEVELS, STATUSES, Project, Report
-from store.schedule import DEFAULT_SETTINGS, ProjectSchedule, ScheduleSettings, ratio_sort_key
+from store.schedule import (
+    DEFAULT_SETTINGS,
+    ProjectSchedule,
+    ScheduleSettings,
+    project_schedule,
+    ratio_sort_key,
+)
 from store.vocabulary import SCHEDULE_CLASSES
 
 #: the facets every project has values for at once
@@ -36,16 +41,6 @@ SORT_KEYS: tuple[str, ...] = (
     "latest",
     "schedule",
 )
-
-
-def _project_schedule(
-    project: Project, report: Report | None, settings: ScheduleSettings
-) -> ProjectSchedule:
-    # project_schedule applies the office's corrections to the indicators; before it exists,
-    # the class as read from the text
-    compute = getattr(schedule_module, "project_schedule", schedule_module.schedule_of)
-    result: ProjectSchedule = compute(project, report, settings)
-    return result
 
 
 def facet_values(project: Project, facet: str) -> list[str]:
@@ -324,7 +319,7 @@ class ProjectIndex:
         patched.settings = self.settings
         patched._schedules = None
         if self._schedules is not None:
-            schedule = _project_schedule(project, self.report, self.settings)
+            schedule = project_schedule(project, self.report, self.settings)
             _set_schedule(entry, schedule)
             patched._schedules = {**self._schedules, project.id: schedule}
         patched.entries = list(self.entries)
@@ -381,7 +376,7 @@ class ProjectIndex:
         computed: dict[str, ProjectSchedule] = {}
         for entry in self.entries:
             # an entry shared with an index that already computed it keeps its schedule
-            schedule = entry.schedule or _project_schedule(entry.project, report, settings)
+            schedule = entry.schedule or project_schedule(entry.project, report, settings)
             computed[entry.project.id] = schedule
         for entry in self.entries:
             _set_schedule(entry, computed[entry.project.id])

@@ -41,7 +41,9 @@ from store.models import (
     project_from_record,
 )
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, latest_progress
+from store.schedule import period_of
 from store.text import one_line
+from store.vocabulary import SCHEDULE_CLASSES
 from tui.crash import report_crash
 from tui.editor import LockWaits
 from tui.labels import source_label
@@ -80,6 +82,22 @@ def _seconds(value: str) -> float:
     if not 0 <= seconds < float("inf"):
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds")
     return seconds
+
+
+_MONTHS_RE = re.compile(r"\s*(\d{1,2})\s*[-~至到]\s*(\d{1,2})\s*月?(?:份)?\s*")
+
+
+def _months(value: str) -> tuple[int, int] | None:
+    """'1-7' (or 1至7月) as (1, 7); None when it is not of that form."""
+    match = _MONTHS_RE.fullmatch(value)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _months_arg(value: str) -> tuple[int, int]:
+    months = _months(value)
+    if months is None or not 1 <= months[0] <= months[1] <= 12:
+        raise argparse.ArgumentTypeError(f"{value!r} is not months FROM-TO within 1-12, e.g. 1-7")
+    return months
 
 
 def _status_arg(value: str) -> str:
@@ -130,10 +148,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="import report files (.md/.txt, .csv, .xlsx)")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument(
+        "--period",
+        type=_months_arg,
+        metavar="FROM-TO",
+        help="the months a file covers when its title does not say (e.g. 1-7)",
+    )
+    p.add_argument(
+        "--take-reported",
+        action="store_true",
+        help="take the report's values over hand edits made since the last import (recorded)",
+    )
+    p.add_argument(
+        "--clear-empty",
+        action="store_true",
+        help="an empty cell clears its field (default: an empty cell leaves the field as it is)",
+    )
 
     p = sub.add_parser("list", help="list projects")
     _add_filter_options(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = sub.add_parser("schedule", help="序时: each project against its plan for the period")
+    _add_filter_options(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = sub.add_parser("units", help="牵头单位 names with their project counts, and merging")
+    units_sub = p.add_subparsers(dest="units_command", metavar="ACTION")
+    q = units_sub.add_parser("merge", help="count the unit OLD as NEW (undo: unmerge OLD)")
+    q.add_argument("old", metavar="OLD")
+    q.add_argument("new", metavar="NEW")
+    q = units_sub.add_parser("unmerge", help="give OLD's projects their 牵头单位 as reported")
+    q.add_argument("old", metavar="OLD")
 
     p = sub.add_parser("show", help="show one project")
     p.add_argument("id")
@@ -221,6 +267,18 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--search", default="", metavar="TEXT", help="text or pinyin to look for")
     p.add_argument("--overdue", action="store_true", help="only overdue projects")
+    p.add_argument(
+        "--not-updated",
+        action="store_true",
+        help="only 未更新 projects: 推进情况 as in the previous period",
+    )
+    p.add_argument(
+        "--schedule",
+        choices=SCHEDULE_CLASSES,
+        action="append",
+        metavar="CLASS",
+        help=f"序时 (repeatable): {' | '.join(SCHEDULE_CLASSES)}",
+    )
     p.add_argument("--sort", choices=SORT_KEYS, default="id", help="order (default: id)")
     p.add_argument("--reverse", action="store_true", help="reverse the order")
 
@@ -232,6 +290,8 @@ def _query(args: argparse.Namespace) -> ProjectQuery:
         statuses=frozenset(args.status or ()),
         search=args.search,
         overdue_only=args.overdue,
+        not_updated=args.not_updated,
+        schedules=frozenset(args.schedule or ()),
         sort=args.sort,
         descending=args.reverse,
     )
@@ -381,12 +441,25 @@ def _list_table(projects: list[Project], width: int) -> Table:
     return table
 
 
+def _index(store: ProjectStore, projects: list[Project] | None = None) -> ProjectIndex:
+    """The projects (by default all of the store's) ready to query, with the store's 序时 rule."""
+    every = store.projects() if projects is None else projects
+    return ProjectIndex(every, store.report(), store.schedule_settings())
+
+
 def cmd_list(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print the selected projects."""
     every = store.projects()
-    projects = ProjectIndex(every, store.report()).apply(_query(args))
+    index = _index(store, every)
+    projects = index.apply(_query(args))
     if args.json:
-        print_json([p.to_dict() for p in projects])
+        schedules = index.schedules(projects)
+        print_json(
+            [
+                {**p.to_dict(), "not_updated": p.not_updated, "schedule": s.class_name}
+                for p, s in zip(projects, schedules, strict=True)
+            ]
+        )
         return
     console = _out()
     console.print(_list_table(projects, console.width))
@@ -490,13 +563,74 @@ def read_all(paths: Sequence[Path]) -> list[tuple[Path, ParsedReport]]:
     return [(path, read_report(path)) for path in paths]
 
 
-def cmd_import(store: ProjectStore, parsed: list[tuple[Path, ParsedReport]]) -> None:
-    """Store what was read."""
+def with_period(
+    parsed: list[tuple[Path, ParsedReport]],
+    period: tuple[int, int] | None,
+    stored: tuple[int, int] | None,
+) -> list[tuple[Path, ParsedReport]]:
+    """Each report with the months it covers: its title's, else ``period`` (--period), else
+    the database's (``stored``); refused when none says, and when --period contradicts a title."""
+    result = []
     for path, report in parsed:
-        result = store.import_report(report, source=f"import:{path.name}")
+        own = report.report
+        if own.period_from is not None and own.period_to is not None:
+            if period is not None and period != (own.period_from, own.period_to):
+                raise CliError(
+                    f"{_shown(path)}: its title says months {own.period_from}-{own.period_to}, "
+                    f"not {period[0]}-{period[1]} as --period says; leave --period out"
+                )
+        elif period is not None:
+            months = dataclasses.replace(own, period_from=period[0], period_to=period[1])
+            report = dataclasses.replace(report, report=months)
+        elif stored is None:
+            raise CliError(
+                f"{_shown(path)}: no title says which months the table covers, and the "
+                "database has no period yet; give them with --period FROM-TO (e.g. --period 1-7)"
+            )
+        else:
+            _err(
+                f"{_shown(path)}: no title says which months the table covers; taken as "
+                f"{stored[0]}-{stored[1]}, the database's (--period FROM-TO says otherwise)"
+            )
+        result.append((path, report))
+    return result
+
+
+def _labels(fields: Sequence[str]) -> str:
+    return "、".join(_FIELD_NAMES.get(f, f) for f in fields)
+
+
+def cmd_import(
+    store: ProjectStore,
+    parsed: list[tuple[Path, ParsedReport]],
+    *,
+    take_reported: bool = False,
+    clear_empty: bool = False,
+) -> None:
+    """Store what was read; say per file what changed, which hand edits were kept and where
+    the office's 工作成效 now differs from the report's."""
+    for path, report in parsed:
+        result = store.import_report(
+            report,
+            source=f"import:{path.name}",
+            take_reported=take_reported,
+            clear_empty=clear_empty,
+        )
         print(f"{path}: {result.summary()}")
         for warning in result.warnings:
             print(f"  warning: {clean_text(warning, single_line=True)}")
+        for pid in result.changed:
+            print(f"  changed {pid}: {_labels(result.fields.get(pid, []))}")
+        if result.kept:
+            print("  hand edits kept over the report (--take-reported takes the report's):")
+            for pid, fields in result.kept.items():
+                print(f"    {pid}: {_labels(fields)}")
+        if result.differs:
+            print("  工作成效 differs from the report (office / reported; review with `show ID`):")
+            for pid in result.differs:
+                p = store.get(pid)
+                name = clean_text(p.name, single_line=True)
+                print(f"    {pid} {name}: {p.status} / {p.status_reported or '—'}")
 
 
 def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
@@ -505,7 +639,7 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
 
     report = store.report()
     query = _query(args)
-    projects = ProjectIndex(store.projects(), report).apply(query)
+    projects = _index(store).apply(query)
     to_stdout = args.output == "-"
     fmt = args.format or ("json" if to_stdout else format_of(Path(args.output)))
     suffix = Path(args.output).suffix.lower().lstrip(".")
@@ -655,13 +789,86 @@ def cmd_diff(store: ProjectStore, args: argparse.Namespace) -> None:
         print(clean_text(line).replace("\n", " "))
 
 
+def cmd_schedule(store: ProjectStore, args: argparse.Namespace) -> None:
+    """Print each selected project's 序时: class, ratio and the indicator that decides it."""
+    from rich import box
+    from rich.table import Table
+
+    index = _index(store)
+    projects = index.apply(_query(args))
+    schedules = index.schedules(projects)
+    if args.json:
+        print_json([s.to_json() for s in schedules])
+        return
+    console = _out()
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        expand=True,
+        width=console.width,
+    )
+    table.add_column("编号", no_wrap=True)
+    table.add_column("项目名称", ratio=2, no_wrap=True, overflow="ellipsis", min_width=4)
+    for header in ("工作成效", "序时", "比例"):
+        table.add_column(header, no_wrap=True)
+    table.add_column("最差指标", ratio=3, no_wrap=True, overflow="ellipsis", min_width=4)
+    for p, s in zip(projects, schedules, strict=True):
+        ratio = "—" if s.ratio is None else f"{s.ratio:.0%}"
+        status = p.status + ("*" if s.disagrees else "")
+        table.add_row(*(_cut(v) for v in (p.id, p.name, status, s.class_name, ratio, s.reason)))
+    console.print(table)
+    behind = sum(s.behind for s in schedules)
+    disagree = sum(s.disagrees for s in schedules)
+    console.print(
+        Text(f"{len(projects)} 个项目，{behind} 个慢于序时；* 工作成效与序时不一致: {disagree} 个")
+    )
+
+
+def cmd_units(store: ProjectStore, args: argparse.Namespace) -> None:
+    """List the 牵头单位 names with counts and suggested aliases, or merge and unmerge."""
+    from store.units import suggest_aliases, unit_counts
+
+    action = args.units_command
+    if action in ("merge", "unmerge"):
+        if action == "merge":
+            changes = store.merge_units(args.old, args.new, source="cli")
+            done = f"{args.old} → {args.new}"
+        else:
+            target = store.aliases().get(clean_text(args.old, single_line=True).strip(), "")
+            changes = store.unmerge_units(args.old, source="cli")
+            done = f"{args.old} no longer counts as {target}" if target else args.old
+        projects = len({c.project for c in changes if c.project})
+        plural = "" if projects == 1 else "s"
+        print(clean_text(f"{done}: {projects} project{plural}", single_line=True))
+        return
+    counts = unit_counts(store.projects())
+    console = _out()
+    longest = max((cell_len(one_line(name)) for name in counts), default=4)
+    for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        cut = one_line(name)
+        console.print(Text(cut + " " * (longest - cell_len(cut)) + f"  {count:>4}"))
+    console.print(Text(f"{len(counts)} 个牵头单位"))
+    aliases = store.aliases()
+    if aliases:
+        console.print(Text("已合并 (undo: minsheng units unmerge OLD):"))
+        for old, new in sorted(aliases.items()):
+            console.print(Text(f"  {one_line(old)} → {one_line(new)}"))
+    suggested = suggest_aliases(counts)
+    if suggested:
+        console.print(Text("可能是同一单位 (minsheng units merge OLD NEW):"))
+        for old, new in suggested:
+            console.print(Text(f"  {one_line(old)} → {one_line(new)}"))
+
+
 def cmd_period(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print the report period, or set it from 'FROM-TO'."""
     if args.months:
-        match = re.fullmatch(r"\s*(\d{1,2})\s*[-~至到]\s*(\d{1,2})\s*月?\s*", args.months)
-        if not match:
+        months = _months(args.months)
+        if months is None:
             raise CliError(f"period {args.months!r} is not of the form FROM-TO, e.g. 1-6")
-        store.set_period(int(match.group(1)), int(match.group(2)))
+        store.set_period(*months)
     report = store.report()
     print(f"报告期: {report.period_label() or '未设定'}")
 
@@ -731,13 +938,20 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_app(store, lock_waits=waits)
     if command == "import":
-        cmd_import(store, parsed)
+        report = store.report()
+        stored = period_of(report)
+        parsed = with_period(parsed, args.period, stored)
+        cmd_import(store, parsed, take_reported=args.take_reported, clear_empty=args.clear_empty)
         if new and os.path.exists(path):
             _err(f"{path}: a new database, made by this import")
     elif command == "list":
         cmd_list(store, args)
     elif command == "show":
         cmd_show(store, args)
+    elif command == "schedule":
+        cmd_schedule(store, args)
+    elif command == "units":
+        cmd_units(store, args)
     elif command == "set-status":
         p = store.save(
             Edit(
