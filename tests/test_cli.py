@@ -668,6 +668,9 @@ def test_the_next_month_keeps_the_office_s_judgement(
     assert len(stale) == 48 and "X01" not in {p["id"] for p in stale}
     assert all(p["not_updated"] for p in stale)
     assert cli("--db", db, "period").out.strip() == "报告期: 1-7 月份"
+    shown = cli("--db", db, "show", "S14").out
+    assert "滞后（上报: 推进正常）" in shown and "1-6 月推进情况  （未更新）" in shown
+    assert "完成主体工程" not in cli("--db", db, "show", "X01").out.split("1-6 月推进情况")[1]
 
 
 def test_take_reported_takes_the_report_s_values_over_hand_edits(

@@ -466,6 +466,13 @@ def cmd_list(store: ProjectStore, args: argparse.Namespace) -> None:
     console.print(Text(f"{len(projects)} / {len(every)} 个项目"))
 
 
+def _reported_note(p: Project) -> str:
+    """'' when the office's 工作成效 is the reported one, else what the report says."""
+    if not p.status_reported or p.status_reported == p.status:
+        return ""
+    return f"（上报: {p.status_reported}）"
+
+
 def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print one project."""
     from rich.table import Table
@@ -483,13 +490,19 @@ def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
         ("表", p.table),
         ("项目等级", p.level),
         ("牵头单位", p.department),
-        ("工作成效", p.status),
+        ("工作成效", p.status + _reported_note(p)),
         ("完成时限", p.deadline or p.deadline_raw),
         ("项目概况", p.overview),
         ("任务目标", p.target),
         ("月度计划", p.plan),
         ("推进情况", p.progress),
     ]
+    history = p.progress_history
+    if len(history) >= 2:  # the previous period's, to read beside this one's
+        before = history[-2]
+        period = before.get("period") or {}
+        label = f"{period.get('from', '?')}-{period.get('to', '?')} 月推进情况"
+        rows.append((label, "（未更新）" if p.not_updated else str(before.get("text", ""))))
     rows += [(f"{u.month} 进展", f"{u.text}（{u.by} {u.at}）") for u in p.updates]
     rows += [(k, v) for k, v in p.extra.items()]
     rows.append(("版本", str(p.revision)))
