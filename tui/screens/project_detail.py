@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from rich.console import Group
 from rich.table import Table
@@ -12,11 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import ContentSwitcher, DataTable, Static
 
+from store.indicators import Indicator, Source
 from store.interface import Change, DatabaseError, ProjectStore, StoreError
 from store.models import FIELD_LABELS, Project, Report, clean_text, local_minute
 from store.month_grid import build_grid
+from store.schedule import JudgedIndicator, ProjectSchedule, project_schedule
 from tui.editor import Done, Editor
 from tui.keys import hide_key_help
 from tui.labels import source_label
@@ -32,8 +35,19 @@ VIEWS = (
     ("info", "概况/目标"),
     ("updates", "进展更新"),
     ("history", "修改记录"),
+    ("schedule", "序时"),
 )
-FOCUS = {"grid": "#month-grid", "plan-progress": "#plan-pane"}
+FOCUS = {"grid": "#month-grid", "plan-progress": "#plan-pane", "schedule": "#indicator-table"}
+#: the keys of the 序时 view: offered there only, and only where edits can be saved
+INDICATOR_ACTIONS = frozenset({"correct_indicator", "add_indicator"})
+BASIS_LABELS = {
+    "plan": "月度计划",
+    "plan_share": "计划进度",
+    "time_elapsed": "序时进度",
+    "": "—",
+}
+ORIGIN_LABELS = {"text": "文本", "column": "表列", "edited": "已修正"}
+SOURCE_ROLES = (("target", "目标"), ("planned", "序时计划"), ("actual", "实际"))
 
 
 _CHANGE_LABELS = {"*": "新建", "updates": "进展更新", "period": "报告期"}
@@ -43,6 +57,32 @@ def _value_text(value: object) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _source_text(source: Source) -> Text:
+    """A number's source: its field, then the exact text with the number marked."""
+    text = Text()
+    text.append(f"[{FIELD_LABELS.get(source.field, source.field)}] ", style="dim")
+    clause = clean_text(source.clause, single_line=True)
+    exact = clean_text(source.text, single_line=True)
+    at = clause.find(exact) if clause and exact else -1
+    if at < 0:
+        text.append(f"「{exact}」", style="bold")
+        if clause:
+            text.append(f" {clause}")
+        return text
+    text.append(clause[:at])
+    text.append(exact, style="bold underline")
+    text.append(clause[at + len(exact) :])
+    return text
 
 
 class ProjectDetailScreen(EditingScreen):
@@ -58,27 +98,37 @@ class ProjectDetailScreen(EditingScreen):
         Binding("3", "view('info')", "概况/目标", show=False),
         Binding("4", "view('updates')", "进展更新", show=False),
         Binding("5", "view('history')", "修改记录", show=False),
+        Binding("6", "view('schedule')", "序时", show=False),
         Binding("v", "next_view", "切换视图", id="next-view"),
         *edit_bindings(),
+        Binding("i", "correct_indicator", "修正指标", id="correct-indicator"),
+        Binding("plus", "add_indicator", "新增指标", id="add-indicator"),
     ]
 
     class Loaded(Message):
         """The project and its history were read."""
 
         def __init__(
-            self, project: Project, history: list[Change], report: Report, generation: int
+            self,
+            project: Project,
+            history: list[Change],
+            report: Report,
+            generation: int,
+            schedule: ProjectSchedule,
         ) -> None:
             super().__init__()
             self.project = project
             self.history = history
             self.report = report
             self.generation = generation
+            self.schedule = schedule
 
     def __init__(self, store: ProjectStore, editor: Editor, ids: list[str], position: int) -> None:
         super().__init__(store, editor)
         self.ids = ids
         self.position = position
         self.project: Project | None = None
+        self.schedule: ProjectSchedule | None = None
         self.generation = -1
 
     def compose(self) -> ComposeResult:
@@ -99,11 +149,24 @@ class ProjectDetailScreen(EditingScreen):
                 yield Static(id="updates-text")
             with VerticalScroll(id="history", classes="pane"):
                 yield Static(id="history-text")
+            with Vertical(id="schedule"):
+                yield Static(id="schedule-summary")
+                yield DataTable(id="indicator-table", cursor_type="row", zebra_stripes=False)
+                with VerticalScroll(id="indicator-sources", classes="pane"):
+                    yield Static(id="indicator-sources-text")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#plan-pane").border_title = "月度计划"
         self.query_one("#progress-pane").border_title = "推进情况"
+        self.query_one("#indicator-sources").border_title = "数字来源"
+        table = self.query_one("#indicator-table", DataTable)
+        for label, key in (
+            ("指标", "name"), ("单位", "unit"), ("目标", "target"), ("计划", "planned"),
+            ("实际", "actual"), ("比例", "ratio"), ("序时", "class"), ("来源", "origin"),
+            ("计划依据", "basis"),
+        ):  # fmt: skip
+            table.add_column(label, key=key)
         self._show_tabs()
         self.query_one("#month-grid").focus()
         self.load()
@@ -120,7 +183,10 @@ class ProjectDetailScreen(EditingScreen):
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
         history = store.history(project.id)
-        self.post_message(self.Loaded(project, history, store.report(), generation))
+        report = store.report()
+        # (one project: milliseconds; the list computes all of them in its own worker)
+        schedule = project_schedule(project, report, store.schedule_settings())
+        self.post_message(self.Loaded(project, history, report, generation, schedule))
 
     @work(thread=True, exclusive=True, group="detail-watch")
     def check_for_changes(self) -> None:
@@ -138,9 +204,11 @@ class ProjectDetailScreen(EditingScreen):
         moved = self.project is None or self.project.id != message.project.id
         keep = self.query_one(MonthGrid).current
         self.project = message.project
+        self.schedule = message.schedule
         # (the watch may have seen a newer generation meanwhile: this read is at least as new)
         self.generation = max(self.generation, message.generation)
         self._render_project(message.project, message.history)
+        self._render_schedule(message.schedule, keep_cursor=not moved)
         grid = self.query_one(MonthGrid)
         period = message.report.period_label()
         await grid.show(build_grid(message.project, message.report), period)
@@ -163,6 +231,15 @@ class ProjectDetailScreen(EditingScreen):
 
     def editing_target(self) -> Project | None:
         return self.project
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The indicator keys in the 序时 view only, and only where edits can be saved."""
+        if action in INDICATOR_ACTIONS:
+            if self.store.read_only:
+                return False
+            switchers = self.query(ContentSwitcher)
+            return bool(switchers) and switchers.first().current == "schedule"
+        return super().check_action(action, parameters)
 
     def after_save(self, done: Done) -> None:
         self.load()
@@ -249,7 +326,162 @@ class ProjectDetailScreen(EditingScreen):
             )
         return table
 
+    def _render_schedule(self, schedule: ProjectSchedule, *, keep_cursor: bool) -> None:
+        """The 序时 view: the class and why, then each indicator and where its numbers are."""
+        summary = Text()
+        summary.append("序时 ", style="bold")
+        summary.append(f" {schedule.class_name} ", style="reverse bold")
+        worst = schedule.worst
+        if worst is not None and worst.indicator.ratio is not None:
+            summary.append(f"  最差指标 {worst.indicator.ratio:.0%}", style="dim")
+        summary.append("\n依据 ")
+        summary.append(clean_text(schedule.reason, single_line=True))
+        reported = clean_text(schedule.reported or "（未填）", single_line=True)
+        summary.append(f"\n工作成效 {reported}")
+        if schedule.disagrees:
+            summary.append("  ≠ 与计算的序时不一致，请核对", style="bold red")
+        self.query_one("#schedule-summary", Static).update(summary)
+        table = self.query_one("#indicator-table", DataTable)
+        row = table.cursor_row if keep_cursor else 0
+        table.clear()
+        for number, judged in enumerate(schedule.indicators):
+            table.add_row(*self._indicator_cells(judged), key=str(number))
+        if schedule.indicators:
+            table.move_cursor(row=min(row, len(schedule.indicators) - 1))
+        self._show_sources()
+
+    @staticmethod
+    def _indicator_cells(judged: JudgedIndicator) -> list[Text]:
+        ind = judged.indicator
+        ratio = f"{ind.ratio:.0%}" if ind.ratio is not None else "—"
+        name = judged.class_name or "未判定"
+        style = {"滞后": "bold red", "慢序时": "yellow", "超序时": "bold green", "按序时": "green"}
+        origin = ORIGIN_LABELS.get(ind.origin, ind.origin)
+        return [
+            Text(fit(clean_text(ind.name or "（无名）", single_line=True), 16).rstrip()),
+            Text(clean_text(ind.unit, single_line=True)),
+            Text(_number(ind.target), justify="right"),
+            Text(_number(ind.planned), justify="right"),
+            Text(_number(ind.actual), justify="right"),
+            Text(ratio, justify="right"),
+            Text(name, style=style.get(name, "dim")),
+            Text(origin, style="bold magenta" if ind.origin == "edited" else ""),
+            Text(BASIS_LABELS.get(ind.basis, ind.basis)),
+        ]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_sources()
+
+    def _current_indicator(self) -> Indicator | None:
+        if self.schedule is None or not self.schedule.indicators:
+            return None
+        row = self.query_one("#indicator-table", DataTable).cursor_row
+        if 0 <= row < len(self.schedule.indicators):
+            return self.schedule.indicators[row].indicator
+        return None
+
+    def _show_sources(self) -> None:
+        """Where each number of the highlighted indicator came from: field and exact text."""
+        out = Text()
+        ind = self._current_indicator()
+        if ind is None:
+            out.append("没有读出可计算序时的指标。", style="dim")
+            if not self.store.read_only:
+                out.append("按 + 新增一个指标。", style="dim")
+        else:
+            out.append(clean_text(f"{ind.name} （{ind.unit}）", single_line=True), style="bold")
+            if ind.origin == "edited":
+                note = "" if ind.note in ("", "corrected") else ind.note
+                note = clean_text(f"  已修正 {note}", single_line=True)
+                out.append(note.rstrip(), style="bold magenta")
+            out.append("\n")
+            found = {
+                "target": [ind.target_source] if ind.target_source else [],
+                "planned": list(ind.planned_sources),
+                "actual": [ind.actual_source] if ind.actual_source else [],
+            }
+            for key, label in SOURCE_ROLES:
+                out.append(f"{label} {_number(getattr(ind, key))}{ind.unit}  ", style="bold")
+                sources = found[key]
+                if key == "planned" and ind.basis == "time_elapsed" and ind.planned is not None:
+                    out.append("目标 × 序时进度（报告期月数 / 12）\n", style="dim")
+                    continue
+                if not sources:
+                    out.append("（文本中无）\n" if ind.origin != "edited" else "（修正值）\n",
+                               style="dim")  # fmt: skip
+                for n, source in enumerate(sources):
+                    if n:
+                        out.append(" " * (len(label) * 2 + 2))
+                    out.append_text(_source_text(source))
+                    out.append("\n")
+            if ind.plan:
+                months = "、".join(
+                    f"{q.source.month or '?'}月 {_number(q.value)}" for q in ind.plan
+                )
+                reading = {"cumulative": "累计", "per_period": "分期相加", "single": "一次"}
+                how = reading.get(ind.reading, ind.reading)
+                out.append(f"计划序列（{how}）", style="bold")
+                out.append(clean_text(f" {months}", single_line=True) + "\n")
+            if ind.note and ind.origin != "edited":
+                out.append(clean_text(f"说明 {ind.note}", single_line=True) + "\n", style="dim")
+        unused = self.schedule.unused if self.schedule is not None else ()
+        if unused:
+            out.append("\n未采用的数字\n", style="bold")
+            for quantity in unused[:20]:
+                why = quantity.excluded or "未匹配到指标"
+                out.append_text(_source_text(quantity.source))
+                out.append(clean_text(f"  （{why}）", single_line=True) + "\n", style="dim")
+        self.query_one("#indicator-sources-text", Static).update(out)
+
     # --- actions -----------------------------------------------------------------------
+    def action_correct_indicator(self) -> None:
+        """Change the numbers of the highlighted indicator, or remove it."""
+        indicator = self._current_indicator()
+        if indicator is None:
+            self.action_add_indicator()
+            return
+        self._open_indicator(indicator)
+
+    def action_add_indicator(self) -> None:
+        """Add an indicator the reading missed."""
+        self._open_indicator(None)
+
+    def _open_indicator(self, indicator: Indicator | None) -> None:
+        project = self.project
+        if project is None or self.store.read_only:
+            return
+        from tui.dialogs.indicator_dialog import IndicatorDialog
+
+        edit = None
+        if indicator is not None:
+            key = (indicator.name, indicator.unit)
+            edit = next(
+                (e for e in project.indicator_edits if (e.get("name"), e.get("unit")) == key),
+                None,
+            )
+
+        def chosen(correction: dict[str, Any] | None) -> None:
+            if correction is not None:
+                self.save_indicator(project.id, correction)
+
+        title = f"{project.id} {project.name}"
+        self.app.push_screen(IndicatorDialog(title, indicator, edit), chosen)
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def save_indicator(self, project_id: str, correction: dict[str, Any]) -> None:
+        """Save a correction of an indicator (recorded, kept by later imports)."""
+        try:
+            self.store.correct_indicator(project_id, correction, source="tui")
+        except (StoreError, DatabaseError, OSError) as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title="保存失败", severity="error", markup=False
+            )
+            return
+        name = correction["name"] or correction["unit"]
+        done = "已删除" if correction.get("remove") else "已保存"
+        self.app.call_from_thread(self.notify, f"{project_id} 指标 {name} {done}", markup=False)
+        self.app.call_from_thread(self.load)
+
     def action_back(self) -> None:
         if hide_key_help(self):  # Esc first closes the key help, then leaves
             return
@@ -269,6 +501,7 @@ class ProjectDetailScreen(EditingScreen):
         switcher = self.query_one(ContentSwitcher)
         switcher.current = view
         self._show_tabs()
+        self.refresh_bindings()  # the 序时 view's keys
         self.query_one(FOCUS.get(view, f"#{view}")).focus()
 
     def action_next_view(self) -> None:
