@@ -700,6 +700,10 @@ def test_a_table_without_a_title_needs_its_period(tmp_path: Path, cli: Any, bund
     contradicts = cli("--db", path, "import", "--period", "1-8", bundled)
     assert contradicts.code == 1 and "says months 1-6" in contradicts.err
     assert cli("--db", path, "import", "--period", "13-14", untitled).code == 2
+    fresh = tmp_path / "fresh.json"  # a titled file first gives the untitled one its months
+    both = cli("--db", fresh, "import", bundled, untitled)
+    assert both.code == 0, both.err
+    assert "taken as 1-6" in both.err
 
 
 def _department_ids(cli: Any, db: Path, department: str) -> set[str]:

@@ -582,7 +582,8 @@ def with_period(
     stored: tuple[int, int] | None,
 ) -> list[tuple[Path, ParsedReport]]:
     """Each report with the months it covers: its title's, else ``period`` (--period), else
-    the database's (``stored``); refused when none says, and when --period contradicts a title."""
+    the database's (``stored``, or an earlier file's); refused when none says, and when
+    --period contradicts a title."""
     result = []
     for path, report in parsed:
         own = report.report
@@ -605,6 +606,9 @@ def with_period(
                 f"{_shown(path)}: no title says which months the table covers; taken as "
                 f"{stored[0]}-{stored[1]}, the database's (--period FROM-TO says otherwise)"
             )
+        months = report.report
+        if months.period_from is not None and months.period_to is not None:
+            stored = (months.period_from, months.period_to)  # what the next file would find
         result.append((path, report))
     return result
 
