@@ -86,6 +86,17 @@ def test_export_formats_filters_and_sort(tmp_path: Path, cli: Any, db: Path) -> 
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+def test_export_by_schedule_and_not_updated(tmp_path: Path, cli: Any, db: Path) -> None:
+    listed = cli("--db", db, "list", "--json", "--schedule", "滞后", "--sort", "schedule")
+    out = tmp_path / "late.json"
+    late = cli("--db", db, "export", "-o", out, "--schedule", "滞后", "--sort", "schedule")
+    assert late.code == 0, late.err
+    ids = [p["id"] for p in _projects(out)]
+    assert ids == [p["id"] for p in listed.json()] and ids[0] == "S15"
+    none = cli("--db", db, "export", "-o", tmp_path / "stale.json", "--not-updated")
+    assert none.code == 0 and "wrote 0 projects" in none.err  # one period: nothing to compare
+
+
 def test_export_encoding_and_stdout(tmp_path: Path, cli: Any, db: Path) -> None:
     out = tmp_path / "old.csv"
     assert cli("--db", db, "export", "-o", out, "--encoding", "gb18030").code == 0
