@@ -254,18 +254,18 @@ class _View:
         self.report = Report.from_dict(value if isinstance(value, dict) else {})
         if self.suspect:
             self.report = _clean_report(self.report)
-        found = Table(storage, META).get(_ALIASES)
-        value = found.get("value") if isinstance(found, dict) else None
         found = Table(storage, META).get(_SCHEDULE)
-        value = found.get("value") if isinstance(found, dict) else None
+        rule = found.get("value") if isinstance(found, dict) else None
         try:
-            self.schedule = ScheduleSettings.from_dict(value if isinstance(value, dict) else None)
+            self.schedule = ScheduleSettings.from_dict(rule if isinstance(rule, dict) else None)
         except ValueError:  # a hand-edited file: the default rule, and `check` says why
             self.schedule = ScheduleSettings()
+        found = Table(storage, META).get(_ALIASES)
+        merged = found.get("value") if isinstance(found, dict) else None
         #: unit name as reported -> the name it is merged into (牵头单位 aliases)
         self.aliases: dict[str, str] = {
             clean_text(str(k), single_line=True): clean_text(str(v), single_line=True)
-            for k, v in (value.items() if isinstance(value, dict) else ())
+            for k, v in (merged.items() if isinstance(merged, dict) else ())
         }
         self._storage = storage
         self._history: list[Change] | None = None

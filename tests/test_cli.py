@@ -730,10 +730,6 @@ def test_units_lists_names_and_merge_counts_old_as_new(cli: Any, db: Path) -> No
     )
 
 
-@pytest.mark.xfail(
-    reason="store: merged unit names are saved but not read back when the database is opened",
-    strict=False,
-)
 def test_units_unmerge_restores_the_names_as_reported(cli: Any, db: Path) -> None:
     before_new = _department_ids(cli, db, "县教育体育局")
     assert cli("--db", db, "units", "merge", "体育局", "县教育体育局").code == 0

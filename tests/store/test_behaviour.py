@@ -174,7 +174,7 @@ def test_a_negated_status_word_is_kept_as_written_and_warned(store: ProjectStore
 
 
 def test_merging_a_unit_counts_its_projects_under_the_new_name_and_can_be_undone(
-    store: ProjectStore,
+    make_store: Factory, store: ProjectStore
 ) -> None:
     units = {d for p in store.projects() for d in p.departments}
     old, new = sorted(units)[:2]
@@ -187,6 +187,7 @@ def test_merging_a_unit_counts_its_projects_under_the_new_name_and_can_be_undone
         assert new in project.departments and old not in project.departments
         assert old in project.department_raw  # the name as reported is kept
     assert store.aliases() == {old: new}
+    assert make_store().aliases() == {old: new}  # kept: seen by the next one to open it
     again = store.import_report(make_projects(20), source="import:synthetic")  # and next month
     assert all(old not in store.get(pid).departments for pid in theirs), again.changed
     store.unmerge_units(old, source="cli")
