@@ -32,6 +32,7 @@ from store.models import (
     Report,
     clean_text,
 )
+from store.text import FORMULA_STARTS, fit
 
 __all__ = [
     "clean_cell",
@@ -159,9 +160,9 @@ def _size(n: int) -> str:
 
 
 def _one_line(text: str, limit: int = 40) -> str:
-    """A short single-line rendering of untrusted text for an error message."""
-    text = clean_text(text, single_line=True)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A short single-line rendering of untrusted text for an error message (``limit``
+    terminal cells: a Chinese character is two)."""
+    return fit(clean_text(text, single_line=True), limit, pad=False)
 
 
 def _norm_header(text: str) -> str:
@@ -726,12 +727,9 @@ def _quote_problem(
     return None
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _unguard_formula(cell: str) -> str:
     """Drop the quote that spreadsheet-safe CSV puts before text a spreadsheet would compute."""
-    if cell.startswith("'") and cell[1:].startswith(_FORMULA_STARTS):
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
         return cell[1:]
     return cell
 
