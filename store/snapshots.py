@@ -47,6 +47,8 @@ from store.models import FIELD_LABELS, Project, Report, clean_text
 from store.text import fit
 
 SNAPSHOT_FOLDER = "snapshots"
+#: Where the app's exports go unless told otherwise: beside the database, apart from snapshots.
+EXPORT_FOLDER = "exports"
 INDEX_NAME = "index.json"
 #: A file bigger than this is not read to count its projects when its entry is rebuilt.
 COUNT_BYTES_LIMIT = 32 * 1024 * 1024
@@ -92,6 +94,23 @@ def default_snapshot_path(
 ) -> Path:
     """Where a snapshot goes unless told otherwise."""
     return snapshot_dir(home) / default_snapshot_name(report, fmt, when)
+
+
+def export_dir(home: Path) -> Path:
+    """The exports folder of a store: ``exports/`` in its home (beside the database file)."""
+    return Path(os.path.abspath(home)) / EXPORT_FOLDER
+
+
+def default_export_path(home: Path, report: Report, fmt: str, when: datetime | None = None) -> Path:
+    """Where an export from the app goes unless told otherwise: a dated file in ``exports/``
+    (made when the export is written), not among the snapshots."""
+    return export_dir(home) / default_snapshot_name(report, fmt, when)
+
+
+def in_export_dir(home: Path, path: Path) -> bool:
+    """Whether ``path`` is a file directly inside the database's exports folder."""
+    folder = os.path.realpath(export_dir(home))
+    return os.path.realpath(Path(path).parent) == folder
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,18 +345,20 @@ def save_export(
     encoding: str = "utf-8-sig",
 ) -> SnapshotEntry | None:
     """Write an export; into the snapshots folder (made when missing) it is also recorded.
+    The exports folder is made when missing too, with the mode and group of the database's.
 
     Returns the index entry when the export was recorded as a snapshot.
     """
     path = Path(path)
     into_snapshots = in_snapshot_dir(store.home, path)
     folder = snapshot_dir(store.home)
-    if into_snapshots:
+    shared = folder if into_snapshots else export_dir(store.home)
+    if into_snapshots or in_export_dir(store.home, path):
         try:
-            make_shared_dir(folder, like=store.home)
+            make_shared_dir(shared, like=store.home)
         except OSError as exc:
             raise ExportError(
-                f"{folder}: {exc.strerror or exc}", path=path, code=exc.errno
+                f"{shared}: {exc.strerror or exc}", path=path, code=exc.errno
             ) from exc
     check_export_target(path, force=force)  # before the work of making the bytes
     report = report or store.report()

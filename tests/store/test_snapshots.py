@@ -28,8 +28,10 @@ from store.snapshots import (
     Snapshot,
     brief_change,
     compare,
+    default_export_path,
     default_snapshot_name,
     diff_lines,
+    export_dir,
     in_snapshot_dir,
     list_snapshots,
     read_snapshot_json,
@@ -131,6 +133,24 @@ def test_exports_into_the_snapshot_folder_are_recorded(store: ProjectStore, tmp_
     assert [(e.file, e.projects) for e, _ in list_snapshots(store.home)] == [("mine.csv", 49)]
     assert in_snapshot_dir(store.home, folder / "x.json")
     assert not in_snapshot_dir(store.home, folder / "sub" / "x.json")
+
+
+def test_exports_go_beside_the_database_in_their_own_folder(store: ProjectStore) -> None:
+    path = default_export_path(store.home, store.report(), "xlsx", WHEN)
+    assert path == Path(os.path.abspath(store.home)) / "exports" / (
+        "lanling-2023-m01-06-20231128-1530.xlsx"
+    )
+    assert path.parent == export_dir(store.home) != snapshot_dir(store.home)
+    assert not path.parent.exists()  # made by the export, not by asking where it would go
+    os.chmod(store.home, 0o2770)  # a folder the office shares: its mode goes to exports/ too
+    assert save_export(store, path, "xlsx", store.projects()) is None  # not a snapshot
+    assert path.is_file()
+    assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o2770
+    assert os.stat(path.parent).st_gid == os.stat(store.home).st_gid
+    assert list_snapshots(store.home) == [] and not snapshot_dir(store.home).exists()
+    # Only exports/ itself is made: a missing folder inside it is still an error.
+    with pytest.raises(ExportError, match="does not exist"):
+        save_export(store, path.parent / "no" / "r.md", "md", store.projects())
 
 
 def test_a_broken_index_is_an_error_not_a_loss(store: ProjectStore) -> None:

@@ -59,13 +59,16 @@ async def _choose_format(pilot: Any, fmt: str) -> None:
     await pilot.press(*(["right"] * steps if steps > 0 else ["left"] * -steps), "enter")
 
 
-async def test_default_path_is_a_dated_file_in_the_snapshot_folder(app, db_path, notes) -> None:
+async def test_default_path_is_a_dated_file_in_the_exports_folder(app, db_path, notes) -> None:
+    # Exports from the app used to default to snapshots/, where they were listed among the
+    # snapshots; they now go to exports/ beside the database, made when first written.
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         dialog = await _open(pilot)
         path = Path(_path_field(dialog).value)
-        assert path.parent == db_path.parent / "snapshots"
+        assert path.parent == db_path.parent / "exports"
         assert path.name.startswith("lanling-2023-m01-06-") and path.suffix == ".xlsx"
+        assert not path.parent.exists()  # opening the dialog makes nothing
         await _choose_format(pilot, "json")
         assert Path(_path_field(dialog).value) == path.with_suffix(".json")
         await pilot.press("ctrl+s")
@@ -73,13 +76,27 @@ async def test_default_path_is_a_dated_file_in_the_snapshot_folder(app, db_path,
         assert isinstance(pilot.app.screen, ProjectListScreen)
     data = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     assert len(data["projects"]) == 49
-    index = json.loads((db_path.parent / "snapshots" / "index.json").read_text(encoding="utf-8"))
-    assert [(s["file"], s["format"], s["projects"], s["by"]) for s in index["snapshots"]] == [
-        (path.with_suffix(".json").name, "json", 49, "tester")
-    ]
+    assert not (db_path.parent / "snapshots").exists()  # not a snapshot
     (message, options) = notes[-1]
     assert message == f"已导出 49 个项目到 {path.with_suffix('.json')}"
     assert options["markup"] is False
+
+
+async def test_an_export_typed_into_the_snapshot_folder_is_recorded(app, db_path, notes) -> None:
+    target = db_path.parent / "snapshots" / "mine.json"
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        await pilot.press("tab")
+        await _set_path(pilot, dialog, target)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ProjectListScreen)
+    index = json.loads((target.parent / "index.json").read_text(encoding="utf-8"))
+    assert [(s["file"], s["format"], s["projects"], s["by"]) for s in index["snapshots"]] == [
+        ("mine.json", "json", 49, "tester")
+    ]
+    assert not (db_path.parent / "exports").exists()
 
 
 async def test_exports_what_the_list_shows(app, tmp_path, notes) -> None:
@@ -211,6 +228,7 @@ async def test_escape_cancels_and_writes_nothing(app, db_path, tmp_path, notes) 
         assert isinstance(pilot.app.screen, ProjectListScreen)
     assert not (tmp_path / "never.json").exists()
     assert not (db_path.parent / "snapshots").exists() and notes == []
+    assert not (db_path.parent / "exports").exists()
 
 
 async def test_export_works_read_only(store, db_path, tmp_path) -> None:

@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet
 from store.export import FORMAT_REGISTRY, ExportError, ExportExistsError, format_of
 from store.interface import DatabaseError, ProjectStore, StoreError
 from store.models import Project, Report
-from store.snapshots import default_snapshot_path, save_export
+from store.snapshots import default_export_path, save_export
 
 DEFAULT_FORMAT = "xlsx"  # what the office sends on
 _REASONS = {
@@ -127,9 +127,10 @@ class ExportDialog(ModalScreen[Path | None]):
     # --- defaults, off the UI thread (the file name's pinyin loads a dictionary) ----------
     @work(thread=True, exclusive=True, group="export-prepare")
     def find_defaults(self) -> None:
-        """Find the default path and how many projects there are in all."""
+        """Find the default path (in exports/ beside the database) and how many projects there
+        are in all."""
         store = self.store
-        path = default_snapshot_path(store.home, self.report, DEFAULT_FORMAT, self.when)
+        path = default_export_path(store.home, self.report, DEFAULT_FORMAT, self.when)
         total = len(store.projects())
         self.app.call_from_thread(self._prepared, path, total)
 
