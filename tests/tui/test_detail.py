@@ -82,4 +82,6 @@ async def test_other_views_one_key_away(app) -> None:
         await pilot.press("5")
         assert switcher.current == "history"
         await pilot.press("v")
+        assert switcher.current == "schedule"
+        await pilot.press("v")
         assert switcher.current == "grid"

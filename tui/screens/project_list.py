@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -14,10 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from store.interface import ProjectStore
 from store.models import Project, Report, clean_text
-from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, is_overdue
+from store.query import SCHEDULE_FACET, SORT_KEYS, ProjectIndex, ProjectQuery, is_overdue
+from store.schedule import project_schedule
 from tui.editor import Done, Editor
 from tui.keys import hide_key_help
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
@@ -29,8 +32,17 @@ from tui.widgets.search_box import SearchBox
 if TYPE_CHECKING:
     from tui.viewstate import ViewState
 
-FACET_LABELS = {"department": "牵头单位", "level": "项目等级", "status": "工作成效"}
+FACET_LABELS = {
+    "department": "牵头单位",
+    "level": "项目等级",
+    "status": "工作成效",
+    SCHEDULE_FACET: "序时",
+}
 NARROW = 100  # below this many columns the filter panes fold away
+#: the 序时 worker computes this many projects between looks at whether someone is typing
+SCHEDULE_CHUNK = 25
+#: ... and waits while the last keystroke is this recent (seconds): typing stays as quick
+QUIET_FOR = 0.5
 
 
 class StatusLine(Static):
@@ -82,6 +94,13 @@ class ProjectListScreen(EditingScreen):
     class StoreChanged(Message):
         """The store's data is not what the list shows any more (a save here or elsewhere)."""
 
+    class ScheduleReady(Message):
+        """Every project's 序时 in an index is computed."""
+
+        def __init__(self, index: ProjectIndex) -> None:
+            super().__init__()
+            self.index = index
+
     def __init__(self, store: ProjectStore, editor: Editor, view_state: ViewState) -> None:
         super().__init__(store, editor)
         self.view_state = view_state
@@ -90,6 +109,8 @@ class ProjectListScreen(EditingScreen):
         #: the store's generation the index shows (-1: not loaded yet)
         self.generation = -1
         self.show_facets = False
+        #: when someone last typed or moved (the 序时 worker waits while they do)
+        self.last_input = 0.0
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-title")
@@ -146,7 +167,7 @@ class ProjectListScreen(EditingScreen):
         store = self.store
         # (read first: a change while reading then shows as one more to catch up with)
         generation = store.generation
-        index = ProjectIndex(store.projects(), store.report())
+        index = ProjectIndex(store.projects(), store.report(), store.schedule_settings())
         self.post_message(self.Loaded(index, generation))
 
     @work(thread=True, exclusive=True, group="search-prep")
@@ -164,6 +185,36 @@ class ProjectListScreen(EditingScreen):
             import tui.dialogs.export_dialog
             import tui.dialogs.status_picker
             import tui.screens.project_detail  # noqa: F401
+
+    @work(thread=True, exclusive=True, group="schedule-prep")
+    def prepare_schedule(self, index: ProjectIndex) -> None:
+        """Compute every project's 序时 (seconds at 10,000 projects) after the first rows,
+        a few projects at a time, pausing while someone types: the list stays as quick."""
+        worker = get_current_worker()
+        report, settings = index.report, index.settings
+        entries = index.entries
+        for start in range(0, len(entries), SCHEDULE_CHUNK):
+            while time.monotonic() - self.last_input < QUIET_FOR:
+                if worker.is_cancelled:
+                    return
+                time.sleep(0.05)
+            if worker.is_cancelled:
+                return
+            for entry in entries[start : start + SCHEDULE_CHUNK]:
+                project_schedule(entry.project, report, settings)  # fills the reading's cache
+        while time.monotonic() - self.last_input < QUIET_FOR:
+            if worker.is_cancelled:
+                return
+            time.sleep(0.05)
+        index.prepare_schedule()  # (each project's reading is cached now)
+        self.post_message(self.ScheduleReady(index))
+
+    def on_project_list_screen_schedule_ready(self, message: ScheduleReady) -> None:
+        if message.index is not self.index:  # an edit patched a copy meanwhile: once more
+            if not self.index.schedule_ready:
+                self.prepare_schedule(self.index)
+            return
+        self.refresh_view()
 
     @work(thread=True, exclusive=True, group="watch")
     def check_for_changes(self) -> None:
@@ -221,6 +272,8 @@ class ProjectListScreen(EditingScreen):
         # Off the UI thread, but after the rows are on screen: until then it would only
         # compete with drawing them.
         self.call_after_refresh(self.prepare_search, self.index, preload=first)
+        if not self.index.schedule_ready:
+            self.call_after_refresh(self.prepare_schedule, self.index)
 
     def after_save(self, done: Done) -> None:
         self.catch_up()
@@ -243,10 +296,15 @@ class ProjectListScreen(EditingScreen):
         table.sort_key, table.descending = query.sort, query.descending
         report = self.index.report
         table.is_overdue = lambda p: is_overdue(p, report)
+        ready = self.index.schedule_ready
+        table.schedule_of = self.index.schedule
+        table.schedule_key = (self.generation, ready)
         table.set_rows(rows)
         for facet in FACET_LABELS:
             pane = self.query_one(f"#facet-{facet}", FacetPane)
-            pane.show(self.index.all_values(facet), query.selected(facet), counts[facet])
+            pending = facet == SCHEDULE_FACET and not ready
+            values = self.index.all_values(facet)
+            pane.show(values, query.selected(facet), counts[facet], pending=pending)
         self._show_status(len(rows), self.index.overdue_count(rows))
 
     def _show_status(self, shown: int, overdue: int) -> None:
@@ -292,6 +350,7 @@ class ProjectListScreen(EditingScreen):
         Watched directly (not through Input.Changed) so that the list is redrawn in the same
         frame as the typed character: one repaint a keystroke instead of two.
         """
+        self.last_input = time.monotonic()
         if value != self.query_state.search:
             self._set_query(replace(self.query_state, search=value))
 
@@ -299,7 +358,19 @@ class ProjectListScreen(EditingScreen):
     def search_submitted(self) -> None:
         self.query_one(ProjectTable).focus()
 
+    def on_project_table_cursor_moved(self) -> None:
+        self.last_input = time.monotonic()
+
+    def _schedule_pending(self) -> bool:
+        """Whether the 序时 classes are still being computed (then say so)."""
+        if self.index.schedule_ready:
+            return False
+        self.notify("序时 正在计算，稍后再试", markup=False)
+        return True
+
     def on_facet_pane_changed(self, event: FacetPane.Changed) -> None:
+        if event.facet == SCHEDULE_FACET and self._schedule_pending():
+            return
         self._set_query(self.query_state.toggled(event.facet, event.value))
 
     def on_project_table_selected(self, event: ProjectTable.Selected) -> None:
@@ -345,6 +416,9 @@ class ProjectListScreen(EditingScreen):
     def action_sort_next(self) -> None:
         keys = list(SORT_KEYS)
         following = keys[(keys.index(self.query_state.sort) + 1) % len(keys)]
+        if following == SCHEDULE_FACET and not self.index.schedule_ready:
+            self.notify("序时 正在计算，暂按编号排序", markup=False)
+            following = keys[(keys.index(following) + 1) % len(keys)]
         self._set_query(replace(self.query_state, sort=following, descending=False))
 
     def action_sort_reverse(self) -> None:

@@ -1,4 +1,4 @@
-"""FacetPane: one filter pane (牵头单位, 项目等级 or 工作成效) listing values with their counts."""
+"""FacetPane: one filter pane (牵头单位, 项目等级, 工作成效 or 序时) listing values with counts."""
 
 from __future__ import annotations
 
@@ -60,11 +60,22 @@ class FacetPane(LineList):
         self.values: list[str] = []
         self.selected: frozenset[str] = frozenset()
         self.counts: Counter[str] = Counter()
+        #: the counts are not known yet (序时, before its worker is done): shown as …
+        self.pending = False
 
     # --- data --------------------------------------------------------------------------
-    def show(self, values: list[str], selected: frozenset[str], counts: Counter[str]) -> None:
-        """Show these values (in order), with ``selected`` marked and ``counts`` beside them."""
-        same_values = values == self.values
+    def show(
+        self,
+        values: list[str],
+        selected: frozenset[str],
+        counts: Counter[str],
+        *,
+        pending: bool = False,
+    ) -> None:
+        """Show these values (in order), with ``selected`` marked and ``counts`` beside them
+        (``pending``: the counts are on their way; … instead)."""
+        same_values = values == self.values and pending == self.pending
+        self.pending = pending
         old_rows = {v: (v in self.selected, self.counts.get(v, 0)) for v in self.values}
         self.selected, self.counts = selected, counts
         if not same_values:
@@ -128,14 +139,14 @@ class FacetPane(LineList):
         value = self.values[row]
         count = self.counts.get(value, 0)
         picked = value in self.selected
-        number = str(count)
+        number = "…" if self.pending else str(count)
         name_width = max(2, width - 2 - cell_len(number) - 1)
         shown = one_line(value) or "（空）"  # imported text: no control characters
         text = f"{'■' if picked else '□'} {fit(shown, name_width)} {number}"
         style = Style.null()
         if picked:
             style += self.get_component_rich_style("facet-pane--selected", partial=True)
-        elif not count:
+        elif not count and not self.pending:
             style += self.get_component_rich_style("facet-pane--empty", partial=True)
         strip = Strip([Segment(text, style)]).adjust_cell_length(width)
         if row == self.cursor:

@@ -17,14 +17,23 @@ from textual.strip import Strip
 
 from store.models import Project
 from store.query import latest_progress
+from store.schedule import ProjectSchedule
 from store.text import fit
 from store.text import one_line as _one_line
-from store.vocabulary import FIELD_REGISTRY, LIST_COLUMNS, STATUS_REGISTRY
+from store.vocabulary import FIELD_REGISTRY, LIST_COLUMNS, SCHEDULE_REGISTRY, STATUS_REGISTRY
 from tui.widgets.line_list import LineList
 
 _NO_STYLE = Style.null()
 #: each status's component class (its style is the status registry's ``list_style``)
 STATUS_CLASSES = {s.name: f"project-table--{s.css_class}" for s in STATUS_REGISTRY.values()}
+#: each 序时 class's component class (its style is the 序时 registry's ``list_style``)
+SCHEDULE_CLASSES = {
+    c.name: f"project-table--schedule-{c.css_class}" for c in SCHEDULE_REGISTRY.values()
+}
+#: after the 序时 class of a project whose 工作成效 says otherwise
+DISAGREE_MARK = "≠"
+#: the 序时 cell until the classes are computed (a worker, after the first rows)
+SCHEDULE_PENDING = "…"
 
 
 @dataclass(frozen=True)
@@ -37,10 +46,16 @@ class Column:
     flex: int = 0  # share of the remaining width
 
 
-COLUMNS: tuple[Column, ...] = tuple(
-    Column(f.key, f.label, f.list_width, flex=f.list_flex)
-    for f in map(FIELD_REGISTRY.__getitem__, LIST_COLUMNS)
-)
+def _columns() -> tuple[Column, ...]:
+    columns = []
+    for f in map(FIELD_REGISTRY.__getitem__, LIST_COLUMNS):
+        columns.append(Column(f.key, f.label, f.list_width, flex=f.list_flex))
+        if f.key == "status":  # the computed 序时 beside the reported 工作成效
+            columns.append(Column("schedule", "序时", 7))
+    return tuple(columns)
+
+
+COLUMNS: tuple[Column, ...] = _columns()
 
 
 def one_line(text: str, limit: int = 200) -> str:
@@ -50,8 +65,9 @@ def one_line(text: str, limit: int = 200) -> str:
 
 EMPTY_MESSAGE = "没有符合条件的项目。按 c 清除筛选和搜索"
 
-#: the columns given up, in this order, when the others would not fit whole
-NARROW_DROPS = ("latest", "level")
+#: the columns given up, in this order, when the others would not fit whole (序时 last: with
+#: the filter panes unfolded in a narrow terminal, its pane is in view)
+NARROW_DROPS = ("latest", "level", "schedule")
 
 
 def _least(column: Column, sort_key: str | None) -> int:
@@ -64,7 +80,7 @@ def _least(column: Column, sort_key: str | None) -> int:
 def column_widths(total: int, sort_key: str | None = None) -> list[int]:
     """Share ``total`` cells between the columns (one space between shown columns).
 
-    When the columns would not fit at their narrowest, 最新进展 and then 项目等级 are left out
+    When the columns would not fit at their narrowest, 最新进展, 项目等级, then 序时 are left out
     (width 0) rather than cutting 完成时限 at the edge; flexible columns share what is left.
     """
     shown = list(COLUMNS)
@@ -103,6 +119,7 @@ class ProjectTable(LineList):
         "project-table--cursor",
         "project-table--overdue",
         *STATUS_CLASSES.values(),
+        *SCHEDULE_CLASSES.values(),
     }
 
     DEFAULT_CSS = (
@@ -118,6 +135,10 @@ class ProjectTable(LineList):
         + "".join(
             f"    ProjectTable > .{STATUS_CLASSES[s.name]} {{ {s.list_style} }}\n"
             for s in STATUS_REGISTRY.values()
+        )
+        + "".join(
+            f"    ProjectTable > .{SCHEDULE_CLASSES[c.name]} {{ {c.list_style} }}\n"
+            for c in SCHEDULE_REGISTRY.values()
         )
         + "    ProjectTable > .project-table--overdue { color: $error; }\n"
     )
@@ -154,7 +175,11 @@ class ProjectTable(LineList):
         self.sort_key = "id"
         self.descending = False
         self.is_overdue: Callable[[Project], bool] = lambda p: False
-        self._strips: dict[tuple[str, int, tuple[int, ...]], Strip] = {}
+        #: a project's 序时 by id (None: not computed yet, the cell shows …)
+        self.schedule_of: Callable[[str], ProjectSchedule | None] = lambda project_id: None
+        #: changes when the 序时 classes do (computed, or settings changed): rows are redrawn
+        self.schedule_key: object = None
+        self._strips: dict[tuple[str, int, tuple[int, ...], object], Strip] = {}
         self._latest: dict[tuple[str, int], str] = {}
         self._prefetch_pending = False
 
@@ -281,7 +306,7 @@ class ProjectTable(LineList):
         return text
 
     def _row_strip(self, project: Project, widths: list[int]) -> Strip:
-        key = (project.id, project.revision, tuple(widths))
+        key = (project.id, project.revision, tuple(widths), self.schedule_key)
         strip = self._strips.get(key)
         if strip is not None:
             return strip
@@ -293,12 +318,19 @@ class ProjectTable(LineList):
         deadline = one_line(project.deadline or project.deadline_raw)
         if overdue:
             deadline = "!" + deadline
+        schedule = self.schedule_of(project.id)
+        if schedule is None:
+            schedule_text, schedule_style = SCHEDULE_PENDING, _NO_STYLE
+        else:
+            schedule_text = schedule.class_name + (DISAGREE_MARK if schedule.disagrees else "")
+            schedule_style = part(SCHEDULE_CLASSES[schedule.class_name], partial=True)
         values = (
             (one_line(project.id), _NO_STYLE),
             (one_line(project.name), _NO_STYLE),
             (one_line(project.department), _NO_STYLE),
             (one_line(project.level), _NO_STYLE),
             (one_line(project.status or project.status_raw), status_style),
+            (schedule_text, schedule_style),
             (deadline, deadline_style),
             (self._latest_text(project), _NO_STYLE),
         )
