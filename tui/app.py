@@ -24,6 +24,7 @@ from tui.crash import CRASH_STATUS, crash_message, write_crash_log
 from tui.editor import Editor, LockWaits
 from tui.keys import hide_key_help, key_actions
 from tui.screens.project_list import ProjectListScreen
+from tui.screens.snapshots import SnapshotsScreen
 from tui.viewstate import ViewState, default_state_path
 from tui.widgets.key_help import KeyHelp
 
@@ -71,6 +72,14 @@ class MinshengApp(App[int]):
     BINDINGS = [
         Binding("question_mark,f1", "toggle_help", "帮助", show=False),
         Binding("ctrl+q", "quit", "退出", id="quit", show=False, priority=True),
+        Binding(
+            "h",
+            "snapshots",
+            "快照与比较",
+            id="snapshots",
+            show=False,
+            tooltip="列出快照，选两个（或一个和当前）看各项目的变化",
+        ),
     ]
     ENABLE_COMMAND_PALETTE = True
     NOTIFICATION_TIMEOUT = 3  # seconds: a notice covers what is under it
@@ -168,6 +177,18 @@ class MinshengApp(App[int]):
             timeout=timeout,
             markup=False,
         )
+
+    def action_snapshots(self) -> None:
+        """Open the snapshots screen (listed, with what changed, in the command palette too)."""
+        if not isinstance(self.screen, SnapshotsScreen):
+            self.push_screen(SnapshotsScreen(self.store))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The snapshots key is not offered on the snapshots screen itself."""
+        stack = self.screen_stack
+        if action == "snapshots" and stack and isinstance(stack[-1], SnapshotsScreen):
+            return False
+        return super().check_action(action, parameters)
 
     def action_toggle_help(self) -> None:
         """Show or hide the list of the keys that work where the cursor is."""
