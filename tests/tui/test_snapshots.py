@@ -58,3 +58,19 @@ def test_status_picker(snap_compare, app, size) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_snapshot_diff(snap_compare, app, size, monkeypatch) -> None:
+    from tests.tui.test_snapshots_screen import make_snapshots
+
+    make_snapshots(app.store, monkeypatch)  # two snapshots, recorded at fixed times
+
+    async def run_before(pilot) -> None:
+        await _ready(pilot)
+        await pilot.press("h")
+        await _ready(pilot)
+        await pilot.press("up", "up", "space", "down", "space")  # the first and the second
+        await _ready(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -259,10 +259,9 @@ class SnapshotsScreen(Screen[None]):
 
     def on_snapshots_screen_listed(self, message: Listed) -> None:
         self.rows = message.rows
-        folder = clean_text(str(snapshot_dir(self.store.home)), single_line=True)
         count = len(self.rows) - 1
         self.query_one("#snapshots-header", Static).update(
-            Text(f"快照与比较：{count} 个快照，在 {folder}")
+            Text(f"快照与比较：{count} 个快照，在数据库旁的 snapshots 文件夹")
         )
         keys = {r.key for r in self.rows}
         self.picked = [k for k in self.picked if k in keys]
@@ -342,7 +341,11 @@ class SnapshotsScreen(Screen[None]):
         table = self.query_one("#snapshot-table", DataTable)
         if not self.rows or not table.row_count:
             return
-        key = self.rows[table.cursor_row].key
+        row = self.rows[table.cursor_row]
+        key = row.key
+        if not row.exists and key not in self.picked:
+            self._say(f"{row.label}：文件已删除，不能比较", "error")
+            return
         if key in self.picked:
             self.picked.remove(key)
         else:
@@ -391,9 +394,10 @@ class SnapshotsScreen(Screen[None]):
         self.diff = message.diff
         self._show(message.diff)
         d = message.diff
+        # (the names are in the table and below: in a narrow terminal they would not fit here)
         self._say(
-            f"{one_line(d.old_label)} → {one_line(d.new_label)}：有变化 {len(d.changed)}，"
-            f"新增 {len(d.added)}，移除 {len(d.removed)}"
+            f"旧 → 新：有变化 {len(d.changed)}，新增 {len(d.added)}，移除 {len(d.removed)}"
+            "（Tab 到下方查看）"
         )
 
     def _show(self, diff: SnapshotDiff) -> None:
