@@ -14,7 +14,7 @@ from textual.widgets import DataTable
 import store.snapshots as snapshots
 from store.interface import Edit, NewUpdate
 from store.jsonfile import JSONFileStore
-from tests.tui.helpers import settle, text_of
+from tests.tui.helpers import save_as, settle, text_of
 from tui.screens.project_list import ProjectListScreen
 from tui.screens.snapshots import SnapshotsScreen
 
@@ -188,3 +188,35 @@ async def test_the_command_palette_offers_the_snapshots(app) -> None:
         titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
         assert "快照与比较（h）" not in titles  # already here
         assert "选择（space）" in titles and "返回（esc）" in titles
+
+
+async def test_r_reads_the_database_again(app, db_path, monkeypatch) -> None:
+    make_snapshots(app.store, monkeypatch)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _open(pilot)
+        assert screen.diff is not None and [c.id for c in screen.diff.changed] == ["S01"]
+        save_as(db_path, "another", "S02", {"status": "滞后"})  # someone else, meanwhile
+        await pilot.press("r")
+        await settle(pilot)
+        assert [c.id for c in screen.diff.changed] == ["S01", "S02"]
+        assert [r[0] for r in _rows(pilot)] == ["", "旧", "新"]  # the picks are kept
+
+
+async def test_h_works_from_the_detail_screen_and_esc_goes_back_there(app) -> None:
+    from tui.screens.project_detail import ProjectDetailScreen
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = pilot.app.screen
+        assert isinstance(detail, ProjectDetailScreen)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SnapshotsScreen)
+        await pilot.press("h")  # not again on top of itself
+        await settle(pilot)
+        assert len([s for s in pilot.app.screen_stack if isinstance(s, SnapshotsScreen)]) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is detail
