@@ -220,3 +220,17 @@ async def test_h_works_from_the_detail_screen_and_esc_goes_back_there(app) -> No
         await pilot.press("escape")
         await settle(pilot)
         assert pilot.app.screen is detail
+
+
+async def test_names_from_the_index_are_shown_as_written(app, monkeypatch) -> None:
+    _first, second = make_snapshots(app.store, monkeypatch)
+    index_path = second.parent / "index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    odd = {"file": "[bold red]x[/]\x1b[2J.json", "format": "json", "at": "[i]\x07", "by": "[b]m"}
+    index["snapshots"].append({**index["snapshots"][0], **odd})
+    index_path.write_text(json.dumps(index), encoding="utf-8")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open(pilot)
+        row = _rows(pilot)[2]
+        assert row[1:3] == ["[i]", "[bold red]x[/][2J.json（已删除）"]
+        assert row[6] == "[b]m"

@@ -318,7 +318,7 @@ class SnapshotsScreen(Screen[None]):
                 name = self._file_label(row)
                 projects = "—" if entry.projects is None else str(entry.projects)
                 cells = [
-                    Text(local_minute(entry.at)),
+                    Text(one_line(local_minute(entry.at))),
                     Text(fit_end(name, width), style="" if row.exists else "dim"),
                     Text(one_line(entry.format)),
                     Text(projects, justify="right"),
