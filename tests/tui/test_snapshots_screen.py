@@ -234,3 +234,22 @@ async def test_names_from_the_index_are_shown_as_written(app, monkeypatch) -> No
         row = _rows(pilot)[2]
         assert row[1:3] == ["[i]", "[bold red]x[/][2J.json（已删除）"]
         assert row[6] == "[b]m"
+
+
+async def test_report_format_snapshots_compare_and_html_ones_are_skipped(app, monkeypatch) -> None:
+    make_snapshots(app.store, monkeypatch)
+    times = iter(("2023-09-01T09:30:00", "2023-09-02T09:30:00"))
+    monkeypatch.setattr(snapshots, "now_iso", lambda: next(times))
+    md, _ = snapshots.write_snapshot(app.store, "md", when=datetime(2023, 9, 1, 9, 30))
+    snapshots.write_snapshot(app.store, "html", when=datetime(2023, 9, 2, 9, 30))
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _open(pilot)
+        # the newest is html (for reading): the newest that can be read back is compared
+        assert [r[0] for r in _rows(pilot)] == ["", "", "旧", "", "新"]
+        assert screen.diff is not None and screen.diff.old_label == md.name
+        assert screen.diff.changed == []  # read as an import reads it: the same projects
+        await pilot.press("up", "space")  # the html one
+        await settle(pilot)
+        assert screen.diff is None
+        said = text_of(pilot, "#snapshots-picked").strip()
+        assert said.endswith("html 格式的快照不能比较（可比较 json、md、xlsx、csv）")

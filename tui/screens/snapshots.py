@@ -63,6 +63,15 @@ def fit_end(text: str, width: int) -> str:
     return fit(text[::-1], width, pad=False)[::-1]
 
 
+def _comparable(row: SnapshotRow) -> bool:
+    """Whether a row is a snapshot whose file is there, in a format that can be read back."""
+    return (
+        row.entry is not None
+        and row.exists
+        and format_of(Path(row.entry.file), default="") in READABLE
+    )
+
+
 class SnapshotUnreadable(Exception):
     """A snapshot the screen will not or cannot read; the message says why, in Chinese."""
 
@@ -103,8 +112,9 @@ def snapshot_file(home: Path, entry: SnapshotEntry) -> Path:
     if not stat.S_ISREG(mode):
         raise SnapshotUnreadable(f"{shown}：不是普通文件，不读取")
     if format_of(path, default="") not in READABLE:
+        kind = one_line(entry.format) or "这种"
         raise SnapshotUnreadable(
-            f"{shown}：{entry.format or '这种'}格式的快照不能比较（可比较 json、md、xlsx、csv）"
+            f"{shown}：{kind} 格式的快照不能比较（可比较 json、md、xlsx、csv）"
         )
     return path
 
@@ -266,7 +276,9 @@ class SnapshotsScreen(Screen[None]):
         keys = {r.key for r in self.rows}
         self.picked = [k for k in self.picked if k in keys]
         if not self.picked:  # as `minsheng diff`: the newest snapshot of all against now
-            whole = [r for r in self.rows[:-1] if r.exists and r.entry and r.entry.scope == "all"]
+            whole = [
+                r for r in self.rows[:-1] if _comparable(r) and r.entry and r.entry.scope == "all"
+            ]
             self.picked = [whole[-1].key, _CURRENT_KEY] if whole else []
         self._fill_table()
         if message.error:
