@@ -12,11 +12,17 @@ PROJECTS, HISTORY, META = "projects", "history", "meta"
 _PROJECT_KEYS = tuple(f.name for f in dataclasses.fields(Project))
 _NOT_TEXT = frozenset(
     {"number", "revision", "departments", "updates", "extra", "progress_history",
-     "indicator_edits"}
+     "indicator_edits", "indicators_reported"}
 )  # fmt: skip
 #: Fields added later: a file written before them lacks them, and reads as if they were empty.
 _LATER_KEYS = frozenset(
-    {"status_reported", "department_raw", "progress_history", "indicator_edits"}
+    {
+        "status_reported",
+        "department_raw",
+        "progress_history",
+        "indicator_edits",
+        "indicators_reported",
+    }
 )
 _HISTORY_KEYS = ("project", "field", "at", "by", "source")
 _UPDATE_KEYS = ("month", "text", "at", "by")

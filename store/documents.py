@@ -785,6 +785,8 @@ class DocumentStore:
                 if current.updates and fresh["progress"]:  # our own export read back
                     fresh["progress"] = _without_updates(fresh["progress"], current, merged)
                 settable = self._imported_fields(record, clear_empty)
+                if fresh["indicators_reported"]:  # a table with numbers in its own columns
+                    settable.append("indicators_reported")
                 hand = set() if take_reported else self._hand_edited(tx.view, pid)
                 diff: dict[str, Any] = {}
                 for k in settable:

@@ -167,6 +167,10 @@ class Project:
     #: people's corrections of the 序时 indicators read from the text: {"name", "unit",
     #: "target", "planned", "actual", "remove", "note", "by", "at"}; an import keeps them
     indicator_edits: list[dict[str, Any]] = field(default_factory=list)
+    #: indicators a quantitative table gave in its own columns (目标任务, 进度, 完成目标(%),
+    #: 是否达序): {"name", "unit", "target", "actual", "reported_percent", "reported_words",
+    #: "source"}; the 序时 rule uses them instead of reading the text
+    indicators_reported: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The stored (and exported) form, keys in model order: a new dict, lists and
@@ -180,6 +184,7 @@ class Project:
         doc["extra"] = dict(self.extra)
         doc["progress_history"] = [dict(entry) for entry in self.progress_history]
         doc["indicator_edits"] = [dict(edit) for edit in self.indicator_edits]
+        doc["indicators_reported"] = [dict(found) for found in self.indicators_reported]
         return doc
 
     @property
@@ -211,6 +216,8 @@ class Project:
             and _DICT_ONLY.issuperset(map(type, data["progress_history"]))
             and type(data["indicator_edits"]) is list
             and _DICT_ONLY.issuperset(map(type, data["indicator_edits"]))
+            and type(data["indicators_reported"]) is list
+            and _DICT_ONLY.issuperset(map(type, data["indicators_reported"]))
         ):
             project = cls.__new__(cls)
             object.__setattr__(project, "__dict__", data)
@@ -236,6 +243,8 @@ class Project:
         values["progress_history"] = [dict(h) for h in history if isinstance(h, dict)]
         edits = get("indicator_edits") or []
         values["indicator_edits"] = [dict(e) for e in edits if isinstance(e, dict)]
+        found = get("indicators_reported") or []
+        values["indicators_reported"] = [dict(f) for f in found if isinstance(f, dict)]
         return project
 
 
@@ -271,6 +280,8 @@ class ProjectRecord:
     fields: dict[str, str]
     extra: dict[str, str] = field(default_factory=dict)
     line: int = 0  # line (text formats) or row (spreadsheets) the row starts on
+    #: indicators the table gave in its own columns (see Project.indicators_reported)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -333,6 +344,19 @@ class ImportFormatError(ValueError):
     """A file that cannot be imported; the message names the file and, where known, the line."""
 
 
+def _clean_numbers(found: dict[str, Any]) -> dict[str, Any]:
+    """An indicator from a table's columns with its texts cleaned and its numbers numbers."""
+    clean: dict[str, Any] = {}
+    for key, value in found.items():
+        if isinstance(value, str):
+            clean[str(key)] = clean_text(value, single_line=True)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            clean[str(key)] = value
+        else:
+            clean[str(key)] = None
+    return clean
+
+
 def project_from_record(record: ProjectRecord, year: int | None) -> Project:
     """Normalise an imported row into a Project (revision 1, no updates)."""
     f = record.fields
@@ -360,4 +384,5 @@ def project_from_record(record: ProjectRecord, year: int | None) -> Project:
         plan=clean_text(f.get("plan", "")),
         progress=clean_text(f.get("progress", "")),
         extra={k: clean_text(v) for k, v in record.extra.items()},
+        indicators_reported=[_clean_numbers(found) for found in record.indicators],
     )

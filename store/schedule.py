@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from store.indicators import Indicator, Quantity, json_number, read_indicators
+from store.indicators import Indicator, Quantity, json_number, read_indicators, time_elapsed
 from store.models import Project, Report
 from store.vocabulary import SCHEDULE_CLASSES, SCHEDULE_REGISTRY
 
@@ -360,12 +360,48 @@ def _edit_number(value: Any) -> float | None:
     return None if value is None or isinstance(value, bool) else float(value)
 
 
+def reported_indicators(project: Project, report: Report | None) -> list[Indicator]:
+    """The indicators a quantitative table gave in its columns (``indicators_reported``), due
+    by the period as the share of the year elapsed (序时进度) of the target; the published
+    percentage and words are kept in the note, as the department reported them."""
+    period = period_of(report)
+    elapsed = time_elapsed(period[1]) if period else None
+    found: list[Indicator] = []
+    for data in project.indicators_reported:
+        target = _edit_number(data.get("target"))
+        actual = _edit_number(data.get("actual"))
+        planned = target * elapsed if target is not None and elapsed is not None else None
+        said = [
+            f"上报 {json_number(_edit_number(data.get('reported_percent')))}%"
+            if data.get("reported_percent") is not None else "",
+            str(data.get("reported_words") or ""),
+        ]  # fmt: skip
+        found.append(
+            Indicator.from_dict(
+                {
+                    "name": str(data.get("name", "")),
+                    "unit": str(data.get("unit", "")),
+                    "target": target,
+                    "planned": planned,
+                    "actual": actual,
+                    "basis": "time_elapsed" if planned is not None else "",
+                    "origin": "column",
+                    "note": " ".join(part for part in said if part),
+                }
+            )  # fmt: skip
+        )
+    return found
+
+
 def project_schedule(
     project: Project,
     report: Report | None,
     settings: ScheduleSettings = DEFAULT_SETTINGS,
 ) -> ProjectSchedule:
     """The 序时 of one project as the office sees it: read from its text, with its corrections."""
+    if project.indicators_reported:  # the table's own columns, not the text, give them
+        indicators = apply_edits(reported_indicators(project, report), project.indicator_edits)
+        return judge(project, indicators, settings)
     if not project.indicator_edits:
         return schedule_of(project, report, settings)
     found = read_indicators(project.target, project.plan, project.progress, period_of(report))

@@ -333,3 +333,35 @@ def test_the_bundled_report_as_json() -> None:
         "ratio": pytest.approx(0.1632, abs=1e-4),
         "source": "text",
     }
+
+
+def test_a_table_s_own_columns_give_the_indicators_and_the_classes_follow_its_numbers() -> None:
+    from store.memory import MemoryStore
+    from store.models import ParsedReport, ProjectRecord, Report
+    from store.schedule import project_schedule
+
+    def table(actual: float) -> ParsedReport:
+        rows = []
+        for number, (name, got) in enumerate([("城镇新增就业", actual), ("新建公路", 30.0)], 1):
+            record = ProjectRecord("民生工程", number, {"name": name, "department": "县人社局"})
+            record.indicators = [  # as the quantitative importer gives them
+                {"name": name, "unit": "人" if number == 1 else "公里", "target": 8000.0
+                 if number == 1 else 100.0, "actual": got, "reported_percent": None,
+                 "reported_words": "达到时间进度", "source": "column"},
+            ]  # fmt: skip
+            rows.append(record)
+        return ParsedReport(Report(region="某市", year=2017, period_from=1, period_to=11), rows)
+
+    store = MemoryStore()
+    store.import_report(table(7000.0), source="import:table.xlsx")
+    report = store.report()
+    first = project_schedule(store.get(store.projects()[0].id), report)
+    second = project_schedule(store.get(store.projects()[1].id), report)
+    # 11 of 12 months: 8000 x 11/12 = 7333 due; 7000 is 95%. 100 x 11/12 = 91.7 due; 30 is 33%.
+    assert first.class_name == "按序时" and first.ratio is not None
+    assert abs(first.ratio - 7000 / (8000 * 11 / 12)) < 1e-9
+    assert second.class_name == "滞后"
+    assert first.worst is not None and first.worst.indicator.origin == "column"
+    assert "达到时间进度" in first.worst.indicator.note
+    store.import_report(table(3000.0), source="import:table-2.xlsx")  # the next month's numbers
+    assert project_schedule(store.get(store.projects()[0].id), report).class_name == "滞后"
