@@ -111,6 +111,9 @@ class ProjectListScreen(EditingScreen):
         self.show_facets = False
         #: when someone last typed or moved (the 序时 worker waits while they do)
         self.last_input = 0.0
+        #: counts the 序时 classes shown (a read, a computation): the table redraws its rows
+        #: when it changes (an edit patched into the index changes its project's revision)
+        self.schedule_epoch = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-title")
@@ -202,11 +205,15 @@ class ProjectListScreen(EditingScreen):
                 return
             for entry in entries[start : start + SCHEDULE_CHUNK]:
                 project_schedule(entry.project, report, settings)  # fills the reading's cache
+            # What the readings keep is long-lived: out of the collector, as the projects are
+            # (else every full collection in the middle of a keystroke walks all of it)
+            gc.freeze()
         while time.monotonic() - self.last_input < QUIET_FOR:
             if worker.is_cancelled:
                 return
             time.sleep(0.05)
         index.prepare_schedule()  # (each project's reading is cached now)
+        gc.freeze()
         self.post_message(self.ScheduleReady(index))
 
     def on_project_list_screen_schedule_ready(self, message: ScheduleReady) -> None:
@@ -214,6 +221,7 @@ class ProjectListScreen(EditingScreen):
             if not self.index.schedule_ready:
                 self.prepare_schedule(self.index)
             return
+        self.schedule_epoch += 1
         self.refresh_view()
 
     @work(thread=True, exclusive=True, group="watch")
@@ -266,6 +274,7 @@ class ProjectListScreen(EditingScreen):
         gc.freeze()
         gc.enable()  # the entry point turned collection off while opening the database
         self.generation = message.generation
+        self.schedule_epoch += 1
         self.refresh_view()
         if first:
             self._show_title(self.index.report)
@@ -273,6 +282,8 @@ class ProjectListScreen(EditingScreen):
         # compete with drawing them.
         self.call_after_refresh(self.prepare_search, self.index, preload=first)
         if not self.index.schedule_ready:
+            # (counted as activity: it starts once the first screen has settled)
+            self.last_input = time.monotonic()
             self.call_after_refresh(self.prepare_schedule, self.index)
 
     def after_save(self, done: Done) -> None:
@@ -298,7 +309,7 @@ class ProjectListScreen(EditingScreen):
         table.is_overdue = lambda p: is_overdue(p, report)
         ready = self.index.schedule_ready
         table.schedule_of = self.index.schedule
-        table.schedule_key = (self.generation, ready)
+        table.schedule_key = (self.schedule_epoch, ready)
         table.set_rows(rows)
         for facet in FACET_LABELS:
             pane = self.query_one(f"#facet-{facet}", FacetPane)
