@@ -54,7 +54,7 @@ DEFAULT_TABLE = "默认"
 _HEADER_WORDS: dict[str, str] = {}
 for _kind, _words in {
     "number": ("编号", "序号", "number"),
-    "name": ("项目名称", "名称", "name"),
+    "name": ("项目名称", "工程名称", "名称", "name"),
     "content": ("项目内容",),
     "overview": ("项目概况", "overview"),
     "target": ("任务目标", "目标任务", "target"),
@@ -66,6 +66,7 @@ for _kind, _words in {
         "完成情况",
         "当前进度",
         "工作进展",
+        "进度",
         "progress",
     ),
     "status": ("工作成效", "推进状态", "完成状态", "状态", "status"),
@@ -74,9 +75,18 @@ for _kind, _words in {
     "level": ("项目等级", "等级", "level"),
     "remarks": ("备注",),
     "table": ("表", "所属表", "表格", "table"),
+    # Columns of a quantitative table (a number per cell): kept in ``extra`` under their own
+    # label, and read into ``ProjectRecord.indicators``.
+    "percent": ("完成目标", "形象进度", "完成进度", "完成率", "完成比例"),
+    "words": ("是否达序", "序时进度", "是否达到序时进度", "是否达到时间进度", "达序情况"),
+    "item": ("指标", "指标名称", "具体指标", "主要指标"),
+    "group": ("类别", "分类", "工程类别", "项目类别"),
 }.items():
     for _word in _words:
         _HEADER_WORDS[_word] = _kind
+
+#: Header kinds that only a quantitative table has; "percent" or "words" make a table one.
+_QUANTITATIVE_KINDS = frozenset({"percent", "words", "item", "group"})
 
 _NUMBER_RE = re.compile(r"[(\[]?(\d{1,9})(?:\.0+)?[)\].、,]?")
 _SENTENCE_END = tuple("。；;！？.!?")
@@ -236,7 +246,7 @@ def _looks_like_title(text: str, *, strict: bool = False) -> bool:
     plain = unicodedata.normalize("NFKC", text).strip()
     if plain.startswith("#"):
         return True
-    if re.search(r"情况表|一览表|汇总表|统计表|台账", plain):
+    if re.search(r"情况表|一览表|汇总表|统计表|进度表|台账", plain):
         return True
     return not strict and bool(re.search(r"年度|\d{4}\s*年", plain))
 
@@ -254,6 +264,17 @@ class _Header:
     fields: list[tuple[int, str]]
     extra: list[tuple[int, str]]
     labels: list[str]  # each column's header text, for messages
+    #: columns of a quantitative table by kind ("percent", "words", "item", "group")
+    quantities: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def quantitative(self) -> bool:
+        """Whether the table publishes its progress as numbers (完成目标(%), 是否达序 ...)."""
+        return "percent" in self.quantities or "words" in self.quantities
+
+    def column(self, kind: str) -> int | None:
+        """The column of a text field, None if the table has none."""
+        return next((col for col, name in self.fields if name == kind), None)
 
 
 @dataclass
@@ -351,6 +372,7 @@ class _Builder:
         taken: set[str] = set()
         extra_keys: set[str] = set()
         labels: list[str] = []
+        quantities: dict[str, list[int]] = {}
 
         def add_extra(col: int, key: str) -> None:
             base, n = key, 2
@@ -364,7 +386,10 @@ class _Builder:
             labels.append(_one_line(label) or f"第{col + 1}列")
             if kind == "content":
                 kind = "overview" if has_name else "name"
-            if kind == "number" and number_col is None:
+            if kind in _QUANTITATIVE_KINDS:
+                quantities.setdefault(kind, []).append(col)
+                add_extra(col, label or f"第{col + 1}列")
+            elif kind == "number" and number_col is None:
                 number_col, number_label = col, label
             elif kind == "table" and table_col is None:
                 table_col = col
@@ -374,17 +399,23 @@ class _Builder:
             else:
                 add_extra(col, label or f"第{col + 1}列")
         self.header = _Header(
-            len(cells), number_col, number_label, table_col, fields, extra, labels
+            len(cells), number_col, number_label, table_col, fields, extra, labels, quantities
         )
         self.columns.update(kind for _col, kind in fields)
         self.found_header = True
         return True
 
     def add_row(
-        self, raw_cells: list[str], loc: str, line: int, unknown: dict[int, str] | None = None
+        self,
+        raw_cells: list[str],
+        loc: str,
+        line: int,
+        unknown: dict[int, str] | None = None,
+        covered: frozenset[int] = frozenset(),
     ) -> None:
         """One row of a table. ``unknown``: columns whose value the file does not hold (a
-        formula without a saved value), each with its cell's location; they are left out."""
+        formula without a saved value), each with its cell's location; they are left out.
+        ``covered``: columns whose text was carried down from a merged cell above."""
         raw_cells = self.check_cells(raw_cells, loc)
         if self.try_header(raw_cells, loc):
             return
@@ -419,8 +450,11 @@ class _Builder:
         table = self.table
         if header.table_col is not None and cells[header.table_col]:
             table = cells[header.table_col].replace("\n", "")
-        fields = {name: cells[col] for col, name in header.fields if col not in unknown}
-        extra = {key: cells[col] for col, key in header.extra if cells[col]}
+        if header.number_col is not None and header.number_col in covered:
+            # The number is merged down over this row: one more item of the project above.
+            self.continue_merged(header, cells, unknown, covered, table, loc)
+            return
+        fields, extra = _row_fields(header, cells, unknown)
 
         if header.number_col is None:
             number = self.auto_numbers.get(table, 0) + 1
@@ -446,7 +480,38 @@ class _Builder:
         else:
             self.numbers[(table, number)] = loc
         self.report.titles.setdefault(table, self.title.text if self.title else "")
-        self.records.append(ProjectRecord(table, number, fields, extra, line))
+        record = ProjectRecord(table, number, fields, extra, line)
+        if header.quantitative:
+            record.indicators.append(_indicator(header, cells, unknown))
+        self.records.append(record)
+
+    def continue_merged(
+        self,
+        header: _Header,
+        cells: list[str],
+        unknown: dict[int, str],
+        covered: frozenset[int],
+        table: str,
+        loc: str,
+    ) -> None:
+        """A row whose number cell is merged with the one above: the same project's next item
+        (its own indicator, its own lines of 目标任务 and 进度); carried-down text is not
+        repeated."""
+        prev = self.records[-1] if self.records else None
+        own = ["" if col in covered else cell for col, cell in enumerate(cells)]
+        fields, extra = _row_fields(header, own, unknown)
+        if not header.quantitative:
+            self.continue_previous(fields, extra, table, loc)
+            return
+        if prev is None or prev.table != table:
+            self.warn(loc, "row's number is merged with no project above it; ignored")
+            return
+        prev.indicators.append(_indicator(header, cells, unknown))
+        for target, parts in ((prev.fields, fields), (prev.extra, extra)):
+            for key, text in parts.items():
+                if text:
+                    before = target.get(key, "")
+                    target[key] = f"{before}\n{text}" if before else text
 
     def continue_previous(
         self, fields: dict[str, str], extra: dict[str, str], table: str, loc: str
@@ -480,6 +545,121 @@ class _Builder:
 
 
 _FORMULA_WARNING = "a formula without a saved value; left as it was"
+
+
+def _row_fields(
+    header: _Header, cells: list[str], unknown: dict[int, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """A row's text fields (a formula without a value left out) and its other columns; in a
+    quantitative table a bare number of 目标任务 or 进度 gets the item's unit."""
+    fields = {name: cells[col] for col, name in header.fields if col not in unknown}
+    extra = {key: cells[col] for col, key in header.extra if cells[col]}
+    if header.quantitative:
+        unit = _indicator_name(header, cells, unknown)[1]
+        for name in ("target", "progress"):
+            if fields.get(name) and unit and _BARE_NUMBER_RE.fullmatch(_plain(fields[name])):
+                fields[name] += unit
+    return fields, extra
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantitative tables: one indicator per row, from the table's own columns
+
+#: Units a quantity is counted in, longest first where one begins another.
+_UNITS = (
+    "个百分点 平方公里 平方米 立方米 人次 场次 公里 千米 公顷 万元 亿元 千瓦 兆瓦 "
+    "人 名 户 个 家 所 座 处 项 条 台 辆 套 间 张 床 场 次 米 亩 吨 元 件 宗 栋 幢 头 只 册 部 "
+    "km ㎡ %"
+).split()
+_UNIT_PATTERN = (
+    "(?:(?:万|亿|千|百)?(?:"
+    + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
+    + "))(?:/(?:人|户|年|月|日|天))?"
+)
+_UNIT_RE = re.compile(_UNIT_PATTERN)
+# "城镇新增就业(人)", "新建改造提升（公里）": the unit in parentheses at the end of the name.
+_NAME_UNIT_RE = re.compile(r"(.*?)\s*[(（]\s*([^()（）]{1,12}?)\s*[)）]\s*", re.DOTALL)
+_BARE_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+# Dates and ordinals are not amounts: "2017年", "1-11月", "11月底", "第3批".
+_NOT_AMOUNT_RE = re.compile(
+    r"(?:19|20)\d{2}\s*年|\d{1,2}\s*[-~至到—–]\s*\d{1,2}\s*月份?|\d{1,2}\s*月份?"
+    r"|\d{1,2}\s*[日号]|第\s*\d+|\d+\s*(?:季度|期|批|届|年)"
+)
+_AMOUNT_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])\s*(" + _UNIT_PATTERN + ")?")
+_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_PERCENT_RE = re.compile(r"(?:约|[<>≤≥])?\s*(\d+(?:\.\d+)?)\s*%?")
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _number(text: str) -> int | float:
+    return float(text) if "." in text else int(text)
+
+
+def _split_unit(text: str) -> tuple[str, str]:
+    """An item name and the unit written at its end in parentheses ('' when it has none)."""
+    name = clean_text(text, single_line=True)
+    m = _NAME_UNIT_RE.fullmatch(name)
+    if m and _UNIT_RE.fullmatch(_plain(m.group(2))):
+        return m.group(1), _plain(m.group(2))
+    return name, ""
+
+
+def _read_amount(text: str) -> tuple[int | float | None, str]:
+    """The one amount a cell holds and the unit written after it; (None, '') when it holds
+    none or several (which one would be a guess)."""
+    plain = _THOUSANDS_RE.sub("", _NOT_AMOUNT_RE.sub(" ", _plain(text)))
+    found = _AMOUNT_RE.findall(plain)
+    if len(found) != 1:
+        return None, ""
+    number, unit = found[0]
+    return _number(number), unit
+
+
+def _read_percent(text: str) -> int | float | None:
+    """A published percentage ('95', '95%', '108.5'); None unless the cell holds just that."""
+    m = _PERCENT_RE.fullmatch(_plain(text))
+    return _number(m.group(1)) if m else None
+
+
+def _indicator_name(header: _Header, cells: list[str], unknown: dict[int, str]) -> tuple[str, str]:
+    """The row's item (its 指标 column, else its name) without its unit, and the unit."""
+    items = [cells[col] for col in header.quantities.get("item", []) if col not in unknown]
+    name_col = header.column("name")
+    text = next((item for item in items if item), "")
+    if not text and name_col is not None and name_col not in unknown:
+        text = cells[name_col]
+    return _split_unit(text)
+
+
+def _indicator(header: _Header, cells: list[str], unknown: dict[int, str]) -> dict[str, Any]:
+    """One row of a quantitative table as an indicator; a number only where its cell holds
+    one, in the item's unit."""
+
+    def cell(col: int | None) -> str:
+        return "" if col is None or col in unknown else cells[col]
+
+    name, unit = _indicator_name(header, cells, unknown)
+    target, target_unit = _read_amount(cell(header.column("target")))
+    actual, actual_unit = _read_amount(cell(header.column("progress")))
+    unit = unit or target_unit or actual_unit
+    if target_unit and target_unit != unit:
+        target = None  # "5万人" against a target in 人: not the same quantity as written
+    if actual_unit and actual_unit != unit:
+        actual = None
+    percents = (_read_percent(cell(col)) for col in header.quantities.get("percent", []))
+    words = (cell(col) for col in header.quantities.get("words", []))
+    return {
+        "name": name,
+        "unit": unit,
+        "target": target,
+        "actual": actual,
+        "reported_percent": next((p for p in percents if p is not None), None),
+        "reported_words": " ".join(clean_text(w, single_line=True) for w in words if w),
+        "source": "column",
+    }
 
 
 def _too_long(what: str, length: int) -> str:
@@ -774,9 +954,23 @@ _SCAN_CHUNK = 1024 * 1024  # bytes unpacked at a time
 _MAX_TAG_BYTES = 1024 * 1024  # no tag of the format comes near
 
 
-def _check_workbook(data: bytes, source: str) -> bool:
+@dataclass
+class _WorkbookScan:
+    """What the size check saw of a workbook on the way."""
+
+    formulas: bool = False
+    #: each sheet part's merged ranges ("A3:A5"), by part name
+    merged: dict[str, list[str]] = field(default_factory=dict)
+
+
+_MERGE_REF_RE = re.compile(
+    rb"""\bref\s*=\s*["']([A-Za-z]{1,3}\d{1,7}(?::[A-Za-z]{1,3}\d{1,7})?)["']"""
+)
+
+
+def _check_workbook(data: bytes, source: str) -> _WorkbookScan:
     """Refuse a workbook too big to read before openpyxl parses any of it; say whether it has
-    formulas.
+    formulas, and which cells are merged (read-only openpyxl does not say).
 
     First the zip directory: its sizes bind (zipfile unpacks no more than a part's stated size,
     then fails its checksum), so a zip bomb is refused without inflating a byte. Then each XML
@@ -824,10 +1018,13 @@ def _check_part_sizes(parts: list[zipfile.ZipInfo], source: str) -> None:
             )
 
 
-def _scan_parts(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], source: str) -> bool:
-    """Count the elements of every XML part; whether the workbook has a formula."""
+def _scan_parts(
+    archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], source: str
+) -> _WorkbookScan:
+    """Count the elements of every XML part; whether the workbook has a formula, and its merged
+    ranges (bounded by MAX_OBJECT_ELEMENTS, as every element that is not a cell)."""
     elements = objects = cells = 0
-    formulas = False
+    scan = _WorkbookScan()
     for part in parts:
         name = part.filename
         if not _is_xml(name):
@@ -853,8 +1050,10 @@ def _scan_parts(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], source: 
                     elif tag == b"row":
                         cells = 0
                     elif tag == b"f":
-                        formulas = True
+                        scan.formulas = True
                 else:
+                    if tag == b"mergeCell" and (ref := _MERGE_REF_RE.search(attributes)):
+                        scan.merged.setdefault(name, []).append(ref.group(1).decode("ascii"))
                     objects += 1
                     if objects > limits.MAX_OBJECT_ELEMENTS:
                         raise _error(
@@ -873,7 +1072,7 @@ def _scan_parts(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], source: 
                         f"an element of {_one_line(name, 60)} has more than "
                         f"{limits.MAX_XML_ATTRIBUTES:,} attributes; that is the limit",
                     )
-    return formulas
+    return scan
 
 
 def _start_tags(
@@ -917,7 +1116,8 @@ def parse_xlsx_bytes(data: bytes, source: str) -> ParsedReport:
     """
     import openpyxl  # only spreadsheet imports pay for it
 
-    has_formulas = _check_workbook(data, source)
+    scan = _check_workbook(data, source)
+    has_formulas = scan.formulas
     builder = _Builder(source)
     try:
         with warnings.catch_warnings(), contextlib.ExitStack() as stack:
@@ -933,7 +1133,9 @@ def parse_xlsx_bytes(data: bytes, source: str) -> ParsedReport:
                 for each in (sheet, formula_sheet):
                     if hasattr(each, "reset_dimensions"):
                         each.reset_dimensions()  # a wrong <dimension> must not cost a million rows
-                _read_sheet(builder, sheet, formula_sheet, source)
+                # Read-only sheets know no merged cells; the scan found them in the sheet's part.
+                part = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
+                _read_sheet(builder, sheet, formula_sheet, source, scan.merged.get(part, []))
     except ImportFormatError:
         raise
     except Exception as exc:  # openpyxl, zipfile and XML parsers raise many kinds
@@ -942,9 +1144,55 @@ def parse_xlsx_bytes(data: bytes, source: str) -> ParsedReport:
     return builder.finish()
 
 
-def _read_sheet(builder: _Builder, sheet: Any, formula_sheet: Any | None, source: str) -> None:
+class _MergedCells:
+    """Carries merged cells down a sheet read as a stream: each merged range's top-left value
+    fills the range's first column on every row it spans. Its other columns stay as the file
+    has them, empty: a title or a header merged across a row is laid out, not repeated."""
+
+    def __init__(self, refs: list[str]) -> None:
+        from openpyxl.utils.cell import range_boundaries
+
+        spans = []
+        for ref in refs:
+            min_col, min_row, _max_col, max_row = range_boundaries(ref)
+            if min_col is None or min_row is None or max_row is None:
+                continue
+            if max_row > min_row and min_col <= limits.MAX_COLUMNS:
+                spans.append((min_row, max_row, min_col - 1))
+        spans.sort()
+        self.pending = spans[::-1]  # next to start last
+        self.active: dict[int, tuple[int, str]] = {}  # column -> (last row, value)
+
+    def fill(self, row: int, cells: list[str]) -> frozenset[int]:
+        """Fill a row's covered cells in place; the columns filled."""
+        for col, (last, _value) in list(self.active.items()):
+            if last < row:
+                del self.active[col]
+        while self.pending and self.pending[-1][0] <= row:
+            first, last, col = self.pending.pop()
+            # Overlapping ranges are not in a sound file: the first one holds its column, so
+            # no more than MAX_COLUMNS ranges are ever active.
+            if col not in self.active and last >= row:
+                value = cells[col] if first == row and col < len(cells) else ""
+                self.active[col] = (last, value)
+        covered = []
+        for col, (_last, value) in self.active.items():
+            if value and (col >= len(cells) or not cells[col]):
+                cells.extend([""] * (col + 1 - len(cells)))
+                cells[col] = value
+                covered.append(col)
+        return frozenset(covered)
+
+
+def _read_sheet(
+    builder: _Builder,
+    sheet: Any,
+    formula_sheet: Any | None,
+    source: str,
+    merged: list[str] | None = None,
+) -> None:
     """Feed a sheet's rows to the builder. ``formula_sheet``: the same sheet read for its
-    formulas (None when the workbook has none)."""
+    formulas (None when the workbook has none); ``merged``: its merged ranges."""
     from openpyxl.utils import get_column_letter
 
     title = str(getattr(sheet, "title", ""))
@@ -954,6 +1202,7 @@ def _read_sheet(builder: _Builder, sheet: Any, formula_sheet: Any | None, source
         rows: Iterable[tuple[Any, Any]] = ((row, ()) for row in sheet.iter_rows())  # no formulas
     else:
         rows = zip(sheet.iter_rows(), formula_sheet.iter_rows(values_only=True), strict=True)
+    merger = _MergedCells(merged) if merged else None
     for row_number, (saved, formulas) in enumerate(rows, start=1):
         if not saved:
             continue
@@ -971,7 +1220,15 @@ def _read_sheet(builder: _Builder, sheet: Any, formula_sheet: Any | None, source
             if len(text) > limits.MAX_CELL_CHARS:
                 cell = f"{where}, cell {get_column_letter(col + 1)}{row_number}"
                 raise builder.error(cell, _too_long("the cell", len(text)))
+            if "%" in str(getattr(saved[col], "number_format", "")) and _is_number(value):
+                text = _cell_text(round(float(value) * 100, 9)) + "%"  # shown as 95%, saved 0.95
             cells.append(text)
+        covered: frozenset[int] = frozenset()
+        if merger is not None:
+            has_own = any(cell.strip() for cell in cells)
+            covered = merger.fill(row_number, cells)
+            if not has_own and not unknown:
+                continue  # a blank row inside a merged range is still a blank row
         while cells and not cells[-1].strip():
             cells.pop()
         if not cells and not unknown:
@@ -992,7 +1249,11 @@ def _read_sheet(builder: _Builder, sheet: Any, formula_sheet: Any | None, source
         if builder.header is not None and len(cells) < builder.header.width:
             # A sheet has every column; its trailing blank cells are simply empty.
             cells += [""] * (builder.header.width - len(cells))
-        builder.add_row(cells, loc, row_number, unknown)
+        builder.add_row(cells, loc, row_number, unknown, covered)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def read_report(path: str | Path) -> ParsedReport:
