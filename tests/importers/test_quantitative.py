@@ -10,7 +10,13 @@ import openpyxl
 import pytest
 from openpyxl.styles import Border, Side
 
-from importers.report import _parse_title, parse_csv_text, parse_xlsx_bytes, read_report
+from importers.report import (
+    _MergedCells,
+    _parse_title,
+    parse_csv_text,
+    parse_xlsx_bytes,
+    read_report,
+)
 from store.models import ParsedReport
 
 TITLE = "2017年1—11月十大民生工程项目实施进度表"
@@ -197,3 +203,34 @@ def test_merged_cells_in_an_ordinary_table_carry_the_unit_down() -> None:
     parsed = parse_xlsx_bytes(out.getvalue(), "t.xlsx")
     assert [r.fields["department"] for r in parsed.records] == ["县教育局", "县教育局"]
     assert all(record.indicators == [] for record in parsed.records)
+
+
+def test_a_header_on_two_rows_reads_as_its_lower_row() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["序号", "项目名称", "牵头单位", "目标任务", "完成情况", None, "是否达序"])
+    sheet.append([None, None, None, None, "完成目标(%)", "形象进度(%)", None])
+    sheet.append([1, "新建公园(处)", "市住建局", 10, None, 80, "达到时间进度"])
+    for ref in ("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:F1", "G1:G2"):
+        sheet.merge_cells(ref)
+    out = io.BytesIO()
+    book.save(out)
+    parsed = parse_xlsx_bytes(out.getvalue(), "h.xlsx")
+    assert parsed.warnings == []
+    assert parsed.records[0].fields == {
+        "name": "新建公园(处)",
+        "department": "市住建局",
+        "target": "10处",
+    }
+    assert parsed.records[0].indicators == [
+        indicator("新建公园", "处", 10, None, 80, "达到时间进度")
+    ]
+
+
+def test_overlapping_merged_ranges_do_not_pile_up() -> None:
+    merged = _MergedCells(["A1:A3", "A2:A4", "B2:C3", "A1:A1"])
+    rows = [["组", "x"], ["", ""], ["", ""], ["", ""]]
+    covered = [merged.fill(n, row) for n, row in enumerate(rows, start=1)]
+    assert rows == [["组", "x"], ["组", ""], ["组", ""], ["", ""]]
+    assert covered == [frozenset(), {0}, {0}, frozenset()]
