@@ -4,6 +4,10 @@ Every reader feeds rows to one builder, which knows the header words, refuses ro
 fit the header and keeps the limits of ``importers.limits``. A record's ``fields`` hold exactly
 the columns its table has (a column the file lacks is absent, not empty), and the result's
 ``columns`` say which fields the file carries.
+
+A quantitative table (one with 完成目标(%), 形象进度(%) or 是否达序 columns) also gives each row
+an indicator in ``ProjectRecord.indicators``, its numbers read from its own cells; a workbook's
+merged cells are carried down (``_MergedCells``).
 """
 
 from __future__ import annotations
