@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -365,3 +366,36 @@ def test_a_table_s_own_columns_give_the_indicators_and_the_classes_follow_its_nu
     assert "达到时间进度" in first.worst.indicator.note
     store.import_report(table(3000.0), source="import:table-2.xlsx")  # the next month's numbers
     assert project_schedule(store.get(store.projects()[0].id), report).class_name == "滞后"
+
+
+def test_a_quantitative_workbook_imports_with_its_indicators_and_classes(tmp_path: Path) -> None:
+    """An office's xlsx with merged cells and numbers in columns: its classes follow them."""
+    import tests.importers.test_quantitative as table
+    from importers.report import read_report
+    from store.memory import MemoryStore
+    from store.schedule import project_schedule
+
+    def classes(rows: list[list[Any]]) -> dict[str, str]:
+        path = tmp_path / "进度表.xlsx"
+        saved = table.ROWS[:]
+        table.ROWS[:] = rows
+        try:
+            path.write_bytes(table.quantitative_workbook())
+        finally:
+            table.ROWS[:] = saved
+        store = MemoryStore()
+        store.import_report(read_report(path), source="import:进度表.xlsx")
+        report = store.report()
+        assert (report.period_from, report.period_to) == (1, 11)
+        return {p.name: project_schedule(p, report).class_name for p in store.projects()}
+
+    found = classes(table.ROWS)
+    # 11 of 12 months elapsed: 50000 target, 52340 done (the year's target reached); 3000 ->
+    # 2750 due, 2700 done; 600 -> 550, 580; no actual as a number -> 未判定.
+    assert found["城镇新增就业(人)"] == "已完成"
+    assert found["就业困难人员就业(人)"] == "按序时"
+    assert found["新建改造提升(公里)"] == "按序时"
+    assert found["农村劳动力转移就业（人）"] == "未判定"
+    behind = [row[:] for row in table.ROWS]
+    behind[1][5] = 1500  # 就业困难人员就业: 1500 of 2750 due
+    assert classes(behind)["就业困难人员就业(人)"] == "滞后"
