@@ -74,3 +74,51 @@ def test_snapshot_diff(snap_compare, app, size, monkeypatch) -> None:
         await _ready(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+SCHEDULE_SIZES = [(80, 24), (160, 45)]
+
+
+@pytest.mark.parametrize("size", SCHEDULE_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_list_by_schedule(snap_compare, app, size) -> None:
+    """The 序时 column and pane: the projects behind their plan, the worst first."""
+
+    async def run_before(pilot) -> None:
+        await _ready(pilot)
+        if pilot.app.screen.query_one("#facets").display:
+            await pilot.press("tab")  # from the table to the 牵头单位 pane
+        else:
+            await pilot.press("f")  # narrow: unfold the panes, focus 牵头单位
+        await pilot.press("tab", "tab", "tab", "down", "down", "down", "space")  # 序时: 滞后
+        await pilot.press("escape", *"o" * 7)  # back to the table, sorted by 序时
+        await _ready(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SCHEDULE_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_schedule_view(snap_compare, app, size) -> None:
+    """The detail screen's 序时 view of 全域充电桩建设, its worst indicator highlighted."""
+
+    async def run_before(pilot) -> None:
+        await _ready(pilot)
+        await pilot.press("down", "down", "enter")
+        await _ready(pilot)
+        await pilot.press("6", "down", "down", "down", "down")
+        await _ready(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SCHEDULE_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_indicator_dialog(snap_compare, app, size) -> None:
+    """Correcting an indicator: the dialog over the 序时 view."""
+
+    async def run_before(pilot) -> None:
+        await _ready(pilot)
+        await pilot.press("down", "down", "enter")
+        await _ready(pilot)
+        await pilot.press("6", "down", "down", "down", "down", "i")
+        await _ready(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -100,9 +100,10 @@ class ProjectDetailScreen(EditingScreen):
         Binding("5", "view('history')", "修改记录", show=False),
         Binding("6", "view('schedule')", "序时", show=False),
         Binding("v", "next_view", "切换视图", id="next-view"),
-        *edit_bindings(),
+        # (before the edit keys: in the 序时 view, the key bar's first room is for these)
         Binding("i", "correct_indicator", "修正指标", id="correct-indicator"),
         Binding("plus", "add_indicator", "新增指标", id="add-indicator"),
+        *edit_bindings(),
     ]
 
     class Loaded(Message):
@@ -218,6 +219,7 @@ class ProjectDetailScreen(EditingScreen):
 
     def on_resize(self) -> None:
         self._show_grid_header()
+        self._show_tabs()
 
     def _show_grid_header(self) -> None:
         header = self.query_one("#grid-header", Static)
@@ -250,13 +252,20 @@ class ProjectDetailScreen(EditingScreen):
     # --- drawing -----------------------------------------------------------------------
     def _show_tabs(self) -> None:
         current = self.query_one(ContentSwitcher).current
-        text = Text()
-        for number, (view, label) in enumerate(VIEWS, start=1):
-            style = "reverse bold" if view == current else "dim"
-            text.append(f" {number} {label} ", style=style)
-            text.append(" ")
-        text.append(f"  {self.position + 1} / {len(self.ids)}", style="dim")
-        self.query_one("#detail-tabs", Static).update(text)
+        tabs = self.query_one("#detail-tabs", Static)
+        where = f"  {self.position + 1} / {len(self.ids)}"
+        room = tabs.content_region.width or self.app.size.width - 2
+        for compact in (False, True):  # narrow: the other views by their number only
+            text = Text()
+            for number, (view, label) in enumerate(VIEWS, start=1):
+                style = "reverse bold" if view == current else "dim"
+                shown = f" {number} " if compact and view != current else f" {number} {label} "
+                text.append(shown, style=style)
+                text.append(" ")
+            text.append(where, style="dim")
+            if text.cell_len <= room:
+                break
+        tabs.update(text)
 
     def _render_project(self, p: Project, history: list[Change]) -> None:
         header = Text()
