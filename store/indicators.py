@@ -961,7 +961,7 @@ def _build(
     basis = ""
     note = ""
     if period_to is None:
-        note = "no report period: nothing is due by a known month"
+        note = "没有报告期：无法确定到期的计划"
     elif series:
         planned, used = _planned_by(series, reading, period_to)
         planned_sources = [q.source for q in used]
@@ -997,9 +997,9 @@ def _build(
         planned = share_whole * time_elapsed(period_to)
         basis = "time_elapsed"
     else:
-        note = "a level with no dated plan: not scaled by time"
+        note = "水平类指标没有分月计划：不按序时折算"
     if actual is None and not note:
-        note = "no actual in the progress text"
+        note = "推进情况中没有实际数"
     return Indicator(
         name=_name(draft),
         unit=draft.unit,

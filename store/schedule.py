@@ -287,7 +287,7 @@ def judge(
         class_name, reason = DONE, "工作成效 已完成"
     elif with_target and all(j.indicator.met for j in with_target):
         class_name = DONE
-        reason = "every target reached: " + "; ".join(_reason(j) for j in with_target)
+        reason = "各项目标均已完成：" + "; ".join(_reason(j) for j in with_target)
     elif worst is not None:
         assert worst.class_name is not None
         class_name, reason = worst.class_name, _reason(worst)
@@ -309,11 +309,11 @@ def judge(
 
 def _unjudged_reason(indicators: Sequence[Indicator]) -> str:
     if not indicators:
-        return "no quantity in 任务目标 or 月度计划"
+        return "任务目标、月度计划中没有可计的数量"
     due = [i for i in indicators if i.planned]
     if not due:
-        return "nothing planned is due by the period"
-    return "no actual for what is due: " + ", ".join(
+        return "报告期内尚无到期的计划数量"
+    return "到期的计划没有对应的实际数：" + "，".join(
         f"{i.name or i.unit} {_number(i.planned)}{i.unit}" for i in due[:3]
     )
 
@@ -343,7 +343,7 @@ def apply_edits(
                 del result[at]
             continue
         numbers = {k: _edit_number(edit.get(k)) for k in ("target", "planned", "actual")}
-        note = str(edit.get("note", "")) or "corrected"
+        note = str(edit.get("note", "")) or "已修正"
         if at is not None:
             corrected = result[at].with_values(
                 target=numbers["target"], planned=numbers["planned"], actual=numbers["actual"]

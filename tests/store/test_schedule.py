@@ -150,7 +150,7 @@ def test_no_judgeable_indicator_is_未判定() -> None:
     assert judge(project(), []).class_name == UNJUDGED
     result = judge(project(), [indicator(100, None)])
     assert (result.class_name, result.ratio, result.disagrees) == (UNJUDGED, None, False)
-    assert "no actual" in result.reason
+    assert "没有对应的实际数" in result.reason
 
 
 def test_status_已完成_is_已完成() -> None:

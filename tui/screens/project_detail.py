@@ -400,7 +400,7 @@ class ProjectDetailScreen(EditingScreen):
         else:
             out.append(clean_text(f"{ind.name} （{ind.unit}）", single_line=True), style="bold")
             if ind.origin == "edited":
-                note = "" if ind.note in ("", "corrected") else ind.note
+                note = "" if ind.note in ("", "已修正") else ind.note
                 note = clean_text(f"  已修正 {note}", single_line=True)
                 out.append(note.rstrip(), style="bold magenta")
             out.append("\n")
