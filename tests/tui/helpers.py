@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 from store.interface import Edit, NewUpdate, Saved
 from store.jsonfile import JSONFileStore
@@ -30,11 +31,17 @@ def shown_ids(pilot: Pilot) -> list[str]:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let workers finish and their messages be handled."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    """Let workers finish and their messages be handled. A worker the app cancels meanwhile
+    (an exclusive one started again: the 序时 preparation after a reload) is not waited for."""
+    for _ in range(2):
+        await pilot.pause()
+        for _attempt in range(20):
+            running = [w for w in pilot.app.workers if not w.is_cancelled]
+            try:
+                await pilot.app.workers.wait_for_complete(running)
+                break
+            except WorkerCancelled:  # cancelled while we waited: wait for the others
+                continue
     await pilot.pause()
 
 
