@@ -56,7 +56,7 @@ from store.models import (
     project_from_record,
     split_departments,
 )
-from store.schedule import ScheduleSettings
+from store.schedule_rule import ScheduleSettings
 from store.transactions import TransactionalStorage
 from store.vocabulary import read_status
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from store.models import ParsedReport, Project, Report
-from store.schedule import ScheduleSettings
+from store.schedule_rule import ScheduleSettings
 
 
 class StoreError(Exception):

@@ -14,17 +14,21 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
 from operator import attrgetter, itemgetter
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from store.models import LEVELS, STATUSES, Project, Report
-from store.schedule import (
-    DEFAULT_SETTINGS,
-    ProjectSchedule,
-    ScheduleSettings,
-    project_schedule,
-    ratio_sort_key,
-)
+from store.schedule_rule import DEFAULT_SETTINGS, ScheduleSettings
 from store.vocabulary import SCHEDULE_CLASSES
+
+if TYPE_CHECKING:
+    from store.schedule import ProjectSchedule
+
+
+def _schedule_of(project: Project, report: Report, settings: ScheduleSettings) -> ProjectSchedule:
+    from store.schedule import project_schedule  # (the indicator reader: loaded on first use)
+
+    return project_schedule(project, report, settings)
+
 
 #: the facets every project has values for at once
 FACETS: tuple[str, ...] = ("department", "level", "status")
@@ -319,6 +323,8 @@ class ProjectIndex:
         patched.settings = self.settings
         patched._schedules = None
         if self._schedules is not None:
+            from store.schedule import project_schedule  # (the indicator reader: on first use)
+
             schedule = project_schedule(project, self.report, self.settings)
             _set_schedule(entry, schedule)
             patched._schedules = {**self._schedules, project.id: schedule}
@@ -376,7 +382,7 @@ class ProjectIndex:
         computed: dict[str, ProjectSchedule] = {}
         for entry in self.entries:
             # an entry shared with an index that already computed it keeps its schedule
-            schedule = entry.schedule or project_schedule(entry.project, report, settings)
+            schedule = entry.schedule or _schedule_of(entry.project, report, settings)
             computed[entry.project.id] = schedule
         for entry in self.entries:
             _set_schedule(entry, computed[entry.project.id])
@@ -469,6 +475,8 @@ class ProjectIndex:
         if query.sort == SCHEDULE_FACET:
             by_id = self._schedules
             assert by_id is not None
+            from store.schedule import ratio_sort_key
+
             found.sort(key=lambda p: ratio_sort_key(by_id[p.id]), reverse=query.descending)
         elif query.sort != "id" or query.descending:
             found.sort(key=_sort_key(query.sort, report), reverse=query.descending)

@@ -24,7 +24,6 @@ from tui.crash import CRASH_STATUS, crash_message, write_crash_log
 from tui.editor import Editor, LockWaits
 from tui.keys import hide_key_help, key_actions
 from tui.screens.project_list import ProjectListScreen
-from tui.screens.snapshots import SnapshotsScreen
 from tui.viewstate import ViewState, default_state_path
 from tui.widgets.key_help import KeyHelp
 
@@ -180,13 +179,15 @@ class MinshengApp(App[int]):
 
     def action_snapshots(self) -> None:
         """Open the snapshots screen (listed, with what changed, in the command palette too)."""
+        from tui.screens.snapshots import SnapshotsScreen  # (loaded when first opened)
+
         if not isinstance(self.screen, SnapshotsScreen):
             self.push_screen(SnapshotsScreen(self.store))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The snapshots key is not offered on the snapshots screen itself."""
         stack = self.screen_stack
-        if action == "snapshots" and stack and isinstance(stack[-1], SnapshotsScreen):
+        if action == "snapshots" and stack and type(stack[-1]).__name__ == "SnapshotsScreen":
             return False
         return super().check_action(action, parameters)
 

@@ -41,7 +41,6 @@ from store.models import (
     project_from_record,
 )
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, latest_progress
-from store.schedule import period_of
 from store.text import one_line
 from store.vocabulary import SCHEDULE_CLASSES
 from tui.crash import report_crash
@@ -956,6 +955,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_app(store, lock_waits=waits)
     if command == "import":
         report = store.report()
+        from store.schedule import period_of
+
         stored = period_of(report)
         parsed = with_period(parsed, args.period, stored)
         cmd_import(store, parsed, take_reported=args.take_reported, clear_empty=args.clear_empty)

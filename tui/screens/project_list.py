@@ -20,7 +20,6 @@ from textual.worker import get_current_worker
 from store.interface import ProjectStore
 from store.models import Project, Report, clean_text
 from store.query import SCHEDULE_FACET, SORT_KEYS, ProjectIndex, ProjectQuery, is_overdue
-from store.schedule import project_schedule
 from tui.editor import Done, Editor
 from tui.keys import hide_key_help
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
@@ -193,6 +192,8 @@ class ProjectListScreen(EditingScreen):
     def prepare_schedule(self, index: ProjectIndex) -> None:
         """Compute every project's 序时 (seconds at 10,000 projects) after the first rows,
         a few projects at a time, pausing while someone types: the list stays as quick."""
+        from store.schedule import project_schedule  # (the indicator reader: after first rows)
+
         worker = get_current_worker()
         report, settings = index.report, index.settings
         entries = index.entries

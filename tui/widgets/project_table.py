@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -17,11 +18,13 @@ from textual.strip import Strip
 
 from store.models import Project
 from store.query import latest_progress
-from store.schedule import ProjectSchedule
 from store.text import fit
 from store.text import one_line as _one_line
 from store.vocabulary import FIELD_REGISTRY, LIST_COLUMNS, SCHEDULE_REGISTRY, STATUS_REGISTRY
 from tui.widgets.line_list import LineList
+
+if TYPE_CHECKING:
+    from store.schedule import ProjectSchedule
 
 _NO_STYLE = Style.null()
 #: each status's component class (its style is the status registry's ``list_style``)
