@@ -381,26 +381,11 @@ class AtomicJSONStorage(TransactionalStorage):
                 for name in self._lines
             }
 
-    @property
-    def pending(self) -> bool:
-        """Whether the open transaction has changes that commit would write."""
-        return self._in_transaction and self._dirty
+    def _write_out(self) -> None:
+        self._flush()
 
-    def commit(self) -> bool:
-        """Write the transaction's changes, if any, atomically; True when the file was written."""
-        try:
-            if self._dirty:
-                self._flush()
-                return True
-            return False
-        finally:
-            self._in_transaction = self._dirty = False
-
-    def rollback(self) -> None:
-        """Drop what the transaction changed in memory; the file was not touched."""
-        if self._dirty:
-            self._forget()
-        self._in_transaction = self._dirty = False
+    def _discard(self) -> None:
+        self._forget()
 
     def _forget(self) -> None:
         self._data, self._key, self._lines, self._pristine = None, None, {}, None

@@ -65,27 +65,12 @@ class TransactionalMemoryStorage(TransactionalStorage):
     def announce(self, table: str, keys: Iterable[str] | None = None) -> None:
         """Nothing to do: every commit encodes everything."""
 
-    @property
-    def pending(self) -> bool:
-        """Whether the open transaction has changes that commit would keep."""
-        return self._in_transaction and self._dirty
+    def _write_out(self) -> None:
+        self._keep()
 
-    def commit(self) -> bool:
-        """Keep the transaction's changes; True when there were any."""
-        try:
-            if self._dirty:
-                self._keep()
-                return True
-            return False
-        finally:
-            self._in_transaction = self._dirty = False
-
-    def rollback(self) -> None:
-        """Forget what the transaction changed."""
-        if self._dirty:
-            self._data = None
-            self.generation += 1
-        self._in_transaction = self._dirty = False
+    def _discard(self) -> None:
+        self._data = None
+        self.generation += 1
 
     def close(self) -> None:
         """Nothing to close."""

@@ -33,15 +33,34 @@ class TransactionalStorage(Storage):
     def announce(self, table: str, keys: Iterable[str] | None = None) -> None:
         """These documents of ``table`` (all, without ``keys``) change in this transaction."""
 
-    @abstractmethod
-    def commit(self) -> bool:
-        """Write what the transaction changed; True when something was written."""
-
-    @abstractmethod
-    def rollback(self) -> None:
-        """Forget what the transaction changed."""
+    _in_transaction: bool = False
+    _dirty: bool = False  # the open transaction has changed something
 
     @property
-    @abstractmethod
     def pending(self) -> bool:
         """Whether the open transaction has changes that commit would write."""
+        return self._in_transaction and self._dirty
+
+    def commit(self) -> bool:
+        """Write what the transaction changed, if anything; True when something was written."""
+        try:
+            if self._dirty:
+                self._write_out()
+                return True
+            return False
+        finally:
+            self._in_transaction = self._dirty = False
+
+    def rollback(self) -> None:
+        """Forget what the transaction changed (nothing was written)."""
+        if self._dirty:
+            self._discard()
+        self._in_transaction = self._dirty = False
+
+    @abstractmethod
+    def _write_out(self) -> None:
+        """Make the data in memory the stored data (atomically)."""
+
+    @abstractmethod
+    def _discard(self) -> None:
+        """Forget the data in memory: the next read takes the stored data again."""
