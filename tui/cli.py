@@ -400,10 +400,19 @@ def _cut(text: str) -> Text:
     return Text(one_line(text))  # the table cuts it to its column with …
 
 
-def _list_table(projects: list[Project], width: int) -> Table:
-    """One line per project; long text is cut with … to fit ``width`` cells."""
+def _plain_table(width: int) -> Table:
+    """The command line's table: a rule under the header, no frame, as wide as ``width``."""
     from rich import box
     from rich.table import Table
+
+    return Table(
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True,
+        expand=True, width=width,
+    )  # fmt: skip
+
+
+def _list_table(projects: list[Project], width: int) -> Table:
+    """One line per project; long text is cut with … to fit ``width`` cells."""
 
     # header, ratio (0: as wide as it needs), value
     columns: list[tuple[str, int, Callable[[Project], str]]] = [
@@ -422,14 +431,7 @@ def _list_table(projects: list[Project], width: int) -> Table:
         columns = [c for c in columns if c[0] not in ("牵头单位", "完成时限")]
     if width < 44:
         columns = [c for c in columns if c[0] != "项目等级"]
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        expand=True,
-        collapse_padding=True,
-        width=width,
-    )
+    table = _plain_table(width)
     for header, ratio, _value in columns:
         if ratio:
             table.add_column(header, ratio=ratio, no_wrap=True, overflow="ellipsis", min_width=4)
@@ -527,8 +529,6 @@ _FIELD_NAMES = {**FIELD_LABELS, "*": "新建", "updates": "进展", "period": "�
 
 def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print recorded changes."""
-    from rich import box
-    from rich.table import Table
 
     if args.id:
         store.get(args.id)  # an unknown id is an error, not an empty history
@@ -537,14 +537,7 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
         print_json([dataclasses.asdict(c) for c in changes])
         return
     console = _out()
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-        expand=True,
-        width=console.width,
-    )
+    table = _plain_table(console.width)
     for header in ("序号", "时间", "编号", "字段", "修改人"):
         table.add_column(header, no_wrap=True)
     for header in ("原值", "新值", "来源"):
@@ -807,8 +800,6 @@ def cmd_diff(store: ProjectStore, args: argparse.Namespace) -> None:
 
 def cmd_schedule(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print each selected project's 序时: class, ratio and the indicator that decides it."""
-    from rich import box
-    from rich.table import Table
 
     index = _index(store)
     projects = index.apply(_query(args))
@@ -817,14 +808,7 @@ def cmd_schedule(store: ProjectStore, args: argparse.Namespace) -> None:
         print_json([s.to_json() for s in schedules])
         return
     console = _out()
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-        expand=True,
-        width=console.width,
-    )
+    table = _plain_table(console.width)
     table.add_column("编号", no_wrap=True)
     table.add_column("项目名称", ratio=2, no_wrap=True, overflow="ellipsis", min_width=4)
     for header in ("工作成效", "序时", "比例"):
