@@ -20,11 +20,14 @@ from rich.text import Text
 
 from store.export import (
     CSV_ENCODINGS,
+    DEFAULT_PAPER,
     EXPORT_FORMATS,
+    PAPERS,
     ExportError,
     ExportExistsError,
     export_bytes,
     format_of,
+    xlsx_overflow,
 )
 from store.interface import Change, DatabaseError, Edit, NewUpdate, ProjectStore, StoreError
 from store.jsonfile import default_db_path, write_problem
@@ -35,6 +38,7 @@ from store.models import (
     ImportFormatError,
     ParsedReport,
     Project,
+    Report,
     clean_text,
     local_minute,
     normalise_status,
@@ -216,6 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="-", help="file, or - for standard output")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     _add_encoding_option(p)
+    p.add_argument(
+        "--paper",
+        choices=tuple(PAPERS),
+        default=DEFAULT_PAPER,
+        help="xlsx only: the paper it prints on, landscape (default A4; A3 for long texts)",
+    )
     _add_filter_options(p)
 
     p = sub.add_parser("snapshot", help="export every project to a dated file in snapshots/")
@@ -660,7 +670,8 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
     if to_stdout:
         if fmt == "xlsx" and sys.stdout.isatty():
             raise CliError("an xlsx workbook is not for a terminal; give -o FILE")
-        sys.stdout.buffer.write(export_bytes(fmt, report, projects, encoding=args.encoding))
+        data = export_bytes(fmt, report, projects, encoding=args.encoding, paper=args.paper)
+        sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     scope = "list" if query.is_filtered else "all"
@@ -673,8 +684,25 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
         force=args.force,
         scope=scope,
         encoding=args.encoding,
+        paper=args.paper,
     )
     print(f"wrote {len(projects)} projects to {args.output}", file=sys.stderr)
+    if fmt == "xlsx":
+        _warn_overflow(report, projects, args.paper)
+
+
+def _warn_overflow(report: Report, projects: list[Project], paper: str) -> None:
+    """Say which cells are too long to print whole in a row of the workbook on ``paper``."""
+    cut = xlsx_overflow(report, projects, paper)
+    if not cut:
+        return
+    where = "、".join(f"{p.id} {FIELD_LABELS[field]}" for p, field in cut)
+    bigger = "；换 A3 纸（--paper A3）可少截一些" if paper == "A4" else ""
+    print(
+        f"注意：{len(cut)} 个单元格的文字太长，打印时一行放不下，纸上会截掉末尾"
+        f"（文件里完整）：{where}{bigger}",
+        file=sys.stderr,
+    )
 
 
 def cmd_snapshot(store: ProjectStore, args: argparse.Namespace) -> None:
