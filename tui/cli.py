@@ -56,7 +56,16 @@ if TYPE_CHECKING:
 
     from store.snapshots import Snapshot
 
-BUNDLED_REPORT = Path(__file__).resolve().parent.parent / "data" / "lanling-2023-h1.md"
+
+def version() -> str:
+    """The installed version (as the package's metadata says)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("minsheng")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "（未安装）"
 
 
 class CliError(Exception):
@@ -120,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
             "70 unexpected error (details in a private log)."
         ),
     )
+    parser.add_argument("--version", action="version", version=f"minsheng {version()}")
     parser.add_argument(
         "--db",
         type=Path,
@@ -371,14 +381,18 @@ def open_store(
         on_wait=on_wait or waiting_notice(path, wait),
     )
     if first_run and not read_only:
+        from importlib.resources import as_file, files
+
+        from data import BUNDLED_REPORT_NAME
         from importers.report import read_report
 
-        result = store.import_report(
-            read_report(BUNDLED_REPORT), source=f"import:{BUNDLED_REPORT.name}"
-        )
+        # Package data: beside this file in a source tree, inside site-packages when installed.
+        with as_file(files("data") / BUNDLED_REPORT_NAME) as bundled:
+            parsed = read_report(bundled)
+        result = store.import_report(parsed, source=f"import:{BUNDLED_REPORT_NAME}")
         print(
             f"minsheng: first run: created {path} from the bundled report "
-            f"{BUNDLED_REPORT.name} ({len(result.new)} projects)",
+            f"{BUNDLED_REPORT_NAME} ({len(result.new)} projects)",
             file=sys.stderr,
         )
     return store
