@@ -136,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file (default: $MINSHENG_DB, else ~/.local/share/minsheng/minsheng.json)",
     )
     parser.add_argument("--read-only", action="store_true", help="browse and export only")
+    # Set by `serve` for the app it starts for one person's browser page.
+    parser.add_argument("--web-user", default="", help=argparse.SUPPRESS)
     parser.add_argument(
         "--i-know-locks-may-fail",
         action="store_true",
@@ -237,6 +239,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="xlsx only: the paper it prints on, landscape (default A4; A3 for long texts)",
     )
     _add_filter_options(p)
+
+    p = sub.add_parser("serve", help="the app in a web browser (textual-serve), with a token")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the network)",
+    )
+    p.add_argument("--port", type=int, default=8000, help="default 8000")
+    p.add_argument(
+        "--user",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a person who may open it (repeatable): each gets an address of their own, and "
+        "history records their name",
+    )
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address people open when a reverse proxy (TLS) stands in front, e.g. "
+        "https://minsheng.example.gov.cn",
+    )
 
     p = sub.add_parser("snapshot", help="export every project to a dated file in snapshots/")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="json", help="default: json")
@@ -353,6 +377,7 @@ def open_store(
     create: bool = False,
     wait: float | None = None,
     on_wait: Callable[[str], None] | None = None,
+    user: str | None = None,
 ) -> ProjectStore:
     """Open the database; a first run on the default file loads the bundled report.
 
@@ -379,6 +404,7 @@ def open_store(
         allow_network_fs=allow_network_fs,
         wait=wait,
         on_wait=on_wait or waiting_notice(path, wait),
+        user=user,
     )
     if first_run and not read_only:
         from importlib.resources import as_file, files
@@ -972,7 +998,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         create=args.create or command == "import",  # an import is how a database starts
         wait=args.wait,
         on_wait=waits,
+        user=web_user(args.web_user),
     )
+    if command == "serve":
+        return cmd_serve(store, args)
     if command != "tui":
         gc.enable()  # (turned off for start-up by the entry point; the app turns it on itself)
     if command == "tui":
@@ -1024,6 +1053,48 @@ def _dispatch(args: argparse.Namespace) -> int:
         cmd_snapshots(store, args)
     elif command == "diff":
         cmd_diff(store, args)
+    return 0
+
+
+def web_user(name: str) -> str | None:
+    """Who a browser page's app records changes as: the person's name, and the account that
+    really writes the file (a name given in an address is a claim; the account is not)."""
+    if not name:
+        return None
+    from store.identity import current_user
+
+    return f"{one_line(name)}（网页·{current_user()}）"
+
+
+def cmd_serve(store: ProjectStore, args: argparse.Namespace) -> int:
+    """Serve the app to browsers until ctrl+c."""
+    try:
+        from tui.serve import LOOPBACK, addresses, make_access, make_server
+    except ImportError as exc:  # (textual-serve is a dependency; a broken install)
+        raise CliError(f"网页服务需要 textual-serve：{exc}") from exc
+    accesses = make_access(args.user)
+    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    base = args.public_url or f"http://{shown_host}:{args.port}"
+    server = make_server(
+        Path(store.location),
+        accesses,
+        host=args.host,
+        port=args.port,
+        read_only=store.read_only,
+        public_url=args.public_url or f"http://{shown_host}:{args.port}",
+    )
+    if args.host != LOOPBACK:
+        _err(
+            f"注意：--host {args.host} 让其他电脑也能打开本服务。"
+            "地址里的令牌就是钥匙，只发给使用人；跨网络使用请放在带 TLS 的反向代理之后（见 README）"
+        )
+    if not args.user:
+        _err("未用 --user 指定使用人：网页上的修改都记在本账户名下")
+    print(f"民生实事项目网页服务：{store.location}" + ("（只读）" if store.read_only else ""))
+    for name, address in addresses(base, accesses):
+        print(f"  {name or '打开'}：{address}")
+    print("按 Ctrl+C 停止", flush=True)
+    server.serve()
     return 0
 
 
