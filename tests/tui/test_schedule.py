@@ -159,3 +159,38 @@ async def test_list_column_pane_and_sort(app) -> None:
         await pilot.pause()
         assert shown_ids(pilot)[:5] == ["S15", "S08", "X03", "S13", "S12"]
         assert "排序: 序时▲" in text_of(pilot, "#list-status")
+
+
+async def test_a_correction_patches_the_list_row_and_ctrl_z_undoes_it(
+    app, store, monkeypatch
+) -> None:
+    reads: list[int] = []
+    read_all = store.projects
+    monkeypatch.setattr(store, "projects", lambda: reads.append(1) or read_all())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listing = pilot.app.screen
+        table = listing.query_one(ProjectTable)
+        await open_schedule_view(pilot)
+        await pilot.press(*["down"] * CHARGING, "i", *"19", "enter")
+        await settle(pilot)
+        assert "按序时" in text_of(pilot, "#schedule-summary")
+        await pilot.press("escape")
+        await settle(pilot)
+        x03 = table.schedule_of("X03")
+        assert x03 is not None and x03.class_name == "按序时" and not x03.disagrees
+        assert listing.query_one("#facet-schedule", FacetPane).counts["滞后"] == 4
+        assert reads == [1]  # the one row patched, not every project read again
+        await pilot.press("enter", "6")
+        await settle(pilot)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert "滞后" in text_of(pilot, "#schedule-summary")
+        await pilot.press("escape")
+        await settle(pilot)
+        x03 = table.schedule_of("X03")
+        assert x03 is not None and x03.class_name == "滞后"
+        assert reads == [1]
+    assert store.get("X03").indicator_edits == []
+    fields = [c.field for c in store.history("X03")[-2:]]
+    assert fields == ["indicator_edits", "indicator_edits"]

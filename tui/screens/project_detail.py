@@ -476,20 +476,14 @@ class ProjectDetailScreen(EditingScreen):
         title = f"{project.id} {project.name}"
         self.app.push_screen(IndicatorDialog(title, indicator, edit), chosen)
 
-    @work(thread=True, group="save", exit_on_error=False)
     def save_indicator(self, project_id: str, correction: dict[str, Any]) -> None:
-        """Save a correction of an indicator (recorded, kept by later imports)."""
-        try:
-            self.store.correct_indicator(project_id, correction, source="tui")
-        except (StoreError, DatabaseError, OSError) as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title="保存失败", severity="error", markup=False
-            )
-            return
+        """Save a correction of an indicator (recorded, kept by later imports) the way other
+        edits are saved: in a worker, undone by ctrl+z, the list patching its one row."""
         name = correction["name"] or correction["unit"]
         done = "已删除" if correction.get("remove") else "已保存"
-        self.app.call_from_thread(self.notify, f"{project_id} 指标 {name} {done}", markup=False)
-        self.app.call_from_thread(self.load)
+        self._save(
+            lambda editor: editor.correct_indicator(project_id, correction), f"指标 {name} {done}"
+        )
 
     def action_back(self) -> None:
         if hide_key_help(self):  # Esc first closes the key help, then leaves
