@@ -194,3 +194,53 @@ async def test_a_correction_patches_the_list_row_and_ctrl_z_undoes_it(
     assert store.get("X03").indicator_edits == []
     fields = [c.field for c in store.history("X03")[-2:]]
     assert fields == ["indicator_edits", "indicator_edits"]
+
+
+async def test_the_rule_is_changed_in_a_dialog_and_the_list_judges_again(app, store) -> None:
+    from tui.dialogs.schedule_settings import ScheduleSettingsDialog
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one(ProjectTable)
+        s39 = table.schedule_of("S39")
+        assert s39 is not None and s39.class_name == "按序时"  # 102% of plan
+        await pilot.press("r")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ScheduleSettingsDialog)
+        assert [i.value for i in dialog.query(Input).results(Input)] == ["110", "90", "70"]
+        await pilot.press("tab", *"105")  # 按序时 from 105% (a field is selected when entered)
+        assert "≥105% 按序时" in text_of(pilot, "#rule-text")
+        await pilot.press("tab", *"110")  # not descending: refused
+        await pilot.press("ctrl+s")
+        assert pilot.app.screen is dialog
+        assert "从高到低" in text_of(pilot, "#rule-error")
+        await pilot.press(*["backspace"] * 3, *"95", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, ScheduleSettingsDialog)
+        s39 = table.schedule_of("S39")
+        assert s39 is not None and s39.class_name == "慢序时"
+        pane = pilot.app.screen.query_one("#facet-schedule", FacetPane)
+        assert pane.counts["慢序时"] > 2 and sum(pane.counts.values()) == 49
+    rule = ProjectStore(store.path, user="other").schedule_settings()
+    assert (rule.ahead, rule.on_time, rule.slow) == (1.1, 1.05, 0.95)
+    (change,) = [c for c in store.history() if c.field == "schedule"]
+    assert change.source == "tui"
+
+
+async def test_the_points_basis_is_chosen_from_the_schedule_view(app, store) -> None:
+    from tui.dialogs.schedule_settings import ScheduleSettingsDialog
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_schedule_view(pilot)
+        assert "r 序时规则" in _bar(pilot)
+        await pilot.press("r", "shift+tab", "right", "space")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ScheduleSettingsDialog)
+        assert [i.value for i in dialog.query(Input).results(Input)] == ["10", "-10", "-30"]
+        await pilot.press("tab", "tab", *"-20", "enter")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+    rule = store.schedule_settings()
+    assert (rule.basis, rule.ahead_points, rule.slow_points, rule.late_points) == (
+        "points", 10, 20, 30,
+    )  # fmt: skip

@@ -19,7 +19,13 @@ from store.indicators import Indicator, Source
 from store.interface import Change, DatabaseError, ProjectStore, StoreError
 from store.models import FIELD_LABELS, Project, Report, clean_text, local_minute
 from store.month_grid import build_grid
-from store.schedule import JudgedIndicator, ProjectSchedule, project_schedule
+from store.schedule import (
+    DEFAULT_SETTINGS,
+    JudgedIndicator,
+    ProjectSchedule,
+    ScheduleSettings,
+    project_schedule,
+)
 from tui.editor import Done, Editor
 from tui.keys import hide_key_help
 from tui.labels import source_label
@@ -39,7 +45,7 @@ VIEWS = (
 )
 FOCUS = {"grid": "#month-grid", "plan-progress": "#plan-pane", "schedule": "#indicator-table"}
 #: the keys of the 序时 view: offered there only, and only where edits can be saved
-INDICATOR_ACTIONS = frozenset({"correct_indicator", "add_indicator"})
+INDICATOR_ACTIONS = frozenset({"correct_indicator", "add_indicator", "schedule_rule"})
 BASIS_LABELS = {
     "plan": "月度计划",
     "plan_share": "计划进度",
@@ -103,6 +109,13 @@ class ProjectDetailScreen(EditingScreen):
         # (before the edit keys: in the 序时 view, the key bar's first room is for these)
         Binding("i", "correct_indicator", "修正指标", id="correct-indicator"),
         Binding("plus", "add_indicator", "新增指标", id="add-indicator"),
+        Binding(
+            "r",
+            "schedule_rule",
+            "序时规则",
+            id="schedule-rule",
+            tooltip="序时的依据和阈值（所有人共用）",
+        ),  # fmt: skip
         *edit_bindings(),
     ]
 
@@ -116,6 +129,7 @@ class ProjectDetailScreen(EditingScreen):
             report: Report,
             generation: int,
             schedule: ProjectSchedule,
+            settings: ScheduleSettings = DEFAULT_SETTINGS,
         ) -> None:
             super().__init__()
             self.project = project
@@ -123,6 +137,7 @@ class ProjectDetailScreen(EditingScreen):
             self.report = report
             self.generation = generation
             self.schedule = schedule
+            self.settings = settings  # the 序时 rule it was judged by
 
     def __init__(self, store: ProjectStore, editor: Editor, ids: list[str], position: int) -> None:
         super().__init__(store, editor)
@@ -130,6 +145,7 @@ class ProjectDetailScreen(EditingScreen):
         self.position = position
         self.project: Project | None = None
         self.schedule: ProjectSchedule | None = None
+        self.settings = DEFAULT_SETTINGS
         self.generation = -1
 
     def compose(self) -> ComposeResult:
@@ -186,8 +202,9 @@ class ProjectDetailScreen(EditingScreen):
         history = store.history(project.id)
         report = store.report()
         # (one project: milliseconds; the list computes all of them in its own worker)
-        schedule = project_schedule(project, report, store.schedule_settings())
-        self.post_message(self.Loaded(project, history, report, generation, schedule))
+        settings = store.schedule_settings()
+        schedule = project_schedule(project, report, settings)
+        self.post_message(self.Loaded(project, history, report, generation, schedule, settings))
 
     @work(thread=True, exclusive=True, group="detail-watch")
     def check_for_changes(self) -> None:
@@ -206,6 +223,7 @@ class ProjectDetailScreen(EditingScreen):
         keep = self.query_one(MonthGrid).current
         self.project = message.project
         self.schedule = message.schedule
+        self.settings = message.settings
         # (the watch may have seen a newer generation meanwhile: this read is at least as new)
         self.generation = max(self.generation, message.generation)
         self._render_project(message.project, message.history)
@@ -484,6 +502,12 @@ class ProjectDetailScreen(EditingScreen):
         self._save(
             lambda editor: editor.correct_indicator(project_id, correction), f"指标 {name} {done}"
         )
+
+    def action_schedule_rule(self) -> None:
+        """Change the 序时 rule (for every project: the list judges them all again)."""
+        from tui.dialogs.schedule_settings import edit_schedule_rule
+
+        edit_schedule_rule(self, self.store, self.settings, self.load)
 
     def action_back(self) -> None:
         if hide_key_help(self):  # Esc first closes the key help, then leaves
