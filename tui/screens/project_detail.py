@@ -230,7 +230,7 @@ class ProjectDetailScreen(EditingScreen):
         self._render_schedule(message.schedule, keep_cursor=not moved)
         grid = self.query_one(MonthGrid)
         period = message.report.period_label()
-        await grid.show(build_grid(message.project, message.report), period)
+        await grid.show(build_grid(message.project, message.report, message.schedule), period)
         if not moved:  # the same project refreshed (an edit, another person's save)
             grid.current = keep
         self._show_grid_header()
