@@ -82,16 +82,14 @@ class Editor:
 
     def save(self, edit: PendingEdit) -> Done:
         """Save ``edit``; StoreError (ConflictError...) or DatabaseError when refused."""
-        saved = self.store.save(edit.edit())
-        done = self._record([saved])
-        if saved.changes:
-            with self._lock:
-                self._undo.append(tuple(c.id for c in saved.changes))
-        return done
+        return self._remember(self.store.save(edit.edit()))
 
     def correct_indicator(self, project_id: str, correction: dict[str, Any]) -> Done:
         """Save a correction of one 序时 indicator; ctrl+z takes it back like any edit."""
-        saved = self.store.correct_indicator(project_id, correction, source=SOURCE)
+        return self._remember(self.store.correct_indicator(project_id, correction, source=SOURCE))
+
+    def _remember(self, saved: Saved) -> Done:
+        """Keep an edit's changes for ctrl+z and for screens catching up."""
         done = self._record([saved])
         if saved.changes:
             with self._lock:

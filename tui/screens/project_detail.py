@@ -115,7 +115,7 @@ class ProjectDetailScreen(EditingScreen):
             "序时规则",
             id="schedule-rule",
             tooltip="序时的依据和阈值（所有人共用）",
-        ),  # fmt: skip
+        ),
         *edit_bindings(),
     ]
 

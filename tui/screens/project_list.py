@@ -85,7 +85,7 @@ class ProjectListScreen(EditingScreen):
             id="schedule-rule",
             show=False,
             tooltip="序时的依据和阈值（所有人共用）",
-        ),  # fmt: skip
+        ),
         Binding("q", "quit", "退出", id="quit"),
         Binding("escape", "focus_table", "回到项目表", show=False),
     ]
