@@ -45,6 +45,7 @@ from store.models import (
     project_from_record,
 )
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, latest_progress
+from store.schedule_rule import BASES, parse_thresholds, rule_text, with_thresholds
 from store.text import one_line
 from store.vocabulary import SCHEDULE_CLASSES
 from tui.crash import report_crash
@@ -187,6 +188,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schedule", help="序时: each project against its plan for the period")
     _add_filter_options(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument(
+        "--thresholds",
+        metavar="A,B,C",
+        help="set the rule (recorded, for everyone on this data): descending; with --basis "
+        "ratio percent of plan, e.g. 110,90,70; with points, points of the target against "
+        "plan, e.g. 10,-10,-30",
+    )
+    p.add_argument(
+        "--basis",
+        choices=BASES,
+        help="set how indicators are measured: ratio (actual / planned) or points (of the "
+        "target below plan, as 银川 does)",
+    )
 
     p = sub.add_parser("units", help="牵头单位 names with their project counts, and merging")
     units_sub = p.add_subparsers(dest="units_command", metavar="ACTION")
@@ -710,7 +724,10 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
     if to_stdout:
         if fmt == "xlsx" and sys.stdout.isatty():
             raise CliError("an xlsx workbook is not for a terminal; give -o FILE")
-        data = export_bytes(fmt, report, projects, encoding=args.encoding, paper=args.paper)
+        settings = store.schedule_settings()
+        data = export_bytes(
+            fmt, report, projects, encoding=args.encoding, paper=args.paper, settings=settings
+        )
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
@@ -867,8 +884,17 @@ def cmd_diff(store: ProjectStore, args: argparse.Namespace) -> None:
 
 
 def cmd_schedule(store: ProjectStore, args: argparse.Namespace) -> None:
-    """Print each selected project's 序时: class, ratio and the indicator that decides it."""
-
+    """Print each selected project's 序时: class, ratio and the indicator that decides it;
+    with --thresholds or --basis, change the rule instead (recorded)."""
+    if args.thresholds is not None or args.basis is not None:
+        try:
+            thresholds = parse_thresholds(args.thresholds) if args.thresholds is not None else ()
+            settings = with_thresholds(store.schedule_settings(), args.basis, thresholds)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        store.set_schedule_settings(settings, source="cli")
+        print(rule_text(store.schedule_settings()))
+        return
     index = _index(store)
     projects = index.apply(_query(args))
     schedules = index.schedules(projects)
@@ -892,6 +918,7 @@ def cmd_schedule(store: ProjectStore, args: argparse.Namespace) -> None:
     console.print(
         Text(f"{len(projects)} 个项目，{behind} 个慢于序时；* 工作成效与序时不一致: {disagree} 个")
     )
+    console.print(Text(rule_text(index.settings)))
 
 
 def cmd_units(store: ProjectStore, args: argparse.Namespace) -> None:
