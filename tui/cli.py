@@ -566,11 +566,14 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
     table = _plain_table(console.width)
     for header in ("序号", "时间", "编号", "字段", "修改人"):
         table.add_column(header, no_wrap=True)
-    for header in ("原值", "新值", "来源"):
-        table.add_column(header, ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
-    table.add_column("备注", ratio=2, no_wrap=True, overflow="ellipsis", min_width=4)
+    # The note (why) has a column of its own when any change gives one.
+    notes = any(c.note.strip() for c in changes)
+    for header, ratio in (("原值", 1), ("新值", 2 if notes else 1), ("来源", 1)):
+        table.add_column(header, ratio=ratio, no_wrap=True, overflow="ellipsis", min_width=4)
+    if notes:
+        table.add_column("备注", ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
     for c in changes:
-        table.add_row(
+        cells = [
             Text(str(c.id)),
             Text(local_minute(c.at)),
             _short(c.project),
@@ -579,8 +582,10 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
             _short(c.old, 200),
             _short("新建" if c.field == "*" else c.new, 200),
             _short(source_label(c.source), 200),
-            _short(c.note, 200),
-        )
+        ]
+        if notes:
+            cells.append(_short(c.note, 200))
+        table.add_row(*cells)
     console.print(table)
 
 
