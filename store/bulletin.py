@@ -872,6 +872,15 @@ def _field(paragraph: Any, instruction: str, shown: str) -> None:
     run._r.append(fld_char("end"))
 
 
+def _add(doc: Any, text: str, style: Any) -> Any:
+    """A paragraph of a style (set by id: python-docx's style setter looks the default style
+    up each time, most of the time of a document of thousands of paragraphs)."""
+    paragraph = doc.add_paragraph(text)
+    if style.style_id != "Normal":
+        paragraph._p.style = style.style_id
+    return paragraph
+
+
 def _repeat_header(row: Any) -> None:
     """Mark a table row as the header repeated at the top of every page (w:tblHeader)."""
     from docx.oxml import OxmlElement
@@ -975,22 +984,22 @@ def bulletin_docx(b: Bulletin) -> bytes:
             else:
                 p.add_run(text)
         elif kind == "date":
-            doc.add_paragraph(text, style=date_style)
+            _add(doc, text, date_style)
         elif kind == "heading":
-            doc.add_paragraph(text, style=heading)
+            _add(doc, text, heading)
         elif kind == "subheading":
-            doc.add_paragraph(text, style=subheading)
+            _add(doc, text, subheading)
         elif kind == "attachment":
-            p = doc.add_paragraph(style=attachment)
+            p = _add(doc, "", attachment)
             p.paragraph_format.page_break_before = True
             p.add_run(text)
         elif kind == "caption":
-            doc.add_paragraph(text, style=caption)
+            _add(doc, text, caption)
         elif kind == "attachment_title":
-            doc.add_paragraph(text, style=attachment_title)
+            _add(doc, text, attachment_title)
         elif kind == "attachments":
             for i, line in enumerate(text.split("\n")):
-                p = doc.add_paragraph(style=normal)
+                p = _add(doc, "", normal)
                 p.alignment = WD_PARAGRAPH_ALIGNMENT.LEFT
                 if i == 0:
                     p.paragraph_format.space_before = Pt(14)
@@ -1000,14 +1009,14 @@ def bulletin_docx(b: Bulletin) -> bytes:
                     p.paragraph_format.first_line_indent = Pt(0)
                     p.add_run(line)
         elif kind == "signature":
-            p = doc.add_paragraph(text, style=normal)
+            p = _add(doc, text, normal)
             p.alignment = WD_PARAGRAPH_ALIGNMENT.RIGHT
             p.paragraph_format.space_before = Pt(28)
             p.paragraph_format.right_indent = Pt(64)
         elif kind == "table":
             _docx_table(doc, block, text_width, cell_style, head_style)
         else:  # paragraph, item
-            doc.add_paragraph(text, style=normal)
+            _add(doc, text, normal)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -1053,7 +1062,7 @@ def _docx_table(
         cell.width = width
         cell.vertical_alignment = middle
         p = cell.paragraphs[0]
-        p.style = head_style
+        p._p.style = head_style.style_id
         p.add_run(text)
     for row, values in zip(rows, block.rows, strict=True):
         _no_split(row)
@@ -1063,7 +1072,9 @@ def _docx_table(
             cell.width = width
             cell.vertical_alignment = middle
             p = cell.paragraphs[0]
-            p.style = cell_style
+            # (by id: python-docx's style setter looks the default style up each time, which
+            # is most of the time of a table of thousands of rows)
+            p._p.style = cell_style.style_id
             if centred:
                 p.alignment = centre
             first, *rest = text.split("\n")
@@ -1072,7 +1083,7 @@ def _docx_table(
                 run.add_break(WD_BREAK.LINE)
                 run = p.add_run(more)
     # A paragraph after each table: Word needs one between two tables, and it gives air.
-    doc.add_paragraph(style=cell_style)
+    _add(doc, "", cell_style)
 
 
 # ---------------------------------------------------------------------------------------------
