@@ -617,7 +617,7 @@ def bulletin_blocks(b: Bulletin) -> list[Block]:
                     )
                     for ln in o.overdue
                 ),  # fmt: skip
-                widths=(1.3, 4.6, 3.4, 2.3, 2.0, 2.0),
+                widths=(1.3, 4.6, 3.0, 2.7, 2.0, 2.0),
                 centred=(True, False, False, True, True, True),
             )
         )
