@@ -1098,12 +1098,16 @@ BULLETIN_REGISTRY: dict[str, ExportFormat] = {
         ExportFormat(
             "docx",
             ".docx",
-            "docx",
-            "Word 文档：A4 公文格式，可直接修改、印发",
+            "docx（Word 文档）",
+            "Word 文档：A4 公文格式，表头每页重复，可直接修改、印发",
             bulletin_docx,
         ),
-        ExportFormat("md", ".md", "md", "文本格式，内容与 Word 文档相同", bulletin_md),
-        ExportFormat("html", ".html", "html", "网页，用浏览器打开即可查看、打印", bulletin_html),
+        ExportFormat(
+            "md", ".md", "md（文本）", "文本格式，文字和数字与 Word 文档相同", bulletin_md
+        ),
+        ExportFormat(
+            "html", ".html", "html（网页）", "网页，用浏览器打开即可查看、打印", bulletin_html
+        ),
     )
 }
 #: The bulletin formats' names.

@@ -272,5 +272,6 @@ def test_the_registry(store: JSONFileStore) -> None:
     for name, spec in BULLETIN_REGISTRY.items():
         assert isinstance(spec, ExportFormat) and spec.name == name
         assert spec.suffix == f".{name}" and re.search(r"[\u4e00-\u9fff]", spec.hint)
+        assert spec.label.startswith(name) and re.search(r"[\u4e00-\u9fff]", spec.label)
     with pytest.raises(ExportError, match="unknown bulletin format"):
         bulletin_bytes("pdf", compute_bulletin(store, [], DAY))
