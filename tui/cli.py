@@ -11,6 +11,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,6 +119,13 @@ def _status_arg(value: str) -> str:
     if status not in STATUSES:
         raise argparse.ArgumentTypeError(f"{value!r} is not one of {' '.join(STATUSES)}")
     return status
+
+
+def _date_arg(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -275,6 +283,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address people open when a reverse proxy (TLS) stands in front, e.g. "
         "https://minsheng.example.gov.cn",
     )
+    p = sub.add_parser(
+        "bulletin", help="通报: the bulletin of the selected projects (docx, md, html)"
+    )
+    p.add_argument(
+        "--format",
+        choices=("docx", "md", "html"),
+        help="default: from the file's extension, else md",
+    )
+    p.add_argument("-o", "--output", default="-", help="file, or - for standard output")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument(
+        "--date",
+        type=_date_arg,
+        metavar="YYYY-MM-DD",
+        help="the bulletin's date (overdue: deadline before its month); default: today",
+    )
+    _add_filter_options(p)
 
     p = sub.add_parser("snapshot", help="export every project to a dated file in snapshots/")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="json", help="default: json")
@@ -604,10 +629,14 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
     table = _plain_table(console.width)
     for header in ("序号", "时间", "编号", "字段", "修改人"):
         table.add_column(header, no_wrap=True)
-    for header in ("原值", "新值", "来源"):
-        table.add_column(header, ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
+    # The note (why) has a column of its own when any change gives one.
+    notes = any(c.note.strip() for c in changes)
+    for header, ratio in (("原值", 1), ("新值", 2 if notes else 1), ("来源", 1)):
+        table.add_column(header, ratio=ratio, no_wrap=True, overflow="ellipsis", min_width=4)
+    if notes:
+        table.add_column("备注", ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
     for c in changes:
-        table.add_row(
+        cells = [
             Text(str(c.id)),
             Text(local_minute(c.at)),
             _short(c.project),
@@ -615,8 +644,11 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
             _short(c.by, 16),
             _short(c.old, 200),
             _short("新建" if c.field == "*" else c.new, 200),
-            _short(f"{source_label(c.source)} {c.note}".strip(), 200),
-        )
+            _short(source_label(c.source), 200),
+        ]
+        if notes:
+            cells.append(_short(c.note, 200))
+        table.add_row(*cells)
     console.print(table)
 
 
@@ -759,6 +791,78 @@ def _warn_overflow(report: Report, projects: list[Project], paper: str) -> None:
         f"注意：{len(cut)} 个单元格的文字太长，打印时一行放不下，纸上会截掉末尾"
         f"（文件里完整）：{where}{bigger}",
         file=sys.stderr,
+    )
+
+
+def _scope(query: ProjectQuery) -> str:
+    """The filters of a query in the report's words ('' when it selects every project)."""
+    parts = []
+    if query.levels:
+        parts.append("项目等级 " + "、".join(v for v in LEVELS if v in query.levels))
+    if query.statuses:
+        parts.append("工作成效 " + "、".join(sorted(query.statuses, key=_status_order)))
+    if query.schedules:
+        parts.append("序时 " + "、".join(c for c in SCHEDULE_CLASSES if c in query.schedules))
+    if query.department_text:
+        parts.append(f"牵头单位含“{query.department_text}”")
+    if query.search.strip():
+        parts.append(f"含“{query.search.strip()}”")
+    if query.overdue_only:
+        parts.append("已过完成时限")
+    if query.not_updated:
+        parts.append("推进情况未更新")
+    return "；".join(parts)
+
+
+def _status_order(status: str) -> int:
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+def cmd_bulletin(store: ProjectStore, args: argparse.Namespace) -> None:
+    """Write the 通报 of the selected projects to a file or standard output."""
+    from store.bulletin import (
+        BULLETIN_FORMATS,
+        bulletin_bytes,
+        bulletin_format_of,
+        compute_bulletin,
+    )
+    from store.export import write_export
+
+    to_stdout = args.output == "-"
+    suffix = Path(args.output).suffix
+    fmt = args.format
+    if fmt is None:
+        fmt = "md" if to_stdout else bulletin_format_of(suffix)
+        if fmt is None:
+            shown = f"from .{suffix.lstrip('.')}" if suffix else "without an extension"
+            raise CliError(
+                f"{args.output}: cannot tell the format {shown}; "
+                f"use --format ({' | '.join(BULLETIN_FORMATS)})"
+            )
+    if to_stdout and fmt == "docx" and sys.stdout.isatty():
+        raise CliError("a docx document is not for a terminal; give -o FILE")
+    if not to_stdout:  # refused before the work, as the write would refuse it after
+        from store.export import check_export_target
+
+        check_export_target(Path(args.output), force=args.force)
+    index = _index(store)
+    query = _query(args)
+    projects = index.apply(query)
+    bulletin = compute_bulletin(
+        store,
+        projects,
+        args.date or date.today(),
+        scope=_scope(query),
+        schedules=index.schedules(projects),
+    )
+    data = bulletin_bytes(fmt, bulletin)
+    if to_stdout:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    write_export(Path(args.output), data, force=args.force)
+    print(
+        f"wrote the bulletin of {len(projects)} projects to {_shown(args.output)}", file=sys.stderr
     )
 
 
@@ -1074,6 +1178,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         cmd_history(store, args)
     elif command == "export":
         cmd_export(store, args)
+    elif command == "bulletin":
+        cmd_bulletin(store, args)
     elif command == "snapshot":
         cmd_snapshot(store, args)
     elif command == "snapshots":
