@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from store.export import ExportError, ExportFormat
@@ -1130,3 +1131,49 @@ def bulletin_bytes(fmt: str, bulletin: Bulletin) -> bytes:
         ) from None
     data: bytes = spec.writer(bulletin)
     return data
+
+
+def default_bulletin_path(
+    home: Path, report: Report, fmt: str, when: datetime | None = None
+) -> Path:
+    """Where a bulletin from the app goes unless told otherwise: beside the exports, named
+    as they are with ``tongbao`` in front (``tongbao-lanling-2023-m01-06-20231128-1530.docx``)."""
+    from store.snapshots import default_export_path
+
+    path = default_export_path(home, report, "md", when)
+    return path.with_name("tongbao-" + path.stem + BULLETIN_REGISTRY[fmt].suffix)
+
+
+def save_bulletin(
+    store: ProjectStore,
+    path: Path,
+    fmt: str,
+    projects: list[Project],
+    *,
+    today: date | None = None,
+    scope: str = "",
+    schedules: Sequence[ProjectSchedule] | None = None,
+    force: bool = False,
+) -> Bulletin:
+    """Compute the 通报 of ``projects`` and write it atomically to ``path`` (refused before the
+    work when the path may not be written; an existing file is kept unless ``force``). The
+    exports folder is made when the path is in it."""
+    from store.export import check_export_target, write_export
+    from store.files import make_shared_dir
+    from store.snapshots import export_dir, in_export_dir
+
+    path = Path(path)
+    if in_export_dir(store.home, path):
+        folder = export_dir(store.home)
+        try:
+            make_shared_dir(folder, like=store.home)
+        except OSError as exc:
+            raise ExportError(
+                f"{folder}: {exc.strerror or exc}", path=path, code=exc.errno
+            ) from exc
+    check_export_target(path, force=force)
+    bulletin = compute_bulletin(
+        store, projects, today or date.today(), scope=scope, schedules=schedules
+    )
+    write_export(path, bulletin_bytes(fmt, bulletin), force=force)
+    return bulletin
