@@ -208,8 +208,9 @@ class CountTable(DataTable[Text]):
                 if not ready:
                     cells.append(Text(PENDING, justify="right", style="dim"))
                     continue
-                if row == SHARE:
+                if row == SHARE:  # (Enter on a share: the projects of its column)
                     n = counts.column_totals.get(column, 0)
+                    self.numbers[(row, column)] = n
                     cells.append(Text(_percent(n, counts.total), justify="right", style="dim"))
                     continue
                 if row == TOTAL:
@@ -218,11 +219,11 @@ class CountTable(DataTable[Text]):
                     n = counts.cells.get((row, column), 0)
                 self.numbers[(row, column)] = n
                 cells.append(self._number(n, column, bold=row == TOTAL))
+            n = counts.total if row in (TOTAL, SHARE) else counts.row_totals.get(row, 0)
+            self.numbers[(row, TOTAL)] = n
             if row == SHARE:
                 cells.append(Text("100%" if counts.total else "—", justify="right", style="dim"))
             else:
-                n = counts.total if row == TOTAL else counts.row_totals.get(row, 0)
-                self.numbers[(row, TOTAL)] = n
                 cells.append(Text(str(n), justify="right", style="bold"))
             self.add_row(*cells, key=row)
         self.row_values, self.column_values = rows, columns
@@ -249,9 +250,10 @@ class CountTable(DataTable[Text]):
         return self.keys_at(self.cursor_coordinate)
 
     def keys_at(self, where: Coordinate) -> tuple[str, str]:
-        """(row key, column key) of a cell."""
+        """(row key, column key) of a cell; the label column stands for the row's total."""
         row_key, column_key = self.coordinate_to_cell_key(where)
-        return str(row_key.value), str(column_key.value)
+        column = str(column_key.value)
+        return str(row_key.value), TOTAL if column == "row" else column
 
     def move_to(self, row: str, column: str) -> None:
         """Put the cursor on a cell by its keys (what is missing: the first of its kind)."""
@@ -272,11 +274,9 @@ class CountTable(DataTable[Text]):
             x = 1
         self.move_cursor(row=y, column=max(1, x))
 
-    def query_at(self, where: Coordinate) -> ProjectQuery | None:
-        """The list's query for a cell; None for the label column."""
+    def query_at(self, where: Coordinate) -> ProjectQuery:
+        """The list's query for a cell."""
         row, column = self.keys_at(where)
-        if column == "row":
-            return None
         query = ProjectQuery()
         if row not in (TOTAL, SHARE):
             query = query.with_selected(self.row_facet, {row})
@@ -304,7 +304,7 @@ class OverviewScreen(Screen[DrillDown | None]):
         HELP_BINDING,
         Binding("escape", "back", "返回", id="back"),
         Binding("v", "switch_mode", "序时/工作成效", id="switch-mode"),
-        Binding("tab", "next_table", "切换表格", id="next-table", show=False),
+        Binding("tab", "next_table", "切换表格", id="next-table"),
     ]
 
     def __init__(
@@ -432,11 +432,11 @@ class OverviewScreen(Screen[DrillDown | None]):
             self._drill(event.data_table, event.coordinate)
 
     def _drill(self, table: CountTable, where: Coordinate) -> None:
-        query = table.query_at(where)
-        if query is None or not table.row_count:
+        if not table.row_count:
             return
+        query = table.query_at(where)
         row, column = table.keys_at(where)
-        if (row, column) not in table.numbers:
+        if (row, column) not in table.numbers:  # (a 序时 cell before the classes are known)
             self.notify("序时 正在计算，稍后再试", markup=False)
             return
         count = table.numbers[(row, column)]

@@ -85,6 +85,15 @@ def _source_text(source: Source) -> Text:
     return text
 
 
+def status_reason(project: Project, history: list[Change]) -> str:
+    """The reason given when the current 工作成效 was set: the note of the latest status
+    change, if it set this status ("" when it gave none; an undo's note is not a reason)."""
+    latest = next((c for c in reversed(history) if c.field == "status"), None)
+    if latest is None or latest.new != project.status or latest.note.startswith("undo of "):
+        return ""
+    return latest.note
+
+
 class ProjectDetailScreen(EditingScreen):
     """The detail of one project among those the list showed."""
 
@@ -278,6 +287,9 @@ class ProjectDetailScreen(EditingScreen):
             ("工作成效", p.status or p.status_raw),
         ]
         pairs = [f"{label} {clean_text(value, single_line=True)}" for label, value in meta]
+        reason = status_reason(p, history)
+        if reason:
+            pairs[-1] += f"（原因：{clean_text(reason, single_line=True)}）"
         header.append("  ".join(pairs[:2]) + "\n" + "  ".join(pairs[2:]))
         self.query_one("#detail-header", Static).update(header)
         self.query_one("#plan-text", Static).update(CJKText(clean_text(p.plan) or "（无）"))
