@@ -334,6 +334,8 @@ class OverviewScreen(Screen[DrillDown | None]):
         self.refresh_counts()
         place = self.place
         table = self.query_one(f"#{place.table}", CountTable)
+        if not table.display:  # (a table of the wide layout, now narrow)
+            table = self.query_one("#level-table", CountTable)
         table.move_to(place.row, place.column)
         table.focus()
         self.set_interval(0.25, self.refresh_counts)

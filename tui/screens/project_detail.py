@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -287,10 +288,15 @@ class ProjectDetailScreen(EditingScreen):
             ("工作成效", p.status or p.status_raw),
         ]
         pairs = [f"{label} {clean_text(value, single_line=True)}" for label, value in meta]
-        reason = status_reason(p, history)
-        if reason:
-            pairs[-1] += f"（原因：{clean_text(reason, single_line=True)}）"
         header.append("  ".join(pairs[:2]) + "\n" + "  ".join(pairs[2:]))
+        reason = clean_text(status_reason(p, history), single_line=True)
+        if reason:  # beside 工作成效, or on a line of its own when it does not fit there
+            room = self.app.size.width - 2
+            beside = f"（原因：{reason}）"
+            if cell_len("  ".join(pairs[2:]) + beside) <= room:
+                header.append(beside)
+            else:
+                header.append("\n" + fit(f"原因：{reason}", room, pad=False))
         self.query_one("#detail-header", Static).update(header)
         self.query_one("#plan-text", Static).update(CJKText(clean_text(p.plan) or "（无）"))
         self.query_one("#progress-text", Static).update(CJKText(clean_text(p.progress) or "（无）"))
