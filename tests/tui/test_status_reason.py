@@ -87,3 +87,13 @@ async def test_an_undone_status_shows_no_reason(app, db_path) -> None:
         await settle(pilot)
         header = text_of(pilot, "#detail-header")
         assert "工作成效 推进正常" in header and "原因" not in header
+
+
+def test_reason_prompt_snapshot(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("down", "down", "s", "z")
+        pilot.app.screen.query_one(Input).value = REASON
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
