@@ -98,7 +98,7 @@ class StatusPicker(ModalScreen[StatusChoice | None]):
         self.asking = status
         self.query_one(OptionList).display = False
         self.query_one("#status-reason").display = True
-        self.query_one("#status-reason-label", Label).update(Text(f"工作成效 → {status}，原因："))
+        self.query_one("#status-reason-label", Label).update(Text(f"改为 {status} 的原因："))
         self.query_one("#status-help", Label).update("Enter 确定（可不填）  Esc 重新选择")
         self.query_one(Input).focus()
 
