@@ -38,10 +38,12 @@ MODES = {SCHEDULE_FACET: "序时", "status": "工作成效"}
 #: the row key of the totals row, and of the shares row
 TOTAL = "*"
 SHARE = "%"
-#: from this width the tables stand side by side
-WIDE = 140
-#: the 牵头单位 column: cut to this many cells (narrow / wide)
+#: from this width the tables stand side by side (the level table, 67 cells, beside the
+#: unit table at its full width, 89)
+WIDE = 156
+#: the 牵头单位 column is cut to this many cells: 20 in 80 columns, 26 from 100
 UNIT_WIDTH = (20, 26)
+ROOMY = 100
 #: a count's style in its column (behind the plan: warm colours)
 CELL_STYLES = {
     "超序时": "bold green",
@@ -341,20 +343,18 @@ class OverviewScreen(Screen[DrillDown | None]):
         self.set_interval(0.25, self.refresh_counts)
 
     def on_resize(self) -> None:
-        if self._fold_for_width(self.app.size.width):
-            self._shown = (None, False)  # (the unit column's width changes)
-            self.refresh_counts()
+        self._fold_for_width(self.app.size.width)
+        self._shown = (None, False)  # (the summary's and the unit column's room change)
+        self.refresh_counts()
 
-    def _fold_for_width(self, width: int) -> bool:
-        """Side by side from WIDE columns, one above the other below; whether it changed."""
+    def _fold_for_width(self, width: int) -> None:
+        """Side by side from WIDE columns, one above the other below."""
         wide = width >= WIDE
-        changed = wide != self.has_class("-wide")
         self.set_class(wide, "-wide")
         other = self.query_one("#level-other")
         other.display = wide
         if not wide and other.has_focus:
             self.query_one("#level-table").focus()
-        return changed
 
     # --- the numbers -------------------------------------------------------------------
     def refresh_counts(self) -> None:
@@ -386,7 +386,7 @@ class OverviewScreen(Screen[DrillDown | None]):
             other = self.query_one("#level-other", CountTable)
             other.show(index, "status", label_width=8, shares=True)
         units = self.query_one("#unit-table", CountTable)
-        unit_width = UNIT_WIDTH[1] if wide else UNIT_WIDTH[0]
+        unit_width = UNIT_WIDTH[1] if self.app.size.width >= ROOMY else UNIT_WIDTH[0]
         units.show(index, self.mode, label_width=unit_width, order=self._worst_first)
         self._show_titles(index)
 
