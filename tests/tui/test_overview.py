@@ -112,6 +112,8 @@ async def test_drill_down_from_the_late_column_gives_what_the_command_line_lists
 ) -> None:
     late = cli_ids(db_path, capsys, "--schedule", "滞后")
     assert late  # (the bundled report has some)
+    by_class = {c: cli_ids(db_path, capsys, "--schedule", c) for c in SCHEDULE_CLASSES}
+    assert all(by_class.values())  # (each class has projects: each is a real drill-down)
     async with app.run_test(size=SIZE) as pilot:
         await open_overview(pilot)
         await move_to(pilot, "level-table", TOTAL, "滞后")
@@ -130,6 +132,15 @@ async def test_drill_down_from_the_late_column_gives_what_the_command_line_lists
         assert isinstance(pilot.app.screen, OverviewScreen)
         levels = table(pilot, "level-table")
         assert levels.has_focus and levels.keys_at(levels.cursor_coordinate) == (TOTAL, "滞后")
+        for cls, ids in by_class.items():  # and every other class the same way
+            await move_to(pilot, "level-table", TOTAL, cls)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert shown_ids(pilot) == ids, cls
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, OverviewScreen)
+
         await pilot.press("escape")  # and the list as it was before the overview
         await settle(pilot)
         assert isinstance(pilot.app.screen, ProjectListScreen)
