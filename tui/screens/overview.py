@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnDoesNotExist, RowDoesNotExist
 
 from store.models import LEVELS, clean_text
 from store.query import SCHEDULE_FACET, ProjectIndex, ProjectQuery
@@ -268,11 +269,11 @@ class CountTable(DataTable[Text]):
         row, column = keys
         try:
             y = self.get_row_index(row)
-        except Exception:  # (a row no longer there: the first)
+        except RowDoesNotExist:  # (a unit no longer there: the first row)
             y = 0
         try:
             x = self.get_column_index(column)
-        except Exception:
+        except ColumnDoesNotExist:  # (the other mode's column: the first count)
             x = 1
         self.move_cursor(row=y, column=max(1, x))
 
