@@ -57,6 +57,7 @@ from store.models import (
     split_departments,
 )
 from store.schedule_rule import ScheduleSettings
+from store.text import tidy_lines
 from store.transactions import TransactionalStorage
 from store.vocabulary import read_status
 
@@ -960,7 +961,8 @@ class DocumentStore:
             first, last = UPDATE_YEARS.start, UPDATE_YEARS.stop - 1
             raise StoreError(f"month {update.month!r} is not YYYY-MM from {first}-01 to {last}-12")
         month = f"{year:04d}-{month_number:02d}"
-        text = clean_text(update.text).strip()
+        # As an import reads a cell: the update reads back the same from an export.
+        text = tidy_lines(update.text)
         if not text:
             raise StoreError("an update needs some text")
         return NewUpdate(month, text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -89,6 +90,15 @@ def _source_text(source: Source) -> Text:
     text.append(exact, style="bold underline")
     text.append(clause[at + len(exact) :])
     return text
+
+
+def status_reason(project: Project, history: list[Change]) -> str:
+    """The reason given when the current 工作成效 was set: the note of the latest status
+    change, if it set this status ("" when it gave none; an undo's note is not a reason)."""
+    latest = next((c for c in reversed(history) if c.field == "status"), None)
+    if latest is None or latest.new != project.status or latest.note.startswith("undo of "):
+        return ""
+    return latest.note
 
 
 class ProjectDetailScreen(EditingScreen):
@@ -297,6 +307,14 @@ class ProjectDetailScreen(EditingScreen):
         ]
         pairs = [f"{label} {clean_text(value, single_line=True)}" for label, value in meta]
         header.append("  ".join(pairs[:2]) + "\n" + "  ".join(pairs[2:]))
+        reason = clean_text(status_reason(p, history), single_line=True)
+        if reason:  # beside 工作成效, or on a line of its own when it does not fit there
+            room = self.app.size.width - 2
+            beside = f"（原因：{reason}）"
+            if cell_len("  ".join(pairs[2:]) + beside) <= room:
+                header.append(beside)
+            else:
+                header.append("\n" + fit(f"原因：{reason}", room, pad=False))
         self.query_one("#detail-header", Static).update(header)
         self.query_one("#plan-text", Static).update(CJKText(clean_text(p.plan) or "（无）"))
         self.query_one("#progress-text", Static).update(CJKText(clean_text(p.progress) or "（无）"))

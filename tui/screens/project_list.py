@@ -29,6 +29,7 @@ from tui.widgets.project_table import COLUMNS, ProjectTable
 from tui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
+    from tui.screens.overview import DrillDown, OverviewScreen
     from tui.viewstate import ViewState
 
 FACET_LABELS = {
@@ -69,6 +70,8 @@ class ProjectListScreen(EditingScreen):
     """The list of projects the office follows."""
 
     BINDINGS = [
+        # (first: after a drill-down from the overview, the key bar says how to go back)
+        Binding("escape", "back_to_overview", "返回总览", id="back-to-overview"),
         HELP_BINDING,
         Binding("slash", "search", "搜索", id="search"),
         Binding("f", "toggle_facets", "筛选栏", id="toggle-facets"),
@@ -86,6 +89,7 @@ class ProjectListScreen(EditingScreen):
             show=False,
             tooltip="序时的依据和阈值（所有人共用）",
         ),
+        Binding("z", "overview", "总览", id="overview", show=False),
         Binding("q", "quit", "退出", id="quit"),
         Binding("escape", "focus_table", "回到项目表", show=False),
     ]
@@ -121,6 +125,8 @@ class ProjectListScreen(EditingScreen):
         #: counts the 序时 classes shown (a read, a computation): the table redraws its rows
         #: when it changes (an edit patched into the index changes its project's revision)
         self.schedule_epoch = 0
+        #: after a drill-down from the overview: the query before it, and the cell (Esc: back)
+        self.drilled: tuple[ProjectQuery, DrillDown] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-title")
@@ -456,6 +462,57 @@ class ProjectListScreen(EditingScreen):
         from tui.dialogs.schedule_settings import edit_schedule_rule
 
         edit_schedule_rule(self, self.store, self.index.settings, self.load)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc goes back to the overview only after a drill-down from it."""
+        if action == "back_to_overview":
+            return self.drilled is not None
+        return super().check_action(action, parameters)
+
+    def action_overview(self) -> None:
+        """The overview (总览): counts by level and unit; Enter on one shows its projects."""
+        from tui.screens.overview import OverviewScreen
+
+        self._open_overview(OverviewScreen(self._loaded_index, store=self.store))
+
+    def _loaded_index(self) -> ProjectIndex | None:
+        return self.index if self.generation != -1 else None
+
+    def _open_overview(self, overview: OverviewScreen) -> None:
+        before = self.query_state
+        self.drilled = None
+        self.refresh_bindings()
+
+        def chosen(drill: DrillDown | None) -> None:
+            if drill is not None:
+                self.show_drill_down(drill, before)
+
+        self.app.push_screen(overview, chosen)
+
+    def show_drill_down(self, drill: DrillDown, before: ProjectQuery) -> None:
+        """Show exactly the projects of an overview cell (Esc: back to the overview, and the
+        list as it was before it)."""
+        from tui.screens.overview import drilled_query
+
+        self.drilled = (before, drill)
+        self.query_one(Input).value = ""
+        self._set_query(drilled_query(drill, before))
+        self.query_one(ProjectTable).focus()
+        self.refresh_bindings()
+        self.notify(f"总览：{drill.label}，{drill.count} 项（Esc 返回总览）", markup=False)
+
+    def action_back_to_overview(self) -> None:
+        if self.drilled is None:
+            return
+        if hide_key_help(self) or not self.query_one(ProjectTable).has_focus:
+            self.action_focus_table()
+            return
+        from tui.screens.overview import OverviewScreen
+
+        before, drill = self.drilled
+        self.query_one(Input).value = before.search
+        self._set_query(before)
+        self._open_overview(OverviewScreen(self._loaded_index, drill.place, store=self.store))
 
     def action_quit(self) -> None:
         self.view_state.save(self.query_state)
