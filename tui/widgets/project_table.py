@@ -37,6 +37,8 @@ SCHEDULE_CLASSES = {
 DISAGREE_MARK = "≠"
 #: the 序时 cell until the classes are computed (a worker, after the first rows)
 SCHEDULE_PENDING = "…"
+#: before the 最新进展 of a project whose 推进情况 is as in the previous period
+NOT_UPDATED_MARK = "未更新"
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class ProjectTable(LineList):
         "project-table--header",
         "project-table--cursor",
         "project-table--overdue",
+        "project-table--not-updated",
         *STATUS_CLASSES.values(),
         *SCHEDULE_CLASSES.values(),
     }
@@ -144,6 +147,7 @@ class ProjectTable(LineList):
             for c in SCHEDULE_REGISTRY.values()
         )
         + "    ProjectTable > .project-table--overdue { color: $error; }\n"
+        + "    ProjectTable > .project-table--not-updated { color: $warning; text-style: bold; }\n"
     )
 
     BINDINGS = [
@@ -338,11 +342,17 @@ class ProjectTable(LineList):
             (self._latest_text(project), _NO_STYLE),
         )
         segments: list[Segment] = []
-        for (text, style), width in zip(values, widths, strict=True):
+        for (text, style), width, column in zip(values, widths, COLUMNS, strict=True):
             if not width:
                 continue  # left out in a narrow terminal
             if segments:
                 segments.append(Segment(" ", _NO_STYLE))
+            mark = cell_len(NOT_UPDATED_MARK)
+            if column.key == "latest" and project.not_updated and width > mark + 1:
+                marked = part("project-table--not-updated", partial=True)
+                segments.append(Segment(NOT_UPDATED_MARK, marked))
+                segments.append(Segment(" " + fit(text, width - mark - 1), style))
+                continue
             segments.append(Segment(fit(text, width), style))
         # Cells of one style joined into one segment: a third of the bytes a repaint sends.
         strip = Strip(segments).simplify()
