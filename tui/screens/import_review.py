@@ -29,7 +29,8 @@ from tui.screens.editing import HELP_BINDING
 from tui.widgets.key_bar import KeyBar
 
 STYLES = Path(__file__).parent.parent / "styles"
-#: widths of the fixed columns (cells; the name at most _NAME, 保留 the rest), and what the table adds around its five columns
+#: widths of the columns (cells; the name at most _NAME, 保留的手工修改 the rest), and what
+#: the table adds around its five columns
 _ID, _STATUS, _KEPT, _NAME = 5, 8, 14, 36
 _AROUND = 5 * 2 + 2 + 2  # cell padding, the border, a scrollbar
 _FIELD_WORDS = {**FIELD_LABELS, "updates": "进展更新", "extra": "其他列"}

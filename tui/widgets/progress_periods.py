@@ -11,9 +11,10 @@ a number changed inside one, is what stands out.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from difflib import SequenceMatcher
+from difflib import Match, SequenceMatcher
 from typing import Any
 
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -35,7 +36,12 @@ def changed_spans(before: str, after: str) -> tuple[list[tuple[int, int]], list[
     """The (start, end) spans of ``after`` that ``before`` does not have, and the spans of
     ``before`` that ``after`` no longer has."""
     matcher = SequenceMatcher(None, before, after, autojunk=False)
-    shared = [b for b in matcher.get_matching_blocks() if b.size >= LEAST_SHARED]
+    ends = (len(before), len(after))
+
+    def anchored(block: Match) -> bool:  # (a short run both texts begin or end with counts)
+        return (block.a, block.b) == (0, 0) or (block.a + block.size, block.b + block.size) == ends
+
+    shared = [b for b in matcher.get_matching_blocks() if b.size >= LEAST_SHARED or anchored(b)]
 
     def gaps(length: int, kept: list[tuple[int, int]]) -> list[tuple[int, int]]:
         spans, at = [], 0
@@ -130,8 +136,15 @@ class ProgressPeriods(Vertical):
                 summary.append("（本期加粗下划线）· 删去 ", "")
                 summary.append(f"{len(dropped)} 处", DROPPED_STYLE)
                 summary.append("（上期删除线）")
+                if added:  # what is new, in view even when it is at the end of a long text
+                    passages = " … ".join(one_line(new_text[a:b], 200) for a, b in added)
+                    summary.append("\n新增：", "bold")
+                    summary.append(one_line(passages, 300))
             if clean_text(project.progress) != new_text:
                 summary.append("\n导入后推进情况有修改：现在的文字见 2 计划/进展", "dim")
-        self.query_one("#periods-summary", Static).update(summary)
+        lines = list(summary.split("\n"))
+        for line in lines:  # each a line of its own, cut at the edge rather than wrapped
+            line.no_wrap, line.overflow = True, "ellipsis"
+        self.query_one("#periods-summary", Static).update(Group(*lines))
         self.query_one("#period-before-text", Static).update(before)
         self.query_one("#period-now-text", Static).update(now)
