@@ -300,3 +300,21 @@ def test_not_updated_filter_snapshot(snap_compare, app, store, tmp_path, size) -
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_the_importer_s_warnings_are_listed(
+    app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    july = write_july_report(tmp_path)
+    lines = july.read_text(encoding="utf-8").split("\n")
+    cells = lines[11].split("\t")  # line 12: X03, 全域充电桩建设
+    cells[6] = "有点慢"  # not a 工作成效 the importer knows
+    lines[11] = "\t".join(cells)
+    july.write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _import(pilot, july.name)
+        assert isinstance(pilot.app.screen, ImportReviewScreen)
+        assert pilot.app.screen.query_one("#review-warnings").display
+        warnings = text_of(pilot, "#review-warnings-text")
+        assert warnings.startswith("第 12 行：X03 工作成效") and "有点慢" in warnings

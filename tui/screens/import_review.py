@@ -8,6 +8,7 @@ this list there). The importer's warnings below.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rich.text import Text
@@ -34,6 +35,14 @@ STYLES = Path(__file__).parent.parent / "styles"
 _ID, _STATUS, _KEPT, _NAME = 5, 8, 14, 36
 _AROUND = 5 * 2 + 2 + 2  # cell padding, the border, a scrollbar
 _FIELD_WORDS = {**FIELD_LABELS, "updates": "进展更新", "extra": "其他列"}
+
+
+def warning_text(warning: str) -> str:
+    """An importer's warning on one line, without the file it names (the header does) and
+    with its line number in the office's words: '第 12 行：X03 工作成效: …'."""
+    text = clean_text(warning, single_line=True)
+    text = re.sub(r"^import:[^:]*:\s*", "", text)
+    return re.sub(r"^line (\d+):\s*", r"第 \1 行：", text)
 
 
 class ReviewTable(DataTable[Text]):
@@ -106,7 +115,7 @@ class ImportReviewScreen(Screen[None]):
         warnings = self.query_one("#review-warnings")
         warnings.border_title = f"导入提示（{len(result.warnings)}）"
         warnings.display = bool(result.warnings)
-        lines = Text("\n".join(clean_text(w, single_line=True) for w in result.warnings))
+        lines = Text("\n".join(warning_text(w) for w in result.warnings))
         self.query_one("#review-warnings-text", Static).update(lines)
         self._fill_table()
         (table if self.ids else warnings).focus()
