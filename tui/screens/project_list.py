@@ -131,6 +131,8 @@ class ProjectListScreen(EditingScreen):
         self.schedule_epoch = 0
         #: how many of the rows shown are 未更新 (the status line counts them)
         self.not_updated_shown = 0
+        self._not_updated_of: ProjectIndex | None = None
+        self._not_updated_ids: frozenset[str] = frozenset()
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-title")
@@ -337,12 +339,27 @@ class ProjectListScreen(EditingScreen):
         self._show_status(len(rows), self.index.overdue_count(rows))
 
     def _show_status(self, shown: int, overdue: int) -> None:
-        rows = self.query_one(ProjectTable).rows
-        self.not_updated_shown = sum(p.not_updated for p in rows)
+        self.not_updated_shown = self._not_updated_count(self.query_one(ProjectTable).rows)
         self.query_one(StatusLine).show(
             self._status_line(shown, overdue, compact=False),
             self._status_line(shown, overdue, compact=True),
         )
+
+    def _not_updated_count(self, rows: list[Project]) -> int:
+        """How many of ``rows`` are 未更新 (the ids found once per index: this runs on every
+        keystroke of a search)."""
+        if self._not_updated_of is not self.index:
+            entries = self.index.entries
+            self._not_updated_ids = frozenset(
+                e.project.id for e in entries if e.project.not_updated
+            )
+            self._not_updated_of = self.index
+        found = self._not_updated_ids
+        if not found:
+            return 0
+        if len(rows) == len(self.index):
+            return len(found)
+        return sum(p.id in found for p in rows)
 
     def _status_line(self, shown: int, overdue: int, *, compact: bool) -> str:
         query = self.query_state
