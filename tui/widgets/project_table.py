@@ -39,6 +39,7 @@ DISAGREE_MARK = "≠"
 SCHEDULE_PENDING = "…"
 #: before the 最新进展 of a project whose 推进情况 is as in the previous period
 NOT_UPDATED_MARK = "未更新"
+_MARK_CELLS = cell_len(NOT_UPDATED_MARK)
 
 
 @dataclass(frozen=True)
@@ -347,11 +348,10 @@ class ProjectTable(LineList):
                 continue  # left out in a narrow terminal
             if segments:
                 segments.append(Segment(" ", _NO_STYLE))
-            mark = cell_len(NOT_UPDATED_MARK)
-            if column.key == "latest" and project.not_updated and width > mark + 1:
+            if column.key == "latest" and project.not_updated and width > _MARK_CELLS + 1:
                 marked = part("project-table--not-updated", partial=True)
                 segments.append(Segment(NOT_UPDATED_MARK, marked))
-                segments.append(Segment(" " + fit(text, width - mark - 1), style))
+                segments.append(Segment(" " + fit(text, width - _MARK_CELLS - 1), style))
                 continue
             segments.append(Segment(fit(text, width), style))
         # Cells of one style joined into one segment: a third of the bytes a repaint sends.
