@@ -128,7 +128,8 @@ async def test_a_table_without_months_asks_for_them(
 @pytest.mark.parametrize(
     ("name", "content", "said"),
     [
-        ("missing.md", None, "找不到文件："),
+        ("missing.md", None, "找不到文件：missing.md（在 "),
+        ("folder.md", "", "不能导入 folder.md：是一个文件夹"),
         ("notes.md", "这不是报表\n只是几行字\n", "不能导入 notes.md：找不到表头"),
         ("report.pdf", "x", "只能导入 .md、.txt、.csv、.xlsx 文件"),
     ],
@@ -142,7 +143,9 @@ async def test_a_file_that_cannot_be_imported_is_one_line_and_changes_nothing(
     content: str | None,
     said: str,
 ) -> None:
-    if content is not None:
+    if content == "":
+        (tmp_path / name).mkdir()
+    elif content is not None:
         (tmp_path / name).write_text(content, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     before = db_path.read_bytes()

@@ -171,10 +171,12 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
         from importers.report import read_report  # (the xlsx reader is large: on first use)
 
         if not path.exists():
-            self.app.call_from_thread(self._failed, f"找不到文件：{path}")
+            where = path.parent.resolve() if not path.is_absolute() else path.parent
+            self.app.call_from_thread(self._failed, f"找不到文件：{path.name}（在 {where}）")
             return
         if not path.is_file():
-            self.app.call_from_thread(self._failed, f"不是文件：{path}")
+            what = "是一个文件夹" if path.is_dir() else "不是普通文件"
+            self.app.call_from_thread(self._failed, f"不能导入 {path.name}：{what}")
             return
         try:
             parsed = read_report(path)
@@ -201,7 +203,7 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
             period.value = next_period(self.stored)
             period.cursor_position = len(period.value)
         period.focus()
-        self._say(f"{path.name} 的标题没有写月份：请填写这张表的报告期（如 1-7），回车导入")
+        self._say("表格标题没有写月份：请填写这张表的报告期（如 1-7），回车导入")
 
     # --- the months -------------------------------------------------------------------------
     @on(Input.Submitted, "#import-period")
