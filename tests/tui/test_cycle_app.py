@@ -69,6 +69,11 @@ async def test_importing_july_lists_what_the_office_must_confirm(
         counts = text_of(pilot, "#review-counts")
         assert "新增 0 · 有变化 2 · 无变化 47 · 未更新 48" in counts
         assert "工作成效与报告不一致 1 个 · 保留了手工修改 1 个" in counts
+        details = text_of(pilot, "#review-details-text").splitlines()
+        assert details[:2] == [
+            "X01 两河体育公园项目（吴坦河体育公园）：推进情况",
+            "X02 农村清洁取暖建设项目：工作成效",
+        ]
         assert _review_rows(pilot) == [
             ["S14", "提升职业学校办学条件", "滞后", "推进正常", "工作成效"]
         ]
@@ -318,6 +323,6 @@ async def test_the_importer_s_warnings_are_listed(
     async with app.run_test(size=(120, 36)) as pilot:
         await _import(pilot, july.name)
         assert isinstance(pilot.app.screen, ImportReviewScreen)
-        assert pilot.app.screen.query_one("#review-warnings").display
-        warnings = text_of(pilot, "#review-warnings-text")
-        assert warnings.startswith("第 12 行：X03 工作成效") and "有点慢" in warnings
+        assert pilot.app.screen.query_one("#review-details").display
+        details = text_of(pilot, "#review-details-text")
+        assert "\n导入提示\n第 12 行：X03 工作成效" in details and "有点慢" in details

@@ -78,6 +78,8 @@ class ImportOutcome:
     projects: dict[str, Project] = field(default_factory=dict)
     not_updated: int = 0
     total: int = 0
+    #: project id -> name, of every project in the store after the import
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def review_ids(result: ImportResult) -> list[str]:
@@ -244,6 +246,7 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
             projects=projects,
             not_updated=sum(p.not_updated for p in everything),
             total=len(everything),
+            names={p.id: p.name for p in everything},
         )
         self.app.call_from_thread(self._imported, outcome)
 

@@ -34,7 +34,13 @@ STYLES = Path(__file__).parent.parent / "styles"
 #: the table adds around its five columns
 _ID, _STATUS, _KEPT, _NAME = 5, 8, 14, 36
 _AROUND = 5 * 2 + 2 + 2  # cell padding, the border, a scrollbar
-_FIELD_WORDS = {**FIELD_LABELS, "updates": "进展更新", "extra": "其他列"}
+_FIELD_WORDS = {
+    **FIELD_LABELS,
+    "updates": "进展更新",
+    "extra": "其他列",
+    "status_reported": "工作成效",  # (the report's: beside the office's, one word)
+    "period": "月份",
+}
 
 
 def warning_text(warning: str) -> str:
@@ -81,8 +87,8 @@ class ImportReviewScreen(Screen[None]):
         yield Static(id="review-counts")
         yield ReviewTable(id="review-table", cursor_type="row", zebra_stripes=False)
         yield Static(id="review-none")
-        with VerticalScroll(id="review-warnings"):
-            yield Static(id="review-warnings-text")
+        with VerticalScroll(id="review-details"):
+            yield Static(id="review-details-text")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -112,13 +118,34 @@ class ImportReviewScreen(Screen[None]):
         none = self.query_one("#review-none", Static)
         none.display = not self.ids
         none.update(Text("没有需要核对的项目：各项目的工作成效与报告一致，没有手工修改被保留。"))
-        warnings = self.query_one("#review-warnings")
-        warnings.border_title = f"导入提示（{len(result.warnings)}）"
-        warnings.display = bool(result.warnings)
-        lines = Text("\n".join(warning_text(w) for w in result.warnings))
-        self.query_one("#review-warnings-text", Static).update(lines)
+        details = self.query_one("#review-details")
+        titles = [
+            f"{title}（{len(items)}）"
+            for title, items in (("有变化的项目", result.changed), ("导入提示", result.warnings))
+            if items
+        ]
+        details.border_title = " · ".join(titles)
+        details.display = bool(result.changed or result.warnings)
+        self.query_one("#review-details-text", Static).update(self._details())
         self._fill_table()
-        (table if self.ids else warnings).focus()
+        (table if self.ids else details).focus()
+
+    def _details(self) -> Text:
+        """What changed, project by project (the fields), then the importer's warnings."""
+        result, names = self.outcome.result, self.outcome.names
+        text = Text(end="")
+        for pid in result.changed:
+            fields = "、".join(
+                dict.fromkeys(_FIELD_WORDS.get(f, f) for f in result.fields.get(pid, []))
+            )
+            text.append(f"{one_line(pid)} ", "bold")
+            text.append(f"{one_line(names.get(pid, ''), 40)}：", "")
+            text.append(f"{fields}\n", "dim")
+        if result.warnings:
+            text.append("\n导入提示\n" if result.changed else "导入提示\n", "bold")
+            text.append("\n".join(warning_text(w) for w in result.warnings))
+        text.rstrip()
+        return text
 
     def on_resize(self) -> None:
         if self.size.width != self._shown_width:
