@@ -9,11 +9,16 @@ Formats (``FORMAT_REGISTRY``: name, suffix, label, hint and writer of each; the 
   one column per extra field. Multi-line cells are ``<p>line</p>`` runs; ``& < >`` and tabs are
   entities. ``minsheng import`` of the file gives back the same projects.
 - ``xlsx``: a workbook for WPS/Excel: one sheet per table, merged title, bold frozen header with
-  an autofilter, wrapped text, widths measured in terminal cells, landscape print set-up with
-  the header on every page, and 工作成效 coloured by meaning.
+  an autofilter, wrapped 10 pt text, and 工作成效 coloured by meaning; set up to print on A4 (or
+  A3) landscape: the columns fill the page's width, each row is as tall as its wrapped text,
+  the header row repeats, and each page carries the title and 第 N 页 共 M 页. A cell too long
+  for the tallest row a sheet allows gets smaller text (down to 8 pt); ``xlsx_overflow`` names
+  those that still do not fit. Cells name one of a few registered styles.
 - ``csv``: UTF-8 with a BOM (Excel reads Chinese then) or GB18030; a title row, then a ``表``
   column so that the 县级 / 省市级 split survives an import.
-- ``json``: the full model, plus each project's plan and progress split into month-dated items.
+- ``json``: the full model, plus each project's plan and progress split into month-dated items
+  and its 序时 (``schedule``: the object ``minsheng schedule --json`` prints), judged by the
+  rule stored with the data (``schedule_rule``); the writer is given that rule.
 - ``html``: one self-contained printable page (inline CSS, no scripts, no outside assets).
 
 Updates: the report formats (md, xlsx, csv, html) show the current state, so each dated update
@@ -44,6 +49,7 @@ from typing import Any
 
 from store.files import atomic_write_bytes, sweep_temp_files
 from store.models import Project, Report, Update, normalise_deadline, normalise_status
+from store.schedule_rule import DEFAULT_SETTINGS, ScheduleSettings
 from store.text import FORMULA_STARTS
 from store.vocabulary import FIELD_REGISTRY, REPORT_FIELDS, STATUS_REGISTRY
 
@@ -248,8 +254,6 @@ def export_csv(report: Report, projects: list[Project], encoding: str = "utf-8-s
 # ---------------------------------------------------------------------------------------------
 # xlsx
 
-#: Widest an extra field's column gets, in cells (the report's own: their ``sheet_width``).
-_EXTRA_WIDTH_CAP = 14
 _SHEET_NAME_BAD = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -263,18 +267,6 @@ def _sheet_name(table: str, taken: set[str]) -> str:
     return name
 
 
-def _column_width(texts: list[str], cap: int) -> float:
-    from rich.cells import cell_len
-
-    widest = 0
-    for text in texts:
-        for line in text.split("\n"):
-            widest = max(widest, cell_len(line))
-            if widest >= cap:
-                return cap
-    return max(4, widest + 2)
-
-
 def _text_cell(cell: Any, text: str) -> None:
     """Put text in a cell as text, whatever it starts with: never a formula."""
     cell.value = text
@@ -283,20 +275,118 @@ def _text_cell(cell: Any, text: str) -> None:
         cell.quotePrefix = True
 
 
-def export_xlsx(report: Report, projects: list[Project]) -> bytes:
-    """A workbook for WPS/Excel: one formatted, printable sheet per table of the report."""
+#: Paper the workbook is set up for: (openpyxl's paper size code, the printable width in column
+#: units). The page is landscape with 1 cm side margins: 784 pt of line on A4, 1,133 pt on A3;
+#: LibreOffice gives a column unit 7 pt, so the columns fill that width there.
+PAPERS: dict[str, tuple[str, int]] = {"A4": ("9", 110), "A3": ("8", 158)}
+DEFAULT_PAPER = "A4"
+#: Text size of the table, in points: 10 pt reads on paper (五号 is 10.5 pt); overlong cells
+#: go down to ``_SMALLEST_SIZE`` before they are cut at the tallest row a sheet allows.
+_TEXT_SIZE = 10.0
+_SMALLEST_SIZE = 8.0
+_TALLEST_ROW = 409.0  # points: Excel's and LibreOffice's limit
+_LINE = 1.45  # line height / text size, as LibreOffice sets CJK text
+_CELL_PAD = 4.0  # points of a row's height that are not text
+
+
+def _print_widths(fields: list[str], extras: int, paper: str) -> list[int]:
+    """Column widths (in column units) that fill the printable width of the paper: the short
+    columns get their fixed ``print_width``, the long texts share what is left."""
+    budget = PAPERS[paper][1]
+    specs = [FIELD_REGISTRY[f] for f in fields]
+    fixed = sum(s.print_width for s in specs if not s.print_share) + 10 * extras
+    shares = sum(s.print_share for s in specs)
+    left = max(budget - fixed, 12 * sum(1 for s in specs if s.print_share))
+    widths = [s.print_width or max(12, left * s.print_share // shares) for s in specs]
+    # What the rounding down left goes to the last long text (推进情况): the page is filled.
+    last = max(i for i, s in enumerate(specs) if s.print_share)
+    widths[last] += max(0, budget - 10 * extras - sum(widths))
+    return widths + [10] * extras
+
+
+def _lines(text: str, width: int, size: float) -> int:
+    """How many lines ``text`` takes in a wrapped column ``width`` units wide at ``size`` pt
+    (a CJK character is two cells and ``size`` points wide).
+
+    The line is the narrower one of Excel's (a unit is 7 px, 5.25 pt, plus 5 px) and
+    LibreOffice's (7 pt): a row is never too short for its text in either, at the price of
+    some space under the text in LibreOffice.
+    """
+    from rich.cells import cell_len
+
+    per_line = max(1, int(2 * (5.25 * width + 3.75 - 6) / size))
+    return sum(max(1, -(-cell_len(part) // per_line)) for part in text.split("\n"))
+
+
+def _fitting_size(text: str, width: int) -> float:
+    """The largest text size from 10 pt down to 8 pt at which ``text`` fits the tallest row."""
+    size = _TEXT_SIZE
+    while size > _SMALLEST_SIZE and _row_height(text, width, size) > _TALLEST_ROW:
+        size -= 0.5
+    return size
+
+
+def _row_height(text: str, width: int, size: float) -> float:
+    return _lines(text, width, size) * size * _LINE + _CELL_PAD
+
+
+def xlsx_overflow(
+    report: Report, projects: list[Project], paper: str = DEFAULT_PAPER
+) -> list[tuple[Project, str]]:
+    """The (project, field) cells whose text does not fit a printed row on ``paper`` even at
+    the smallest size: their end is cut on paper (the file keeps all of it)."""
+    fields = ["number"] + [f for f, _own, _other in REPORT_COLUMNS]
+    cut: list[tuple[Project, str]] = []
+    for _table, rows in tables_of(report, projects):
+        widths = _print_widths(fields, len(extra_keys(rows)), paper)
+        for project in rows:
+            for col, text in enumerate(report_cells(project, report)[: len(fields)]):
+                if _row_height(text, widths[col], _SMALLEST_SIZE) > _TALLEST_ROW:
+                    cut.append((project, fields[col]))
+    return cut
+
+
+def _header_text(text: str) -> str:
+    """Text for a page header or footer: ``&`` starts a code there."""
+    return text.replace("&", "&&")
+
+
+def export_xlsx(report: Report, projects: list[Project], paper: str = DEFAULT_PAPER) -> bytes:
+    """A workbook for WPS/Excel: one formatted sheet per table of the report, set up to print
+    on ``paper`` (A4 or A3, landscape) with the header row and page numbers on every page."""
     from openpyxl import Workbook  # imported here: only spreadsheet exports pay for it
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
+    if paper not in PAPERS:
+        raise ExportError(f"unknown paper {paper!r}; one of {', '.join(PAPERS)}")
     workbook = Workbook()
     workbook.remove(workbook.active)
-    title_font = Font(bold=True, size=14)
-    header_font = Font(bold=True)
+    # One named style per kind of cell, registered once: cells name their style instead of
+    # each getting its own font, alignment and border.
+    thin = Side(style="thin", color="808080")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
     centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
     wrapped = Alignment(vertical="top", wrap_text=True)
-    fills = {s: PatternFill("solid", start_color=c, end_color=c) for s, c in STATUS_COLOURS.items()}
+    styles = {
+        "ms-title": NamedStyle("ms-title", font=Font(bold=True, size=16), alignment=centred),
+        "ms-header": NamedStyle(
+            "ms-header", font=Font(bold=True, size=_TEXT_SIZE), alignment=centred, border=box
+        ),
+        "ms-text": NamedStyle("ms-text", font=Font(size=_TEXT_SIZE), alignment=wrapped, border=box),
+    }
+    for status, colour in STATUS_COLOURS.items():
+        styles[f"ms-{status}"] = NamedStyle(
+            f"ms-{status}",
+            font=Font(size=_TEXT_SIZE),
+            alignment=wrapped,
+            border=box,
+            fill=PatternFill("solid", start_color=colour, end_color=colour),
+        )
+    for style in styles.values():
+        workbook.add_named_style(style)
+    small_fonts: dict[float, Any] = {}
     fields = ["number"] + [f for f, _own, _other in REPORT_COLUMNS]
     status_col = fields.index("status") + 1
     taken: set[str] = set()
@@ -305,45 +395,57 @@ def export_xlsx(report: Report, projects: list[Project]) -> bytes:
         extras = extra_keys(rows)
         headers = report_headers(table, extras)
         width = len(headers)
+        widths = _print_widths(fields, len(extras), paper)
         sheet = workbook.create_sheet(_sheet_name(table, taken))
+        heading = report_title(report, table)
         title = sheet.cell(row=1, column=1)
-        _text_cell(title, report_title(report, table))
+        title.style = "ms-title"
+        _text_cell(title, heading)
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-        title.font, title.alignment = title_font, centred
         sheet.row_dimensions[1].height = 30
         for col, header in enumerate(headers, start=1):
             cell = sheet.cell(row=2, column=col)
+            cell.style = "ms-header"
             _text_cell(cell, header)  # extra column names come from imported headers
-            cell.font, cell.alignment = header_font, centred
-        columns: list[list[str]] = [[h] for h in headers]
         for index, project in enumerate(rows, start=3):
             cells = report_cells(project, report, extras)
-            sheet.cell(row=index, column=1, value=project.number).alignment = wrapped
-            for col, text in enumerate(cells[1:], start=2):
+            height = 0.0
+            for col, text in enumerate(cells, start=1):
                 cell = sheet.cell(row=index, column=col)
-                _text_cell(cell, text)
-                cell.alignment = wrapped
-                columns[col - 1].append(text)
-            fill = fills.get(project.status)
-            if fill is not None:
-                sheet.cell(row=index, column=status_col).fill = fill
+                named = f"ms-{project.status}" if col == status_col else "ms-text"
+                cell.style = named if named in styles else "ms-text"  # (before the quote)
+                if col == 1:
+                    cell.value = project.number
+                else:
+                    _text_cell(cell, text)
+                size = _fitting_size(text, widths[col - 1])
+                if size < _TEXT_SIZE:
+                    if size not in small_fonts:
+                        small_fonts[size] = Font(size=size)
+                    cell.font = small_fonts[size]
+                height = max(height, _row_height(text, widths[col - 1], size))
+            sheet.row_dimensions[index].height = min(_TALLEST_ROW, height)
         last_row = max(2, len(rows) + 2)
         for col in range(1, width + 1):
-            if col <= len(fields):
-                cap = FIELD_REGISTRY[fields[col - 1]].sheet_width
-            else:
-                cap = _EXTRA_WIDTH_CAP
-            letter = get_column_letter(col)
-            sheet.column_dimensions[letter].width = _column_width(columns[col - 1], cap)
+            sheet.column_dimensions[get_column_letter(col)].width = widths[col - 1]
         sheet.freeze_panes = "A3"
         sheet.auto_filter.ref = f"A2:{get_column_letter(width)}{last_row}"
         sheet.print_title_rows = "2:2"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
+        setup = sheet.page_setup
+        setup.orientation = "landscape"
+        setup.paperSize = PAPERS[paper][0]
+        # The columns are made to fill the page's width: fitting to it only evens out the
+        # fonts' differences, it does not shrink ten columns into unreadable text.
+        setup.fitToWidth, setup.fitToHeight = 1, 0
         sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        sheet.print_options.gridLines = True
+        margins = sheet.page_margins
+        margins.left = margins.right = 0.4  # inches
+        margins.top = margins.bottom = 0.7
+        margins.header = margins.footer = 0.3
+        sheet.oddHeader.center.text = _header_text(heading)
+        sheet.oddHeader.center.size = 9
+        sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+        sheet.oddFooter.center.size = 9
         sheet.print_options.horizontalCentered = True
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -354,9 +456,13 @@ def export_xlsx(report: Report, projects: list[Project]) -> bytes:
 # json
 
 
-def project_export_dict(project: Project, report: Report | None = None) -> dict[str, Any]:
-    """A project in the JSON interface: the model's keys, plus its plan and progress items."""
+def project_export_dict(
+    project: Project, report: Report | None = None, settings: ScheduleSettings = DEFAULT_SETTINGS
+) -> dict[str, Any]:
+    """A project in the JSON interface: the model's keys, plus its plan and progress items and
+    its 序时 (``schedule``: as ``minsheng schedule --json`` prints it)."""
     from store.months import plan_items, progress_items  # (not needed by the other formats)
+    from store.schedule import project_schedule
 
     data = project.to_dict()
     period = None
@@ -369,6 +475,7 @@ def project_export_dict(project: Project, report: Report | None = None) -> dict[
         {"months": list(item.months), "text": item.text}
         for item in progress_items(project.progress, period)
     ]
+    data["schedule"] = project_schedule(project, report, settings).to_json()
     return data
 
 
@@ -377,11 +484,16 @@ def report_export_dict(report: Report) -> dict[str, Any]:
     return report.to_dict()
 
 
-def export_json(report: Report, projects: list[Project]) -> bytes:
-    """`{"report": {...}, "projects": [...]}` as UTF-8 JSON, Chinese kept readable."""
+def export_json(
+    report: Report, projects: list[Project], *, settings: ScheduleSettings = DEFAULT_SETTINGS
+) -> bytes:
+    """`{"report": {...}, "schedule_rule": {...}, "projects": [...]}` as UTF-8 JSON, Chinese
+    kept readable; each project's 序时 is judged by ``settings`` (the rule stored with the
+    data: the callers that have a store pass its ``schedule_settings()``)."""
     payload = {
         "report": report_export_dict(report),
-        "projects": [project_export_dict(p, report) for p in projects],
+        "schedule_rule": settings.to_dict(),
+        "projects": [project_export_dict(p, report, settings) for p in projects],
     }
     return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -465,9 +577,12 @@ class ExportFormat:
     suffix: str  # the file name's extension, with its dot
     label: str  # the export dialog's choice
     hint: str  # the export dialog's line under the choices: what the format is for
-    #: ``(report, projects) -> bytes``; with ``encoding=`` too when ``encodings`` are offered
+    #: ``(report, projects) -> bytes``; with ``encoding=`` too when ``encodings`` are offered,
+    #: and ``settings=`` (the 序时 rule) when it is ``judged``
     writer: Callable[..., bytes]
     encodings: tuple[str, ...] = ()  # the text encodings it can be written in
+    papers: tuple[str, ...] = ()  # the paper sizes it can be set up to print on (``paper=``)
+    judged: bool = False  # whether it carries each project's 序时 (so needs the rule)
 
 
 #: The formats, in the order people are offered them. A new format is one entry here.
@@ -481,6 +596,7 @@ FORMAT_REGISTRY: dict[str, ExportFormat] = {
             "xlsx",
             "Excel 表格：每张表一个工作表，表头固定，可直接打印",
             export_xlsx,
+            papers=tuple(PAPERS),
         ),
         ExportFormat(
             "csv",
@@ -494,8 +610,9 @@ FORMAT_REGISTRY: dict[str, ExportFormat] = {
             "json",
             ".json",
             "json",
-            "完整数据（含按月拆分的计划和进展），供其他程序读取",
+            "完整数据（含按月拆分的计划和进展、序时），供其他程序读取",
             export_json,
+            judged=True,
         ),
         ExportFormat("html", ".html", "html", "网页，用浏览器打开即可查看、打印", export_html),
     )
@@ -508,16 +625,28 @@ _BY_SUFFIX: dict[str, str] = {f.suffix: f.name for f in FORMAT_REGISTRY.values()
 
 
 def export_bytes(
-    fmt: str, report: Report, projects: list[Project], *, encoding: str = "utf-8-sig"
+    fmt: str,
+    report: Report,
+    projects: list[Project],
+    *,
+    encoding: str = "utf-8-sig",
+    paper: str = DEFAULT_PAPER,
+    settings: ScheduleSettings = DEFAULT_SETTINGS,
 ) -> bytes:
-    """The export of ``projects`` in format ``fmt`` (``encoding`` is for those that offer it)."""
+    """The export of ``projects`` in format ``fmt`` (``encoding`` and ``paper`` are for the
+    formats that offer them, ``settings``, the 序时 rule, for those that judge)."""
     try:
         spec = FORMAT_REGISTRY[fmt]
     except KeyError:
         raise ExportError(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}") from None
+    options: dict[str, Any] = {}
     if spec.encodings:
-        return spec.writer(report, projects, encoding=encoding)
-    return spec.writer(report, projects)
+        options["encoding"] = encoding
+    if spec.papers:
+        options["paper"] = paper
+    if spec.judged:
+        options["settings"] = settings
+    return spec.writer(report, projects, **options)
 
 
 def format_of(path: Path, default: str = "json") -> str:

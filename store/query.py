@@ -256,8 +256,12 @@ def _search_text(p: Project) -> str:
 
 
 def _pinyin_text(p: Project) -> str:
-    keys = (quick_pinyin_keys(p.name), pinyin_keys(p.department))
-    return "\x00".join(k for pair in keys for k in pair)
+    """What Latin input matches: the full pinyin of every field Chinese search covers, and
+    the initials of the name and the unit (``jyj``). Initials of the long texts would match
+    almost any two or three letters somewhere in them: they are left out."""
+    keys = (*quick_pinyin_keys(p.name), *pinyin_keys(p.department))
+    texts = (p.overview, p.target, p.plan, p.progress, *(u.text for u in p.updates))
+    return "\x00".join((*keys, *(quick_pinyin_keys(t)[0] for t in texts if t)))
 
 
 def _sort_key(name: str, report: Report | None) -> Callable[[Project], Any]:
@@ -362,7 +366,7 @@ class ProjectIndex:
         self._text_ready = True
 
     def prepare_pinyin(self) -> None:
-        """Compute pinyin of names and departments (slow once; call from a worker)."""
+        """Compute the pinyin of what search covers (slow once; call from a worker)."""
         if not self._pinyin_ready:
             for entry in self.entries:
                 entry.pinyin = _pinyin_text(entry.project)

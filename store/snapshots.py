@@ -343,6 +343,7 @@ def save_export(
     force: bool = False,
     scope: str = "all",
     encoding: str = "utf-8-sig",
+    paper: str = "A4",
 ) -> SnapshotEntry | None:
     """Write an export; into the snapshots folder (made when missing) it is also recorded.
     The exports folder is made when missing too, with the mode and group of the database's.
@@ -362,7 +363,14 @@ def save_export(
             ) from exc
     check_export_target(path, force=force)  # before the work of making the bytes
     report = report or store.report()
-    data = export_bytes(fmt, report, projects, encoding=encoding)
+    data = export_bytes(
+        fmt,
+        report,
+        projects,
+        encoding=encoding,
+        paper=paper,
+        settings=store.schedule_settings(),
+    )
     if not into_snapshots:
         write_export(path, data, force=force)
         return None

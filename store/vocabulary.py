@@ -247,8 +247,11 @@ class ProjectField:
     single_line: bool = True
     #: people may change it (the edit dialog, the status picker, set-field)
     editable: bool = False
-    #: the widest its workbook column gets, in cells (a CJK character is two)
-    sheet_width: int = 14
+    #: the printed workbook: fixed column width in column units (about a Latin digit; a CJK
+    #: character is two), or 0 for the long texts that share the page's width left over
+    print_width: int = 0
+    #: the printed workbook: share of the width left over (0: fixed)
+    print_share: int = 0
     #: the project list: fixed width, or the least width of a flexible column
     list_width: int = 0
     #: the project list: share of the width left over (0: fixed)
@@ -263,25 +266,25 @@ class ProjectField:
 # fmt: off
 FIELD_REGISTRY: dict[str, ProjectField] = {f.key: f for f in (
     #            key          label       header          county_header
-    ProjectField("number",     "序号",     "序号",         "编号",  sheet_width=6),
-    ProjectField("name",       "项目名称", "项目名称",     editable=True, sheet_width=30,
-                 list_width=12, list_flex=4),
+    ProjectField("number",     "序号",     "序号",         "编号",  print_width=4),
+    ProjectField("name",       "项目名称", "项目名称",     editable=True,
+                 list_width=12, list_flex=4, print_width=12),
     ProjectField("overview",   "项目概况", "项目概况",     editable=True, single_line=False,
-                 sheet_width=50),
+                 print_share=2),
     ProjectField("target",     "任务目标", "任务目标",     editable=True, single_line=False,
-                 sheet_width=50),
+                 print_share=2),
     ProjectField("plan",       "月度计划", "月度计划",     "项目月度计划", editable=True,
-                 single_line=False, sheet_width=50),
+                 single_line=False, print_share=3),
     ProjectField("progress",   "推进情况", "项目推进情况", editable=True, single_line=False,
-                 sheet_width=50),
-    ProjectField("status",     "工作成效", "工作成效",     editable=True, sheet_width=10,
-                 list_width=8),
-    ProjectField("deadline",   "完成时限", "完成时限",     editable=True, sheet_width=14,
-                 list_width=8),
-    ProjectField("department", "牵头单位", "牵头单位",     editable=True, sheet_width=24,
-                 list_width=8, list_flex=2),
-    ProjectField("level",      "项目等级", "项目等级",     editable=True, sheet_width=10,
-                 list_width=8),
+                 print_share=3),
+    ProjectField("status",     "工作成效", "工作成效",     editable=True,
+                 list_width=8, print_width=9),
+    ProjectField("deadline",   "完成时限", "完成时限",     editable=True,
+                 list_width=8, print_width=9),
+    ProjectField("department", "牵头单位", "牵头单位",     editable=True,
+                 list_width=8, list_flex=2, print_width=9),
+    ProjectField("level",      "项目等级", "项目等级",     editable=True,
+                 list_width=8, print_width=7),
     # Not columns of the report: the id people type, and the newest line of progress.
     ProjectField("id",         "编号",     list_width=5),
     ProjectField("latest",     "最新进展", list_width=8, list_flex=4),

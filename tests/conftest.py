@@ -26,6 +26,8 @@ ONE_AT_A_TIME = (
     "tests/test_shared_folder.py",  # users saving in turn in a setgid folder
     "tests/tui/test_conflict.py::test_another_process_s_save_appears_within_two_seconds",
     "tests/tui/test_lock_wait.py",  # holds a lock in another process and waits on time
+    "tests/test_serve.py",  # a web server and the app processes of its pages
+    "tests/test_install.py",  # builds a wheel and installs it into a new environment
 )
 
 

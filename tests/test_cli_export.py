@@ -264,3 +264,20 @@ def test_export_refuses_a_file_name_whose_format_it_cannot_tell(cli: Any, tmp_pa
     result = cli("--db", db, "export", "-o", tmp_path / "report.pdf")
     assert result.code == 1 and ".pdf" in result.err and "--format" in result.err
     assert not (tmp_path / "report.pdf").exists()
+
+
+def test_xlsx_on_a3_and_cells_too_long_to_print_are_named(
+    tmp_path: Path, cli: Any, db: Path
+) -> None:
+    a4 = cli("--db", db, "export", "-o", tmp_path / "a4.xlsx")
+    # The bundled report's longest plans and progress do not fit one printed row of A4.
+    assert a4.code == 0 and "打印时一行放不下" in a4.err and "S14 推进情况" in a4.err
+    assert "--paper A3" in a4.err
+    a3 = cli("--db", db, "export", "-o", tmp_path / "a3.xlsx", "--paper", "A3")
+    assert a3.code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "a3.xlsx")["县级"]
+    assert sheet.page_setup.paperSize == 8  # A3
+    cut_a3 = a3.err.count("、") + 1 if "放不下" in a3.err else 0
+    assert cut_a3 < a4.err.count("、") + 1  # fewer cells are cut on the bigger paper
+    short = cli("--db", db, "export", "-o", tmp_path / "x.xlsx", "--level", "县级", "--paper", "A3")
+    assert short.code == 0 and "放不下" not in short.err

@@ -11,6 +11,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,11 +21,14 @@ from rich.text import Text
 
 from store.export import (
     CSV_ENCODINGS,
+    DEFAULT_PAPER,
     EXPORT_FORMATS,
+    PAPERS,
     ExportError,
     ExportExistsError,
     export_bytes,
     format_of,
+    xlsx_overflow,
 )
 from store.interface import Change, DatabaseError, Edit, NewUpdate, ProjectStore, StoreError
 from store.jsonfile import default_db_path, write_problem
@@ -35,12 +39,14 @@ from store.models import (
     ImportFormatError,
     ParsedReport,
     Project,
+    Report,
     clean_text,
     local_minute,
     normalise_status,
     project_from_record,
 )
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, latest_progress
+from store.schedule_rule import BASES, parse_thresholds, rule_text, with_thresholds
 from store.text import one_line
 from store.vocabulary import SCHEDULE_CLASSES
 from tui.crash import report_crash
@@ -52,7 +58,16 @@ if TYPE_CHECKING:
 
     from store.snapshots import Snapshot
 
-BUNDLED_REPORT = Path(__file__).resolve().parent.parent / "data" / "lanling-2023-h1.md"
+
+def version() -> str:
+    """The installed version (as the package's metadata says)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("minsheng")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "（未安装）"
 
 
 class CliError(Exception):
@@ -106,6 +121,13 @@ def _status_arg(value: str) -> str:
     return status
 
 
+def _date_arg(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """All sub-commands and their options."""
     parser = argparse.ArgumentParser(
@@ -116,12 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
             "70 unexpected error (details in a private log)."
         ),
     )
+    parser.add_argument("--version", action="version", version=f"minsheng {version()}")
     parser.add_argument(
         "--db",
         type=Path,
         help="database file (default: $MINSHENG_DB, else ~/.local/share/minsheng/minsheng.json)",
     )
     parser.add_argument("--read-only", action="store_true", help="browse and export only")
+    # Set by `serve` for the app it starts for one person's browser page.
+    parser.add_argument("--web-user", default="", help=argparse.SUPPRESS)
     parser.add_argument(
         "--i-know-locks-may-fail",
         action="store_true",
@@ -171,6 +196,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schedule", help="序时: each project against its plan for the period")
     _add_filter_options(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument(
+        "--thresholds",
+        metavar="A,B,C",
+        help="set the rule (recorded, for everyone on this data): descending; with --basis "
+        "ratio percent of plan, e.g. 110,90,70; with points, points of the target against "
+        "plan, e.g. 10,-10,-30",
+    )
+    p.add_argument(
+        "--basis",
+        choices=BASES,
+        help="set how indicators are measured: ratio (actual / planned) or points (of the "
+        "target below plan, as 银川 does)",
+    )
 
     p = sub.add_parser("units", help="牵头单位 names with their project counts, and merging")
     units_sub = p.add_subparsers(dest="units_command", metavar="ACTION")
@@ -216,6 +254,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="-", help="file, or - for standard output")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     _add_encoding_option(p)
+    p.add_argument(
+        "--paper",
+        choices=tuple(PAPERS),
+        default=DEFAULT_PAPER,
+        help="xlsx only: the paper it prints on, landscape (default A4; A3 for long texts)",
+    )
+    _add_filter_options(p)
+
+    p = sub.add_parser("serve", help="the app in a web browser (textual-serve), with a token")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the network)",
+    )
+    p.add_argument("--port", type=int, default=8000, help="default 8000")
+    p.add_argument(
+        "--user",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a person who may open it (repeatable): each gets an address of their own, and "
+        "history records their name",
+    )
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address people open when a reverse proxy (TLS) stands in front, e.g. "
+        "https://minsheng.example.gov.cn",
+    )
+    p = sub.add_parser(
+        "bulletin", help="通报: the bulletin of the selected projects (docx, md, html)"
+    )
+    p.add_argument(
+        "--format",
+        choices=("docx", "md", "html"),
+        help="default: from the file's extension, else md",
+    )
+    p.add_argument("-o", "--output", default="-", help="file, or - for standard output")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument(
+        "--date",
+        type=_date_arg,
+        metavar="YYYY-MM-DD",
+        help="the bulletin's date (overdue: deadline before its month); default: today",
+    )
     _add_filter_options(p)
 
     p = sub.add_parser("snapshot", help="export every project to a dated file in snapshots/")
@@ -333,6 +416,7 @@ def open_store(
     create: bool = False,
     wait: float | None = None,
     on_wait: Callable[[str], None] | None = None,
+    user: str | None = None,
 ) -> ProjectStore:
     """Open the database; a first run on the default file loads the bundled report.
 
@@ -359,16 +443,21 @@ def open_store(
         allow_network_fs=allow_network_fs,
         wait=wait,
         on_wait=on_wait or waiting_notice(path, wait),
+        user=user,
     )
     if first_run and not read_only:
+        from importlib.resources import as_file, files
+
+        from data import BUNDLED_REPORT_NAME
         from importers.report import read_report
 
-        result = store.import_report(
-            read_report(BUNDLED_REPORT), source=f"import:{BUNDLED_REPORT.name}"
-        )
+        # Package data: beside this file in a source tree, inside site-packages when installed.
+        with as_file(files("data") / BUNDLED_REPORT_NAME) as bundled:
+            parsed = read_report(bundled)
+        result = store.import_report(parsed, source=f"import:{BUNDLED_REPORT_NAME}")
         print(
             f"minsheng: first run: created {path} from the bundled report "
-            f"{BUNDLED_REPORT.name} ({len(result.new)} projects)",
+            f"{BUNDLED_REPORT_NAME} ({len(result.new)} projects)",
             file=sys.stderr,
         )
     return store
@@ -540,10 +629,14 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
     table = _plain_table(console.width)
     for header in ("序号", "时间", "编号", "字段", "修改人"):
         table.add_column(header, no_wrap=True)
-    for header in ("原值", "新值", "来源"):
-        table.add_column(header, ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
+    # The note (why) has a column of its own when any change gives one.
+    notes = any(c.note.strip() for c in changes)
+    for header, ratio in (("原值", 1), ("新值", 2 if notes else 1), ("来源", 1)):
+        table.add_column(header, ratio=ratio, no_wrap=True, overflow="ellipsis", min_width=4)
+    if notes:
+        table.add_column("备注", ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
     for c in changes:
-        table.add_row(
+        cells = [
             Text(str(c.id)),
             Text(local_minute(c.at)),
             _short(c.project),
@@ -551,8 +644,11 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
             _short(c.by, 16),
             _short(c.old, 200),
             _short("新建" if c.field == "*" else c.new, 200),
-            _short(f"{source_label(c.source)} {c.note}".strip(), 200),
-        )
+            _short(source_label(c.source), 200),
+        ]
+        if notes:
+            cells.append(_short(c.note, 200))
+        table.add_row(*cells)
     console.print(table)
 
 
@@ -660,7 +756,11 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
     if to_stdout:
         if fmt == "xlsx" and sys.stdout.isatty():
             raise CliError("an xlsx workbook is not for a terminal; give -o FILE")
-        sys.stdout.buffer.write(export_bytes(fmt, report, projects, encoding=args.encoding))
+        settings = store.schedule_settings()
+        data = export_bytes(
+            fmt, report, projects, encoding=args.encoding, paper=args.paper, settings=settings
+        )
+        sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     scope = "list" if query.is_filtered else "all"
@@ -673,8 +773,97 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
         force=args.force,
         scope=scope,
         encoding=args.encoding,
+        paper=args.paper,
     )
     print(f"wrote {len(projects)} projects to {args.output}", file=sys.stderr)
+    if fmt == "xlsx":
+        _warn_overflow(report, projects, args.paper)
+
+
+def _warn_overflow(report: Report, projects: list[Project], paper: str) -> None:
+    """Say which cells are too long to print whole in a row of the workbook on ``paper``."""
+    cut = xlsx_overflow(report, projects, paper)
+    if not cut:
+        return
+    where = "、".join(f"{p.id} {FIELD_LABELS[field]}" for p, field in cut)
+    bigger = "；换 A3 纸（--paper A3）可少截一些" if paper == "A4" else ""
+    print(
+        f"注意：{len(cut)} 个单元格的文字太长，打印时一行放不下，纸上会截掉末尾"
+        f"（文件里完整）：{where}{bigger}",
+        file=sys.stderr,
+    )
+
+
+def _scope(query: ProjectQuery) -> str:
+    """The filters of a query in the report's words ('' when it selects every project)."""
+    parts = []
+    if query.levels:
+        parts.append("项目等级 " + "、".join(v for v in LEVELS if v in query.levels))
+    if query.statuses:
+        parts.append("工作成效 " + "、".join(sorted(query.statuses, key=_status_order)))
+    if query.schedules:
+        parts.append("序时 " + "、".join(c for c in SCHEDULE_CLASSES if c in query.schedules))
+    if query.department_text:
+        parts.append(f"牵头单位含“{query.department_text}”")
+    if query.search.strip():
+        parts.append(f"含“{query.search.strip()}”")
+    if query.overdue_only:
+        parts.append("已过完成时限")
+    if query.not_updated:
+        parts.append("推进情况未更新")
+    return "；".join(parts)
+
+
+def _status_order(status: str) -> int:
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+def cmd_bulletin(store: ProjectStore, args: argparse.Namespace) -> None:
+    """Write the 通报 of the selected projects to a file or standard output."""
+    from store.bulletin import (
+        BULLETIN_FORMATS,
+        bulletin_bytes,
+        bulletin_format_of,
+        compute_bulletin,
+    )
+    from store.export import write_export
+
+    to_stdout = args.output == "-"
+    suffix = Path(args.output).suffix
+    fmt = args.format
+    if fmt is None:
+        fmt = "md" if to_stdout else bulletin_format_of(suffix)
+        if fmt is None:
+            shown = f"from .{suffix.lstrip('.')}" if suffix else "without an extension"
+            raise CliError(
+                f"{args.output}: cannot tell the format {shown}; "
+                f"use --format ({' | '.join(BULLETIN_FORMATS)})"
+            )
+    if to_stdout and fmt == "docx" and sys.stdout.isatty():
+        raise CliError("a docx document is not for a terminal; give -o FILE")
+    if not to_stdout:  # refused before the work, as the write would refuse it after
+        from store.export import check_export_target
+
+        check_export_target(Path(args.output), force=args.force)
+    index = _index(store)
+    query = _query(args)
+    projects = index.apply(query)
+    bulletin = compute_bulletin(
+        store,
+        projects,
+        args.date or date.today(),
+        scope=_scope(query),
+        schedules=index.schedules(projects),
+    )
+    data = bulletin_bytes(fmt, bulletin)
+    if to_stdout:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    write_export(Path(args.output), data, force=args.force)
+    print(
+        f"wrote the bulletin of {len(projects)} projects to {_shown(args.output)}", file=sys.stderr
+    )
 
 
 def cmd_snapshot(store: ProjectStore, args: argparse.Namespace) -> None:
@@ -799,8 +988,17 @@ def cmd_diff(store: ProjectStore, args: argparse.Namespace) -> None:
 
 
 def cmd_schedule(store: ProjectStore, args: argparse.Namespace) -> None:
-    """Print each selected project's 序时: class, ratio and the indicator that decides it."""
-
+    """Print each selected project's 序时: class, ratio and the indicator that decides it;
+    with --thresholds or --basis, change the rule instead (recorded)."""
+    if args.thresholds is not None or args.basis is not None:
+        try:
+            thresholds = parse_thresholds(args.thresholds) if args.thresholds is not None else ()
+            settings = with_thresholds(store.schedule_settings(), args.basis, thresholds)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        store.set_schedule_settings(settings, source="cli")
+        print(rule_text(store.schedule_settings()))
+        return
     index = _index(store)
     projects = index.apply(_query(args))
     schedules = index.schedules(projects)
@@ -824,6 +1022,7 @@ def cmd_schedule(store: ProjectStore, args: argparse.Namespace) -> None:
     console.print(
         Text(f"{len(projects)} 个项目，{behind} 个慢于序时；* 工作成效与序时不一致: {disagree} 个")
     )
+    console.print(Text(rule_text(index.settings)))
 
 
 def cmd_units(store: ProjectStore, args: argparse.Namespace) -> None:
@@ -930,7 +1129,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         create=args.create or command == "import",  # an import is how a database starts
         wait=args.wait,
         on_wait=waits,
+        user=web_user(args.web_user),
     )
+    if command == "serve":
+        return cmd_serve(store, args)
     if command != "tui":
         gc.enable()  # (turned off for start-up by the entry point; the app turns it on itself)
     if command == "tui":
@@ -976,12 +1178,56 @@ def _dispatch(args: argparse.Namespace) -> int:
         cmd_history(store, args)
     elif command == "export":
         cmd_export(store, args)
+    elif command == "bulletin":
+        cmd_bulletin(store, args)
     elif command == "snapshot":
         cmd_snapshot(store, args)
     elif command == "snapshots":
         cmd_snapshots(store, args)
     elif command == "diff":
         cmd_diff(store, args)
+    return 0
+
+
+def web_user(name: str) -> str | None:
+    """Who a browser page's app records changes as: the person's name, and the account that
+    really writes the file (a name given in an address is a claim; the account is not)."""
+    if not name:
+        return None
+    from store.identity import current_user
+
+    return f"{one_line(name)}（网页·{current_user()}）"
+
+
+def cmd_serve(store: ProjectStore, args: argparse.Namespace) -> int:
+    """Serve the app to browsers until ctrl+c."""
+    try:
+        from tui.serve import LOOPBACK, addresses, make_access, make_server
+    except ImportError as exc:  # (textual-serve is a dependency; a broken install)
+        raise CliError(f"网页服务需要 textual-serve：{exc}") from exc
+    accesses = make_access(args.user)
+    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    base = args.public_url or f"http://{shown_host}:{args.port}"
+    server = make_server(
+        Path(store.location),
+        accesses,
+        host=args.host,
+        port=args.port,
+        read_only=store.read_only,
+        public_url=args.public_url or f"http://{shown_host}:{args.port}",
+    )
+    if args.host != LOOPBACK:
+        _err(
+            f"注意：--host {args.host} 让其他电脑也能打开本服务。"
+            "地址里的令牌就是钥匙，只发给使用人；跨网络使用请放在带 TLS 的反向代理之后（见 README）"
+        )
+    if not args.user:
+        _err("未用 --user 指定使用人：网页上的修改都记在本账户名下")
+    print(f"民生实事项目网页服务：{store.location}" + ("（只读）" if store.read_only else ""))
+    for name, address in addresses(base, accesses):
+        print(f"  {name or '打开'}：{address}")
+    print("按 Ctrl+C 停止", flush=True)
+    server.serve()
     return 0
 
 

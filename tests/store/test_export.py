@@ -42,6 +42,7 @@ from store.export import (
     report_headers,
     report_title,
     write_export,
+    xlsx_overflow,
 )
 from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import Project, Report
@@ -245,10 +246,18 @@ def test_xlsx_layout(store: ProjectStore) -> None:
             assert sheet.cell(row, 7).fill.fill_type == "solid"
             assert sheet.cell(row, 7).fill.start_color.rgb.endswith(colour)
         widths = {c: sheet.column_dimensions[c].width for c in "ABCDEFGHIJ"}
-        assert widths["A"] <= 6  # 编号
-        assert 10 < widths["B"] <= 30  # 项目名称: measured in cells, capped
-        assert widths["C"] == widths["E"] == 50  # long texts: at the cap
-        assert widths["G"] <= 10
+        # The columns fill an A4 page's line (110 units in LibreOffice), the long texts widest.
+        assert sum(widths.values()) == 110
+        assert widths["E"] == widths["F"] > widths["C"] == widths["D"] > widths["A"]
+        # Printing: A4, the header row on every page, the title and page numbers on each.
+        assert sheet.page_setup.paperSize == 9  # A4
+        assert sheet.oddHeader.center.text == report_title(store.report(), table)
+        assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
+        # 10 pt text; only a cell too long for the tallest row is smaller, and never below 8.
+        sizes = [sheet.cell(r, c).font.size for r in range(3, count + 3) for c in range(1, 11)]
+        assert all(8 <= size <= 10 for size in sizes)
+        assert sizes.count(10) > 0.8 * len(sizes)
+        assert {c.font.size for c in sheet[2]} == {10}
     seen = {
         sheet.cell(row, 7).value: sheet.cell(row, 7).fill.start_color.rgb[-6:]
         for sheet in workbook.worksheets
@@ -260,13 +269,43 @@ def test_xlsx_layout(store: ProjectStore) -> None:
     assert seen == expected
 
 
-def test_xlsx_widths_count_chinese_as_two_cells() -> None:
-    projects = [
-        Project(id="X01", table="县级", number=1, name="中" * 5, department="abcdefghij"),
-    ]
-    sheet = openpyxl.load_workbook(io.BytesIO(export_xlsx(Report(), projects)))["县级"]
-    assert sheet.column_dimensions["B"].width == 12  # 10 cells + 2
-    assert sheet.column_dimensions["I"].width == 12  # 10 cells + 2
+def test_xlsx_rows_are_as_tall_as_their_wrapped_text() -> None:
+    short = Project(id="X01", table="县级", number=1, name="短", progress="已开工")
+    long = Project(id="X02", table="县级", number=2, name="长", progress="推进" * 100)
+    sheet = openpyxl.load_workbook(io.BytesIO(export_xlsx(Report(), [short, long])))["县级"]
+    width = sheet.column_dimensions["F"].width  # 推进情况
+    # 200 CJK characters of 10 pt in a column of ``width`` units of 5.25 pt (Excel's, the
+    # narrower): that many lines of 14.5 pt, whatever the column's exact width.
+    per_line = int(2 * (5.25 * width + 3.75 - 6) / 10)
+    lines = -(-400 // per_line)
+    assert sheet.row_dimensions[4].height == pytest.approx(lines * 14.5 + 4)
+    assert sheet.row_dimensions[3].height < 25  # one line
+    assert sheet.cell(4, 6).font.size == 10
+
+
+def test_xlsx_text_too_long_for_a_row_is_smaller_then_named() -> None:
+    huge = Project(id="X01", table="县级", number=1, name="长", progress="推" * 2000)
+    data = export_xlsx(Report(), [huge])
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["县级"]
+    assert sheet.cell(3, 6).font.size == 8  # as small as it gets
+    assert sheet.row_dimensions[3].height == 409  # the tallest row a sheet has
+    assert sheet.cell(3, 6).value == "推" * 2000  # the file keeps all of it
+    assert xlsx_overflow(Report(), [huge]) == [(huge, "progress")]
+    # On A3 the column is wider, but 2,000 characters still do not fit one printed row.
+    assert xlsx_overflow(Report(), [huge], "A3") == [(huge, "progress")]
+    fits_a3 = Project(id="X02", table="县级", number=2, name="长", progress="推" * 600)
+    assert xlsx_overflow(Report(), [fits_a3], "A4") == [(fits_a3, "progress")]
+    assert xlsx_overflow(Report(), [fits_a3], "A3") == []
+
+
+def test_xlsx_on_a3_is_set_up_for_a3() -> None:
+    projects = [Project(id="X01", table="县级", number=1, name="x", progress="y")]
+    a3 = openpyxl.load_workbook(io.BytesIO(export_bytes("xlsx", Report(), projects, paper="A3")))
+    sheet = a3["县级"]
+    assert sheet.page_setup.paperSize == 8  # A3
+    assert sum(sheet.column_dimensions[c].width for c in "ABCDEFGHIJ") == 158
+    with pytest.raises(ExportError, match="B5"):
+        export_xlsx(Report(), projects, paper="B5")
 
 
 SPREADSHEET_TRAPS = ['=HYPERLINK("http://x","点击")', "+1", "-2", "@SUM(A1)", "=1+1\n第二行"]
@@ -366,7 +405,7 @@ def test_json_is_the_full_model_with_month_items(store: ProjectStore) -> None:
     assert data["report"]["region"] == "兰陵县"
     x01 = data["projects"][0]
     model_keys = list(Project.from_dict(x01).to_dict())
-    assert list(x01) == model_keys + ["plan_items", "progress_items"]
+    assert list(x01) == model_keys + ["plan_items", "progress_items", "schedule"]
     assert x01["updates"][0]["text"] == "主体完工"
     plan = x01["plan_items"]
     assert plan[0] == {"months": [1], "text": plan[0]["text"]}
@@ -597,3 +636,22 @@ def test_the_next_export_removes_what_a_killed_export_left(tmp_path: Path) -> No
         "out.md",
     ]
     assert out.read_bytes() == b"done"
+
+
+def test_an_export_the_app_writes_judges_by_the_stored_rule(
+    store: ProjectStore, tmp_path: Path
+) -> None:
+    from store.schedule import ScheduleSettings, project_schedule
+    from store.snapshots import save_export
+
+    stricter = ScheduleSettings(ahead=1.5, on_time=1.2, slow=1.0)
+    store.set_schedule_settings(stricter, source="cli")
+    path = tmp_path / "out.json"
+    save_export(store, path, "json", store.projects())  # as the export dialog does
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["schedule_rule"] == stricter.to_dict()
+    expected = [project_schedule(p, store.report(), stricter).to_json() for p in store.projects()]
+    assert [p["schedule"] for p in data["projects"]] == expected
+    by_default = json.loads(export_json(store.report(), store.projects()))
+    assert by_default["schedule_rule"] == ScheduleSettings().to_dict()
+    assert [p["schedule"] for p in by_default["projects"]] != expected  # the rule matters

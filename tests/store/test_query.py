@@ -289,3 +289,23 @@ def test_a_replaced_project_gets_its_schedule(bundled: tuple[list[Project], Repo
     before = index.schedule("S15")
     assert before is not None and before.class_name == "滞后"  # the old index is unchanged
     assert "S15" not in _ids(patched.apply(ProjectQuery(schedules=frozenset({"滞后"}))))
+
+
+@pytest.mark.parametrize(
+    ("chinese", "latin"),
+    [("教育", "jiaoyu"), ("农村", "nongcun"), ("充电桩", "chongdianzhuang"),
+     ("验收", "yanshou"), ("托位", "tuowei"), ("救助", "jiuzhu")],
+)  # fmt: skip
+def test_latin_input_finds_what_chinese_input_finds(
+    bundled: tuple[list[Project], Report], chinese: str, latin: str
+) -> None:
+    """Pinyin covers every field Chinese search covers: plans and progress too."""
+    projects, report = bundled
+    index = ProjectIndex(projects, report)
+    found = _ids(index.apply(ProjectQuery(search=chinese)))
+    assert found  # (a word of the report)
+    assert set(_ids(index.apply(ProjectQuery(search=latin)))) >= set(found)
+    in_plans_only = [
+        p.id for p in projects if chinese in p.plan + p.progress and chinese not in p.name
+    ]
+    assert set(in_plans_only) <= set(_ids(index.apply(ProjectQuery(search=latin))))

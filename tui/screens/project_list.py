@@ -94,6 +94,14 @@ class ProjectListScreen(EditingScreen):
             show=False,
             tooltip="导入新一期的报表，然后核对与报告不一致的项目",
         ),
+        Binding(
+            "r",
+            "schedule_rule",
+            "序时规则",
+            id="schedule-rule",
+            show=False,
+            tooltip="序时的依据和阈值（所有人共用）",
+        ),
         Binding("q", "quit", "退出", id="quit"),
         Binding("escape", "focus_table", "回到项目表", show=False),
     ]
@@ -511,6 +519,12 @@ class ProjectListScreen(EditingScreen):
             else None
         )
         self.app.push_screen(ImportDialog(self.store, stored), imported)
+
+    def action_schedule_rule(self) -> None:
+        """Change the 序时 rule; every project's class is computed again by it."""
+        from tui.dialogs.schedule_settings import edit_schedule_rule
+
+        edit_schedule_rule(self, self.store, self.index.settings, self.load)
 
     def action_quit(self) -> None:
         self.view_state.save(self.query_state)
