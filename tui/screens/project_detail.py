@@ -34,6 +34,7 @@ from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
 from tui.widgets.cjk_text import CJKText
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.month_grid import LABEL_WIDTH, STACK_BELOW, MonthGrid
+from tui.widgets.progress_periods import ProgressPeriods
 from tui.widgets.project_table import fit
 
 VIEWS = (
@@ -43,8 +44,14 @@ VIEWS = (
     ("updates", "进展更新"),
     ("history", "修改记录"),
     ("schedule", "序时"),
+    ("periods", "本期/上期"),
 )
-FOCUS = {"grid": "#month-grid", "plan-progress": "#plan-pane", "schedule": "#indicator-table"}
+FOCUS = {
+    "grid": "#month-grid",
+    "plan-progress": "#plan-pane",
+    "schedule": "#indicator-table",
+    "periods": "#period-now",
+}
 #: the keys of the 序时 view: offered there only, and only where edits can be saved
 INDICATOR_ACTIONS = frozenset({"correct_indicator", "add_indicator", "schedule_rule"})
 BASIS_LABELS = {
@@ -115,6 +122,7 @@ class ProjectDetailScreen(EditingScreen):
         Binding("4", "view('updates')", "进展更新", show=False),
         Binding("5", "view('history')", "修改记录", show=False),
         Binding("6", "view('schedule')", "序时", show=False),
+        Binding("7", "view('periods')", "本期/上期", show=False),
         Binding("v", "next_view", "切换视图", id="next-view"),
         # (before the edit keys: in the 序时 view, the key bar's first room is for these)
         Binding("i", "correct_indicator", "修正指标", id="correct-indicator"),
@@ -181,6 +189,7 @@ class ProjectDetailScreen(EditingScreen):
                 yield DataTable(id="indicator-table", cursor_type="row", zebra_stripes=False)
                 with VerticalScroll(id="indicator-sources", classes="pane"):
                     yield Static(id="indicator-sources-text")
+            yield ProgressPeriods(id="periods")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -321,6 +330,7 @@ class ProjectDetailScreen(EditingScreen):
         self.query_one("#info-text", Static).update(self._info(p))
         self.query_one("#updates-text", Static).update(self._updates(p))
         self.query_one("#history-text", Static).update(self._history(history))
+        self.query_one(ProgressPeriods).show(p)
         self._show_tabs()
 
     @staticmethod
