@@ -45,6 +45,7 @@ from store.identity import current_user, now_iso
 from store.interface import ProjectStore
 from store.models import FIELD_LABELS, Project, Report, clean_text
 from store.text import fit
+from store.words import at, listing, quote, say
 
 SNAPSHOT_FOLDER = "snapshots"
 #: Where the app's exports go unless told otherwise: beside the database, apart from snapshots.
@@ -164,7 +165,7 @@ def _read_index(folder: Path) -> list[SnapshotEntry]:
     except FileNotFoundError:
         return []
     except (OSError, ValueError) as exc:
-        raise ExportError(f"{path}: cannot read the snapshot index ({exc})") from exc
+        raise ExportError(say("snapshot.bad_index", path=path, detail=exc)) from exc
     items = data.get("snapshots", []) if isinstance(data, dict) else []
     return [SnapshotEntry.from_dict(d) for d in items if isinstance(d, dict)]
 
@@ -359,7 +360,7 @@ def save_export(
             make_shared_dir(shared, like=store.home)
         except OSError as exc:
             raise ExportError(
-                f"{shared}: {exc.strerror or exc}", path=path, code=exc.errno
+                at(str(shared), str(exc.strerror or exc)), path=path, code=exc.errno
             ) from exc
     check_export_target(path, force=force)  # before the work of making the bytes
     report = report or store.report()
@@ -385,7 +386,9 @@ def save_export(
             write_export(path, data, force=force)
             _write_index(folder, entries + [entry])
     except OSError as exc:
-        raise ExportError(f"{folder}: {exc.strerror or exc}", path=path, code=exc.errno) from exc
+        raise ExportError(
+            at(str(folder), str(exc.strerror or exc)), path=path, code=exc.errno
+        ) from exc
     return entry
 
 
@@ -398,7 +401,7 @@ def write_snapshot(
 ) -> tuple[Path, SnapshotEntry]:
     """Export every project into a new dated file in the snapshots folder and record it."""
     if fmt not in EXPORT_FORMATS:
-        raise ExportError(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
+        raise ExportError(say("export.bad_format", fmt=quote(fmt), choices=listing(EXPORT_FORMATS)))
     report = store.report()
     projects = store.projects()
     folder = snapshot_dir(store.home)
@@ -432,21 +435,23 @@ def read_snapshot_json(path: Path) -> Snapshot:
         raw = path.read_bytes()
         data = json.loads(raw.decode("utf-8-sig"))
     except OSError as exc:
-        raise ExportError(f"{path}: {exc.strerror or exc}", path=path, code=exc.errno) from exc
+        raise ExportError(
+            at(str(path), str(exc.strerror or exc)), path=path, code=exc.errno
+        ) from exc
     except ValueError as exc:
-        raise ExportError(f"{path}: not a JSON snapshot ({exc})", path=path) from exc
+        raise ExportError(say("snapshot.not_json", path=path, detail=exc), path=path) from exc
     if isinstance(data, dict) and isinstance(data.get("projects"), dict):  # a database file
         from store.jsonfile import open_store  # a database file: read by its own store
 
         store = open_store(path, read_only=True)
         return Snapshot(str(path), store.report(), store.projects())
     if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
-        raise ExportError(f'{path}: not a JSON snapshot (no "projects" list)', path=path)
+        raise ExportError(say("snapshot.no_projects", path=path), path=path)
     try:
         projects = [Project.from_dict(p) for p in data["projects"]]
         report = Report.from_dict(data.get("report") or {})
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ExportError(f"{path}: not a JSON snapshot ({exc!r})", path=path) from exc
+        raise ExportError(say("snapshot.not_json", path=path, detail=repr(exc)), path=path) from exc
     return Snapshot(str(path), report, projects)
 
 

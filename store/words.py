@@ -112,9 +112,7 @@ MESSAGES: dict[str, str] = {
     "store.merge_same": "不能把 {old} 并入 {new}：须是两个不同的名称",
     "store.already_merged": "{new} 已经并入 {old}",
     "store.not_merged": "{old} 没有并入别的单位",
-    "store.import_repeated": (
-        "{where}：{table} {label} {number} 在第{first}行也有，以后面的一行为准"
-    ),
+    "store.import_repeated": ("{where}：{table} 编号 {number} 在第{first}行也有，以后面的一行为准"),
     "store.import_status": "{where}：{id} {problem}",
     "store.no_backups": "{where}：这里不保留备份",
     "store.no_backups_to_restore": "{where}：这里不保留备份，无从恢复",
