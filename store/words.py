@@ -271,12 +271,14 @@ def months(first: int, last: int) -> str:
 
 
 def moment(iso: str) -> str:
-    """A stored time ('2023-07-01T09:30:00+08:00') as '2023年7月1日 09:30'; as given when it
-    is not one."""
+    """A stored time ('2023-07-01T09:30:00+08:00') as '2023年7月1日 09:30' in the reader's time
+    zone (people on one server may write from different ones); as given when it is not one."""
     try:
         when = dt.datetime.fromisoformat(iso)
     except ValueError:
         return iso
+    if when.tzinfo is not None:
+        when = when.astimezone()
     return f"{day(when)} {when:%H:%M}"
 
 
