@@ -16,7 +16,9 @@ Formats (``FORMAT_REGISTRY``: name, suffix, label, hint and writer of each; the 
   those that still do not fit. Cells name one of a few registered styles.
 - ``csv``: UTF-8 with a BOM (Excel reads Chinese then) or GB18030; a title row, then a ``表``
   column so that the 县级 / 省市级 split survives an import.
-- ``json``: the full model, plus each project's plan and progress split into month-dated items.
+- ``json``: the full model, plus each project's plan and progress split into month-dated items
+  and its 序时 (``schedule``: the object ``minsheng schedule --json`` prints), judged by the
+  rule stored with the data (``schedule_rule``); the writer is given that rule.
 - ``html``: one self-contained printable page (inline CSS, no scripts, no outside assets).
 
 Updates: the report formats (md, xlsx, csv, html) show the current state, so each dated update
@@ -47,6 +49,7 @@ from typing import Any
 
 from store.files import atomic_write_bytes, sweep_temp_files
 from store.models import Project, Report, Update, normalise_deadline, normalise_status
+from store.schedule_rule import DEFAULT_SETTINGS, ScheduleSettings
 from store.text import FORMULA_STARTS
 from store.vocabulary import FIELD_REGISTRY, REPORT_FIELDS, STATUS_REGISTRY
 from store.words import at, listing, quote, say
@@ -458,9 +461,13 @@ def export_xlsx(report: Report, projects: list[Project], paper: str = DEFAULT_PA
 # json
 
 
-def project_export_dict(project: Project, report: Report | None = None) -> dict[str, Any]:
-    """A project in the JSON interface: the model's keys, plus its plan and progress items."""
+def project_export_dict(
+    project: Project, report: Report | None = None, settings: ScheduleSettings = DEFAULT_SETTINGS
+) -> dict[str, Any]:
+    """A project in the JSON interface: the model's keys, plus its plan and progress items and
+    its 序时 (``schedule``: as ``minsheng schedule --json`` prints it)."""
     from store.months import plan_items, progress_items  # (not needed by the other formats)
+    from store.schedule import project_schedule
 
     data = project.to_dict()
     period = None
@@ -473,6 +480,7 @@ def project_export_dict(project: Project, report: Report | None = None) -> dict[
         {"months": list(item.months), "text": item.text}
         for item in progress_items(project.progress, period)
     ]
+    data["schedule"] = project_schedule(project, report, settings).to_json()
     return data
 
 
@@ -481,11 +489,16 @@ def report_export_dict(report: Report) -> dict[str, Any]:
     return report.to_dict()
 
 
-def export_json(report: Report, projects: list[Project]) -> bytes:
-    """`{"report": {...}, "projects": [...]}` as UTF-8 JSON, Chinese kept readable."""
+def export_json(
+    report: Report, projects: list[Project], *, settings: ScheduleSettings = DEFAULT_SETTINGS
+) -> bytes:
+    """`{"report": {...}, "schedule_rule": {...}, "projects": [...]}` as UTF-8 JSON, Chinese
+    kept readable; each project's 序时 is judged by ``settings`` (the rule stored with the
+    data: the callers that have a store pass its ``schedule_settings()``)."""
     payload = {
         "report": report_export_dict(report),
-        "projects": [project_export_dict(p, report) for p in projects],
+        "schedule_rule": settings.to_dict(),
+        "projects": [project_export_dict(p, report, settings) for p in projects],
     }
     return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -569,10 +582,12 @@ class ExportFormat:
     suffix: str  # the file name's extension, with its dot
     label: str  # the export dialog's choice
     hint: str  # the export dialog's line under the choices: what the format is for
-    #: ``(report, projects) -> bytes``; with ``encoding=`` too when ``encodings`` are offered
+    #: ``(report, projects) -> bytes``; with ``encoding=`` too when ``encodings`` are offered,
+    #: and ``settings=`` (the 序时 rule) when it is ``judged``
     writer: Callable[..., bytes]
     encodings: tuple[str, ...] = ()  # the text encodings it can be written in
     papers: tuple[str, ...] = ()  # the paper sizes it can be set up to print on (``paper=``)
+    judged: bool = False  # whether it carries each project's 序时 (so needs the rule)
 
 
 #: The formats, in the order people are offered them. A new format is one entry here.
@@ -600,8 +615,9 @@ FORMAT_REGISTRY: dict[str, ExportFormat] = {
             "json",
             ".json",
             "json",
-            "完整数据（含按月拆分的计划和进展），供其他程序读取",
+            "完整数据（含按月拆分的计划和进展、序时），供其他程序读取",
             export_json,
+            judged=True,
         ),
         ExportFormat("html", ".html", "html", "网页，用浏览器打开即可查看、打印", export_html),
     )
@@ -620,20 +636,23 @@ def export_bytes(
     *,
     encoding: str = "utf-8-sig",
     paper: str = DEFAULT_PAPER,
+    settings: ScheduleSettings = DEFAULT_SETTINGS,
 ) -> bytes:
     """The export of ``projects`` in format ``fmt`` (``encoding`` and ``paper`` are for the
-    formats that offer them)."""
+    formats that offer them, ``settings``, the 序时 rule, for those that judge)."""
     try:
         spec = FORMAT_REGISTRY[fmt]
     except KeyError:
         raise ExportError(
             say("export.bad_format", fmt=quote(fmt), choices=listing(EXPORT_FORMATS))
         ) from None
-    options: dict[str, str] = {}
+    options: dict[str, Any] = {}
     if spec.encodings:
         options["encoding"] = encoding
     if spec.papers:
         options["paper"] = paper
+    if spec.judged:
+        options["settings"] = settings
     return spec.writer(report, projects, **options)
 
 

@@ -364,7 +364,14 @@ def save_export(
             ) from exc
     check_export_target(path, force=force)  # before the work of making the bytes
     report = report or store.report()
-    data = export_bytes(fmt, report, projects, encoding=encoding, paper=paper)
+    data = export_bytes(
+        fmt,
+        report,
+        projects,
+        encoding=encoding,
+        paper=paper,
+        settings=store.schedule_settings(),
+    )
     if not into_snapshots:
         write_export(path, data, force=force)
         return None

@@ -761,6 +761,49 @@ def test_schedule_names_the_projects_behind(cli: Any, db: Path) -> None:
     assert table.code == 0 and "S15" in table.out and "31 / 190" in table.out
 
 
+def test_the_json_export_carries_each_projects_schedule_as_schedule_json_prints_it(
+    cli: Any, db: Path
+) -> None:
+    for rule in ((), ("--thresholds", "150,120,100"), ("--basis", "points")):
+        if rule:
+            assert cli("--db", db, "schedule", *rule).code == 0
+        printed = cli("--db", db, "schedule", "--json").json()
+        exported = cli("--db", db, "export", "--format", "json").json()
+        assert len(printed) == len(exported["projects"]) == 49
+        assert [p["schedule"] for p in exported["projects"]] == printed
+        assert exported["schedule_rule"]["basis"] == ("points" if "--basis" in rule else "ratio")
+    # a stricter rule (the last but one) changed classes: the two kept agreeing throughout
+    classes = {s["class"] for s in printed}
+    assert "滞后" in classes
+
+
+def test_the_rule_is_set_from_the_command_line_shown_and_recorded(cli: Any, db: Path) -> None:
+    shown = cli("--db", db, "schedule")
+    assert "≥110% 超序时，≥90% 按序时，≥70% 慢序时" in shown.out
+    before = {s["id"]: s["class"] for s in cli("--db", db, "schedule", "--json").json()}
+    done = cli("--db", db, "schedule", "--thresholds", "120,105,95")
+    assert done.code == 0 and "≥120% 超序时，≥105% 按序时，≥95% 慢序时" in done.out
+    after = {s["id"]: s["class"] for s in cli("--db", db, "schedule", "--json").json()}
+    assert after["S39"] == "慢序时" and before["S39"] == "按序时"  # 102% of plan
+    assert "≥120% 超序时" in cli("--db", db, "schedule").out
+    (change,) = [c for c in cli("--db", db, "history", "--json").json() if c["field"] == "schedule"]
+    assert (change["old"]["on_time"], change["new"]["on_time"]) == (0.9, 1.05)
+    assert change["source"] == "cli"
+    points = cli("--db", db, "schedule", "--basis", "points", "--thresholds", "5,-5,-20")
+    assert points.code == 0 and "按百分点" in points.out and "低 5-20 点 慢序时" in points.out
+    for bad in (("--thresholds", "90,110,70"), ("--thresholds", "110,90"),
+                ("--thresholds", "110,90,-5"), ("--thresholds", "1200,90,70"),
+                ("--thresholds", "abc"), ("--basis", "points", "--thresholds", "10,5,-30"),
+                ("--basis", "points", "--thresholds", "10,-10,-130")):  # fmt: skip
+        refused = cli("--db", db, "schedule", *bad)
+        assert refused.code == 1 and refused.out == "", bad
+        assert len(refused.err.strip().splitlines()) == 1 and "序时阈值" in refused.err, bad
+    assert cli("--db", db, "schedule", "--basis", "weeks").code == 2
+    history = [c for c in cli("--db", db, "history", "--json").json() if c["field"] == "schedule"]
+    assert len(history) == 2  # the refused ones changed nothing
+    assert cli("--db", db, "--read-only", "schedule", "--basis", "ratio").code == 1
+
+
 def test_list_by_schedule(cli: Any, db: Path) -> None:
     late = cli("--db", db, "list", "--schedule", "滞后", "--json").json()
     assert {"S15", "X03", "S12"} <= {p["id"] for p in late}

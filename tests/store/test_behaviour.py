@@ -235,3 +235,22 @@ def test_the_schedule_rule_is_kept_with_the_data_and_recorded(make_store: Factor
     store.set_schedule_settings(stricter, source="cli")
     assert make_store().schedule_settings() == stricter
     assert make_store().history()[-1].field == "schedule"
+
+
+def test_undo_of_an_indicator_correction_puts_back_the_reading(store: ProjectStore) -> None:
+    corrected = {"name": "新建", "unit": "处", "actual": 3}
+    first = store.correct_indicator("S05", corrected, source="tui")
+    second = store.correct_indicator(
+        "S05", {"name": "新建", "unit": "处", "actual": 5, "note": "核实"}, source="tui"
+    )
+    assert [e["actual"] for e in second.project.indicator_edits] == [5]
+    (change,) = second.changes
+    undone = store.undo(change.id, source="tui")
+    assert [e["actual"] for e in undone.project.indicator_edits] == [3]
+    assert undone.changes[0].field == "indicator_edits"
+    assert undone.changes[0].note == f"undo of change {change.id}"
+    assert store.get("S05").indicator_edits == first.project.indicator_edits
+    store.undo(first.changes[0].id, source="tui")
+    assert store.get("S05").indicator_edits == []
+    with pytest.raises(ConflictError):  # the correction was undone already
+        store.undo(second.changes[0].id, source="tui")

@@ -405,7 +405,7 @@ def test_json_is_the_full_model_with_month_items(store: ProjectStore) -> None:
     assert data["report"]["region"] == "兰陵县"
     x01 = data["projects"][0]
     model_keys = list(Project.from_dict(x01).to_dict())
-    assert list(x01) == model_keys + ["plan_items", "progress_items"]
+    assert list(x01) == model_keys + ["plan_items", "progress_items", "schedule"]
     assert x01["updates"][0]["text"] == "主体完工"
     plan = x01["plan_items"]
     assert plan[0] == {"months": [1], "text": plan[0]["text"]}
@@ -636,3 +636,22 @@ def test_the_next_export_removes_what_a_killed_export_left(tmp_path: Path) -> No
         "out.md",
     ]
     assert out.read_bytes() == b"done"
+
+
+def test_an_export_the_app_writes_judges_by_the_stored_rule(
+    store: ProjectStore, tmp_path: Path
+) -> None:
+    from store.schedule import ScheduleSettings, project_schedule
+    from store.snapshots import save_export
+
+    stricter = ScheduleSettings(ahead=1.5, on_time=1.2, slow=1.0)
+    store.set_schedule_settings(stricter, source="cli")
+    path = tmp_path / "out.json"
+    save_export(store, path, "json", store.projects())  # as the export dialog does
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["schedule_rule"] == stricter.to_dict()
+    expected = [project_schedule(p, store.report(), stricter).to_json() for p in store.projects()]
+    assert [p["schedule"] for p in data["projects"]] == expected
+    by_default = json.loads(export_json(store.report(), store.projects()))
+    assert by_default["schedule_rule"] == ScheduleSettings().to_dict()
+    assert [p["schedule"] for p in by_default["projects"]] != expected  # the rule matters

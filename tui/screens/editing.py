@@ -17,7 +17,7 @@ __all__ = ["HELP_BINDING", "EditingScreen", "PendingEdit", "edit_bindings", "fie
 
 HELP_BINDING = Binding("question_mark,f1", "app.toggle_help", "帮助", id="help")
 #: the actions of edit_bindings: hidden (check_action) when the store is read-only
-EDIT_ACTIONS = frozenset({"set_status", "edit_field", "add_update", "undo"})
+EDIT_ACTIONS = frozenset({"set_status", "edit_field", "add_update", "undo", "schedule_rule"})
 
 
 def edit_bindings(*, compact: bool = False) -> list[Binding]:

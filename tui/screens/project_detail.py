@@ -19,7 +19,13 @@ from store.indicators import Indicator, Source
 from store.interface import Change, DatabaseError, ProjectStore, StoreError
 from store.models import FIELD_LABELS, Project, Report, clean_text, local_minute
 from store.month_grid import build_grid
-from store.schedule import JudgedIndicator, ProjectSchedule, project_schedule
+from store.schedule import (
+    DEFAULT_SETTINGS,
+    JudgedIndicator,
+    ProjectSchedule,
+    ScheduleSettings,
+    project_schedule,
+)
 from tui.editor import Done, Editor
 from tui.keys import hide_key_help
 from tui.labels import source_label
@@ -39,7 +45,7 @@ VIEWS = (
 )
 FOCUS = {"grid": "#month-grid", "plan-progress": "#plan-pane", "schedule": "#indicator-table"}
 #: the keys of the 序时 view: offered there only, and only where edits can be saved
-INDICATOR_ACTIONS = frozenset({"correct_indicator", "add_indicator"})
+INDICATOR_ACTIONS = frozenset({"correct_indicator", "add_indicator", "schedule_rule"})
 BASIS_LABELS = {
     "plan": "月度计划",
     "plan_share": "计划进度",
@@ -103,6 +109,13 @@ class ProjectDetailScreen(EditingScreen):
         # (before the edit keys: in the 序时 view, the key bar's first room is for these)
         Binding("i", "correct_indicator", "修正指标", id="correct-indicator"),
         Binding("plus", "add_indicator", "新增指标", id="add-indicator"),
+        Binding(
+            "r",
+            "schedule_rule",
+            "序时规则",
+            id="schedule-rule",
+            tooltip="序时的依据和阈值（所有人共用）",
+        ),
         *edit_bindings(),
     ]
 
@@ -116,6 +129,7 @@ class ProjectDetailScreen(EditingScreen):
             report: Report,
             generation: int,
             schedule: ProjectSchedule,
+            settings: ScheduleSettings = DEFAULT_SETTINGS,
         ) -> None:
             super().__init__()
             self.project = project
@@ -123,6 +137,7 @@ class ProjectDetailScreen(EditingScreen):
             self.report = report
             self.generation = generation
             self.schedule = schedule
+            self.settings = settings  # the 序时 rule it was judged by
 
     def __init__(self, store: ProjectStore, editor: Editor, ids: list[str], position: int) -> None:
         super().__init__(store, editor)
@@ -130,6 +145,7 @@ class ProjectDetailScreen(EditingScreen):
         self.position = position
         self.project: Project | None = None
         self.schedule: ProjectSchedule | None = None
+        self.settings = DEFAULT_SETTINGS
         self.generation = -1
 
     def compose(self) -> ComposeResult:
@@ -186,8 +202,9 @@ class ProjectDetailScreen(EditingScreen):
         history = store.history(project.id)
         report = store.report()
         # (one project: milliseconds; the list computes all of them in its own worker)
-        schedule = project_schedule(project, report, store.schedule_settings())
-        self.post_message(self.Loaded(project, history, report, generation, schedule))
+        settings = store.schedule_settings()
+        schedule = project_schedule(project, report, settings)
+        self.post_message(self.Loaded(project, history, report, generation, schedule, settings))
 
     @work(thread=True, exclusive=True, group="detail-watch")
     def check_for_changes(self) -> None:
@@ -206,13 +223,14 @@ class ProjectDetailScreen(EditingScreen):
         keep = self.query_one(MonthGrid).current
         self.project = message.project
         self.schedule = message.schedule
+        self.settings = message.settings
         # (the watch may have seen a newer generation meanwhile: this read is at least as new)
         self.generation = max(self.generation, message.generation)
         self._render_project(message.project, message.history)
         self._render_schedule(message.schedule, keep_cursor=not moved)
         grid = self.query_one(MonthGrid)
         period = message.report.period_label()
-        await grid.show(build_grid(message.project, message.report), period)
+        await grid.show(build_grid(message.project, message.report, message.schedule), period)
         if not moved:  # the same project refreshed (an edit, another person's save)
             grid.current = keep
         self._show_grid_header()
@@ -476,20 +494,20 @@ class ProjectDetailScreen(EditingScreen):
         title = f"{project.id} {project.name}"
         self.app.push_screen(IndicatorDialog(title, indicator, edit), chosen)
 
-    @work(thread=True, group="save", exit_on_error=False)
     def save_indicator(self, project_id: str, correction: dict[str, Any]) -> None:
-        """Save a correction of an indicator (recorded, kept by later imports)."""
-        try:
-            self.store.correct_indicator(project_id, correction, source="tui")
-        except (StoreError, DatabaseError, OSError) as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title="保存失败", severity="error", markup=False
-            )
-            return
+        """Save a correction of an indicator (recorded, kept by later imports) the way other
+        edits are saved: in a worker, undone by ctrl+z, the list patching its one row."""
         name = correction["name"] or correction["unit"]
         done = "已删除" if correction.get("remove") else "已保存"
-        self.app.call_from_thread(self.notify, f"{project_id} 指标 {name} {done}", markup=False)
-        self.app.call_from_thread(self.load)
+        self._save(
+            lambda editor: editor.correct_indicator(project_id, correction), f"指标 {name} {done}"
+        )
+
+    def action_schedule_rule(self) -> None:
+        """Change the 序时 rule (for every project: the list judges them all again)."""
+        from tui.dialogs.schedule_settings import edit_schedule_rule
+
+        edit_schedule_rule(self, self.store, self.settings, self.load)
 
     def action_back(self) -> None:
         if hide_key_help(self):  # Esc first closes the key help, then leaves

@@ -78,6 +78,14 @@ class ProjectListScreen(EditingScreen):
         Binding("d", "toggle_overdue", "仅看逾期", id="overdue", show=False),
         *edit_bindings(compact=True),
         Binding("x", "export", "导出", id="export"),
+        Binding(
+            "r",
+            "schedule_rule",
+            "序时规则",
+            id="schedule-rule",
+            show=False,
+            tooltip="序时的依据和阈值（所有人共用）",
+        ),
         Binding("q", "quit", "退出", id="quit"),
         Binding("escape", "focus_table", "回到项目表", show=False),
     ]
@@ -442,6 +450,12 @@ class ProjectListScreen(EditingScreen):
 
         rows = self.query_one(ProjectTable).rows
         self.app.push_screen(ExportDialog(self.store, rows, self.index.report))
+
+    def action_schedule_rule(self) -> None:
+        """Change the 序时 rule; every project's class is computed again by it."""
+        from tui.dialogs.schedule_settings import edit_schedule_rule
+
+        edit_schedule_rule(self, self.store, self.index.settings, self.load)
 
     def action_quit(self) -> None:
         self.view_state.save(self.query_state)
