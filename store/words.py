@@ -193,7 +193,7 @@ MESSAGES: dict[str, str] = {
         "（恢复的命令：minsheng --db {db} db restore {name}）"
     ),
     "lock.other_thread": "{path}：本程序的另一个线程正在保存",
-    "lock.timeout": "{path}：没有保存：{holder}占用锁已超过 {seconds} 秒",
+    "lock.timeout": "{path}：没有保存：{holder} 占用锁已超过 {seconds} 秒",
     "lock.someone": "另一个进程",
     "lock.holder": "{user}（进程 {pid}，计算机 {host}）",
     # --- exports and snapshots -----------------------------------------------------------------
