@@ -709,7 +709,7 @@ class DocumentStore:
                 after["revision"] = before["revision"] + 1
                 tx.put(after)
                 tx.record(project.id, "department", before["department"], after["department"],
-                          source, note=f"{old} 并入 {new}")  # fmt: skip
+                          source, note=say("store.merge_note", old=old, new=new))  # fmt: skip
         return list(tx.recorded)
 
     def unmerge_units(self, old: str, *, source: str) -> list[Change]:
@@ -733,7 +733,7 @@ class DocumentStore:
                 after["revision"] = before["revision"] + 1
                 tx.put(after)
                 tx.record(project.id, "department", before["department"], after["department"],
-                          source, note=f"{old} 不再并入 {new}")  # fmt: skip
+                          source, note=say("store.unmerge_note", old=old, new=new))  # fmt: skip
         return list(tx.recorded)
 
     def import_report(

@@ -45,7 +45,7 @@ from store.identity import current_user, now_iso
 from store.interface import ProjectStore
 from store.models import FIELD_LABELS, Project, Report, clean_text
 from store.text import fit
-from store.words import at, listing, quote, say
+from store.words import at, count, listing, quote, say
 
 SNAPSHOT_FOLDER = "snapshots"
 #: Where the app's exports go unless told otherwise: beside the database, apart from snapshots.
@@ -596,7 +596,7 @@ def brief_change(old: str, new: str, limit: int = 40) -> tuple[str, str]:
 
     def show(text: str) -> str:
         middle = text[start : len(text) - end]
-        return shorten(prefix + middle + suffix, limit) if text else "（空）"
+        return shorten(prefix + middle + suffix, limit) if text else say("diff.empty")
 
     return show(a), show(b)
 
@@ -605,11 +605,17 @@ def diff_lines(diff: SnapshotDiff, *, limit: int = 40) -> list[str]:
     """The comparison for people, a line each; long text is shortened."""
     unchanged_count = len(diff.unchanged)
     lines = [
-        f"比较：{diff.old_label} → {diff.new_label}",
-        f"有变化 {len(diff.changed)}，无变化 {unchanged_count}，新增 {len(diff.added)}，"
-        f"移除 {len(diff.removed)}，推进情况无变化 {len(diff.progress_unchanged)}",
+        say("diff.compared", old=diff.old_label, new=diff.new_label),
+        say(
+            "diff.counts",
+            changed=count(len(diff.changed)),
+            unchanged=count(unchanged_count),
+            added=count(len(diff.added)),
+            removed=count(len(diff.removed)),
+            progress_unchanged=count(len(diff.progress_unchanged)),
+        ),
         "",
-        f"有变化的项目（{len(diff.changed)}）",
+        say("diff.changed", n=count(len(diff.changed))),
     ]
     for change in diff.changed:
         lines.append(f"  {change.id} {shorten(change.name, limit)}")
@@ -622,10 +628,13 @@ def diff_lines(diff: SnapshotDiff, *, limit: int = 40) -> list[str]:
                 continue
             a, b = brief_change(c.old, c.new, limit)
             lines.append(f"    {c.label}：{a} → {b}")
-    for title, projects in (("新增的项目", diff.added), ("移除的项目", diff.removed)):
-        lines += ["", f"{title}（{len(projects)}）"]
+    for title, projects in (
+        (say("diff.added", n=count(len(diff.added))), diff.added),
+        (say("diff.removed", n=count(len(diff.removed))), diff.removed),
+    ):
+        lines += ["", title]
         lines += [f"  {p.id} {shorten(p.name, limit)}" for p in projects]
-    lines += ["", f"推进情况无变化的项目（{len(diff.progress_unchanged)}）"]
+    lines += ["", say("diff.progress_unchanged", n=count(len(diff.progress_unchanged)))]
     for p in diff.progress_unchanged:
         status = p.status or "—"
         lines.append(f"  {p.id} {shorten(p.name, limit)}  {shorten(p.department, 24)}  {status}")

@@ -128,6 +128,8 @@ MESSAGES: dict[str, str] = {
     "store.conflict_other": "另一位编辑者",
     "store.conflict_had": "你打开时是第{revision}版，",
     "store.import_summary": "新增 {new}，有变化 {changed}，无变化 {unchanged}",
+    "store.merge_note": "{old} 并入 {new}",
+    "store.unmerge_note": "{old} 不再并入 {new}",
     # --- where changes come from (the history's source codes, as people read them) ----------
     "source.tui": "界面",
     "source.cli": "命令行",
@@ -214,6 +216,16 @@ MESSAGES: dict[str, str] = {
         "{path}：是{kind}，不是普通文件；什么也没有写入（请给出文件的路径，或用 - 表示标准输出）"
     ),
     "export.exists": "{path}：已经存在（加 --force 覆盖）",
+    "diff.compared": "比较：{old} → {new}",
+    "diff.counts": (
+        "有变化 {changed}，无变化 {unchanged}，新增 {added}，移除 {removed}，"
+        "推进情况无变化 {progress_unchanged}"
+    ),
+    "diff.changed": "有变化的项目（{n}）",
+    "diff.added": "新增的项目（{n}）",
+    "diff.removed": "移除的项目（{n}）",
+    "diff.progress_unchanged": "推进情况无变化的项目（{n}）",
+    "diff.empty": "（空）",
     "snapshot.bad_index": "{path}：无法读取快照索引（{detail}）",
     "snapshot.not_json": "{path}：不是 JSON 快照（{detail}）",
     "snapshot.no_projects": '{path}：不是 JSON 快照（没有 "projects" 列表）',
