@@ -391,7 +391,7 @@ class _Builder:
 
         for col, (cell, kind) in enumerate(zip(cells, kinds, strict=True)):
             label = clean_cell(cell).replace("\n", " ")
-            labels.append(_one_line(label) or f"第{col + 1}列")
+            labels.append(_one_line(label) or say("where.column", column=col + 1))
             if kind == "content":
                 kind = "overview" if has_name else "name"
             if kind in _QUANTITATIVE_KINDS:
