@@ -18,7 +18,7 @@ from typing import Any
 from store.files import atomic_write_bytes, collector_paused
 from store.interface import DatabaseError
 from store.transactions import TransactionalStorage
-from store.words import say
+from store.words import json_problem, say
 
 Tables = dict[str, dict[str, Any]]
 
@@ -183,7 +183,9 @@ def _decode(
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             where = say("where.line", file=path, line=exc.lineno)
-            raise DatabaseError(say("db.bad_json", where=where, detail=exc.msg)) from exc
+            raise DatabaseError(
+                say("db.bad_json", where=where, detail=json_problem(exc.msg))
+            ) from exc
         encoded = {}
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise DatabaseError(say("db.bad_shape", path=path))

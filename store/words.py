@@ -186,6 +186,14 @@ MESSAGES: dict[str, str] = {
     "db.not_utf8": "{path}：不是民生实事数据库（不是 UTF-8 文本）",
     "db.bad_json": "{where}：不是民生实事数据库（{detail}）",
     "db.bad_shape": "{path}：不是民生实事数据库（JSON 结构不对）",
+    "json.expecting_value": "缺少一个值",
+    "json.expecting_comma": "缺少逗号",
+    "json.expecting_colon": "缺少冒号",
+    "json.expecting_name": "缺少用双引号括起的键名",
+    "json.unterminated_string": "字符串没有结束",
+    "json.extra_data": "数据结束后还有多余的内容",
+    "json.control_character": "字符串里有控制字符",
+    "json.bad_escape": "字符串里有无效的转义",
     "db.opened_read_only": "{path}：以只读方式打开",
     "db.duplicate_key": "同一个对象里键 {key} 出现了两次",
     "db.cannot_read": "{path}：无法读取（{detail}）",
@@ -292,6 +300,23 @@ def moment(iso: str) -> str:
     if when.tzinfo is not None:
         when = when.astimezone()
     return f"{day(when)} {when:%H:%M}"
+
+
+def json_problem(detail: str) -> str:
+    """What Python's JSON reader says is wrong ('Expecting value'), as people read it; an
+    unknown complaint as written."""
+    known = (
+        ("Expecting value", say("json.expecting_value")),
+        ("Expecting ',' delimiter", say("json.expecting_comma")),
+        ("Expecting ':' delimiter", say("json.expecting_colon")),
+        ("Expecting property name", say("json.expecting_name")),
+        ("Unterminated string", say("json.unterminated_string")),
+        ("Extra data", say("json.extra_data")),
+        ("Invalid control character", say("json.control_character")),
+        ("Invalid \\escape", say("json.bad_escape")),
+        ("Invalid \\uXXXX escape", say("json.bad_escape")),
+    )
+    return next((said for start, said in known if detail.startswith(start)), detail)
 
 
 def quote(text: object) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from store import words
-from store.words import MESSAGES, count, day, moment, month, months, say, size, source
+from store.words import MESSAGES, count, day, json_problem, moment, month, months, say, size, source
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Where messages are said (the command line and the app join later).
@@ -132,3 +132,18 @@ def test_sources_read_as_people_say_them() -> None:
         "界面", "命令行", "撤销", "恢复备份", "导入 t.md", "x",
     ]  # fmt: skip
     assert say("where.at", where="t.md 第3行", what="文件是空的") == "t.md 第3行：文件是空的"
+
+
+def test_the_json_reader_s_complaints_are_said_in_chinese() -> None:
+    import json
+
+    said = []
+    for text in ("{", '{"a" 1}', "[1,]", '{"a":1}x', '"abc', '{"a":1 "b":2}'):
+        with pytest.raises(json.JSONDecodeError) as info:
+            json.loads(text)
+        said.append(json_problem(info.value.msg))
+    assert said == [
+        "缺少用双引号括起的键名", "缺少冒号", "缺少一个值", "数据结束后还有多余的内容",
+        "字符串没有结束", "缺少逗号",
+    ]  # fmt: skip
+    assert json_problem("something new") == "something new"
