@@ -37,7 +37,7 @@ from store.models import (
     clean_text,
 )
 from store.text import FORMULA_STARTS, fit
-from store.words import at, count, quote, say, size
+from store.words import at, count, os_problem, quote, say, size
 
 __all__ = [
     "clean_cell",
@@ -1294,7 +1294,7 @@ def read_report(path: str | Path) -> ParsedReport:
         with open(path, "rb") as file:
             data = file.read(limits.MAX_FILE_BYTES + 1)  # a bigger file is not read further
     except OSError as exc:
-        raise _error(source, say("import.cannot_read", detail=exc.strerror or exc)) from None
+        raise _error(source, say("import.cannot_read", detail=os_problem(exc))) from None
     if len(data) > limits.MAX_FILE_BYTES:
         raise _error(source, say("import.file_too_big", limit=size(limits.MAX_FILE_BYTES)))
     suffix = Path(path).suffix.lower()

@@ -21,7 +21,7 @@ from store.checks import check_tables
 from store.files import atomic_write_bytes, make_shared_dir, sweep_temp_files
 from store.interface import CheckReport, DatabaseError
 from store.jsonstorage import STAMP_TABLE, decode_tables
-from store.words import at, quote, say
+from store.words import at, os_problem, quote, say
 
 BACKUP_DIR = "backups"
 KEEP = 10
@@ -124,7 +124,7 @@ def check_database(path: Path) -> CheckReport:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(say("db.cannot_read", path=path, detail=exc.strerror or exc))
+        problems.append(say("db.cannot_read", path=path, detail=os_problem(exc)))
         return report
     try:
         decode_tables(raw, path)  # the store's own reader must accept it

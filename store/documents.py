@@ -59,7 +59,7 @@ from store.models import (
 from store.schedule_rule import ScheduleSettings
 from store.transactions import TransactionalStorage
 from store.vocabulary import FIELD_REGISTRY, read_status
-from store.words import listing, months, quote, say
+from store.words import listing, months, os_problem, quote, say
 
 PROJECTS, HISTORY, META = "projects", "history", "meta"
 #: The years a dated progress update may be for, and how its month is written.
@@ -521,7 +521,7 @@ class DocumentStore:
                 written = self._storage.commit()
             except OSError as exc:  # a full disk, an I/O error: the file is as it was
                 self._view = None
-                detail = exc.strerror or exc
+                detail = os_problem(exc)
                 raise StoreError(
                     say("store.not_written", where=self.location, detail=detail)
                 ) from exc

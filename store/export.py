@@ -52,7 +52,7 @@ from store.models import Project, Report, Update, normalise_deadline, normalise_
 from store.schedule_rule import DEFAULT_SETTINGS, ScheduleSettings
 from store.text import FORMULA_STARTS
 from store.vocabulary import FIELD_REGISTRY, REPORT_FIELDS, STATUS_REGISTRY
-from store.words import at, listing, quote, say
+from store.words import at, listing, os_problem, quote, say
 
 #: CSV encodings offered: UTF-8 with BOM (Excel), plain UTF-8, GB18030 (older systems).
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "gb18030")
@@ -699,8 +699,7 @@ def check_export_target(path: Path, *, force: bool = False) -> None:
             ) from None
         return
     except OSError as exc:
-        reason = os.strerror(exc.errno) if exc.errno else str(exc)
-        raise ExportError(at(str(path), reason), path=path, code=exc.errno) from exc
+        raise ExportError(at(str(path), os_problem(exc)), path=path, code=exc.errno) from exc
     if stat.S_ISDIR(st.st_mode):
         raise ExportError(say("export.is_folder", path=path), path=path, code=errno_codes.EISDIR)
     if not stat.S_ISREG(st.st_mode):
@@ -725,5 +724,4 @@ def write_export(path: Path, data: bytes, *, force: bool = False) -> None:
     try:
         atomic_write_bytes(path, data)
     except OSError as exc:
-        reason = os.strerror(exc.errno) if exc.errno else str(exc)
-        raise ExportError(at(str(path), reason), path=path, code=exc.errno) from exc
+        raise ExportError(at(str(path), os_problem(exc)), path=path, code=exc.errno) from exc

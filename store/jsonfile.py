@@ -36,7 +36,7 @@ from store.interface import (
     StoreError,
 )
 from store.jsonstorage import STAMP_TABLE, AtomicJSONStorage, decode_tables
-from store.words import at, say
+from store.words import at, os_problem, say
 
 DB_NAME = "minsheng.json"
 
@@ -152,7 +152,7 @@ class JSONFileStore(DocumentStore):
         try:
             make_backup(self.path, reason)
         except OSError as exc:
-            detail = exc.strerror or exc
+            detail = os_problem(exc)
             if exc.filename:
                 detail = at(str(detail), str(exc.filename))
             raise StoreError(say("db.backup_failed", path=self.path, detail=detail)) from exc

@@ -45,7 +45,7 @@ from store.identity import current_user, now_iso
 from store.interface import ProjectStore
 from store.models import FIELD_LABELS, Project, Report, clean_text
 from store.text import fit
-from store.words import at, count, listing, quote, say
+from store.words import at, count, listing, os_problem, quote, say
 
 SNAPSHOT_FOLDER = "snapshots"
 #: Where the app's exports go unless told otherwise: beside the database, apart from snapshots.
@@ -359,9 +359,7 @@ def save_export(
         try:
             make_shared_dir(shared, like=store.home)
         except OSError as exc:
-            raise ExportError(
-                at(str(shared), str(exc.strerror or exc)), path=path, code=exc.errno
-            ) from exc
+            raise ExportError(at(str(shared), os_problem(exc)), path=path, code=exc.errno) from exc
     check_export_target(path, force=force)  # before the work of making the bytes
     report = report or store.report()
     data = export_bytes(
@@ -393,9 +391,7 @@ def save_export(
             write_export(path, data, force=force)
             _write_index(folder, entries + [entry])
     except OSError as exc:
-        raise ExportError(
-            at(str(folder), str(exc.strerror or exc)), path=path, code=exc.errno
-        ) from exc
+        raise ExportError(at(str(folder), os_problem(exc)), path=path, code=exc.errno) from exc
     return entry
 
 
@@ -442,9 +438,7 @@ def read_snapshot_json(path: Path) -> Snapshot:
         raw = path.read_bytes()
         data = json.loads(raw.decode("utf-8-sig"))
     except OSError as exc:
-        raise ExportError(
-            at(str(path), str(exc.strerror or exc)), path=path, code=exc.errno
-        ) from exc
+        raise ExportError(at(str(path), os_problem(exc)), path=path, code=exc.errno) from exc
     except ValueError as exc:
         raise ExportError(say("snapshot.not_json", path=path, detail=exc), path=path) from exc
     if isinstance(data, dict) and isinstance(data.get("projects"), dict):  # a database file

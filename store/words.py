@@ -16,6 +16,8 @@ A message joins a place and what is wrong there with a full-width colon: ``t.md 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 from collections.abc import Iterable
 
 MESSAGES: dict[str, str] = {
@@ -186,6 +188,17 @@ MESSAGES: dict[str, str] = {
     "db.not_utf8": "{path}：不是民生实事数据库（不是 UTF-8 文本）",
     "db.bad_json": "{where}：不是民生实事数据库（{detail}）",
     "db.bad_shape": "{path}：不是民生实事数据库（JSON 结构不对）",
+    "os.no_space": "磁盘已满",
+    "os.quota": "超出了磁盘配额",
+    "os.no_permission": "没有权限",
+    "os.no_such_file": "没有这个文件或文件夹",
+    "os.read_only_fs": "所在的文件系统是只读的",
+    "os.io_error": "读写出错（磁盘或网络故障）",
+    "os.is_folder": "这是一个文件夹",
+    "os.not_a_folder": "路径中有一段不是文件夹",
+    "os.name_too_long": "文件名太长",
+    "os.busy": "文件正被占用",
+    "os.too_many_links": "符号链接绕成了圈",
     "json.expecting_value": "缺少一个值",
     "json.expecting_comma": "缺少逗号",
     "json.expecting_colon": "缺少冒号",
@@ -300,6 +313,28 @@ def moment(iso: str) -> str:
     if when.tzinfo is not None:
         when = when.astimezone()
     return f"{day(when)} {when:%H:%M}"
+
+
+def os_problem(exc: BaseException) -> str:
+    """What the system says went wrong with a file ('No space left on device'), in Chinese for
+    the common cases, else as the system says it."""
+    known = {
+        errno.ENOSPC: say("os.no_space"),
+        errno.EDQUOT: say("os.quota"),
+        errno.EACCES: say("os.no_permission"),
+        errno.EPERM: say("os.no_permission"),
+        errno.ENOENT: say("os.no_such_file"),
+        errno.EROFS: say("os.read_only_fs"),
+        errno.EIO: say("os.io_error"),
+        errno.EISDIR: say("os.is_folder"),
+        errno.ENOTDIR: say("os.not_a_folder"),
+        errno.ENAMETOOLONG: say("os.name_too_long"),
+        errno.EBUSY: say("os.busy"),
+        errno.ELOOP: say("os.too_many_links"),
+    }
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return known.get(exc.errno) or exc.strerror or os.strerror(exc.errno)
+    return str(exc)
 
 
 def json_problem(detail: str) -> str:

@@ -509,7 +509,7 @@ def test_a_full_disk_names_the_file_and_says_nothing_was_saved(
     result = cli("--db", db, "set-status", "S14", "滞后")
     assert result.code == 1 and len(result.err.splitlines()) == 1
     assert str(db) in result.err and "没有保存：数据库文件无法写入" in result.err
-    assert "No space left on device" in result.err
+    assert "磁盘已满" in result.err
     monkeypatch.undo()
     assert db.read_bytes() == before
     assert not [p.name for p in db.parent.iterdir() if p.name.endswith(".tmp")]

@@ -521,7 +521,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(ExportError) as info:
         write_export(path, b"new" * 1000, force=True)
-    assert info.value.code == errno.ENOSPC and "No space left" in str(info.value)
+    assert info.value.code == errno.ENOSPC and "磁盘已满" in str(info.value)
     assert path.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
 

@@ -11,7 +11,19 @@ from pathlib import Path
 import pytest
 
 from store import words
-from store.words import MESSAGES, count, day, json_problem, moment, month, months, say, size, source
+from store.words import (
+    MESSAGES,
+    count,
+    day,
+    json_problem,
+    moment,
+    month,
+    months,
+    os_problem,
+    say,
+    size,
+    source,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Where messages are said (the command line and the app join later).
@@ -147,3 +159,12 @@ def test_the_json_reader_s_complaints_are_said_in_chinese() -> None:
         "字符串没有结束", "缺少逗号",
     ]  # fmt: skip
     assert json_problem("something new") == "something new"
+
+
+def test_the_system_s_common_complaints_are_said_in_chinese() -> None:
+    import errno
+
+    assert os_problem(OSError(errno.ENOSPC, "No space left on device")) == "磁盘已满"
+    assert os_problem(PermissionError(errno.EACCES, "Permission denied", "x")) == "没有权限"
+    assert os_problem(OSError(errno.EMLINK, "Too many links")) == "Too many links"  # as said
+    assert os_problem(ValueError("bad")) == "bad"
