@@ -36,7 +36,7 @@ from store.models import (
     Report,
     clean_text,
 )
-from store.text import FORMULA_STARTS, fit
+from store.text import FORMULA_STARTS, fit, tidy_lines
 from store.words import at, count, os_problem, quote, say, size
 
 __all__ = [
@@ -107,24 +107,6 @@ _SUP_RE = re.compile(r"<\s*sup\b[^<>]*>(.*?)<\s*/\s*sup\s*>", re.IGNORECASE | re
 _SUB_RE = re.compile(r"<\s*sub\b[^<>]*>(.*?)<\s*/\s*sub\s*>", re.IGNORECASE | re.DOTALL)
 # Only things shaped like HTML tags or comments: "[bold]", "a < b" and "<5%" are text.
 _TAG_RE = re.compile(r"<!--.*?-->|<\s*/?\s*[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>", re.DOTALL)
-_BLANKS_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-
-_IDEO = "\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-# Full-width and CJK punctuation: 、。《》〔〕（），：；！？ and the like.
-_FW_PUNCT = "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
-# Marks that sit tight against Chinese text but may stand between Latin words.
-_CJK_MARKS = "\u2018\u2019\u201c\u201d\u2014\u2026\u00b7\u2460-\u24ff"
-_SCRIPTS = "\u00b2\u00b3\u00b9\u2070-\u209f"
-# Digits, Latin letters, ASCII signs and units: a space between these and Chinese is PDF noise.
-_NARROW = "!-~\uff10-\uff19\uff21-\uff3a\uff41-\uff5a%‰℃°\u3380-\u33ff" + _SCRIPTS
-# "…审核 2 月：开展…", "…统计 4-5月,对…": the space separates plan items; keep it.
-_MONTH_ITEM = r"\d{1,2}(?:\s*[-~、至]\s*\d{1,2})?\s*月份?\s*[：:，,]"
-_GLUED_SPACE_RE = re.compile(
-    f"(?<=[{_IDEO}]) (?!{_MONTH_ITEM})(?=[{_NARROW}{_CJK_MARKS}])"
-    f"|(?<=[{_NARROW}{_CJK_MARKS}]) (?=[{_IDEO}])"
-    f"|(?<=[{_FW_PUNCT}]) "
-    f"| (?=[{_FW_PUNCT}{_SCRIPTS}])"
-)
 
 
 def _scripts(match: re.Match[str], table: dict[int, int]) -> str:
@@ -140,13 +122,7 @@ def clean_cell(text: str) -> str:
     text = _BREAK_TAG_RE.sub("\n", text)
     text = _TAG_RE.sub("", text)
     text = html.unescape(text)
-    lines = []
-    for line in clean_text(text).split("\n"):
-        line = _BLANKS_RE.sub(" ", line).strip()
-        line = _GLUED_SPACE_RE.sub("", line)
-        if line:
-            lines.append(line)
-    return "\n".join(lines)
+    return tidy_lines(text)
 
 
 def _message(loc: str, message: str) -> str:

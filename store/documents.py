@@ -57,6 +57,7 @@ from store.models import (
     split_departments,
 )
 from store.schedule_rule import ScheduleSettings
+from store.text import tidy_lines
 from store.transactions import TransactionalStorage
 from store.vocabulary import FIELD_REGISTRY, read_status
 from store.words import listing, months, os_problem, quote, say
@@ -995,7 +996,8 @@ class DocumentStore:
                 say("store.bad_update_month", value=quote(update.month), first=first, last=last)
             )
         month = f"{year:04d}-{month_number:02d}"
-        text = clean_text(update.text).strip()
+        # As an import reads a cell: the update reads back the same from an export.
+        text = tidy_lines(update.text)
         if not text:
             raise StoreError(say("store.update_empty"))
         return NewUpdate(month, text)

@@ -251,7 +251,7 @@ def test_usage_errors_exit_2(args: tuple[str, ...], cli: Any, db: Path) -> None:
     before = db.read_bytes()
     result = cli("--db", db, *args)
     assert result.code == 2
-    assert "usage:" in result.err
+    assert result.err.startswith("用法：minsheng")
     assert db.read_bytes() == before
 
 
@@ -819,3 +819,34 @@ def test_list_by_schedule(cli: Any, db: Path) -> None:
     ordered = cli("--db", db, "list", "--sort", "schedule", "--json").json()
     assert ordered[0]["id"] == "S15"
     assert cli("--db", db, "list", "--schedule", "很慢").code == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--bogus"], "不认识的参数：--bogus"),
+        (["list", "--level", "区级"], "参数 --level：没有 '区级' 这一项（可以是：'县级', '市级',"),
+        (["export", "--paper"], "参数 --paper 后面要跟一个值"),
+        (["import"], "缺少参数：FILE"),
+        (["set-status"], "缺少参数：id, status"),
+    ],
+)  # fmt: skip
+def test_argparse_speaks_chinese(argv: list[str], words: str, capsys) -> None:
+    from tui.cli import run
+
+    with pytest.raises(SystemExit) as exited:
+        run(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：minsheng") and words in err
+    assert "usage" not in err and "error" not in err
+
+
+def test_help_headings_are_chinese(capsys) -> None:
+    from tui.cli import run
+
+    with pytest.raises(SystemExit):
+        run(["list", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：minsheng list") and "\n选项：\n" in out
+    assert "显示这份说明，然后退出" in out and "show this help" not in out

@@ -44,6 +44,7 @@ class PendingEdit:
     field: str
     value: str
     month: str = ""
+    note: str = ""  # why (a status's reason): recorded as the change's note
 
     def edit(self) -> Edit:
         """The store's form of it: a conflict only if someone else changed this field (or
@@ -55,7 +56,13 @@ class PendingEdit:
                 source=SOURCE,
                 seen=self.project,
             )
-        return Edit(self.project.id, {self.field: self.value}, source=SOURCE, seen=self.project)
+        return Edit(
+            self.project.id,
+            {self.field: self.value},
+            source=SOURCE,
+            note=self.note,
+            seen=self.project,
+        )
 
 
 @dataclass(frozen=True)

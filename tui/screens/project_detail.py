@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -33,6 +34,7 @@ from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
 from tui.widgets.cjk_text import CJKText
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.month_grid import LABEL_WIDTH, STACK_BELOW, MonthGrid
+from tui.widgets.progress_periods import ProgressPeriods
 from tui.widgets.project_table import fit
 
 VIEWS = (
@@ -42,8 +44,14 @@ VIEWS = (
     ("updates", "进展更新"),
     ("history", "修改记录"),
     ("schedule", "序时"),
+    ("periods", "本期/上期"),
 )
-FOCUS = {"grid": "#month-grid", "plan-progress": "#plan-pane", "schedule": "#indicator-table"}
+FOCUS = {
+    "grid": "#month-grid",
+    "plan-progress": "#plan-pane",
+    "schedule": "#indicator-table",
+    "periods": "#period-now",
+}
 #: the keys of the 序时 view: offered there only, and only where edits can be saved
 INDICATOR_ACTIONS = frozenset({"correct_indicator", "add_indicator", "schedule_rule"})
 BASIS_LABELS = {
@@ -91,6 +99,15 @@ def _source_text(source: Source) -> Text:
     return text
 
 
+def status_reason(project: Project, history: list[Change]) -> str:
+    """The reason given when the current 工作成效 was set: the note of the latest status
+    change, if it set this status ("" when it gave none; an undo's note is not a reason)."""
+    latest = next((c for c in reversed(history) if c.field == "status"), None)
+    if latest is None or latest.new != project.status or latest.note.startswith("undo of "):
+        return ""
+    return latest.note
+
+
 class ProjectDetailScreen(EditingScreen):
     """The detail of one project among those the list showed."""
 
@@ -105,6 +122,7 @@ class ProjectDetailScreen(EditingScreen):
         Binding("4", "view('updates')", "进展更新", show=False),
         Binding("5", "view('history')", "修改记录", show=False),
         Binding("6", "view('schedule')", "序时", show=False),
+        Binding("7", "view('periods')", "本期/上期", show=False),
         Binding("v", "next_view", "切换视图", id="next-view"),
         # (before the edit keys: in the 序时 view, the key bar's first room is for these)
         Binding("i", "correct_indicator", "修正指标", id="correct-indicator"),
@@ -171,6 +189,7 @@ class ProjectDetailScreen(EditingScreen):
                 yield DataTable(id="indicator-table", cursor_type="row", zebra_stripes=False)
                 with VerticalScroll(id="indicator-sources", classes="pane"):
                     yield Static(id="indicator-sources-text")
+            yield ProgressPeriods(id="periods")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -297,12 +316,21 @@ class ProjectDetailScreen(EditingScreen):
         ]
         pairs = [f"{label} {clean_text(value, single_line=True)}" for label, value in meta]
         header.append("  ".join(pairs[:2]) + "\n" + "  ".join(pairs[2:]))
+        reason = clean_text(status_reason(p, history), single_line=True)
+        if reason:  # beside 工作成效, or on a line of its own when it does not fit there
+            room = self.app.size.width - 2
+            beside = f"（原因：{reason}）"
+            if cell_len("  ".join(pairs[2:]) + beside) <= room:
+                header.append(beside)
+            else:
+                header.append("\n" + fit(f"原因：{reason}", room, pad=False))
         self.query_one("#detail-header", Static).update(header)
         self.query_one("#plan-text", Static).update(CJKText(clean_text(p.plan) or "（无）"))
         self.query_one("#progress-text", Static).update(CJKText(clean_text(p.progress) or "（无）"))
         self.query_one("#info-text", Static).update(self._info(p))
         self.query_one("#updates-text", Static).update(self._updates(p))
         self.query_one("#history-text", Static).update(self._history(history))
+        self.query_one(ProgressPeriods).show(p)
         self._show_tabs()
 
     @staticmethod
