@@ -60,7 +60,7 @@ from store.schedule_rule import ScheduleSettings
 from store.text import tidy_lines
 from store.transactions import TransactionalStorage
 from store.vocabulary import FIELD_REGISTRY, read_status
-from store.words import listing, months, os_problem, quote, say
+from store.words import UNDO_NOTE, listing, months, os_problem, quote, say
 
 PROJECTS, HISTORY, META = "projects", "history", "meta"
 #: The years a dated progress update may be for, and how its month is written.
@@ -611,7 +611,7 @@ class DocumentStore:
             tx.put(after)
             tx.record(
                 project.id, change.field, change.new, after[change.field], source,
-                note=say("store.undo_note", id=change.id),
+                note=f"{UNDO_NOTE}{change.id}",
             )  # fmt: skip
         return Saved(Project.from_dict(dict(after)), tuple(tx.recorded))
 
@@ -773,6 +773,8 @@ class DocumentStore:
             if merged.to_dict() != report.to_dict():
                 tx.report = merged
             latest: dict[str, tuple[ProjectRecord, Project]] = {}
+            # The warnings name the file ('import:t.md' is the history's code for it).
+            file = source.removeprefix("import:") or source
             for record in parsed.records:
                 record = _clean_record(record)
                 project = project_from_record(record, merged.year)
@@ -784,7 +786,7 @@ class DocumentStore:
                     result.warnings.append(
                         say(
                             "store.import_repeated",
-                            where=say("where.line", file=source, line=record.line),
+                            where=say("where.line", file=file, line=record.line),
                             table=project.table,
                             number=project.number,
                             first=first.line,
@@ -796,7 +798,7 @@ class DocumentStore:
                     read_status(clean_text(status, single_line=True)).problem if status else ""
                 )
                 if problem:
-                    where = say("where.line", file=source, line=record.line)
+                    where = say("where.line", file=file, line=record.line)
                     result.warnings.append(
                         say("store.import_status", where=where, id=project.id, problem=problem)
                     )

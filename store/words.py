@@ -354,6 +354,20 @@ def json_problem(detail: str) -> str:
     return next((said for start, said in known if detail.startswith(start)), detail)
 
 
+#: How an undo's history note starts (stored as written, like the source codes: the app tells an
+#: undo by it); ``history_note`` says it in Chinese.
+UNDO_NOTE = "undo of change "
+
+
+def history_note(note: str) -> str:
+    """A history note as people read it: 'undo of change 21' -> '撤销第21条更改'; any other as
+    written."""
+    number = note.removeprefix(UNDO_NOTE)
+    if note.startswith(UNDO_NOTE) and number.isdigit():
+        return say("store.undo_note", id=number)
+    return note
+
+
 def quote(text: object) -> str:
     """A value inside a message, in Chinese quotation marks: '“2023-13”'."""
     return f"“{text}”"

@@ -106,7 +106,7 @@ def test_undo_puts_back_the_old_value_and_is_recorded(store: ProjectStore) -> No
     (change,) = store.save(Edit("X03", {"status": new}, source="tui")).changes
     undone = store.undo(change.id, source="tui")
     assert undone.project.status == old
-    assert undone.changes[0].note == f"撤销第{change.id}条更改"
+    assert undone.changes[0].note == f"undo of change {change.id}"
     with pytest.raises(StoreError):
         store.undo(99999, source="tui")
 
@@ -248,7 +248,7 @@ def test_undo_of_an_indicator_correction_puts_back_the_reading(store: ProjectSto
     undone = store.undo(change.id, source="tui")
     assert [e["actual"] for e in undone.project.indicator_edits] == [3]
     assert undone.changes[0].field == "indicator_edits"
-    assert undone.changes[0].note == f"撤销第{change.id}条更改"
+    assert undone.changes[0].note == f"undo of change {change.id}"
     assert store.get("S05").indicator_edits == first.project.indicator_edits
     store.undo(first.changes[0].id, source="tui")
     assert store.get("S05").indicator_edits == []

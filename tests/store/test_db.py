@@ -288,7 +288,7 @@ def test_undo_puts_back_the_old_value_and_is_recorded(db_path: Path) -> None:
     project = store.undo(change.id, source="tui").project
     assert project.status == old and project.revision == 3
     last = store.history("X06")[-1]
-    assert (last.field, last.new, last.note) == ("status", old, f"撤销第{change.id}条更改")
+    assert (last.field, last.new, last.note) == ("status", old, f"undo of change {change.id}")
     store.add_update("X06", "2023-07", "进展", source="tui")
     assert store.undo(store.history("X06")[-1].id, source="tui").project.updates == []
 

@@ -15,6 +15,7 @@ from store.words import (
     MESSAGES,
     count,
     day,
+    history_note,
     json_problem,
     moment,
     month,
@@ -168,3 +169,9 @@ def test_the_system_s_common_complaints_are_said_in_chinese() -> None:
     assert os_problem(PermissionError(errno.EACCES, "Permission denied", "x")) == "没有权限"
     assert os_problem(OSError(errno.EMLINK, "Too many links")) == "Too many links"  # as said
     assert os_problem(ValueError("bad")) == "bad"
+
+
+def test_an_undo_s_stored_note_reads_in_chinese() -> None:
+    assert history_note("undo of change 21") == "撤销第21条更改"
+    assert history_note("undo of change x") == "undo of change x"  # not an undo's: as written
+    assert history_note("县教育局 并入 县教体局") == "县教育局 并入 县教体局"
