@@ -374,7 +374,12 @@ class ProjectIndex:
             self._overdue_ids = frozenset(
                 p.id for p in map(_PROJECT, self.entries) if due is not None and _past_due(p, due)
             )
-        return sum(map(self._overdue_ids.__contains__, map(_ID, projects)))
+        ids = self._overdue_ids
+        if not ids:
+            return 0
+        if len(projects) == len(self.entries):  # all of them (a row shows a project once)
+            return len(ids)
+        return sum(map(ids.__contains__, map(_ID, projects)))
 
     def prepare_search(self) -> None:
         """Build the searchable text (once; call from a worker to keep the first key fast)."""
