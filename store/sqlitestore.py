@@ -140,14 +140,21 @@ def read_tables(conn: sqlite3.Connection) -> tuple[Tables, bool]:
     """Every table as TinyDB keeps them (table -> document id -> document), and whether the
     text may hold control characters someone else wrote."""
     rows: dict[str, list[tuple[int, bytes]]] = {name: [] for name in _ROW_TABLES}
-    for name in _ROW_TABLES:
-        rows[name] = conn.execute(
-            f"SELECT doc_id, CAST(doc AS BLOB) FROM {name} ORDER BY doc_id"  # noqa: S608
-        ).fetchall()
-    for tbl, doc_id, raw in conn.execute(
-        "SELECT tbl, doc_id, CAST(doc AS BLOB) FROM other ORDER BY tbl, doc_id"
-    ):
-        rows.setdefault(tbl, []).append((doc_id, raw))
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")  # one snapshot of all the tables
+    try:
+        for name in _ROW_TABLES:
+            rows[name] = conn.execute(
+                f"SELECT doc_id, CAST(doc AS BLOB) FROM {name} ORDER BY doc_id"  # noqa: S608
+            ).fetchall()
+        for tbl, doc_id, raw in conn.execute(
+            "SELECT tbl, doc_id, CAST(doc AS BLOB) FROM other ORDER BY tbl, doc_id"
+        ):
+            rows.setdefault(tbl, []).append((doc_id, raw))
+    finally:
+        if own:
+            conn.execute("COMMIT")
     scan = _Scan.of(b"\n".join(raw for table in rows.values() for _i, raw in table))
     with collector_paused():
         tables = {
@@ -850,6 +857,9 @@ def load(path: Path, tables: Tables) -> None:
     storage = SQLiteStorage(path)
     try:
         storage.write(tables)
+        conn = storage.connection()
+        assert conn is not None
+        conn.execute("PRAGMA journal_mode = DELETE")  # all of it in the one file
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path}: not written ({exc})") from exc
     finally:
