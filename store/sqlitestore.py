@@ -746,6 +746,11 @@ class SQLiteStore(DocumentStore):
         backups = self.path.parent / "backups"
         if not self._swept:
             sweep_temp_files(backups, lambda name: name.startswith(f"{self.path.stem}-"))
+            # and what SQLite kept beside a killed copy (its journal, its WAL)
+            for side in backups.glob(f".{self.path.stem}-*.tmp-*"):
+                if not side.with_name(side.name.rpartition("-")[0]).exists():
+                    with contextlib.suppress(OSError):
+                        side.unlink()
             self._swept = True
         today = datetime.now().strftime("%Y%m%d")
         if reason is None:
