@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import socket
 import sqlite3
 import threading
@@ -88,8 +89,12 @@ CREATE TABLE IF NOT EXISTS other (
 #: Every table a database holds, as TinyDB names them; ``other`` keeps any further table of a
 #: migrated file (``db check`` names it), so that nothing is lost on the way.
 _ROW_TABLES = (PROJECTS, HISTORY, META)
-#: How long one attempt at the write lock waits inside SQLite before we look at the clock.
-_LOCK_STEP_MS = 50
+#: How long a statement waits inside SQLite for a lock (a reader during another's recovery).
+_BUSY_MS = 5000
+#: How long one attempt at the write lock waits inside SQLite before we look at the clock: short,
+#: so that a waiter gets its turn between the saves of a writer that saves again and again
+#: (SQLite's lock is not a queue; its own wait sleeps longer and longer between attempts).
+_LOCK_STEP_MS = 1
 
 Tables = dict[str, dict[str, Any]]
 
@@ -116,7 +121,7 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     under its mutex."""
     uri = f"{path.as_uri()}?mode={'ro' if read_only else 'rwc'}"
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {_LOCK_STEP_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
     if not read_only:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
@@ -546,6 +551,7 @@ class _WriteLock:
             on_wait = store.on_wait
             timer = threading.Timer(1.0, lambda: on_wait(self.holder()))
             timer.daemon = True
+        conn.execute(f"PRAGMA busy_timeout = {_LOCK_STEP_MS}")
         try:
             while True:
                 try:
@@ -566,7 +572,9 @@ class _WriteLock:
                 elif store.wait is not None and not told and waited >= 1.0 and store.on_wait:
                     store.on_wait(self.holder())
                     told = True
+                time.sleep(random.uniform(0.0, 0.002))
         finally:
+            conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
             if timer is not None:
                 timer.cancel()
         self._write_holder()
