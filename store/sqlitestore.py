@@ -42,6 +42,7 @@ from store.documents import (
     META,
     PROJECTS,
     DocumentStore,
+    _clean_report,
     _report_order,
     _Transaction,
     _View,
@@ -305,14 +306,9 @@ class _SQLView(_View):
         self._history: list[Change] | None = None
         self._by_project: dict[str, list[Change]] | None = None
         self._of: dict[str, list[Change]] = {}
-        meta = {key: value for key, value in store._meta_values().items()}
+        meta = store._meta_values()
         report = meta.get("report")
-        self.report = Report.from_dict(report if isinstance(report, dict) else {})
-        self.report.region = clean_text(self.report.region, single_line=True)
-        self.report.titles = {
-            clean_text(k, single_line=True): clean_text(v, single_line=True)
-            for k, v in self.report.titles.items()
-        }
+        self.report = _clean_report(Report.from_dict(report if isinstance(report, dict) else {}))
         rule = meta.get("schedule")
         try:
             self.schedule = ScheduleSettings.from_dict(rule if isinstance(rule, dict) else None)

@@ -133,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         type=Path,
-        help="database file (default: $MINSHENG_DB, else ~/.local/share/minsheng/minsheng.json)",
+        help="database file, SQLite if it ends in .sqlite or .sqlite3, else JSON "
+        "(default: $MINSHENG_DB, else ~/.local/share/minsheng/minsheng.json)",
     )
     parser.add_argument("--read-only", action="store_true", help="browse and export only")
     # Set by `serve` for the app it starts for one person's browser page.
