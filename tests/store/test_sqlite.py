@@ -229,3 +229,21 @@ def test_read_only_refuses_edits(tmp_path: Path) -> None:
     assert len(store.projects()) == 5
     with pytest.raises(StoreError, match="read-only"):
         store.set_status("X01", "滞后", source="cli")
+
+
+def test_control_characters_someone_else_wrote_into_a_row_are_never_read_back(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "db.sqlite"
+    SQLiteStore(db).import_report(make_projects(5), source="import:synthetic")
+    with sqlite3.connect(db) as conn:  # a hand edit with the sqlite3 shell, say
+        conn.execute(
+            "UPDATE projects SET doc = json_set(doc, '$.name', ?) WHERE id = 'X01'",
+            ("名称\x1b]52;c;aGk=\x07\u202e反转",),
+        )
+    store = SQLiteStore(db)
+    assert store.get("X01").name == "名称]52;c;aGk=反转"
+    assert store.check().problems  # and db check names it
+    saved = SQLiteStore(db).set_status("X01", "滞后", source="cli")  # one row read: cleaned too
+    assert saved.name == "名称]52;c;aGk=反转"
+    assert SQLiteStore(db).check().ok  # the save wrote it back clean
