@@ -1365,6 +1365,13 @@ def _check_xlsx(data: bytes, tally: HostileTally, markers: set[str]) -> None:
         xml = "".join(
             archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml")
         )
+    # One spelling whichever writer openpyxl used: with lxml installed it writes characters
+    # as numeric references (&#20848;), the standard library as themselves.
+    xml = re.sub(
+        r"&#(x[0-9a-fA-F]+|[0-9]+);",
+        lambda m: chr(int(m[1][1:], 16) if m[1][0] == "x" else int(m[1])),
+        xml,
+    )
     tally.check_text("export xlsx (xml)", xml)
     book = load_workbook(io.BytesIO(data))
     for sheet in book.worksheets:

@@ -16,7 +16,9 @@ Formats (``FORMAT_REGISTRY``: name, suffix, label, hint and writer of each; the 
   those that still do not fit. Cells name one of a few registered styles.
 - ``csv``: UTF-8 with a BOM (Excel reads Chinese then) or GB18030; a title row, then a ``表``
   column so that the 县级 / 省市级 split survives an import.
-- ``json``: the full model, plus each project's plan and progress split into month-dated items.
+- ``json``: the full model, plus each project's plan and progress split into month-dated items
+  and its 序时 (``schedule``: the object ``minsheng schedule --json`` prints), judged by the
+  rule stored with the data (``schedule_rule``); the writer is given that rule.
 - ``html``: one self-contained printable page (inline CSS, no scripts, no outside assets).
 
 Updates: the report formats (md, xlsx, csv, html) show the current state, so each dated update
@@ -47,8 +49,10 @@ from typing import Any
 
 from store.files import atomic_write_bytes, sweep_temp_files
 from store.models import Project, Report, Update, normalise_deadline, normalise_status
+from store.schedule_rule import DEFAULT_SETTINGS, ScheduleSettings
 from store.text import FORMULA_STARTS
 from store.vocabulary import FIELD_REGISTRY, REPORT_FIELDS, STATUS_REGISTRY
+from store.words import at, listing, os_problem, quote, say
 
 #: CSV encodings offered: UTF-8 with BOM (Excel), plain UTF-8, GB18030 (older systems).
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "gb18030")
@@ -232,7 +236,9 @@ def _csv_cell(text: str) -> str:
 def export_csv(report: Report, projects: list[Project], encoding: str = "utf-8-sig") -> bytes:
     """A title row, a header row and one row per project, in the order given."""
     if encoding not in CSV_ENCODINGS:
-        raise ExportError(f"CSV encoding {encoding!r} is not one of {', '.join(CSV_ENCODINGS)}")
+        raise ExportError(
+            say("export.bad_encoding", encoding=quote(encoding), choices=listing(CSV_ENCODINGS))
+        )
     extras = extra_keys(projects)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -245,7 +251,9 @@ def export_csv(report: Report, projects: list[Project], encoding: str = "utf-8-s
     try:
         return buffer.getvalue().encode(encoding)
     except UnicodeEncodeError as exc:
-        raise ExportError(f"text cannot be written as {encoding}: {exc.reason}") from exc
+        raise ExportError(
+            say("export.cannot_encode", encoding=encoding, detail=exc.reason)
+        ) from exc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -357,7 +365,7 @@ def export_xlsx(report: Report, projects: list[Project], paper: str = DEFAULT_PA
     from openpyxl.worksheet.properties import PageSetupProperties
 
     if paper not in PAPERS:
-        raise ExportError(f"unknown paper {paper!r}; one of {', '.join(PAPERS)}")
+        raise ExportError(say("export.bad_paper", paper=quote(paper), choices=listing(PAPERS)))
     workbook = Workbook()
     workbook.remove(workbook.active)
     # One named style per kind of cell, registered once: cells name their style instead of
@@ -453,9 +461,13 @@ def export_xlsx(report: Report, projects: list[Project], paper: str = DEFAULT_PA
 # json
 
 
-def project_export_dict(project: Project, report: Report | None = None) -> dict[str, Any]:
-    """A project in the JSON interface: the model's keys, plus its plan and progress items."""
+def project_export_dict(
+    project: Project, report: Report | None = None, settings: ScheduleSettings = DEFAULT_SETTINGS
+) -> dict[str, Any]:
+    """A project in the JSON interface: the model's keys, plus its plan and progress items and
+    its 序时 (``schedule``: as ``minsheng schedule --json`` prints it)."""
     from store.months import plan_items, progress_items  # (not needed by the other formats)
+    from store.schedule import project_schedule
 
     data = project.to_dict()
     period = None
@@ -468,6 +480,7 @@ def project_export_dict(project: Project, report: Report | None = None) -> dict[
         {"months": list(item.months), "text": item.text}
         for item in progress_items(project.progress, period)
     ]
+    data["schedule"] = project_schedule(project, report, settings).to_json()
     return data
 
 
@@ -476,11 +489,16 @@ def report_export_dict(report: Report) -> dict[str, Any]:
     return report.to_dict()
 
 
-def export_json(report: Report, projects: list[Project]) -> bytes:
-    """`{"report": {...}, "projects": [...]}` as UTF-8 JSON, Chinese kept readable."""
+def export_json(
+    report: Report, projects: list[Project], *, settings: ScheduleSettings = DEFAULT_SETTINGS
+) -> bytes:
+    """`{"report": {...}, "schedule_rule": {...}, "projects": [...]}` as UTF-8 JSON, Chinese
+    kept readable; each project's 序时 is judged by ``settings`` (the rule stored with the
+    data: the callers that have a store pass its ``schedule_settings()``)."""
     payload = {
         "report": report_export_dict(report),
-        "projects": [project_export_dict(p, report) for p in projects],
+        "schedule_rule": settings.to_dict(),
+        "projects": [project_export_dict(p, report, settings) for p in projects],
     }
     return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -564,10 +582,12 @@ class ExportFormat:
     suffix: str  # the file name's extension, with its dot
     label: str  # the export dialog's choice
     hint: str  # the export dialog's line under the choices: what the format is for
-    #: ``(report, projects) -> bytes``; with ``encoding=`` too when ``encodings`` are offered
+    #: ``(report, projects) -> bytes``; with ``encoding=`` too when ``encodings`` are offered,
+    #: and ``settings=`` (the 序时 rule) when it is ``judged``
     writer: Callable[..., bytes]
     encodings: tuple[str, ...] = ()  # the text encodings it can be written in
     papers: tuple[str, ...] = ()  # the paper sizes it can be set up to print on (``paper=``)
+    judged: bool = False  # whether it carries each project's 序时 (so needs the rule)
 
 
 #: The formats, in the order people are offered them. A new format is one entry here.
@@ -595,8 +615,9 @@ FORMAT_REGISTRY: dict[str, ExportFormat] = {
             "json",
             ".json",
             "json",
-            "完整数据（含按月拆分的计划和进展），供其他程序读取",
+            "完整数据（含按月拆分的计划和进展、序时），供其他程序读取",
             export_json,
+            judged=True,
         ),
         ExportFormat("html", ".html", "html", "网页，用浏览器打开即可查看、打印", export_html),
     )
@@ -615,18 +636,23 @@ def export_bytes(
     *,
     encoding: str = "utf-8-sig",
     paper: str = DEFAULT_PAPER,
+    settings: ScheduleSettings = DEFAULT_SETTINGS,
 ) -> bytes:
     """The export of ``projects`` in format ``fmt`` (``encoding`` and ``paper`` are for the
-    formats that offer them)."""
+    formats that offer them, ``settings``, the 序时 rule, for those that judge)."""
     try:
         spec = FORMAT_REGISTRY[fmt]
     except KeyError:
-        raise ExportError(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}") from None
-    options: dict[str, str] = {}
+        raise ExportError(
+            say("export.bad_format", fmt=quote(fmt), choices=listing(EXPORT_FORMATS))
+        ) from None
+    options: dict[str, Any] = {}
     if spec.encodings:
         options["encoding"] = encoding
     if spec.papers:
         options["paper"] = paper
+    if spec.judged:
+        options["settings"] = settings
     return spec.writer(report, projects, **options)
 
 
@@ -638,13 +664,13 @@ def format_of(path: Path, default: str = "json") -> str:
 def _kind_of(mode: int) -> str:
     """What a file that is not a regular one is, in a few words."""
     kinds = (
-        (stat.S_ISFIFO, "a named pipe (FIFO)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, say("export.kind_fifo")),
+        (stat.S_ISCHR, say("export.kind_char")),
+        (stat.S_ISBLK, say("export.kind_block")),
+        (stat.S_ISSOCK, say("export.kind_socket")),
+        (stat.S_ISDIR, say("export.kind_folder")),
     )
-    return next((words for test, words in kinds if test(mode)), "not a regular file")
+    return next((words for test, words in kinds if test(mode)), say("export.kind_other"))
 
 
 def check_export_target(path: Path, *, force: bool = False) -> None:
@@ -659,33 +685,30 @@ def check_export_target(path: Path, *, force: bool = False) -> None:
     path = Path(path)
     if not path.parent.is_dir():
         raise ExportFolderError(
-            f"{path}: folder {path.parent} does not exist", path=path, code=errno_codes.ENOENT
+            say("export.no_folder", path=path, folder=path.parent),
+            path=path,
+            code=errno_codes.ENOENT,
         )
     try:
         st = os.stat(path)  # follows a symbolic link
     except FileNotFoundError:
         if os.path.lexists(path):
             raise ExportTargetError(
-                f"{path}: a symbolic link to {os.readlink(path)}, which does not exist; "
-                "nothing was written",
+                say("export.dangling_link", path=path, target=os.readlink(path)),
                 path=path,
             ) from None
         return
     except OSError as exc:
-        reason = os.strerror(exc.errno) if exc.errno else str(exc)
-        raise ExportError(f"{path}: {reason}", path=path, code=exc.errno) from exc
+        raise ExportError(at(str(path), os_problem(exc)), path=path, code=exc.errno) from exc
     if stat.S_ISDIR(st.st_mode):
-        raise ExportError(f"{path}: is a folder", path=path, code=errno_codes.EISDIR)
+        raise ExportError(say("export.is_folder", path=path), path=path, code=errno_codes.EISDIR)
     if not stat.S_ISREG(st.st_mode):
         raise ExportTargetError(
-            f"{path}: {_kind_of(st.st_mode)}, not a regular file; nothing was written "
-            "(give a file's path, or - for standard output)",
+            say("export.not_regular", path=path, kind=_kind_of(st.st_mode)),
             path=path,
         )
     if not force:
-        raise ExportExistsError(
-            f"{path}: already exists (use --force to overwrite)", path=path, code=errno_codes.EEXIST
-        )
+        raise ExportExistsError(say("export.exists", path=path), path=path, code=errno_codes.EEXIST)
 
 
 def write_export(path: Path, data: bytes, *, force: bool = False) -> None:
@@ -701,5 +724,4 @@ def write_export(path: Path, data: bytes, *, force: bool = False) -> None:
     try:
         atomic_write_bytes(path, data)
     except OSError as exc:
-        reason = os.strerror(exc.errno) if exc.errno else str(exc)
-        raise ExportError(f"{path}: {reason}", path=path, code=exc.errno) from exc
+        raise ExportError(at(str(path), os_problem(exc)), path=path, code=exc.errno) from exc

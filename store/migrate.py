@@ -18,6 +18,7 @@ from store.files import FileLock, temp_name
 from store.interface import CheckReport, DatabaseError, StoreError
 from store.jsonstorage import STAMP_TABLE, decode_tables, write_tables
 from store.sqlitestore import check_sqlite, dump, is_sqlite_path, load
+from store.words import say
 
 Tables = dict[str, dict[str, Any]]
 
@@ -49,16 +50,14 @@ def migrate(source: Path, target: Path) -> tuple[int, int]:
     source that does not pass ``db check``; nothing is left at ``target`` when it fails."""
     source, target = Path(source), Path(target)
     if not source.exists():
-        raise StoreError(f"{source}: no such database")
+        raise StoreError(say("db.no_such_database", path=source))
     if target.exists() or Path(f"{target}-wal").exists():
-        raise StoreError(
-            f"{target}: already exists; migrate makes a new database, choose a new name"
-        )
+        raise StoreError(say("db.migrate_exists", path=target))
     if os.path.realpath(source) == os.path.realpath(target):
-        raise StoreError(f"{target}: the same file as {source}")
+        raise StoreError(say("db.migrate_same", target=target, source=source))
     checked = check_any(source)
     if not checked.ok:
-        raise DatabaseError(f"{source}: not copied: {checked.problems[0]} (see db check)")
+        raise DatabaseError(say("db.migrate_broken", path=source, problem=checked.problems[0]))
     target.parent.mkdir(parents=True, exist_ok=True)
     # Nobody saves to the JSON file while it is read (SQLite's read is one snapshot anyway).
     lock = None if is_sqlite_path(source) else FileLock(source)
@@ -71,7 +70,7 @@ def migrate(source: Path, target: Path) -> tuple[int, int]:
         else:
             write_tables(tmp, tables, like=source)
         if not _same(read_any(tmp), tables):
-            raise DatabaseError(f"{target}: not made: the copy did not read back the same")
+            raise DatabaseError(say("db.migrate_differs", path=target))
         os.replace(tmp, target)
     finally:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):

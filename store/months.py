@@ -33,6 +33,11 @@ word); mentions further inside do not date it. Decisions on ambiguous wording:
     截至/到/预计 or when 份, a part of the month or a day follows it: ``统一月报`` holds no
     month, ``完成三月份任务`` does. ``二十三月`` and ``第三月`` are not months; ``三、四月``
     follows the rule of ``1、2月`` above.
+In 项目推进情况 (``progress_items``) an item that starts undated but says where it stands as of a
+month (``④召开…会议,截至6月底,已检查4970人``: 截至/截止 and a month, outside brackets) is dated by
+that month (the last such, when it names several): a progress sentence belongs to the month it
+reports on, wherever in it the month is written. Plans are not read so (``…预计8月份完成`` in
+a plan item says when, not as of when).
 Numbers not directly followed by 月 (``2023年``, ``16万亩``, ``30%``, ``1个月``) are never months,
 nor are 0 and 13 or more. Nothing is lost: the items' texts, in order, make up the text.
 """
@@ -532,7 +537,30 @@ def plan_items(text: str) -> list[MonthItem]:
     return [item if item.months else MonthItem(ALL_MONTHS, item.text) for item in items]
 
 
+#: words saying "as of" before a month: a progress item holding one reports on that month
+_AS_OF = ("截至到", "截止到", "截至", "截止")
+
+
+def _as_of_months(splitter: _Splitter, item: PlacedItem) -> tuple[int, ...]:
+    """The months the last "截至6月底" inside an item names, or ()."""
+    found: tuple[int, ...] = ()
+    for expr in splitter.exprs:
+        if not item.start < expr.start < item.end or splitter.inside[expr.start]:
+            continue
+        if expr.months == ALL_MONTHS:
+            continue
+        if splitter.ends_with(splitter.content_end(expr.start), _AS_OF):
+            found = expr.months
+    return found
+
+
 def progress_items(text: str, period: tuple[int, int] | None) -> list[MonthItem]:
-    """Items of a 项目推进情况; an undated item covers the report period's months (or none)."""
+    """Items of a 项目推进情况: an undated item holding "截至N月" is of month N; any other undated
+    item covers the report period's months (or none)."""
     default = _month_span(*period) if period is not None else ()
-    return [item if item.months else MonthItem(default, item.text) for item in split_months(text)]
+    splitter = _Splitter(text)
+    items = []
+    for item in splitter.placed():
+        months = item.months or _as_of_months(splitter, item) or default
+        items.append(MonthItem(months, item.text))
+    return items

@@ -3,7 +3,7 @@ and reads it at every open, without the indicator reader ``store.schedule`` need
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 #: How an indicator is measured against its plan: "ratio" (actual / planned) or "points"
@@ -69,3 +69,80 @@ class ScheduleSettings:
 
 
 DEFAULT_SETTINGS = ScheduleSettings()
+
+
+#: the bases as people choose them
+BASIS_LABELS: dict[str, str] = {"ratio": "比例", "points": "百分点"}
+#: the most a threshold may be: a ratio in percent of plan, points of the target
+_RATIO_MAX = 1000.0
+_POINTS_MAX = 100.0
+
+
+def _shown(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def thresholds_of(settings: ScheduleSettings, basis: str | None = None) -> tuple[float, ...]:
+    """The three thresholds of a basis (the settings' own by default) as people write them,
+    descending: percent of plan (110, 90, 70), or points of the target against plan
+    (10, -10, -30: at least 10 above is 超序时, less than 10 below 按序时, at most 30 below
+    慢序时)."""
+    if (basis or settings.basis) == "points":
+        return (settings.ahead_points, -settings.slow_points, -settings.late_points)
+    return tuple(round(v * 100, 6) for v in (settings.ahead, settings.on_time, settings.slow))
+
+
+def parse_thresholds(text: str) -> tuple[float, ...]:
+    """'110,90,70' (or with ，、 spaces and %) as three numbers; ValueError with a one-line
+    message in the product's words otherwise."""
+    parts = [p for p in text.replace("，", ",").replace("、", ",").replace("%", "").split(",")]
+    try:
+        values = tuple(float(p.strip()) for p in parts)
+    except ValueError:
+        raise ValueError(f"序时阈值 {text!r} 应为三个数字，如 110,90,70") from None
+    if len(values) != 3 or any(v != v or v in (float("inf"), float("-inf")) for v in values):
+        raise ValueError(f"序时阈值 {text!r} 应为三个数字，如 110,90,70")
+    return values
+
+
+def with_thresholds(
+    settings: ScheduleSettings, basis: str | None = None, thresholds: tuple[float, ...] = ()
+) -> ScheduleSettings:
+    """The settings with another basis and/or that basis's three thresholds (as
+    ``thresholds_of`` writes them). ValueError, with a one-line message, when the basis is
+    unknown or the thresholds are not three, strictly descending, and in range (ratio: 0 to
+    1000 percent; points: -100 to 100, the first at least 0, the second at most 0)."""
+    basis = basis or settings.basis
+    if basis not in BASES:
+        raise ValueError(f"序时依据 {basis!r} 应为 {' 或 '.join(BASES)}")
+    if not thresholds:
+        return replace(settings, basis=basis)
+    if len(thresholds) != 3:
+        raise ValueError("序时阈值应为三个数字，从高到低")
+    first, second, third = thresholds
+    shown = ",".join(_shown(v) for v in thresholds)
+    if not first > second > third:
+        raise ValueError(f"序时阈值 {shown} 应从高到低排列，如 110,90,70")
+    if basis == "ratio":
+        if third < 0 or first > _RATIO_MAX:
+            raise ValueError(f"序时阈值 {shown} 应在 0 到 {_shown(_RATIO_MAX)}（%）之间")
+        return replace(settings, basis=basis, ahead=float(first) / 100,
+                       on_time=float(second) / 100, slow=float(third) / 100)  # fmt: skip
+    if first < 0 or second > 0 or third < -_POINTS_MAX or first > _POINTS_MAX:
+        raise ValueError(
+            f"序时阈值 {shown} 应在 -100 到 100 之间，第一个不小于 0、第二个不大于 0，如 10,-10,-30"
+        )
+    return replace(settings, basis=basis, ahead_points=float(first),
+                   slow_points=float(-second), late_points=float(-third))  # fmt: skip
+
+
+def rule_text(settings: ScheduleSettings) -> str:
+    """The rule in one line, as the command line and the app show it."""
+    if settings.basis == "points":
+        ahead, on_time, slow = (_shown(abs(v)) for v in thresholds_of(settings))
+        return (
+            f"序时规则（按百分点）：高出计划 {ahead} 点以上 超序时，低于计划不足 {on_time} 点 "
+            f"按序时，低 {on_time}-{slow} 点 慢序时，低 {slow} 点以上 滞后"
+        )
+    ahead, on_time, slow = (_shown(v) for v in thresholds_of(settings))
+    return f"序时规则（按比例）：≥{ahead}% 超序时，≥{on_time}% 按序时，≥{slow}% 慢序时，更低 滞后"

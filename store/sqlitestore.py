@@ -72,6 +72,7 @@ from store.jsonstorage import _Scan
 from store.models import Project, Report, canonical_id, clean_text
 from store.schedule_rule import ScheduleSettings
 from store.transactions import TransactionalStorage
+from store.words import at, os_problem, quote, say, seconds
 
 #: The suffixes that open a database as SQLite (anything else is the JSON file).
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3")
@@ -139,7 +140,7 @@ def _create_schema(conn: sqlite3.Connection) -> None:
 
 
 def _wrap(path: Path, exc: sqlite3.Error) -> DatabaseError:
-    return DatabaseError(f"{path}: not a minsheng database ({exc})")
+    return DatabaseError(say("db.bad_json", where=path, detail=exc))
 
 
 def read_tables(conn: sqlite3.Connection) -> tuple[Tables, bool]:
@@ -249,7 +250,7 @@ class SQLiteStorage(TransactionalStorage):
     def write(self, data: Tables) -> None:
         """Replace every table (at commit inside a transaction)."""
         if self.read_only:
-            raise DatabaseError(f"{self.path}: opened read-only")
+            raise DatabaseError(say("db.opened_read_only", path=self.path))
         self._pending = data
         if self._in_transaction:
             self._dirty = True
@@ -333,10 +334,9 @@ class _SQLView(_View):
                     try:
                         project = Project.from_dict(_decode(raw, scan.long_numbers))
                     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                        raise DatabaseError(
-                            f"{self._store.location}: project document {doc_id} is malformed "
-                            f"({type(exc).__name__}: {exc})"
-                        ) from None
+                        detail = f"{type(exc).__name__}: {exc}"
+                        problem = say("store.malformed_project", key=doc_id, detail=detail)
+                        raise DatabaseError(at(self._store.location, problem)) from None
                     if scan.suspect:
                         project = clean_project(project)
                     by_id[project.id] = project
@@ -437,7 +437,7 @@ class _HistoryRows(Table):
     ) -> Any:
         """The change with ``doc_id`` (None when there is none)."""
         if doc_id is None or cond is not None or doc_ids is not None:
-            raise StoreError("history rows are read by their id only")
+            raise RuntimeError("history rows are read by their id only")
         rows = self._store._rows(
             "SELECT doc_id, CAST(doc AS BLOB) FROM history WHERE doc_id = ?", (int(doc_id),)
         )
@@ -466,14 +466,14 @@ class _SQLTransaction(_Transaction):
         if view.loaded:
             found = view.by_id.get(pid)
             if found is None:
-                raise UnknownProjectError(f"no project with id {project_id!r}")
+                raise UnknownProjectError(say("store.no_project", id=quote(project_id)))
             self.row_ids[pid] = view.doc_ids[pid]
             return found
         rows = self.store._rows(
             "SELECT doc_id, CAST(doc AS BLOB) FROM projects WHERE id = ?", (pid,)
         )
         if not rows:
-            raise UnknownProjectError(f"no project with id {project_id!r}")
+            raise UnknownProjectError(say("store.no_project", id=quote(project_id)))
         (doc_id, raw), scan = rows[0], _Scan.of(rows[0][1])
         project = Project.from_dict(_decode(raw, scan.long_numbers))
         self.row_ids[pid] = doc_id
@@ -525,7 +525,8 @@ class _SQLTransaction(_Transaction):
 
 
 def _holder_text() -> bytes:
-    return f"{current_user()} pid {os.getpid()} on {socket.gethostname()}\n".encode()
+    holder = say("lock.holder", user=current_user(), pid=os.getpid(), host=socket.gethostname())
+    return f"{holder}\n".encode()
 
 
 class _WriteLock:
@@ -555,13 +556,19 @@ class _WriteLock:
                     break
                 except sqlite3.OperationalError as exc:
                     if "locked" not in str(exc) and "busy" not in str(exc):
-                        raise StoreError(f"{store.path}: nothing was saved: {exc}") from exc
+                        detail = str(exc)
+                        raise StoreError(
+                            say("store.not_written", where=store.location, detail=detail)
+                        ) from exc
                 waited = time.monotonic() - start
                 if store.wait is not None and waited >= store.wait:
+                    holder = self.holder() or say("lock.someone")
                     raise LockTimeout(
-                        f"{store.path}: not saved: {self.holder() or '另一个进程'} "
-                        f"has held the lock for over {store.wait:g} s"
-                    ) from None
+                        say(
+                            "lock.timeout", path=store.path, holder=holder,
+                            seconds=seconds(store.wait),
+                        )
+                    ) from None  # fmt: skip
                 if timer is not None and not timer.is_alive() and not told:
                     timer.start()
                     told = True
@@ -628,11 +635,7 @@ class SQLiteStore(DocumentStore):
         if not read_only and not allow_network_fs:
             kind = network_filesystem(self.path.parent)
             if kind:
-                raise NetworkFilesystemError(
-                    f"{self.path}: the folder is on {kind}, a network file system where SQLite's "
-                    "locks and shared memory do not work; keep the database on the server's own "
-                    "disk, open it with --read-only, or pass --i-know-locks-may-fail"
-                )
+                raise NetworkFilesystemError(say("db.network_fs", path=self.path, kind=kind))
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         storage = SQLiteStorage(self.path, read_only=read_only)
@@ -729,9 +732,7 @@ class SQLiteStore(DocumentStore):
                     conn.execute("COMMIT")
             except sqlite3.DatabaseError as exc:  # a full disk, an I/O error: as it was
                 self._view = None
-                raise StoreError(
-                    f"{self.location}: nothing was saved: the database could not be written ({exc})"
-                ) from exc
+                raise StoreError(say("store.not_written", where=self.location, detail=exc)) from exc
             except BaseException:
                 self._view = None
                 raise
@@ -767,9 +768,8 @@ class SQLiteStore(DocumentStore):
         try:
             self._make_backup(reason)
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(
-                f"{self.path}: nothing was saved: the backup before it could not be written ({exc})"
-            ) from exc
+            detail = os_problem(exc) if isinstance(exc, OSError) else str(exc)
+            raise StoreError(say("db.backup_failed", path=self.path, detail=detail)) from exc
         self._backed_up_on = today
 
     def _make_backup(self, reason: str) -> Path | None:
@@ -822,7 +822,7 @@ class SQLiteStore(DocumentStore):
         source = resolve_backup(self.path, backup)
         checked = check_sqlite(source)
         if not checked.ok:
-            raise DatabaseError(f"{source}: not restored: {checked.problems[0]}")
+            raise DatabaseError(say("db.not_restored", path=source, problem=checked.problems[0]))
         tables = dump(source)
         with self._mutex, self._write_lock:
             conn = self._connection()
@@ -853,7 +853,7 @@ class SQLiteStore(DocumentStore):
 def dump(path: Path) -> Tables:
     """Every table of the SQLite database at ``path`` (TinyDB's layout)."""
     if not Path(path).exists():
-        raise DatabaseError(f"{path}: no such database")
+        raise DatabaseError(say("db.no_such_database", path=path))
     storage = SQLiteStorage(path, read_only=True)
     try:
         return storage.read() or {}
@@ -870,7 +870,7 @@ def load(path: Path, tables: Tables) -> None:
         assert conn is not None
         conn.execute("PRAGMA journal_mode = DELETE")  # all of it in the one file
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path}: not written ({exc})") from exc
+        raise DatabaseError(say("store.not_written", where=path, detail=exc)) from exc
     finally:
         storage.close()
 
@@ -880,7 +880,7 @@ def check_sqlite(path: Path) -> CheckReport:
     documents are checked (the model's keys, unique ids, positive revisions, clean text)."""
     report = CheckReport(str(path))
     if not Path(path).exists():
-        report.problems.append(f"{path}: no such database")
+        report.problems.append(say("db.no_such_database", path=path))
         return report
     storage = SQLiteStorage(path, read_only=True)
     try:
@@ -888,11 +888,11 @@ def check_sqlite(path: Path) -> CheckReport:
         assert conn is not None
         found = conn.execute("PRAGMA quick_check").fetchall()
         if found != [("ok",)]:
-            report.problems.extend(f"{path}: {row[0]}" for row in found[:20])
+            report.problems.extend(at(str(path), str(row[0])) for row in found[:20])
             return report
         tables = storage.read() or {}
     except (DatabaseError, sqlite3.DatabaseError) as exc:
-        report.problems.append(str(exc) if str(path) in str(exc) else f"{path}: {exc}")
+        report.problems.append(str(exc) if str(path) in str(exc) else at(str(path), str(exc)))
         return report
     finally:
         storage.close()

@@ -6,6 +6,8 @@ snapshot summaries; one list says which starts make a spreadsheet cell a live fo
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len, get_character_cell_size
 
 from store.models import clean_text
@@ -55,3 +57,41 @@ def one_line(text: str, limit: int | None = None) -> str:
     # Cleaning only removes characters (controls, runs of spaces): cut first, with room
     # to spare, so that a 64,000-character progress note is not cleaned whole to show 200.
     return clean_text(text[: limit * 2], single_line=True)[:limit]
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines as a report's cell has them: what an import makes of a cell, the store makes of text
+# people type into a multi-line field (an update), so that an export read back is the same.
+
+_BLANKS_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+_IDEO = "\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Full-width and CJK punctuation: 、。《》〔〕（），：；！？ and the like.
+_FW_PUNCT = "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+# Marks that sit tight against Chinese text but may stand between Latin words.
+_CJK_MARKS = "\u2018\u2019\u201c\u201d\u2014\u2026\u00b7\u2460-\u24ff"
+_SCRIPTS = "\u00b2\u00b3\u00b9\u2070-\u209f"
+# Digits, Latin letters, ASCII signs and units: a space between these and Chinese is PDF noise.
+_NARROW = "!-~\uff10-\uff19\uff21-\uff3a\uff41-\uff5a%‰℃°\u3380-\u33ff" + _SCRIPTS
+# "…审核 2 月：开展…", "…统计 4-5月,对…": the space separates plan items; keep it.
+_MONTH_ITEM = r"\d{1,2}(?:\s*[-~、至]\s*\d{1,2})?\s*月份?\s*[：:，,]"
+_GLUED_SPACE_RE = re.compile(
+    f"(?<=[{_IDEO}]) (?!{_MONTH_ITEM})(?=[{_NARROW}{_CJK_MARKS}])"
+    f"|(?<=[{_NARROW}{_CJK_MARKS}]) (?=[{_IDEO}])"
+    f"|(?<=[{_FW_PUNCT}]) "
+    f"| (?=[{_FW_PUNCT}{_SCRIPTS}])"
+)
+
+
+def tidy_lines(text: str) -> str:
+    """Untrusted text as lines of a report cell: control characters out, blank lines dropped,
+    runs of spaces one space, and the spaces a PDF or a typist leaves between Chinese and
+    digits or punctuation ("完成 50 %", "工程 ，") removed; a space before a month item
+    ("…审核 2 月：") is kept."""
+    lines = []
+    for line in clean_text(text).split("\n"):
+        line = _BLANKS_RE.sub(" ", line).strip()
+        line = _GLUED_SPACE_RE.sub("", line)
+        if line:
+            lines.append(line)
+    return "\n".join(lines)

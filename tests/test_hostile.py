@@ -325,6 +325,8 @@ def test_sigterm_and_sighup_end_the_app_cleanly_with_the_edit_on_disk(
         os.write(term.fd, b"s")
         assert term.read_until("未启动".encode())
         os.write(term.fd, b"4")  # 未启动
+        assert term.read_until("可不填".encode())  # the reason asked for
+        os.write(term.fd, b"\r")  # none given
         assert term.read_until("工作成效 → 未启动".encode())  # acknowledged
         os.kill(term.pid, signum)
         status = term.wait(15)
@@ -392,7 +394,9 @@ def test_a_hang_up_while_a_save_waits_for_the_lock_ends_the_app(
         time.sleep(0.5)
         os.write(term.fd, b"s")
         assert term.read_until("未启动".encode())
-        os.write(term.fd, b"4")  # 未启动: the save waits for wang's lock
+        os.write(term.fd, b"4")  # 未启动
+        assert term.read_until("可不填".encode())  # the reason asked for
+        os.write(term.fd, b"\r")  # none given: the save waits for wang's lock
         assert term.read_until("等待保存".encode(), 10)  # after a second: who holds it
         assert term.read_until(b"wang pid 4242", 5)
         os.close(term.fd)  # the terminal hangs up: SIGHUP, and input at its end

@@ -11,6 +11,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,11 +46,13 @@ from store.models import (
     project_from_record,
 )
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, latest_progress
+from store.schedule_rule import BASES, parse_thresholds, rule_text, with_thresholds
 from store.text import one_line
 from store.vocabulary import SCHEDULE_CLASSES
 from tui.crash import report_crash
 from tui.editor import LockWaits
 from tui.labels import source_label
+from tui.zh_argparse import ChineseArgumentParser
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -119,9 +122,16 @@ def _status_arg(value: str) -> str:
     return status
 
 
+def _date_arg(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """All sub-commands and their options."""
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="minsheng",
         description="重点民生实事项目推进情况 tracker: review, edit and export projects.",
         epilog=(
@@ -188,6 +198,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schedule", help="序时: each project against its plan for the period")
     _add_filter_options(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument(
+        "--thresholds",
+        metavar="A,B,C",
+        help="set the rule (recorded, for everyone on this data): descending; with --basis "
+        "ratio percent of plan, e.g. 110,90,70; with points, points of the target against "
+        "plan, e.g. 10,-10,-30",
+    )
+    p.add_argument(
+        "--basis",
+        choices=BASES,
+        help="set how indicators are measured: ratio (actual / planned) or points (of the "
+        "target below plan, as 银川 does)",
+    )
 
     p = sub.add_parser("units", help="牵头单位 names with their project counts, and merging")
     units_sub = p.add_subparsers(dest="units_command", metavar="ACTION")
@@ -269,6 +292,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address people open when a reverse proxy (TLS) stands in front, e.g. "
         "https://minsheng.example.gov.cn",
     )
+    p = sub.add_parser(
+        "bulletin", help="通报: the bulletin of the selected projects (docx, md, html)"
+    )
+    p.add_argument(
+        "--format",
+        choices=("docx", "md", "html"),
+        help="default: from the file's extension, else md",
+    )
+    p.add_argument("-o", "--output", default="-", help="file, or - for standard output")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument(
+        "--date",
+        type=_date_arg,
+        metavar="YYYY-MM-DD",
+        help="the bulletin's date (overdue: deadline before its month); default: today",
+    )
+    _add_filter_options(p)
 
     p = sub.add_parser("snapshot", help="export every project to a dated file in snapshots/")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="json", help="default: json")
@@ -598,10 +638,14 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
     table = _plain_table(console.width)
     for header in ("序号", "时间", "编号", "字段", "修改人"):
         table.add_column(header, no_wrap=True)
-    for header in ("原值", "新值", "来源"):
-        table.add_column(header, ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
+    # The note (why) has a column of its own when any change gives one.
+    notes = any(c.note.strip() for c in changes)
+    for header, ratio in (("原值", 1), ("新值", 2 if notes else 1), ("来源", 1)):
+        table.add_column(header, ratio=ratio, no_wrap=True, overflow="ellipsis", min_width=4)
+    if notes:
+        table.add_column("备注", ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
     for c in changes:
-        table.add_row(
+        cells = [
             Text(str(c.id)),
             Text(local_minute(c.at)),
             _short(c.project),
@@ -609,8 +653,11 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
             _short(c.by, 16),
             _short(c.old, 200),
             _short("新建" if c.field == "*" else c.new, 200),
-            _short(f"{source_label(c.source)} {c.note}".strip(), 200),
-        )
+            _short(source_label(c.source), 200),
+        ]
+        if notes:
+            cells.append(_short(c.note, 200))
+        table.add_row(*cells)
     console.print(table)
 
 
@@ -718,7 +765,10 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
     if to_stdout:
         if fmt == "xlsx" and sys.stdout.isatty():
             raise CliError("an xlsx workbook is not for a terminal; give -o FILE")
-        data = export_bytes(fmt, report, projects, encoding=args.encoding, paper=args.paper)
+        settings = store.schedule_settings()
+        data = export_bytes(
+            fmt, report, projects, encoding=args.encoding, paper=args.paper, settings=settings
+        )
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
@@ -750,6 +800,78 @@ def _warn_overflow(report: Report, projects: list[Project], paper: str) -> None:
         f"注意：{len(cut)} 个单元格的文字太长，打印时一行放不下，纸上会截掉末尾"
         f"（文件里完整）：{where}{bigger}",
         file=sys.stderr,
+    )
+
+
+def _scope(query: ProjectQuery) -> str:
+    """The filters of a query in the report's words ('' when it selects every project)."""
+    parts = []
+    if query.levels:
+        parts.append("项目等级 " + "、".join(v for v in LEVELS if v in query.levels))
+    if query.statuses:
+        parts.append("工作成效 " + "、".join(sorted(query.statuses, key=_status_order)))
+    if query.schedules:
+        parts.append("序时 " + "、".join(c for c in SCHEDULE_CLASSES if c in query.schedules))
+    if query.department_text:
+        parts.append(f"牵头单位含“{query.department_text}”")
+    if query.search.strip():
+        parts.append(f"含“{query.search.strip()}”")
+    if query.overdue_only:
+        parts.append("已过完成时限")
+    if query.not_updated:
+        parts.append("推进情况未更新")
+    return "；".join(parts)
+
+
+def _status_order(status: str) -> int:
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+def cmd_bulletin(store: ProjectStore, args: argparse.Namespace) -> None:
+    """Write the 通报 of the selected projects to a file or standard output."""
+    from store.bulletin import (
+        BULLETIN_FORMATS,
+        bulletin_bytes,
+        bulletin_format_of,
+        compute_bulletin,
+    )
+    from store.export import write_export
+
+    to_stdout = args.output == "-"
+    suffix = Path(args.output).suffix
+    fmt = args.format
+    if fmt is None:
+        fmt = "md" if to_stdout else bulletin_format_of(suffix)
+        if fmt is None:
+            shown = f"from .{suffix.lstrip('.')}" if suffix else "without an extension"
+            raise CliError(
+                f"{args.output}: cannot tell the format {shown}; "
+                f"use --format ({' | '.join(BULLETIN_FORMATS)})"
+            )
+    if to_stdout and fmt == "docx" and sys.stdout.isatty():
+        raise CliError("a docx document is not for a terminal; give -o FILE")
+    if not to_stdout:  # refused before the work, as the write would refuse it after
+        from store.export import check_export_target
+
+        check_export_target(Path(args.output), force=args.force)
+    index = _index(store)
+    query = _query(args)
+    projects = index.apply(query)
+    bulletin = compute_bulletin(
+        store,
+        projects,
+        args.date or date.today(),
+        scope=_scope(query),
+        schedules=index.schedules(projects),
+    )
+    data = bulletin_bytes(fmt, bulletin)
+    if to_stdout:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    write_export(Path(args.output), data, force=args.force)
+    print(
+        f"wrote the bulletin of {len(projects)} projects to {_shown(args.output)}", file=sys.stderr
     )
 
 
@@ -875,8 +997,17 @@ def cmd_diff(store: ProjectStore, args: argparse.Namespace) -> None:
 
 
 def cmd_schedule(store: ProjectStore, args: argparse.Namespace) -> None:
-    """Print each selected project's 序时: class, ratio and the indicator that decides it."""
-
+    """Print each selected project's 序时: class, ratio and the indicator that decides it;
+    with --thresholds or --basis, change the rule instead (recorded)."""
+    if args.thresholds is not None or args.basis is not None:
+        try:
+            thresholds = parse_thresholds(args.thresholds) if args.thresholds is not None else ()
+            settings = with_thresholds(store.schedule_settings(), args.basis, thresholds)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        store.set_schedule_settings(settings, source="cli")
+        print(rule_text(store.schedule_settings()))
+        return
     index = _index(store)
     projects = index.apply(_query(args))
     schedules = index.schedules(projects)
@@ -900,6 +1031,7 @@ def cmd_schedule(store: ProjectStore, args: argparse.Namespace) -> None:
     console.print(
         Text(f"{len(projects)} 个项目，{behind} 个慢于序时；* 工作成效与序时不一致: {disagree} 个")
     )
+    console.print(Text(rule_text(index.settings)))
 
 
 def cmd_units(store: ProjectStore, args: argparse.Namespace) -> None:
@@ -1061,6 +1193,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         cmd_history(store, args)
     elif command == "export":
         cmd_export(store, args)
+    elif command == "bulletin":
+        cmd_bulletin(store, args)
     elif command == "snapshot":
         cmd_snapshot(store, args)
     elif command == "snapshots":

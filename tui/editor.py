@@ -11,6 +11,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from store.interface import Change, Edit, NewUpdate, ProjectStore, Saved
 from store.models import Project
@@ -43,6 +44,7 @@ class PendingEdit:
     field: str
     value: str
     month: str = ""
+    note: str = ""  # why (a status's reason): recorded as the change's note
 
     def edit(self) -> Edit:
         """The store's form of it: a conflict only if someone else changed this field (or
@@ -54,7 +56,13 @@ class PendingEdit:
                 source=SOURCE,
                 seen=self.project,
             )
-        return Edit(self.project.id, {self.field: self.value}, source=SOURCE, seen=self.project)
+        return Edit(
+            self.project.id,
+            {self.field: self.value},
+            source=SOURCE,
+            note=self.note,
+            seen=self.project,
+        )
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,14 @@ class Editor:
 
     def save(self, edit: PendingEdit) -> Done:
         """Save ``edit``; StoreError (ConflictError...) or DatabaseError when refused."""
-        saved = self.store.save(edit.edit())
+        return self._remember(self.store.save(edit.edit()))
+
+    def correct_indicator(self, project_id: str, correction: dict[str, Any]) -> Done:
+        """Save a correction of one 序时 indicator; ctrl+z takes it back like any edit."""
+        return self._remember(self.store.correct_indicator(project_id, correction, source=SOURCE))
+
+    def _remember(self, saved: Saved) -> Done:
+        """Keep an edit's changes for ctrl+z and for screens catching up."""
         done = self._record([saved])
         if saved.changes:
             with self._lock:

@@ -126,9 +126,9 @@ def test_bad_values_and_unknown_ids_change_nothing(store: ProjectStore) -> None:
 
 def test_read_only_refuses_every_write(make_store: Factory, store: ProjectStore) -> None:
     reader = make_store(read_only=True)
-    with pytest.raises(StoreError, match="read-only"):
+    with pytest.raises(StoreError, match="以只读方式打开"):
         reader.save(Edit("X01", {"progress": "x"}, source="cli"))
-    with pytest.raises(StoreError, match="read-only"):
+    with pytest.raises(StoreError, match="以只读方式打开"):
         reader.set_period(1, 7)
 
 
@@ -173,7 +173,7 @@ def test_a_negated_status_word_is_kept_as_written_and_warned(store: ProjectStore
     result = store.import_report(sheet, source="import:a.csv")
     assert store.get("X01").status not in ("已完成", before.status) or before.status == "没有完成"
     assert store.get("X01").status_raw == "没有完成"
-    assert any("line 2" in w and "X01" in w for w in result.warnings)
+    assert any("第2行" in w and "X01 工作成效 “没有完成”" in w for w in result.warnings)
 
 
 def test_merging_a_unit_counts_its_projects_under_the_new_name_and_can_be_undone(
@@ -238,3 +238,22 @@ def test_the_schedule_rule_is_kept_with_the_data_and_recorded(make_store: Factor
     store.set_schedule_settings(stricter, source="cli")
     assert make_store().schedule_settings() == stricter
     assert make_store().history()[-1].field == "schedule"
+
+
+def test_undo_of_an_indicator_correction_puts_back_the_reading(store: ProjectStore) -> None:
+    corrected = {"name": "新建", "unit": "处", "actual": 3}
+    first = store.correct_indicator("S05", corrected, source="tui")
+    second = store.correct_indicator(
+        "S05", {"name": "新建", "unit": "处", "actual": 5, "note": "核实"}, source="tui"
+    )
+    assert [e["actual"] for e in second.project.indicator_edits] == [5]
+    (change,) = second.changes
+    undone = store.undo(change.id, source="tui")
+    assert [e["actual"] for e in undone.project.indicator_edits] == [3]
+    assert undone.changes[0].field == "indicator_edits"
+    assert undone.changes[0].note == f"undo of change {change.id}"
+    assert store.get("S05").indicator_edits == first.project.indicator_edits
+    store.undo(first.changes[0].id, source="tui")
+    assert store.get("S05").indicator_edits == []
+    with pytest.raises(ConflictError):  # the correction was undone already
+        store.undo(second.changes[0].id, source="tui")

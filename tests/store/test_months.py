@@ -315,9 +315,30 @@ def test_until_late_month_省市级7() -> None:
         "③截至5月下旬,",
         "④召开乡镇卫生院",
     ]
-    # ④ says "…会议,截至6月底,已检查4970人": 截至 in mid-sentence does not date the item.
+    # ④ says "…会议,截至6月底,已检查4970人": 截至 in mid-sentence does not start an item ...
     assert [item.months for item in items] == [(), (4,), (5,), ()]
-    assert progress_items(progress, (1, 6))[3].months == tuple(range(1, 7))
+    # ... but as progress the item reports on June; ① says no month: the report period
+    dated = progress_items(progress, (1, 6))
+    assert [item.months for item in dated] == [tuple(range(1, 7)), (4,), (5,), (6,)]
+    assert [item.text for item in dated] == [item.text for item in items]
+
+
+def test_a_progress_sentence_is_of_the_month_it_reports_on() -> None:
+    period = (1, 6)
+    whole = tuple(range(1, 7))
+    for text, months in (
+        ("④召开启动会议,截至6月底,已检查4970人。", (6,)),
+        ("完成设计,截止到5月下旬累计完成3处。", (5,)),
+        ("截至4月底完成2处,截至6月底完成5处。", (4,)),  # (its own leading month dates it)
+        ("召开会议,截至4月底完成2处,截至6月底完成5处。", (6,)),  # the latest as-of
+        ("城区规划的充电桩已完成7座基础（截至5月底）。", whole),  # in brackets: an aside
+        ("已完成招标，预计8月份完工。", whole),  # when it will be, not as of when
+        ("已完成招标，到8月底完工。", whole),
+        ("截至目前，已完成60%。", whole),  # no month
+    ):
+        assert progress_items(text, period) == [MonthItem(months, text)], text
+    # plans are not dated so: "截至6月底" in a plan item says when it is due
+    assert plan_items("完成设计,截至6月底完成5处。")[0].months == tuple(range(1, 13))
 
 
 def test_day_range_省市级14() -> None:

@@ -399,3 +399,35 @@ def test_a_quantitative_workbook_imports_with_its_indicators_and_classes(tmp_pat
     behind = [row[:] for row in table.ROWS]
     behind[1][5] = 1500  # 就业困难人员就业: 1500 of 2750 due
     assert classes(behind)["就业困难人员就业(人)"] == "滞后"
+
+
+def test_thresholds_are_written_descending_and_refused_out_of_order_or_range() -> None:
+    from store.schedule_rule import (
+        DEFAULT_SETTINGS,
+        parse_thresholds,
+        rule_text,
+        thresholds_of,
+        with_thresholds,
+    )
+
+    assert thresholds_of(DEFAULT_SETTINGS) == (110, 90, 70)
+    assert thresholds_of(DEFAULT_SETTINGS, "points") == (10, -10, -30)
+    stricter = with_thresholds(DEFAULT_SETTINGS, None, parse_thresholds("120，95、75%"))
+    assert (stricter.basis, stricter.ahead, stricter.on_time, stricter.slow) == (
+        "ratio", 1.2, 0.95, 0.75,
+    )  # fmt: skip
+    yinchuan = with_thresholds(DEFAULT_SETTINGS, "points", (5, -5, -20))
+    assert (yinchuan.ahead_points, yinchuan.slow_points, yinchuan.late_points) == (5, 5, 20)
+    assert yinchuan.ahead == DEFAULT_SETTINGS.ahead  # the other basis's thresholds are kept
+    assert "低 5-20 点 慢序时" in rule_text(yinchuan)
+    assert with_thresholds(yinchuan, "ratio").basis == "ratio"
+    for basis, values in (
+        (None, (90, 110, 70)), (None, (110, 90, 90)), (None, (110, 90, -1)),
+        (None, (1001, 90, 70)), ("points", (10, 5, -30)), ("points", (-1, -5, -30)),
+        ("points", (10, -10, -101)), ("weeks", ()),
+    ):  # fmt: skip
+        with pytest.raises(ValueError):
+            with_thresholds(DEFAULT_SETTINGS, basis, values)
+    for text in ("110,90", "a,b,c", "110,90,70,50", "nan,1,0"):
+        with pytest.raises(ValueError):
+            parse_thresholds(text)

@@ -78,7 +78,7 @@ def test_migrate_refuses_an_existing_target_and_a_broken_source(tmp_path: Path) 
     assert run(["db", "migrate", str(tmp_path / "a.json"), str(tmp_path / "b.sqlite")]) == 1
     assert (tmp_path / "b.sqlite").read_bytes() == b"mine"
     (tmp_path / "broken.json").write_text("{ not json")
-    with pytest.raises(DatabaseError, match="not copied"):
+    with pytest.raises(DatabaseError, match="没有复制"):
         migrate(tmp_path / "broken.json", tmp_path / "c.sqlite")
     assert not (tmp_path / "c.sqlite").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
@@ -164,7 +164,7 @@ def test_a_save_waits_for_the_write_lock_says_who_holds_it_and_gives_up(tmp_path
     assert holder.stdout is not None and holder.stdin is not None
     try:
         assert holder.stdout.readline() == "held\n"
-        with pytest.raises(LockTimeout, match="wang pid 4242 on server.*over 1.5 s"):
+        with pytest.raises(LockTimeout, match="wang pid 4242 on server 占用锁已超过 1.5 秒"):
             store.set_status("X01", "滞后", source="cli")
         assert told == ["wang pid 4242 on server"]
     finally:
@@ -227,7 +227,7 @@ def test_read_only_refuses_edits(tmp_path: Path) -> None:
     SQLiteStore(db).import_report(make_projects(5), source="import:synthetic")
     store = SQLiteStore(db, read_only=True, read_only_reason="--read-only")
     assert len(store.projects()) == 5
-    with pytest.raises(StoreError, match="read-only"):
+    with pytest.raises(StoreError, match="只读"):
         store.set_status("X01", "滞后", source="cli")
 
 

@@ -98,7 +98,7 @@ async def test_a_status_conflict_offers_keep_or_overwrite(app, db_path: Path) ->
         await pilot.press("s")
         assert isinstance(pilot.app.screen, StatusPicker)
         save_as(db_path, "wang", "X01", {"status": "已完成"})
-        await pilot.press("z")  # 滞后
+        await pilot.press("z", "enter")  # 滞后, no reason given
         await settle(pilot)
         dialog = pilot.app.screen
         assert isinstance(dialog, ConflictDialog) and not dialog.can_merge

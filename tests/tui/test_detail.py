@@ -84,4 +84,6 @@ async def test_other_views_one_key_away(app) -> None:
         await pilot.press("v")
         assert switcher.current == "schedule"
         await pilot.press("v")
+        assert switcher.current == "periods"
+        await pilot.press("v")
         assert switcher.current == "grid"

@@ -21,6 +21,7 @@ async def test_set_status_from_list(app, db_path) -> None:
         await pilot.press("down", "s")
         assert isinstance(pilot.app.screen, StatusPicker)
         await pilot.press("down", "down", "enter")  # 推进正常 -> 已完成 -> 滞后
+        await pilot.press("enter")  # no reason given
         await settle(pilot)
         assert isinstance(pilot.app.screen, ProjectListScreen)
     fresh = ProjectStore(db_path)
@@ -33,7 +34,7 @@ async def test_set_status_from_list(app, db_path) -> None:
 async def test_set_status_by_number_and_letter(app, db_path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("s", "4")  # 未启动
+        await pilot.press("s", "4", "enter")  # 未启动, no reason given
         await settle(pilot)
         await pilot.press("down", "s", "y")  # 已完成, by its pinyin initial
         await settle(pilot)
@@ -65,7 +66,7 @@ async def test_edit_progress_then_undo(app, db_path) -> None:
         assert original[:10] in text_of(pilot, "#progress-text")
     history = ProjectStore(db_path).history("X01")
     assert [c.field for c in history[-2:]] == ["progress", "progress"]
-    assert history[-1].new == original and "undo" in history[-1].note
+    assert history[-1].new == original and history[-1].note == f"undo of change {history[-2].id}"
 
 
 async def test_failed_save_keeps_text(app, db_path) -> None:
@@ -141,7 +142,7 @@ async def test_an_edit_patches_its_row_without_reading_every_project_again(
         statuses = screen.query_one("#facet-status", FacetPane)
         first, counts = screen.index, Counter(statuses.counts)
         assert reads == [1]
-        await pilot.press("down", "s", "z")  # X02: 推进正常 -> 滞后
+        await pilot.press("down", "s", "z", "enter")  # X02: 推进正常 -> 滞后 (no reason)
         await settle(pilot)
         assert table.rows[1].id == "X02" and table.rows[1].status == "滞后"
         assert table.current_id == "X02"

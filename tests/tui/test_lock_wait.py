@@ -52,7 +52,7 @@ async def test_a_save_waiting_for_the_lock_says_who_holds_it_then_lands(
                 await settle(pilot)
                 await pilot.press("s")
                 await pilot.pause()
-                await pilot.press("4")  # 未启动
+                await pilot.press("4", "enter")  # 未启动, no reason
                 assert await _until(pilot, notes, "wang pid 4242 on server", 5)
                 assert any(title == "等待保存" for _message, title in notes)
                 assert not any("未启动" in message for message, _title in notes)
@@ -77,11 +77,11 @@ async def test_with_wait_a_save_gives_up_naming_who_holds_the_lock(
                 await settle(pilot)
                 await pilot.press("s")
                 await pilot.pause()
-                await pilot.press("4")
-                assert await _until(pilot, notes, "has held the lock for over 1.5 s", 10)
+                await pilot.press("4", "enter")  # 未启动, no reason
+                assert await _until(pilot, notes, "wang pid 4242 on server 占用锁已超过 1.5 秒", 10)
             finally:
                 holder.kill()
-            failed = [(m, t) for m, t in notes if "held the lock" in m]
+            failed = [(m, t) for m, t in notes if "占用锁已超过" in m]
             assert failed[0][1] == "保存失败" and "wang pid 4242 on server" in failed[0][0]
     finally:
         holder.kill()

@@ -63,3 +63,27 @@ def test_grid_snapshot(snap_compare, app, pid, size) -> None:
         await pilot.press("down")
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("pid", ["S07", "S15"], ids=lambda p: f"{p}-period")
+def test_grid_period_row_snapshot(snap_compare, app, pid, size) -> None:
+    """June, the report period's last month: the progress dated 截至6月底 and planned by the
+    period against actual."""
+
+    async def run_before(pilot) -> None:
+        await open_project(pilot, pid)
+        grid = pilot.app.screen.query_one(MonthGrid)
+        while grid.current_row is not None and grid.current_row.label != "6月":
+            await pilot.press("down")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_the_period_row_carries_the_computed_schedule(app) -> None:
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_project(pilot, "S15")
+        grid = pilot.app.screen.query_one(MonthGrid)
+        june = next(r for r in grid.rows if r.label == "6月")
+        assert june.measures[0] == "序时 滞后：就业困难人员就业 计划 190人 / 实际 31人（16.3%）"

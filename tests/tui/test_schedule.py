@@ -159,3 +159,88 @@ async def test_list_column_pane_and_sort(app) -> None:
         await pilot.pause()
         assert shown_ids(pilot)[:5] == ["S15", "S08", "X03", "S13", "S12"]
         assert "排序: 序时▲" in text_of(pilot, "#list-status")
+
+
+async def test_a_correction_patches_the_list_row_and_ctrl_z_undoes_it(
+    app, store, monkeypatch
+) -> None:
+    reads: list[int] = []
+    read_all = store.projects
+    monkeypatch.setattr(store, "projects", lambda: reads.append(1) or read_all())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listing = pilot.app.screen
+        table = listing.query_one(ProjectTable)
+        await open_schedule_view(pilot)
+        await pilot.press(*["down"] * CHARGING, "i", *"19", "enter")
+        await settle(pilot)
+        assert "按序时" in text_of(pilot, "#schedule-summary")
+        await pilot.press("escape")
+        await settle(pilot)
+        x03 = table.schedule_of("X03")
+        assert x03 is not None and x03.class_name == "按序时" and not x03.disagrees
+        assert listing.query_one("#facet-schedule", FacetPane).counts["滞后"] == 4
+        assert reads == [1]  # the one row patched, not every project read again
+        await pilot.press("enter", "6")
+        await settle(pilot)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert "滞后" in text_of(pilot, "#schedule-summary")
+        await pilot.press("escape")
+        await settle(pilot)
+        x03 = table.schedule_of("X03")
+        assert x03 is not None and x03.class_name == "滞后"
+        assert reads == [1]
+    assert store.get("X03").indicator_edits == []
+    fields = [c.field for c in store.history("X03")[-2:]]
+    assert fields == ["indicator_edits", "indicator_edits"]
+
+
+async def test_the_rule_is_changed_in_a_dialog_and_the_list_judges_again(app, store) -> None:
+    from tui.dialogs.schedule_settings import ScheduleSettingsDialog
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one(ProjectTable)
+        s39 = table.schedule_of("S39")
+        assert s39 is not None and s39.class_name == "按序时"  # 102% of plan
+        await pilot.press("r")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ScheduleSettingsDialog)
+        assert [i.value for i in dialog.query(Input).results(Input)] == ["110", "90", "70"]
+        await pilot.press("tab", *"105")  # 按序时 from 105% (a field is selected when entered)
+        assert "≥105% 按序时" in text_of(pilot, "#rule-text")
+        await pilot.press("tab", *"110")  # not descending: refused
+        await pilot.press("ctrl+s")
+        assert pilot.app.screen is dialog
+        assert "从高到低" in text_of(pilot, "#rule-error")
+        await pilot.press(*["backspace"] * 3, *"95", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, ScheduleSettingsDialog)
+        s39 = table.schedule_of("S39")
+        assert s39 is not None and s39.class_name == "慢序时"
+        pane = pilot.app.screen.query_one("#facet-schedule", FacetPane)
+        assert pane.counts["慢序时"] > 2 and sum(pane.counts.values()) == 49
+    rule = ProjectStore(store.path, user="other").schedule_settings()
+    assert (rule.ahead, rule.on_time, rule.slow) == (1.1, 1.05, 0.95)
+    (change,) = [c for c in store.history() if c.field == "schedule"]
+    assert change.source == "tui"
+
+
+async def test_the_points_basis_is_chosen_from_the_schedule_view(app, store) -> None:
+    from tui.dialogs.schedule_settings import ScheduleSettingsDialog
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_schedule_view(pilot)
+        assert "r 序时规则" in _bar(pilot)
+        await pilot.press("r", "shift+tab", "right", "space")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ScheduleSettingsDialog)
+        assert [i.value for i in dialog.query(Input).results(Input)] == ["10", "-10", "-30"]
+        await pilot.press("tab", "tab", *"-20", "enter")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+    rule = store.schedule_settings()
+    assert (rule.basis, rule.ahead_points, rule.slow_points, rule.late_points) == (
+        "points", 10, 20, 30,
+    )  # fmt: skip

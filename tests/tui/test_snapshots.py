@@ -111,6 +111,20 @@ def test_schedule_view(snap_compare, app, size) -> None:
 
 
 @pytest.mark.parametrize("size", SCHEDULE_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_schedule_settings_dialog(snap_compare, app, size) -> None:
+    """The 序时 rule from the 序时 view: the points basis chosen, its thresholds in words."""
+
+    async def run_before(pilot) -> None:
+        await _ready(pilot)
+        await pilot.press("down", "down", "enter")
+        await _ready(pilot)
+        await pilot.press("6", "r", "shift+tab", "right", "space", "tab")
+        await _ready(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SCHEDULE_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_indicator_dialog(snap_compare, app, size) -> None:
     """Correcting an indicator: the dialog over the 序时 view."""
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -14,12 +16,71 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
-from store.export import FORMAT_REGISTRY, ExportError, ExportExistsError, format_of
+from store.export import FORMAT_REGISTRY, ExportError, ExportExistsError, ExportFormat
 from store.interface import DatabaseError, ProjectStore, StoreError
 from store.models import Project, Report
 from store.snapshots import default_export_path, save_export
 
 DEFAULT_FORMAT = "xlsx"  # what the office sends on
+
+
+def _write_export(
+    store: ProjectStore, path: Path, fmt: str, projects: list[Project], force: bool, scope: str
+) -> None:
+    save_export(store, path, fmt, projects, report=store.report(), force=force, scope=scope)
+
+
+def _write_bulletin(
+    store: ProjectStore, path: Path, fmt: str, projects: list[Project], force: bool, scope: str
+) -> None:
+    from store.bulletin import save_bulletin  # (python-docx loads only for a bulletin)
+
+    words = "当前列表" if scope == "list" else ""
+    save_bulletin(store, path, fmt, projects, scope=words, force=force)
+
+
+def _bulletin_path(home: Path, report: Report, fmt: str, when: datetime | None) -> Path:
+    from store.bulletin import default_bulletin_path
+
+    return default_bulletin_path(home, report, fmt, when)
+
+
+@dataclass(frozen=True)
+class Output:
+    """What the dialog writes: the projects as an export, or their 通报. The dialog only
+    collects the choices; the writing is ``write``'s (store.snapshots, store.bulletin)."""
+
+    title: str  # the box's title
+    formats: Mapping[str, ExportFormat]  # the choices, in the order offered
+    default: str  # the format chosen at first
+    #: ``(home, report, fmt, when) -> path``: the path offered at first
+    default_path: Callable[[Path, Report, str, datetime | None], Path]
+    #: ``(store, path, fmt, projects, force, scope)``: write it (raises ExportExistsError...)
+    write: Callable[[ProjectStore, Path, str, list[Project], bool, str], None]
+    done: str  # the notice once written: ``{count}`` projects, ``{path}``
+
+    def format_of(self, path: Path) -> str:
+        """The format a path's extension names ('' : none of ours)."""
+        suffix = path.suffix.lower()
+        return next((f.name for f in self.formats.values() if f.suffix == suffix), "")
+
+
+EXPORT = Output(
+    "导出", FORMAT_REGISTRY, DEFAULT_FORMAT, default_export_path, _write_export,
+    "已导出 {count} 个项目到 {path}",
+)  # fmt: skip
+
+
+def bulletin_output() -> Output:
+    """The 通报 (store.bulletin loads here: the list does not need it)."""
+    from store.bulletin import BULLETIN_REGISTRY
+
+    return Output(
+        "写通报", BULLETIN_REGISTRY, "docx", _bulletin_path, _write_bulletin,
+        "已写出 {count} 个项目的通报：{path}",
+    )  # fmt: skip
+
+
 _REASONS = {
     errno.EACCES: "没有写入权限",
     errno.EPERM: "没有写入权限",
@@ -62,7 +123,8 @@ class Choice(RadioButton):
 
 
 class ExportDialog(ModalScreen[Path | None]):
-    """Export all projects or those the list shows; dismisses with the written path or None."""
+    """Export all projects or those the list shows, or write their 通报 (``output``);
+    dismisses with the written path or None."""
 
     BINDINGS = [
         Binding("ctrl+s", "export", "导出", id="export"),
@@ -76,8 +138,10 @@ class ExportDialog(ModalScreen[Path | None]):
         report: Report,
         *,
         when: datetime | None = None,
+        output: Output = EXPORT,
     ) -> None:
         super().__init__()
+        self.output = output
         self.store = store
         self.rows = list(rows)  # what the list shows, in its order
         self.report = report
@@ -91,11 +155,10 @@ class ExportDialog(ModalScreen[Path | None]):
             with Horizontal(classes="export-row"):
                 yield Label("格式", classes="export-label")
                 with RadioSet(id="export-format"):
-                    for fmt in FORMAT_REGISTRY.values():
-                        yield Choice(
-                            fmt.label, value=fmt.name == DEFAULT_FORMAT, id=f"format-{fmt.name}"
-                        )
-            yield Label(FORMAT_REGISTRY[DEFAULT_FORMAT].hint, id="export-format-hint")
+                    for fmt in self.output.formats.values():
+                        chosen = fmt.name == self.output.default
+                        yield Choice(fmt.label, value=chosen, id=f"format-{fmt.name}")
+            yield Label(self.output.formats[self.output.default].hint, id="export-format-hint")
             with Horizontal(classes="export-row"):
                 yield Label("路径", classes="export-label")
                 yield Input(placeholder="文件路径", id="export-path")
@@ -107,11 +170,11 @@ class ExportDialog(ModalScreen[Path | None]):
                         f"当前列表（{len(self.rows)} 个项目）", value=True, id="scope-list"
                     )
             yield Label("", id="export-message")
-            yield Label("Ctrl+S 导出  Esc 取消  Tab 切换", id="export-help")
+            yield Label(f"Ctrl+S {self.output.title}  Esc 取消  Tab 切换", id="export-help")
 
     def on_mount(self) -> None:
         box = self.query_one("#export-box")
-        box.border_title = "导出"
+        box.border_title = self.output.title
         self.query_one("#export-message", Label).display = False
         self.query_one("#export-format", RadioSet).focus()
         self.call_after_refresh(self._cursor_on_pressed)
@@ -130,14 +193,15 @@ class ExportDialog(ModalScreen[Path | None]):
         """Find the default path (in exports/ beside the database) and how many projects there
         are in all."""
         store = self.store
-        path = default_export_path(store.home, self.report, DEFAULT_FORMAT, self.when)
+        output = self.output
+        path = output.default_path(store.home, self.report, output.default, self.when)
         total = len(store.projects())
         self.app.call_from_thread(self._prepared, path, total)
 
     def _prepared(self, path: Path, total: int) -> None:
         field = self.query_one("#export-path", Input)
         if not field.value:
-            field.value = str(path.with_suffix(FORMAT_REGISTRY[self.chosen_format].suffix))
+            field.value = str(path.with_suffix(self.output.formats[self.chosen_format].suffix))
             field.cursor_position = len(field.value)
         self.query_one("#scope-all", RadioButton).label = f"全部（{total} 个项目）"
 
@@ -146,7 +210,7 @@ class ExportDialog(ModalScreen[Path | None]):
     def chosen_format(self) -> str:
         """The chosen format."""
         pressed = self.query_one("#export-format", RadioSet).pressed_button
-        return (pressed.id or "").removeprefix("format-") if pressed else DEFAULT_FORMAT
+        return (pressed.id or "").removeprefix("format-") if pressed else self.output.default
 
     @property
     def chosen_scope(self) -> str:
@@ -158,8 +222,8 @@ class ExportDialog(ModalScreen[Path | None]):
     def format_changed(self) -> None:
         field = self.query_one("#export-path", Input)
         path = Path(field.value)
-        chosen = FORMAT_REGISTRY[self.chosen_format]
-        if format_of(path, default=""):  # the suffix of a format: it follows the choice
+        chosen = self.output.formats[self.chosen_format]
+        if self.output.format_of(path):  # the suffix of a format: it follows the choice
             field.value = str(path.with_suffix(chosen.suffix))
         self.query_one("#export-format-hint", Label).update(chosen.hint)
         self._forget_confirmation()
@@ -167,7 +231,7 @@ class ExportDialog(ModalScreen[Path | None]):
     @on(Input.Changed, "#export-path")
     def path_changed(self, event: Input.Changed) -> None:
         # A typed extension chooses the format: x.csv is never an xlsx workbook.
-        typed = format_of(Path(event.value), default="")
+        typed = self.output.format_of(Path(event.value))
         if typed and typed != self.chosen_format:
             self.query_one(f"#format-{typed}", RadioButton).value = True
         self._forget_confirmation()
@@ -214,7 +278,7 @@ class ExportDialog(ModalScreen[Path | None]):
         store = self.store
         try:
             projects = self.rows if scope == "list" else store.projects()
-            save_export(store, path, fmt, projects, report=store.report(), force=force, scope=scope)
+            self.output.write(store, path, fmt, projects, force, scope)
         except ExportExistsError:
             self.app.call_from_thread(self._exists, path, fmt)
         except (ExportError, StoreError, DatabaseError, OSError) as exc:
@@ -224,7 +288,8 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def _written(self, path: Path, count: int) -> None:
         self.busy = False
-        self.app.notify(f"已导出 {count} 个项目到 {path}", title="导出", markup=False)
+        done = self.output.done.format(count=count, path=path)
+        self.app.notify(done, title=self.output.title, markup=False)
         if not self.closed:
             self.closed = True
             self.dismiss(path)

@@ -17,7 +17,7 @@ __all__ = ["HELP_BINDING", "EditingScreen", "PendingEdit", "edit_bindings", "fie
 
 HELP_BINDING = Binding("question_mark,f1", "app.toggle_help", "帮助", id="help")
 #: the actions of edit_bindings: hidden (check_action) when the store is read-only
-EDIT_ACTIONS = frozenset({"set_status", "edit_field", "add_update", "undo"})
+EDIT_ACTIONS = frozenset({"set_status", "edit_field", "add_update", "undo", "schedule_rule"})
 
 
 def edit_bindings(*, compact: bool = False) -> list[Binding]:
@@ -74,11 +74,12 @@ class EditingScreen(Screen[str | None]):
         if project is None:
             return
 
-        from tui.dialogs.status_picker import StatusPicker  # (dialogs load on first use)
+        from tui.dialogs.status_picker import StatusChoice, StatusPicker  # (on first use)
 
-        def chosen(status: str | None) -> None:
-            if status and status != project.status:
-                self._save_edit(PendingEdit("field", project, "status", status))
+        def chosen(choice: StatusChoice | None) -> None:
+            if choice is not None and choice.status != project.status:
+                edit = PendingEdit("field", project, "status", choice.status, note=choice.note)
+                self._save_edit(edit)
 
         self.app.push_screen(StatusPicker(project), chosen)
 
@@ -146,7 +147,7 @@ class EditingScreen(Screen[str | None]):
         if edit.kind == "update":
             done = f"{edit.month} 进展已添加"
         elif edit.field == "status":
-            done = f"工作成效 → {edit.value}"
+            done = f"工作成效 → {edit.value}" + ("，原因已记录" if edit.note else "")
         else:
             done = f"{FIELD_LABELS[edit.field]} 已保存"
         self._save(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -19,7 +20,13 @@ from store.indicators import Indicator, Source
 from store.interface import Change, DatabaseError, ProjectStore, StoreError
 from store.models import FIELD_LABELS, Project, Report, clean_text, local_minute
 from store.month_grid import build_grid
-from store.schedule import JudgedIndicator, ProjectSchedule, project_schedule
+from store.schedule import (
+    DEFAULT_SETTINGS,
+    JudgedIndicator,
+    ProjectSchedule,
+    ScheduleSettings,
+    project_schedule,
+)
 from tui.editor import Done, Editor
 from tui.keys import hide_key_help
 from tui.labels import source_label
@@ -27,6 +34,7 @@ from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
 from tui.widgets.cjk_text import CJKText
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.month_grid import LABEL_WIDTH, STACK_BELOW, MonthGrid
+from tui.widgets.progress_periods import ProgressPeriods
 from tui.widgets.project_table import fit
 
 VIEWS = (
@@ -36,10 +44,16 @@ VIEWS = (
     ("updates", "进展更新"),
     ("history", "修改记录"),
     ("schedule", "序时"),
+    ("periods", "本期/上期"),
 )
-FOCUS = {"grid": "#month-grid", "plan-progress": "#plan-pane", "schedule": "#indicator-table"}
+FOCUS = {
+    "grid": "#month-grid",
+    "plan-progress": "#plan-pane",
+    "schedule": "#indicator-table",
+    "periods": "#period-now",
+}
 #: the keys of the 序时 view: offered there only, and only where edits can be saved
-INDICATOR_ACTIONS = frozenset({"correct_indicator", "add_indicator"})
+INDICATOR_ACTIONS = frozenset({"correct_indicator", "add_indicator", "schedule_rule"})
 BASIS_LABELS = {
     "plan": "月度计划",
     "plan_share": "计划进度",
@@ -85,6 +99,15 @@ def _source_text(source: Source) -> Text:
     return text
 
 
+def status_reason(project: Project, history: list[Change]) -> str:
+    """The reason given when the current 工作成效 was set: the note of the latest status
+    change, if it set this status ("" when it gave none; an undo's note is not a reason)."""
+    latest = next((c for c in reversed(history) if c.field == "status"), None)
+    if latest is None or latest.new != project.status or latest.note.startswith("undo of "):
+        return ""
+    return latest.note
+
+
 class ProjectDetailScreen(EditingScreen):
     """The detail of one project among those the list showed."""
 
@@ -99,10 +122,18 @@ class ProjectDetailScreen(EditingScreen):
         Binding("4", "view('updates')", "进展更新", show=False),
         Binding("5", "view('history')", "修改记录", show=False),
         Binding("6", "view('schedule')", "序时", show=False),
+        Binding("7", "view('periods')", "本期/上期", show=False),
         Binding("v", "next_view", "切换视图", id="next-view"),
         # (before the edit keys: in the 序时 view, the key bar's first room is for these)
         Binding("i", "correct_indicator", "修正指标", id="correct-indicator"),
         Binding("plus", "add_indicator", "新增指标", id="add-indicator"),
+        Binding(
+            "r",
+            "schedule_rule",
+            "序时规则",
+            id="schedule-rule",
+            tooltip="序时的依据和阈值（所有人共用）",
+        ),
         *edit_bindings(),
     ]
 
@@ -116,6 +147,7 @@ class ProjectDetailScreen(EditingScreen):
             report: Report,
             generation: int,
             schedule: ProjectSchedule,
+            settings: ScheduleSettings = DEFAULT_SETTINGS,
         ) -> None:
             super().__init__()
             self.project = project
@@ -123,6 +155,7 @@ class ProjectDetailScreen(EditingScreen):
             self.report = report
             self.generation = generation
             self.schedule = schedule
+            self.settings = settings  # the 序时 rule it was judged by
 
     def __init__(self, store: ProjectStore, editor: Editor, ids: list[str], position: int) -> None:
         super().__init__(store, editor)
@@ -130,6 +163,7 @@ class ProjectDetailScreen(EditingScreen):
         self.position = position
         self.project: Project | None = None
         self.schedule: ProjectSchedule | None = None
+        self.settings = DEFAULT_SETTINGS
         self.generation = -1
 
     def compose(self) -> ComposeResult:
@@ -155,6 +189,7 @@ class ProjectDetailScreen(EditingScreen):
                 yield DataTable(id="indicator-table", cursor_type="row", zebra_stripes=False)
                 with VerticalScroll(id="indicator-sources", classes="pane"):
                     yield Static(id="indicator-sources-text")
+            yield ProgressPeriods(id="periods")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -186,8 +221,9 @@ class ProjectDetailScreen(EditingScreen):
         history = store.history(project.id)
         report = store.report()
         # (one project: milliseconds; the list computes all of them in its own worker)
-        schedule = project_schedule(project, report, store.schedule_settings())
-        self.post_message(self.Loaded(project, history, report, generation, schedule))
+        settings = store.schedule_settings()
+        schedule = project_schedule(project, report, settings)
+        self.post_message(self.Loaded(project, history, report, generation, schedule, settings))
 
     @work(thread=True, exclusive=True, group="detail-watch")
     def check_for_changes(self) -> None:
@@ -206,13 +242,14 @@ class ProjectDetailScreen(EditingScreen):
         keep = self.query_one(MonthGrid).current
         self.project = message.project
         self.schedule = message.schedule
+        self.settings = message.settings
         # (the watch may have seen a newer generation meanwhile: this read is at least as new)
         self.generation = max(self.generation, message.generation)
         self._render_project(message.project, message.history)
         self._render_schedule(message.schedule, keep_cursor=not moved)
         grid = self.query_one(MonthGrid)
         period = message.report.period_label()
-        await grid.show(build_grid(message.project, message.report), period)
+        await grid.show(build_grid(message.project, message.report, message.schedule), period)
         if not moved:  # the same project refreshed (an edit, another person's save)
             grid.current = keep
         self._show_grid_header()
@@ -279,12 +316,21 @@ class ProjectDetailScreen(EditingScreen):
         ]
         pairs = [f"{label} {clean_text(value, single_line=True)}" for label, value in meta]
         header.append("  ".join(pairs[:2]) + "\n" + "  ".join(pairs[2:]))
+        reason = clean_text(status_reason(p, history), single_line=True)
+        if reason:  # beside 工作成效, or on a line of its own when it does not fit there
+            room = self.app.size.width - 2
+            beside = f"（原因：{reason}）"
+            if cell_len("  ".join(pairs[2:]) + beside) <= room:
+                header.append(beside)
+            else:
+                header.append("\n" + fit(f"原因：{reason}", room, pad=False))
         self.query_one("#detail-header", Static).update(header)
         self.query_one("#plan-text", Static).update(CJKText(clean_text(p.plan) or "（无）"))
         self.query_one("#progress-text", Static).update(CJKText(clean_text(p.progress) or "（无）"))
         self.query_one("#info-text", Static).update(self._info(p))
         self.query_one("#updates-text", Static).update(self._updates(p))
         self.query_one("#history-text", Static).update(self._history(history))
+        self.query_one(ProgressPeriods).show(p)
         self._show_tabs()
 
     @staticmethod
@@ -476,20 +522,20 @@ class ProjectDetailScreen(EditingScreen):
         title = f"{project.id} {project.name}"
         self.app.push_screen(IndicatorDialog(title, indicator, edit), chosen)
 
-    @work(thread=True, group="save", exit_on_error=False)
     def save_indicator(self, project_id: str, correction: dict[str, Any]) -> None:
-        """Save a correction of an indicator (recorded, kept by later imports)."""
-        try:
-            self.store.correct_indicator(project_id, correction, source="tui")
-        except (StoreError, DatabaseError, OSError) as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title="保存失败", severity="error", markup=False
-            )
-            return
+        """Save a correction of an indicator (recorded, kept by later imports) the way other
+        edits are saved: in a worker, undone by ctrl+z, the list patching its one row."""
         name = correction["name"] or correction["unit"]
         done = "已删除" if correction.get("remove") else "已保存"
-        self.app.call_from_thread(self.notify, f"{project_id} 指标 {name} {done}", markup=False)
-        self.app.call_from_thread(self.load)
+        self._save(
+            lambda editor: editor.correct_indicator(project_id, correction), f"指标 {name} {done}"
+        )
+
+    def action_schedule_rule(self) -> None:
+        """Change the 序时 rule (for every project: the list judges them all again)."""
+        from tui.dialogs.schedule_settings import edit_schedule_rule
+
+        edit_schedule_rule(self, self.store, self.settings, self.load)
 
     def action_back(self) -> None:
         if hide_key_help(self):  # Esc first closes the key help, then leaves

@@ -29,6 +29,7 @@ from tui.widgets.project_table import COLUMNS, ProjectTable
 from tui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
+    from tui.screens.overview import DrillDown, OverviewScreen
     from tui.viewstate import ViewState
 
 FACET_LABELS = {
@@ -69,6 +70,8 @@ class ProjectListScreen(EditingScreen):
     """The list of projects the office follows."""
 
     BINDINGS = [
+        # (first: after a drill-down from the overview, the key bar says how to go back)
+        Binding("escape", "back_to_overview", "返回总览", id="back-to-overview"),
         HELP_BINDING,
         Binding("slash", "search", "搜索", id="search"),
         Binding("f", "toggle_facets", "筛选栏", id="toggle-facets"),
@@ -76,8 +79,33 @@ class ProjectListScreen(EditingScreen):
         Binding("o", "sort_next", "排序", id="sort"),
         Binding("O", "sort_reverse", "倒序", id="sort-reverse", show=False),
         Binding("d", "toggle_overdue", "仅看逾期", id="overdue", show=False),
+        Binding(
+            "u",
+            "toggle_not_updated",
+            "仅看未更新",
+            id="not-updated",
+            show=False,
+            tooltip="只看推进情况与上期相同的项目",
+        ),
         *edit_bindings(compact=True),
         Binding("x", "export", "导出", id="export"),
+        Binding(
+            "I",
+            "import_report",
+            "导入",
+            id="import",
+            show=False,
+            tooltip="导入新一期的报表，然后核对与报告不一致的项目",
+        ),
+        Binding(
+            "r",
+            "schedule_rule",
+            "序时规则",
+            id="schedule-rule",
+            show=False,
+            tooltip="序时的依据和阈值（所有人共用）",
+        ),
+        Binding("z", "overview", "总览", id="overview", show=False),
         Binding("q", "quit", "退出", id="quit"),
         Binding("escape", "focus_table", "回到项目表", show=False),
     ]
@@ -113,6 +141,12 @@ class ProjectListScreen(EditingScreen):
         #: counts the 序时 classes shown (a read, a computation): the table redraws its rows
         #: when it changes (an edit patched into the index changes its project's revision)
         self.schedule_epoch = 0
+        #: after a drill-down from the overview: the query before it, and the cell (Esc: back)
+        self.drilled: tuple[ProjectQuery, DrillDown] | None = None
+        #: how many of the rows shown are 未更新 (the status line counts them)
+        self.not_updated_shown = 0
+        self._not_updated_of: ProjectIndex | None = None
+        self._not_updated_ids: frozenset[str] = frozenset()
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-title")
@@ -277,8 +311,7 @@ class ProjectListScreen(EditingScreen):
         self.generation = message.generation
         self.schedule_epoch += 1
         self.refresh_view()
-        if first:
-            self._show_title(self.index.report)
+        self._show_title(self.index.report)  # (an import moves the period)
         # Off the UI thread, but after the rows are on screen: until then it would only
         # compete with drawing them.
         self.call_after_refresh(self.prepare_search, self.index, preload=first)
@@ -320,10 +353,27 @@ class ProjectListScreen(EditingScreen):
         self._show_status(len(rows), self.index.overdue_count(rows))
 
     def _show_status(self, shown: int, overdue: int) -> None:
+        self.not_updated_shown = self._not_updated_count(self.query_one(ProjectTable).rows)
         self.query_one(StatusLine).show(
             self._status_line(shown, overdue, compact=False),
             self._status_line(shown, overdue, compact=True),
         )
+
+    def _not_updated_count(self, rows: list[Project]) -> int:
+        """How many of ``rows`` are 未更新 (the ids found once per index: this runs on every
+        keystroke of a search)."""
+        if self._not_updated_of is not self.index:
+            entries = self.index.entries
+            self._not_updated_ids = frozenset(
+                e.project.id for e in entries if e.project.not_updated
+            )
+            self._not_updated_of = self.index
+        found = self._not_updated_ids
+        if not found:
+            return 0
+        if len(rows) == len(self.index):
+            return len(found)
+        return sum(p.id in found for p in rows)
 
     def _status_line(self, shown: int, overdue: int, *, compact: bool) -> str:
         query = self.query_state
@@ -341,6 +391,10 @@ class ProjectListScreen(EditingScreen):
             parts.append("仅逾期")
         elif overdue:
             parts.append(f"逾期 {overdue}")
+        if query.not_updated:
+            parts.append("仅未更新")
+        elif self.not_updated_shown:
+            parts.append(f"未更新 {self.not_updated_shown}")
         if not query.is_filtered:
             parts.insert(1, "全部")
         sort_label = next(c.label for c in COLUMNS if c.key == query.sort)
@@ -425,6 +479,11 @@ class ProjectListScreen(EditingScreen):
     def action_toggle_overdue(self) -> None:
         self._set_query(replace(self.query_state, overdue_only=not self.query_state.overdue_only))
 
+    def action_toggle_not_updated(self) -> None:
+        """Only the 未更新 projects (推进情况 as in the previous period), or all again."""
+        query = self.query_state
+        self._set_query(replace(query, not_updated=not query.not_updated))
+
     def action_sort_next(self) -> None:
         keys = list(SORT_KEYS)
         following = keys[(keys.index(self.query_state.sort) + 1) % len(keys)]
@@ -442,6 +501,84 @@ class ProjectListScreen(EditingScreen):
 
         rows = self.query_one(ProjectTable).rows
         self.app.push_screen(ExportDialog(self.store, rows, self.index.report))
+
+    def action_import_report(self) -> None:
+        """Import a later report (a dialog asks for the file), then review what it did."""
+        from tui.dialogs.import_dialog import ImportDialog, ImportOutcome
+
+        def imported(outcome: ImportOutcome | None) -> None:
+            if outcome is not None:
+                from tui.screens.import_review import ImportReviewScreen
+
+                self.app.push_screen(ImportReviewScreen(self.store, self.editor, outcome))
+
+        report = self.index.report
+        stored = (
+            (report.period_from, report.period_to)
+            if report.period_from is not None and report.period_to is not None
+            else None
+        )
+        self.app.push_screen(ImportDialog(self.store, stored), imported)
+
+    def action_schedule_rule(self) -> None:
+        """Change the 序时 rule; every project's class is computed again by it."""
+        from tui.dialogs.schedule_settings import edit_schedule_rule
+
+        edit_schedule_rule(self, self.store, self.index.settings, self.load)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Importing needs a store that can be written; Esc goes back to the overview only
+        after a drill-down from it."""
+        if action == "import_report" and self.store.read_only:
+            return False
+        if action == "back_to_overview":
+            return self.drilled is not None
+        return super().check_action(action, parameters)
+
+    def action_overview(self) -> None:
+        """The overview (总览): counts by level and unit; Enter on one shows its projects."""
+        from tui.screens.overview import OverviewScreen
+
+        self._open_overview(OverviewScreen(self._loaded_index, store=self.store))
+
+    def _loaded_index(self) -> ProjectIndex | None:
+        return self.index if self.generation != -1 else None
+
+    def _open_overview(self, overview: OverviewScreen) -> None:
+        before = self.query_state
+        self.drilled = None
+        self.refresh_bindings()
+
+        def chosen(drill: DrillDown | None) -> None:
+            if drill is not None:
+                self.show_drill_down(drill, before)
+
+        self.app.push_screen(overview, chosen)
+
+    def show_drill_down(self, drill: DrillDown, before: ProjectQuery) -> None:
+        """Show exactly the projects of an overview cell (Esc: back to the overview, and the
+        list as it was before it)."""
+        from tui.screens.overview import drilled_query
+
+        self.drilled = (before, drill)
+        self.query_one(Input).value = ""
+        self._set_query(drilled_query(drill, before))
+        self.query_one(ProjectTable).focus()
+        self.refresh_bindings()
+        self.notify(f"总览：{drill.label}，{drill.count} 项（Esc 返回总览）", markup=False)
+
+    def action_back_to_overview(self) -> None:
+        if self.drilled is None:
+            return
+        if hide_key_help(self) or not self.query_one(ProjectTable).has_focus:
+            self.action_focus_table()
+            return
+        from tui.screens.overview import OverviewScreen
+
+        before, drill = self.drilled
+        self.query_one(Input).value = before.search
+        self._set_query(before)
+        self._open_overview(OverviewScreen(self._loaded_index, drill.place, store=self.store))
 
     def action_quit(self) -> None:
         self.view_state.save(self.query_state)

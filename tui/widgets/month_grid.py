@@ -63,7 +63,13 @@ class GridRowView(Static):
         row = self.row
         label = Text(row.label, style="bold" if row.in_period else "")
         plan = _entries(row.plan, empty="—")
-        progress = _entries(row.progress, empty="（无）" if row.in_period else "—")
+        # (a row made only for the measures: the progress is in the rows of its spans)
+        empty = "" if row.measures else "（无）" if row.in_period else "—"
+        progress = _entries(row.progress, empty=empty)
+        for line in row.measures:  # (computed: planned by the period against actual)
+            if progress.plain:
+                progress.append("\n")
+            progress.append(clean_text(line, single_line=True), style="bold")
         if stacked:
             rows = Table.grid(padding=(0, 1), expand=True)
             rows.add_column(width=4, no_wrap=True)

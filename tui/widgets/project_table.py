@@ -37,6 +37,9 @@ SCHEDULE_CLASSES = {
 DISAGREE_MARK = "≠"
 #: the 序时 cell until the classes are computed (a worker, after the first rows)
 SCHEDULE_PENDING = "…"
+#: before the 最新进展 of a project whose 推进情况 is as in the previous period
+NOT_UPDATED_MARK = "未更新"
+_MARK_CELLS = cell_len(NOT_UPDATED_MARK)
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ class ProjectTable(LineList):
         "project-table--header",
         "project-table--cursor",
         "project-table--overdue",
+        "project-table--not-updated",
         *STATUS_CLASSES.values(),
         *SCHEDULE_CLASSES.values(),
     }
@@ -144,6 +148,7 @@ class ProjectTable(LineList):
             for c in SCHEDULE_REGISTRY.values()
         )
         + "    ProjectTable > .project-table--overdue { color: $error; }\n"
+        + "    ProjectTable > .project-table--not-updated { color: $warning; text-style: bold; }\n"
     )
 
     BINDINGS = [
@@ -338,11 +343,16 @@ class ProjectTable(LineList):
             (self._latest_text(project), _NO_STYLE),
         )
         segments: list[Segment] = []
-        for (text, style), width in zip(values, widths, strict=True):
+        for (text, style), width, column in zip(values, widths, COLUMNS, strict=True):
             if not width:
                 continue  # left out in a narrow terminal
             if segments:
                 segments.append(Segment(" ", _NO_STYLE))
+            if column.key == "latest" and project.not_updated and width > _MARK_CELLS + 1:
+                marked = part("project-table--not-updated", partial=True)
+                segments.append(Segment(NOT_UPDATED_MARK, marked))
+                segments.append(Segment(" " + fit(text, width - _MARK_CELLS - 1), style))
+                continue
             segments.append(Segment(fit(text, width), style))
         # Cells of one style joined into one segment: a third of the bytes a repaint sends.
         strip = Strip(segments).simplify()

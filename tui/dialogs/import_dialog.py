@@ -1,0 +1,270 @@
+"""ImportDialog: a report file to import (and its months when its title does not say them).
+
+The file is read and stored in workers, as ``minsheng import`` does; the dialog dismisses
+with what the import did (an ``ImportOutcome``), which the import review screen shows. A file
+that cannot be read changes nothing and is said in one line here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from store.interface import DatabaseError, ImportResult, ProjectStore, StoreError
+from store.models import ImportFormatError, ParsedReport, Project, clean_text
+from store.text import one_line
+
+STYLES = Path(__file__).parent.parent / "styles"
+#: what importers/report.py reads
+SUFFIXES = (".md", ".txt", ".csv", ".tsv", ".xlsx", ".xlsm")
+_MONTHS_RE = re.compile(r"\s*(\d{1,2})\s*[-~至到]\s*(\d{1,2})\s*月?(?:份)?\s*")
+#: the importer's words for the commonest refusals, as the office would say them
+_REASONS = (
+    (re.compile(r"no recognisable header|no 项目名称"), "找不到表头（需要有 序号 和 项目名称 列）"),
+    (re.compile(r"the file is empty"), "文件是空的"),
+    (re.compile(r"not a text file|not UTF-8"), "不是可读的文本文件（请另存为 UTF-8）"),
+    (re.compile(r"row has (\d+) cells, the header has (\d+)"), r"这一行有 \1 格，表头有 \2 格"),
+    (re.compile(r"larger than"), "文件太大"),
+    (re.compile(r"cannot read the file"), "不能读取文件"),
+)
+
+
+def parse_months(value: str) -> tuple[int, int] | None:
+    """'1-7' (or 1至7月) as (1, 7), within 1-12; None when it is not that."""
+    match = _MONTHS_RE.fullmatch(value)
+    if match is None:
+        return None
+    months = (int(match.group(1)), int(match.group(2)))
+    return months if 1 <= months[0] <= months[1] <= 12 else None
+
+
+def format_error_text(path: Path, exc: Exception) -> str:
+    """An importer's refusal in one line of Chinese: the file, the line, the reason."""
+    message = one_line(str(exc), 300)
+    where = ""
+    source = str(path)
+    if message.startswith(source):
+        rest = message[len(source) :]
+        line = re.match(r":(\d+)", rest)
+        if line:
+            where = f" 第 {line.group(1)} 行"
+        message = re.sub(r"^(:[^:]*)?:\s*", "", rest, count=1) if rest else message
+    for pattern, words in _REASONS:
+        found = pattern.search(message)
+        if found:
+            message = found.expand(words) if "\\" in words else words
+            break
+    return f"不能导入 {path.name}{where}：{message}"
+
+
+@dataclass
+class ImportOutcome:
+    """What an import from the app did, with what the review screen shows of it."""
+
+    path: Path
+    period: str  # the months the table covers now, e.g. '1-7 月份'
+    result: ImportResult
+    #: the projects to review (differs and kept), as they are after the import
+    projects: dict[str, Project] = field(default_factory=dict)
+    not_updated: int = 0
+    total: int = 0
+    #: project id -> name, of every project in the store after the import
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def review_ids(result: ImportResult) -> list[str]:
+    """The projects an officer should look at: 工作成效 differing from the report's, then
+    those whose hand edits were kept, each once, in the file's order."""
+    return list(dict.fromkeys([*result.differs, *result.kept]))
+
+
+def next_period(stored: tuple[int, int] | None) -> str:
+    """What to offer for a table without months: the stored period a month longer."""
+    if stored is None:
+        return ""
+    start, end = stored
+    return f"{start}-{min(12, end + 1)}"
+
+
+class ImportDialog(ModalScreen[ImportOutcome | None]):
+    """Ask for a report file (and its months when its title has none), then import it."""
+
+    CSS_PATH = STYLES / "import_dialog.tcss"
+    BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
+
+    def __init__(self, store: ProjectStore, stored: tuple[int, int] | None) -> None:
+        super().__init__()
+        self.store = store
+        #: the database's report period (offered, a month longer, for a table without one)
+        self.stored = stored
+        #: the file read and waiting for its months (None: not read, or it has them)
+        self.parsed: tuple[Path, ParsedReport] | None = None
+        self.busy = False
+        #: the import is being stored: Esc waits for it
+        self.importing = False
+        self.closed = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-box"):
+            yield Label("要导入的报表文件（.md .txt .csv .xlsx）", id="import-intro")
+            with Horizontal(classes="import-row"):
+                yield Label("文件", classes="import-label")
+                yield Input(placeholder="文件路径，如 兰陵县1-7月.xlsx", id="import-path")
+            with Horizontal(classes="import-row", id="import-period-row"):
+                yield Label("月份", classes="import-label")
+                yield Input(placeholder="如 1-7", id="import-period")
+            yield Label("", id="import-message")
+            yield Label("Enter 导入  Esc 取消", id="import-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-box").border_title = "导入报表"
+        self.query_one("#import-period-row").display = False
+        self.query_one("#import-message", Label).display = False
+        for field_input in self.query(Input):
+            field_input.cursor_blink = False
+        self.query_one("#import-path", Input).focus()
+
+    def _say(self, message: str, kind: str = "") -> None:
+        label = self.query_one("#import-message", Label)
+        label.update(Text(clean_text(message, single_line=True)))
+        label.set_class(kind == "error", "error")
+        label.display = bool(message)
+
+    # --- the file ---------------------------------------------------------------------------
+    @on(Input.Changed, "#import-path")
+    def path_changed(self) -> None:
+        if self.parsed is not None:  # another file: its own title says its months
+            self.parsed = None
+            self.query_one("#import-period-row").display = False
+        self._say("")
+
+    @on(Input.Submitted, "#import-path")
+    def path_submitted(self) -> None:
+        if self.busy:
+            return
+        if self.parsed is not None:  # (read already: its months are asked below)
+            self.query_one("#import-period", Input).focus()
+            return
+        text = self.query_one("#import-path", Input).value.strip()
+        if not text:
+            self._say("请填写要导入的文件路径", "error")
+            return
+        path = Path(text).expanduser()
+        if path.suffix.lower() not in SUFFIXES:
+            self._say(f"不能导入 {path.name}：只能导入 .md、.txt、.csv、.xlsx 文件", "error")
+            return
+        self.busy = True
+        self._say(f"正在读取 {path.name}…")
+        self.read_file(path)
+
+    @work(thread=True, exclusive=True, group="import-read", exit_on_error=False)
+    def read_file(self, path: Path) -> None:
+        """Read the file (nothing is stored yet)."""
+        from importers.report import read_report  # (the xlsx reader is large: on first use)
+
+        if not path.exists():
+            where = path.parent.resolve() if not path.is_absolute() else path.parent
+            self.app.call_from_thread(self._failed, f"找不到文件：{path.name}（在 {where}）")
+            return
+        if not path.is_file():
+            what = "是一个文件夹" if path.is_dir() else "不是普通文件"
+            self.app.call_from_thread(self._failed, f"不能导入 {path.name}：{what}")
+            return
+        try:
+            parsed = read_report(path)
+        except ImportFormatError as exc:
+            self.app.call_from_thread(self._failed, format_error_text(path, exc))
+            return
+        except OSError as exc:
+            self.app.call_from_thread(self._failed, f"不能读取 {path.name}：{exc.strerror or exc}")
+            return
+        self.app.call_from_thread(self._read, path, parsed)
+
+    def _read(self, path: Path, parsed: ParsedReport) -> None:
+        self.busy = False
+        if self.closed:
+            return
+        own = parsed.report
+        if own.period_from is not None and own.period_to is not None:
+            self._start_import(path, parsed)
+            return
+        self.parsed = (path, parsed)
+        self.query_one("#import-period-row").display = True
+        period = self.query_one("#import-period", Input)
+        if not period.value:
+            period.value = next_period(self.stored)
+            period.cursor_position = len(period.value)
+        period.focus()
+        self._say("表格标题没有写月份：请填写这张表的报告期（如 1-7），回车导入")
+
+    # --- the months -------------------------------------------------------------------------
+    @on(Input.Submitted, "#import-period")
+    def period_submitted(self) -> None:
+        if self.busy or self.parsed is None:
+            return
+        text = self.query_one("#import-period", Input).value
+        months = parse_months(text)
+        if months is None:
+            self._say(f"“{one_line(text, 20)}”不是月份范围：请写成 起-止，如 1-7", "error")
+            return
+        path, parsed = self.parsed
+        report = dataclasses.replace(parsed.report, period_from=months[0], period_to=months[1])
+        self._start_import(path, dataclasses.replace(parsed, report=report))
+
+    # --- the import -------------------------------------------------------------------------
+    def _start_import(self, path: Path, parsed: ParsedReport) -> None:
+        self.busy = self.importing = True
+        self._say(f"正在导入 {path.name}（{parsed.report.period_label()}）…")
+        self.store_report(path, parsed)
+
+    @work(thread=True, exclusive=True, group="import-store", exit_on_error=False)
+    def store_report(self, path: Path, parsed: ParsedReport) -> None:
+        """Store what was read (one transaction, backed up first) and gather the review."""
+        store = self.store
+        try:
+            result = store.import_report(parsed, source=f"import:{path.name}")
+            projects = {pid: store.get(pid) for pid in review_ids(result)}
+            everything = store.projects()
+            report = store.report()
+        except (StoreError, DatabaseError, OSError) as exc:
+            self.app.call_from_thread(self._failed, f"导入失败：{one_line(str(exc), 300)}")
+            return
+        outcome = ImportOutcome(
+            path=path,
+            period=report.period_label(),
+            result=result,
+            projects=projects,
+            not_updated=sum(p.not_updated for p in everything),
+            total=len(everything),
+            names={p.id: p.name for p in everything},
+        )
+        self.app.call_from_thread(self._imported, outcome)
+
+    def _imported(self, outcome: ImportOutcome) -> None:
+        self.busy = self.importing = False
+        self.dismiss(outcome)
+
+    def _failed(self, message: str) -> None:
+        self.busy = self.importing = False
+        if self.closed:
+            return
+        self._say(message, "error")
+
+    def action_cancel(self) -> None:
+        """Close without importing; not while the import is being stored (it is all or
+        nothing, and its review follows). A file still being read is simply forgotten."""
+        if self.importing:
+            self._say("正在导入，完成后显示导入结果…")
+            return
+        self.closed = True
+        self.dismiss(None)

@@ -1,0 +1,150 @@
+"""ProgressPeriods: this period's 推进情况 beside the previous period's, with what is new marked.
+
+Each imported period's text is kept in ``Project.progress_history`` (oldest first). The two
+latest are shown side by side, each headed by its months and the file it came from; in this
+period's text what the previous one did not have is marked (bold, underlined), in the
+previous one what this period's no longer says is struck through. Marks go by the passages
+the two texts share (at least a few characters long), so a sentence added at the end, or
+a number changed inside one, is what stands out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from difflib import Match, SequenceMatcher
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Static
+
+from store.models import Project, clean_text
+from store.text import one_line
+from tui.labels import source_label
+from tui.widgets.cjk_text import CJKText
+
+#: passages shorter than this that both texts have are not counted as kept (a "，" or a
+#: "月" in common says nothing)
+LEAST_SHARED = 4
+NEW_STYLE = "bold underline"
+DROPPED_STYLE = "dim strike"
+
+
+def changed_spans(before: str, after: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The (start, end) spans of ``after`` that ``before`` does not have, and the spans of
+    ``before`` that ``after`` no longer has."""
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    ends = (len(before), len(after))
+
+    def anchored(block: Match) -> bool:  # (a short run both texts begin or end with counts)
+        return (block.a, block.b) == (0, 0) or (block.a + block.size, block.b + block.size) == ends
+
+    shared = [b for b in matcher.get_matching_blocks() if b.size >= LEAST_SHARED or anchored(b)]
+
+    def gaps(length: int, kept: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        spans, at = [], 0
+        for start, size in kept:
+            if start > at:
+                spans.append((at, start))
+            at = max(at, start + size)
+        if at < length:
+            spans.append((at, length))
+        return spans
+
+    added = gaps(len(after), sorted((b.b, b.size) for b in shared))
+    dropped = gaps(len(before), sorted((b.a, b.size) for b in shared))
+    added = [(s, e) for s, e in added if after[s:e].strip()]
+    dropped = [(s, e) for s, e in dropped if before[s:e].strip()]
+    return added, dropped
+
+
+def period_words(entry: Mapping[str, Any]) -> str:
+    """'1-6月' (or '7月') from an entry's period."""
+    period = entry.get("period") or {}
+    start, end = period.get("from"), period.get("to")
+    if start is None or end is None:
+        return "月份未知"
+    return f"{end}月" if start == end else f"{start}-{end}月"
+
+
+def _heading(which: str, entry: Mapping[str, Any]) -> str:
+    """'本期 1-7月 · lanling-m07.md': the months, and the file (or who wrote it)."""
+    kind, _, name = str(entry.get("source", "")).partition(":")
+    source = name if kind == "import" else source_label(str(entry.get("source", "")))
+    return one_line(f"{which} {period_words(entry)}" + (f" · {source}" if source else ""))
+
+
+def _marked(text: str, spans: list[tuple[int, int]], style: str) -> CJKText:
+    shown = CJKText(text)
+    for start, end in spans:
+        shown.stylize(style, start, end)
+    return shown
+
+
+class ProgressPeriods(Vertical):
+    """The previous period's 推进情况 (left) and this period's (right), what changed marked."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="periods-summary")
+        with Horizontal(id="periods-panes"):
+            with VerticalScroll(id="period-before", classes="pane"):
+                yield Static(id="period-before-text")
+            with VerticalScroll(id="period-now", classes="pane"):
+                yield Static(id="period-now-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#period-before").border_title = "上期"
+        self.query_one("#period-now").border_title = "本期"
+
+    def show(self, project: Project) -> None:
+        """Draw ``project``'s two latest periods."""
+        history = project.progress_history
+        before_pane, now_pane = self.query_one("#period-before"), self.query_one("#period-now")
+        summary = Text()
+        if not history:
+            before = Text("（无）", style="dim")
+            now = CJKText(clean_text(project.progress) or "（无）")
+            before_pane.border_title, now_pane.border_title = "上期", "推进情况"
+            summary.append("没有导入的推进情况记录：导入新一期的报表后，这里对照两期。")
+        elif len(history) == 1:
+            entry = history[0]
+            before = Text("（无上期）", style="dim")
+            now = CJKText(clean_text(str(entry.get("text", ""))) or "（无）")
+            before_pane.border_title, now_pane.border_title = "上期", _heading("本期", entry)
+            summary.append(f"只有一期（{period_words(entry)}）的推进情况", "bold")
+            summary.append("：导入下一期的报表后，这里对照两期，标出新增的内容。")
+        else:
+            old, new = history[-2], history[-1]
+            old_text = clean_text(str(old.get("text", "")))
+            new_text = clean_text(str(new.get("text", "")))
+            before_pane.border_title = _heading("上期", old)
+            now_pane.border_title = _heading("本期", new)
+            if project.not_updated:
+                before, now = CJKText(old_text or "（无）"), CJKText(new_text or "（无）")
+                summary.append("未更新", "bold reverse")
+                summary.append(
+                    f" 本期（{period_words(new)}）的推进情况与上期（{period_words(old)}）相同"
+                )
+            else:
+                added, dropped = changed_spans(old_text, new_text)
+                before = _marked(old_text or "（无）", dropped, DROPPED_STYLE)
+                now = _marked(new_text or "（无）", added, NEW_STYLE)
+                summary.append("新增 ", "bold")
+                summary.append(f"{len(added)} 处", NEW_STYLE)
+                summary.append("（本期加粗下划线）· 删去 ", "")
+                summary.append(f"{len(dropped)} 处", DROPPED_STYLE)
+                summary.append("（上期删除线）")
+                if added:  # what is new, in view even when it is at the end of a long text
+                    passages = " … ".join(one_line(new_text[a:b], 200) for a, b in added)
+                    summary.append("\n新增：", "bold")
+                    summary.append(one_line(passages, 300))
+            if clean_text(project.progress) != new_text:
+                summary.append("\n导入后推进情况有修改：现在的文字见 2 计划/进展", "dim")
+        lines = list(summary.split("\n"))
+        for line in lines:  # each a line of its own, cut at the edge rather than wrapped
+            line.no_wrap, line.overflow = True, "ellipsis"
+        self.query_one("#periods-summary", Static).update(Group(*lines))
+        self.query_one("#period-before-text", Static).update(before)
+        self.query_one("#period-now-text", Static).update(now)
