@@ -32,7 +32,11 @@ Prints, for this machine:
 
     python bench/reliability.py [--quick] [--kills N] [--writers N] [--edits N]
                                 [--conflicts N] [--export-kills N] [--link-edits N]
-                                [--lock-edits N] [--seed N]
+                                [--lock-edits N] [--seed N] [--engine json|sqlite|both]
+
+The crash trials, concurrent writers, conflicting saves and the symlinked database run on the
+store --engine names (the JSON file by default; SQLite by a database named .sqlite; both);
+the deleted lock file is the JSON file's own (SQLite's lock is not a file).
 
 Linux only (fork, SIGKILL, pseudo-terminals). Exit status 1 if any figure is not zero.
 """
@@ -68,10 +72,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import make_projects  # noqa: E402
-from store.backup import check_database, list_backups  # noqa: E402
+from store.backup import list_backups  # noqa: E402
+from store.documents import DocumentStore  # noqa: E402
 from store.interface import ConflictError, LockLostError  # noqa: E402
-from store.jsonfile import JSONFileStore as ProjectStore  # noqa: E402
+from store.jsonfile import open_store  # noqa: E402
+from store.migrate import check_any as check_database  # noqa: E402
 from store.models import STATUSES, ParsedReport, ProjectRecord, Report, clean_text  # noqa: E402
+from store.sqlitestore import SQLiteStore, is_sqlite_path  # noqa: E402
 
 # Characters that must never reach a terminal from the data: C0 but tab and newline, DEL, C1,
 # bidi embeddings, overrides and isolates, the Arabic letter mark and the right-to-left mark,
@@ -81,12 +88,22 @@ FORBIDDEN_RE = re.compile(
 )
 
 
+#: The stores the engine-specific parts (kills, writers at once, conflicts, a link, a deleted
+#: lock file) run on, by the database's name; the other parts use the JSON file.
+ENGINES = {"json": "minsheng.json", "sqlite": "minsheng.sqlite"}
+
+
+def _open(path: Path, **options: Any) -> DocumentStore:
+    """The store of the database at ``path``: the JSON file, or SQLite by its suffix."""
+    return open_store(path, **options)
+
+
 def _next_status(status: str) -> str:
     return STATUSES[(STATUSES.index(status) + 1) % len(STATUSES)] if status in STATUSES else "滞后"
 
 
-def _seed_db(path: Path, n: int) -> ProjectStore:
-    store = ProjectStore(path, user="bench")
+def _seed_db(path: Path, n: int) -> DocumentStore:
+    store = _open(path, user="bench")
     store.import_report(make_projects(n, seed=7), source="import:synthetic")
     return store
 
@@ -136,7 +153,7 @@ class Model:
     ops: int = 0
 
     @classmethod
-    def of(cls, store: ProjectStore) -> Model:
+    def of(cls, store: DocumentStore) -> Model:
         """The model of the database as it is."""
         projects = store.projects()
         return cls(
@@ -148,7 +165,7 @@ class Model:
         )
 
 
-def _crash_op(store: ProjectStore | None, model: Model | None, i: int, ids: list[str]) -> None:
+def _crash_op(store: DocumentStore | None, model: Model | None, i: int, ids: list[str]) -> None:
     """Operation ``i`` of the crash writer: on the store (the writer) or on the model (the
     checker). Each operation records exactly one change in history."""
     pid = ids[i % len(ids)]
@@ -189,7 +206,9 @@ def _crash_op(store: ProjectStore | None, model: Model | None, i: int, ids: list
         model.ops += 1
 
 
-def _crash_writer(store: ProjectStore, start: int, ids: list[str], ack_fd: int) -> None:
+def _crash_writer(store: DocumentStore, start: int, ids: list[str], ack_fd: int) -> None:
+    if isinstance(store, SQLiteStore):  # a connection is not carried across fork: a new one
+        store = SQLiteStore(store.path, user=store.user)
     os.write(ack_fd, b"ready\n")
     i = start
     while True:
@@ -198,7 +217,7 @@ def _crash_writer(store: ProjectStore, start: int, ids: list[str], ack_fd: int) 
         i += 1
 
 
-def _differences(model: Model, store: ProjectStore) -> list[str]:
+def _differences(model: Model, store: DocumentStore) -> list[str]:
     now = Model.of(store)
     problems = []
     for name in ("progress", "status", "updates", "revision", "created"):
@@ -207,10 +226,12 @@ def _differences(model: Model, store: ProjectStore) -> list[str]:
     return problems
 
 
-def crash_trials(trials: int, workdir: Path, seed: int, max_delay: float = 0.04) -> dict[str, Any]:
+def crash_trials(
+    trials: int, workdir: Path, seed: int, max_delay: float = 0.04, engine: str = "json"
+) -> dict[str, Any]:
     """SIGKILL a writer at random moments; count files that break or lose acknowledged edits."""
     rng = random.Random(seed)
-    db = workdir / "crash" / "minsheng.json"
+    db = workdir / f"crash-{engine}" / ENGINES[engine]
     store = _seed_db(db, 30)
     ids = [p.id for p in store.projects()]
     model = Model.of(store)
@@ -241,8 +262,9 @@ def crash_trials(trials: int, workdir: Path, seed: int, max_delay: float = 0.04)
         backups = db.parent / "backups"
         backup_kills += backups.is_dir() and any(p.name.endswith(".tmp") for p in backups.iterdir())
         try:
-            json.loads(db.read_bytes())
-            fresh = ProjectStore(db, user="checker")
+            if not is_sqlite_path(db):
+                json.loads(db.read_bytes())
+            fresh = _open(db, user="checker")
             applied = baseline_history + model.ops
             done = model.ops + len(fresh.history()) - applied
         except Exception:  # noqa: BLE001 - counted
@@ -261,7 +283,7 @@ def crash_trials(trials: int, workdir: Path, seed: int, max_delay: float = 0.04)
         store = fresh
     broken_backups = sum(not check_database(b).ok for b in list_backups(db))
     # The next run (one ordinary save in a new process's store) removes what the kills left.
-    ProjectStore(db, user="next").update_fields(ids[0], {"progress": "next run"}, source="crash")
+    _open(db, user="next").update_fields(ids[0], {"progress": "next run"}, source="crash")
     backups = db.parent / "backups"
     folders = [db.parent, backups] if backups.is_dir() else [db.parent]
     temp_left = sum(p.name.endswith(".tmp") for folder in folders for p in folder.iterdir())
@@ -283,7 +305,7 @@ def crash_trials(trials: int, workdir: Path, seed: int, max_delay: float = 0.04)
 
 
 def _concurrent_worker(db: Path, worker: int, workers: int, edits: int, go_fd: int) -> None:
-    store = ProjectStore(db, user=f"w{worker}")
+    store = _open(db, user=f"w{worker}")
     ids = [p.id for p in store.projects()]
     own = ids[worker::workers]
     rng = random.Random(worker)
@@ -299,9 +321,11 @@ def _concurrent_worker(db: Path, worker: int, workers: int, edits: int, go_fd: i
             store.update_fields(ids[j % 4], {"target": tag}, source="bench", note=tag)
 
 
-def concurrent_writers(workers: int, edits: int, workdir: Path) -> dict[str, Any]:
+def concurrent_writers(
+    workers: int, edits: int, workdir: Path, engine: str = "json"
+) -> dict[str, Any]:
     """``workers`` processes x ``edits`` mixed edits at once; count edits missing afterwards."""
-    db = workdir / "concurrent" / "minsheng.json"
+    db = workdir / f"concurrent-{engine}" / ENGINES[engine]
     _seed_db(db, 40)
     go_read, go_write = os.pipe()
     pids = [
@@ -314,7 +338,7 @@ def concurrent_writers(workers: int, edits: int, workdir: Path) -> dict[str, Any
     seconds = time.perf_counter() - started
     os.close(go_read)
     os.close(go_write)
-    store = ProjectStore(db, user="checker")
+    store = _open(db, user="checker")
     projects = store.projects()
     history = store.history()
     notes = {c.note for c in history if c.note}
@@ -391,7 +415,7 @@ def stock_tinydb(workers: int, edits: int, workdir: Path) -> dict[str, Any]:
 
 
 def _conflict_worker(db: Path, name: str, commands: int, answers: int, pid_: str) -> None:
-    store = ProjectStore(db, user=name)
+    store = _open(db, user=name)
     buffer = bytearray()
     while True:
         for line in _read_lines(commands, buffer, 10.0):
@@ -414,9 +438,9 @@ def _conflict_worker(db: Path, name: str, commands: int, answers: int, pid_: str
                 return
 
 
-def conflicting_saves(rounds: int, workdir: Path) -> dict[str, Any]:
+def conflicting_saves(rounds: int, workdir: Path, engine: str = "json") -> dict[str, Any]:
     """Two processes save the same project from the same revision at once, ``rounds`` times."""
-    db = workdir / "conflicts" / "minsheng.json"
+    db = workdir / f"conflicts-{engine}" / ENGINES[engine]
     _seed_db(db, 5)
     target = "X01"
     pipes = []
@@ -451,7 +475,7 @@ def conflicting_saves(rounds: int, workdir: Path) -> dict[str, Any]:
         elif not saved:
             both_refused += 1
         else:
-            now = ProjectStore(db, user="checker").get(target).progress
+            now = _open(db, user="checker").get(target).progress
             wrong_value += now != f"{saved[0]} {n}"
     seconds = time.perf_counter() - started
     for c_write, a_read, _b in pipes:
@@ -477,7 +501,7 @@ def conflicting_saves(rounds: int, workdir: Path) -> dict[str, Any]:
 def _tagged_worker(db: Path, worker: int, edits: int, go_fd: int, ack_fd: int) -> None:
     """Edits tagged ``w<worker> e<j>`` (own projects' progress, shared projects' targets, dated
     updates); each tag is written to ``ack_fd`` once its save has returned."""
-    store = ProjectStore(db, user=f"w{worker}")
+    store = _open(db, user=f"w{worker}")
     ids = [p.id for p in store.projects()]
     rng = random.Random(worker)
     os.read(go_fd, 1)
@@ -531,7 +555,7 @@ def _run_tagged(
 
 def _tags_lost(db: Path, acked: list[str]) -> int:
     """Acknowledged tagged edits that the database does not hold (refused ones aside)."""
-    store = ProjectStore(db, user="checker", read_only=True)
+    store = _open(db, user="checker", read_only=True)
     notes = {c.note for c in store.history() if c.note}
     updates = [u.text for p in store.projects() for u in p.updates]
     lost = 0
@@ -543,13 +567,13 @@ def _tags_lost(db: Path, acked: list[str]) -> int:
     return lost
 
 
-def symlinked_database(edits: int, workdir: Path) -> dict[str, Any]:
+def symlinked_database(edits: int, workdir: Path, engine: str = "json") -> dict[str, Any]:
     """Writers through a symbolic link and through the real path at once: every edit must
     land in the real file, and the link must stay a link to it."""
-    folder = workdir / "symlink"
-    real = folder / "data" / "minsheng.json"
+    folder = workdir / f"symlink-{engine}"
+    real = folder / "data" / ENGINES[engine]
     _seed_db(real, 40)
-    link = folder / "minsheng.json"
+    link = folder / ENGINES[engine]
     link.symlink_to(real)
     acked, failed, seconds = _run_tagged([link, link, real], edits)
     link_kept = link.is_symlink() and os.readlink(link) == str(real)
@@ -638,12 +662,12 @@ def partial_import(workdir: Path) -> dict[str, Any]:
             for row in rows:
                 sheet.append(row)
             book.save(path)
-        before = {p.id: p.to_dict() for p in ProjectStore(db, read_only=True).projects()}
+        before = {p.id: p.to_dict() for p in _open(db, read_only=True).projects()}
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             status_code = run(["--db", str(db), "import", str(path)])
         imports += 1
         refused += status_code != 0
-        after = {p.id: p.to_dict() for p in ProjectStore(db, read_only=True).projects()}
+        after = {p.id: p.to_dict() for p in _open(db, read_only=True).projects()}
         for key in before.keys() | after.keys():
             a, b = before.get(key, {}), after.get(key, {})
             fields = {f for f in a.keys() | b.keys() if a.get(f) != b.get(f)}
@@ -864,7 +888,7 @@ def export_targets(workdir: Path) -> dict[str, Any]:
 # --- killed exports --------------------------------------------------------------------------
 
 
-def _snapshot_writer(store: ProjectStore, ack_fd: int) -> None:
+def _snapshot_writer(store: DocumentStore, ack_fd: int) -> None:
     from store.snapshots import write_snapshot
 
     os.write(ack_fd, b"ready\n")
@@ -1124,7 +1148,7 @@ async def _hostile_in_app(
     from tui.app import make_app
     from tui.dialogs.conflict_dialog import ConflictDialog
 
-    store = ProjectStore(db, user="bench")
+    store = _open(db, user="bench")
     app = make_app(store, state_path=workdir / "view.json")
     fired: list[str] = []
 
@@ -1228,7 +1252,7 @@ def plant_snapshots(db: Path) -> Path:
     from store.export import export_json
     from store.snapshots import snapshot_dir
 
-    store = ProjectStore(db, user="bench", read_only=True)
+    store = _open(db, user="bench", read_only=True)
     data = json.loads(export_json(store.report(), store.projects()))
     texts = [text for kind, _m, text in payload_texts() if kind != "long"]
     for n, project in enumerate(data["projects"]):
@@ -1303,7 +1327,7 @@ def _strings(value: Any) -> list[str]:
 def _hostile_exports(db: Path, tally: HostileTally) -> None:
     from store.export import EXPORT_FORMATS, export_bytes
 
-    store = ProjectStore(db, user="bench", read_only=True)
+    store = _open(db, user="bench", read_only=True)
     report, projects = store.report(), store.projects()
     markers = {mark for _k, mark, _t in payload_texts()}
     for fmt in EXPORT_FORMATS:
@@ -1512,21 +1536,6 @@ def run_all(args: argparse.Namespace, out: Callable[[str], None] = print) -> int
             f"minsheng reliability: python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
             f"{workdir}"
         )
-        crash = crash_trials(args.kills, workdir, args.seed)
-        bad = crash["unreadable"] + crash["wrong"] + crash["broken_backups"] + crash["temp_left"]
-        failures += bad
-        out(
-            f"crash trials:       {crash['trials']} SIGKILLs of a writer at random moments "
-            f"({crash['mid_write']} with a database write in flight, {crash['backup_kills']} "
-            f"with a backup write in flight; {crash['edits']} edits acknowledged)"
-        )
-        out(
-            f"                    {crash['unreadable']} left an unreadable file, "
-            f"{crash['wrong']} differ from the last acknowledged state, "
-            f"{crash['broken_backups']} of {crash['backups']} backups broken, "
-            f"{crash['temp_left']} temporary files left after the next run  "
-            f"[{crash['seconds']:.1f} s]"
-        )
         exports = killed_exports(args.export_kills, workdir, args.seed)
         failures += exports["temp_left"] + exports["unrecorded"] + exports["acked_not_recorded"]
         failures += exports["gone"] + exports["unreadable"]
@@ -1540,51 +1549,79 @@ def run_all(args: argparse.Namespace, out: Callable[[str], None] = print) -> int
             f"{exports['unreadable']} unreadable  [{exports['seconds']:.1f} s]"
         )
 
-        conc = concurrent_writers(args.writers, args.edits, workdir)
-        failures += conc["lost"] + conc["failed"] + conc["duplicate_history_ids"]
-        failures += not conc["ok"]
-        out(
-            f"concurrent writers: {conc['workers']} processes x {args.edits} mixed edits = "
-            f"{conc['edits']} edits, {conc['lost']} lost, {conc['failed']} writers failed, "
-            f"db check {'ok' if conc['ok'] else 'FAILED'}  [{conc['seconds']:.1f} s]"
-        )
-        stock = stock_tinydb(args.writers, max(20, args.edits // 2), workdir)
-        out(
-            f"  stock TinyDB:     {args.writers} processes x {stock['edits'] // args.writers} "
-            f"inserts = {stock['edits']}: {stock['lost']} lost, {stock['errors']} failed "
-            f"reads, file {'readable' if stock['readable'] else 'BROKEN'} (for comparison)"
-        )
+        for engine in args.engines:
+            crash = crash_trials(args.kills, workdir, args.seed, engine=engine)
+            bad = (
+                crash["unreadable"] + crash["wrong"] + crash["broken_backups"] + crash["temp_left"]
+            )
+            failures += bad
+            mid = crash["mid_write"] if engine == "json" else "n/a (SQLite has no temporary file)"
+            out(
+                f"crash trials:       [{engine}] {crash['trials']} SIGKILLs of a writer at random "
+                f"moments "
+                f"({mid} with a database write in flight, {crash['backup_kills']} "
+                f"with a backup write in flight; {crash['edits']} edits acknowledged)"
+            )
+            out(
+                f"                    {crash['unreadable']} left an unreadable file, "
+                f"{crash['wrong']} differ from the last acknowledged state, "
+                f"{crash['broken_backups']} of {crash['backups']} backups broken, "
+                f"{crash['temp_left']} temporary files left after the next run  "
+                f"[{crash['seconds']:.1f} s]"
+            )
+            conc = concurrent_writers(args.writers, args.edits, workdir, engine=engine)
+            failures += conc["lost"] + conc["failed"] + conc["duplicate_history_ids"]
+            failures += not conc["ok"]
+            out(
+                f"concurrent writers: [{engine}] {conc['workers']} processes x {args.edits} mixed "
+                f"edits = "
+                f"{conc['edits']} edits, {conc['lost']} lost, {conc['failed']} writers failed, "
+                f"db check {'ok' if conc['ok'] else 'FAILED'}  [{conc['seconds']:.1f} s]"
+            )
+            if engine == "json":
+                stock = stock_tinydb(args.writers, max(20, args.edits // 2), workdir)
+                out(
+                    f"  stock TinyDB:     {args.writers} processes x "
+                    f"{stock['edits'] // args.writers} "
+                    f"inserts = {stock['edits']}: {stock['lost']} lost, {stock['errors']} failed "
+                    f"reads, file {'readable' if stock['readable'] else 'BROKEN'} (for comparison)"
+                )
 
-        conflicts = conflicting_saves(args.conflicts, workdir)
-        failures += conflicts["overwritten"] + conflicts["wrong_value"]
-        failures += conflicts["both_refused"] + conflicts["stale_reads"]
-        out(
-            f"conflicting saves:  {conflicts['rounds']} pairs of saves from one revision at "
-            f"once: {conflicts['refused']} refused as conflicts, {conflicts['overwritten']} "
-            f"silently overwritten, {conflicts['both_refused']} both refused  "
-            f"[{conflicts['seconds']:.1f} s]"
-        )
+            conflicts = conflicting_saves(args.conflicts, workdir, engine=engine)
+            failures += conflicts["overwritten"] + conflicts["wrong_value"]
+            failures += conflicts["both_refused"] + conflicts["stale_reads"]
+            out(
+                f"conflicting saves:  [{engine}] {conflicts['rounds']} pairs of saves from one "
+                f"revision at "
+                f"once: {conflicts['refused']} refused as conflicts, {conflicts['overwritten']} "
+                f"silently overwritten, {conflicts['both_refused']} both refused  "
+                f"[{conflicts['seconds']:.1f} s]"
+            )
 
-        linked = symlinked_database(args.link_edits, workdir)
-        failures += linked["lost"] + linked["failed"] + linked["link_replaced"]
-        failures += linked["stray_files"] + (not linked["ok"])
-        out(
-            f"symlinked database: 2 processes through the link and 1 through the real path x "
-            f"{args.link_edits} edits = {linked['edits']} acknowledged: {linked['lost']} lost, "
-            f"{linked['failed']} writers failed, link replaced {linked['link_replaced']}, "
-            f"{linked['stray_files']} files of the link's own, db check "
-            f"{'ok' if linked['ok'] else 'FAILED'}  [{linked['seconds']:.1f} s]"
-        )
+            linked = symlinked_database(args.link_edits, workdir, engine=engine)
+            failures += linked["lost"] + linked["failed"] + linked["link_replaced"]
+            failures += linked["stray_files"] + (not linked["ok"])
+            out(
+                f"symlinked database: [{engine}] 2 processes through the link and 1 through the "
+                f"real path x "
+                f"{args.link_edits} edits = {linked['edits']} acknowledged: {linked['lost']} lost, "
+                f"{linked['failed']} writers failed, link replaced {linked['link_replaced']}, "
+                f"{linked['stray_files']} files of the link's own, db check "
+                f"{'ok' if linked['ok'] else 'FAILED'}  [{linked['seconds']:.1f} s]"
+            )
 
-        deleted = lock_file_deleted(args.writers, args.lock_edits, workdir)
-        failures += deleted["lost"] + deleted["failed"] + (not deleted["ok"])
-        out(
-            f"lock file deleted:  {deleted['workers']} processes x {args.lock_edits} edits while "
-            f"the lock file was deleted {deleted['deletions']} times: {deleted['edits']} "
-            f"acknowledged, {deleted['lost']} of them lost, {deleted['refused']} refused with "
-            f"'nothing was saved; try again', {deleted['failed']} writers failed, db check "
-            f"{'ok' if deleted['ok'] else 'FAILED'}  [{deleted['seconds']:.1f} s]"
-        )
+            if engine == "json":  # (SQLite's lock is not a file that can be deleted)
+                deleted = lock_file_deleted(args.writers, args.lock_edits, workdir)
+                failures += deleted["lost"] + deleted["failed"] + (not deleted["ok"])
+                out(
+                    f"lock file deleted:  {deleted['workers']} processes x {args.lock_edits} edits "
+                    f"while "
+                    f"the lock file was deleted {deleted['deletions']} times: {deleted['edits']} "
+                    f"acknowledged, {deleted['lost']} of them lost, {deleted['refused']} refused "
+                    f"with "
+                    f"'nothing was saved; try again', {deleted['failed']} writers failed, db check "
+                    f"{'ok' if deleted['ok'] else 'FAILED'}  [{deleted['seconds']:.1f} s]"
+                )
 
         partial = partial_import(workdir)
         failures += partial["wrong_fields"] + partial["refused"]
@@ -1657,7 +1694,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--lock-edits", type=int, help="edits of each writer, lock deleted")
     parser.add_argument("--seed", type=int, default=20230630)
     parser.add_argument("--no-pty", action="store_true", help="skip the pseudo-terminal run")
+    parser.add_argument(
+        "--engine", choices=("json", "sqlite", "both"), default="json",
+        help="the store the kills, writers at once, conflicts and the link run on",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    args.engines = ["json", "sqlite"] if args.engine == "both" else [args.engine]
     quick = args.quick
     args.kills = args.kills if args.kills is not None else (40 if quick else 500)
     args.edits = args.edits if args.edits is not None else (30 if quick else 200)

@@ -14,7 +14,7 @@ For synthetic databases of 50 (the seed's size), 1,000 and 10,000 projects, prin
 A repaint "ends" when the terminal has received output and then none for QUIET seconds; the
 figure is the time of the last byte of that burst, so the quiet wait itself is not counted.
 
-    python bench/tui_bench.py [--sizes 50,1000,10000] [--runs 5]
+    python bench/tui_bench.py [--sizes 50,1000,10000] [--runs 5] [--engine json|sqlite]
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import make_projects  # noqa: E402
-from store.jsonfile import JSONFileStore as ProjectStore  # noqa: E402
+from store.jsonfile import open_store  # noqa: E402
 
 COLS, ROWS = 120, 36
 QUIET = 0.15
@@ -104,11 +104,11 @@ class Terminal:
         os.close(self.fd)
 
 
-def bench_size(n: int, runs: int, workdir: Path) -> dict[str, float]:
-    """Medians in milliseconds for one database size."""
-    db = workdir / f"db-{n}.json"
+def bench_size(n: int, runs: int, workdir: Path, suffix: str = ".json") -> dict[str, float]:
+    """Medians in milliseconds for one database size (a JSON file, or SQLite by ``suffix``)."""
+    db = workdir / f"db-{n}{suffix}"
     if not db.exists():
-        ProjectStore(db, user="bench").import_report(make_projects(n), source="bench")
+        open_store(db, user="bench").import_report(make_projects(n), source="bench")
     first_id = b"X01"
     starts, searches, latin, clears, pages, edits = [], [], [], [], [], []
     for run in range(runs):
@@ -158,16 +158,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50,1000,10000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--engine", choices=("json", "sqlite"), default="json")
     args = parser.parse_args()
+    suffix = ".sqlite" if args.engine == "sqlite" else ".json"
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
-        print(f"terminal {COLS}x{ROWS}, medians of {args.runs} runs, milliseconds")
+        print(f"terminal {COLS}x{ROWS}, {args.engine}, medians of {args.runs} runs, milliseconds")
         print(
             f"{'projects':>9} {'start':>9} {'search key':>11} {'pinyin key':>11} {'clear':>9} "
             f"{'page':>9} {'status edit':>12}"
         )
         for n in sizes:
-            r = bench_size(n, args.runs, Path(tmp))
+            r = bench_size(n, args.runs, Path(tmp), suffix)
             print(
                 f"{n:>9} {r['start']:>9.0f} {r['search key']:>11.1f} {r['pinyin key']:>11.1f} "
                 f"{r['clear']:>9.1f} {r['page']:>9.1f} {r['status edit']:>12.1f}",

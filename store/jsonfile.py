@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tinydb.table import Document, Table
 
@@ -37,6 +38,9 @@ from store.interface import (
 )
 from store.jsonstorage import STAMP_TABLE, AtomicJSONStorage, decode_tables
 from store.words import at, os_problem, say
+
+if TYPE_CHECKING:
+    from store.sqlitestore import SQLiteStore
 
 DB_NAME = "minsheng.json"
 
@@ -233,8 +237,16 @@ def open_store(
     wait: float | None = None,
     on_wait: Callable[[str], None] | None = None,
     user: str | None = None,
-) -> JSONFileStore:
-    """The store of the database file at ``path`` (made when first written)."""
+) -> JSONFileStore | SQLiteStore:
+    """The store of the database at ``path`` (made when first written): SQLite for a name
+    ending in .sqlite or .sqlite3 (``store.sqlitestore``), else the JSON file."""
+    from store.sqlitestore import SQLiteStore, is_sqlite_path
+
+    if is_sqlite_path(path):
+        return SQLiteStore(
+            path, read_only=read_only, read_only_reason=read_only_reason,
+            allow_network_fs=allow_network_fs, load=load, wait=wait, on_wait=on_wait, user=user,
+        )  # fmt: skip
     return JSONFileStore(
         path, read_only=read_only, read_only_reason=read_only_reason,
         allow_network_fs=allow_network_fs, load=load, wait=wait, on_wait=on_wait, user=user,

@@ -22,6 +22,7 @@ BUNDLED = ROOT / "data" / "lanling-2023-h1.md"
 ONE_AT_A_TIME = (
     "tests/store/test_reliability.py",  # SIGKILLed writers, writers at once, a pty
     "tests/store/test_db.py",  # writers killed at random moments, two processes at once
+    "tests/store/test_sqlite.py",  # the same on SQLite, and a lock held in another process
     "tests/test_hostile.py",  # the app in a pty, SIGTERM and SIGHUP
     "tests/test_shared_folder.py",  # users saving in turn in a setgid folder
     "tests/tui/test_conflict.py::test_another_process_s_save_appears_within_two_seconds",

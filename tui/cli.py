@@ -143,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         type=Path,
-        help="database file (default: $MINSHENG_DB, else ~/.local/share/minsheng/minsheng.json)",
+        help="database file, SQLite if it ends in .sqlite or .sqlite3, else JSON "
+        "(default: $MINSHENG_DB, else ~/.local/share/minsheng/minsheng.json)",
     )
     parser.add_argument("--read-only", action="store_true", help="browse and export only")
     # Set by `serve` for the app it starts for one person's browser page.
@@ -238,11 +239,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("period", help="show or set the months the report covers")
     p.add_argument("months", nargs="?", metavar="FROM-TO", help="e.g. 1-6 or 7-12")
 
-    p = sub.add_parser("db", help="check the database file, or bring back a backup")
+    p = sub.add_parser("db", help="check the database, bring back a backup, or migrate it")
     db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_sub.add_parser("check", help="verify the file and list its backups")
     q = db_sub.add_parser("restore", help="make a backup the database (the current file is kept)")
     q.add_argument("backup", help="a file in backups/ beside the database, or a path")
+    q = db_sub.add_parser(
+        "migrate", help="copy a database to a new file of the other kind (.json <-> .sqlite)"
+    )
+    q.add_argument("source", metavar="FROM", type=Path, help="the database to copy")
+    q.add_argument(
+        "target", metavar="TO", type=Path, help="a new file: .sqlite/.sqlite3, else JSON"
+    )
 
     p = sub.add_parser("history", help="recorded changes")
     p.add_argument("id", nargs="?")
@@ -1077,6 +1085,12 @@ def cmd_db(args: argparse.Namespace) -> int:
     """`db check` and `db restore`: they work on a file the store would refuse to open."""
     from store.jsonfile import open_store as open_file_store
 
+    if args.db_command == "migrate":
+        from store.migrate import migrate
+
+        projects, changes = migrate(args.source, args.target)
+        print(f"{args.target}: {projects} projects, {changes} recorded changes from {args.source}")
+        return 0
     path = args.db or default_db_path()
     if args.db_command == "restore":
         if args.read_only:

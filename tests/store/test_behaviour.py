@@ -1,7 +1,7 @@
 """The store's behaviour, the same on every implementation of the interface.
 
-Each test runs on the in-memory store and on the JSON file (TinyDB's own tests/conftest.py
-runs every test on its memory and JSON storages the same way).
+Each test runs on the in-memory store, on the JSON file and on SQLite (TinyDB's own
+tests/conftest.py runs every test on its memory and JSON storages the same way).
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ from store.interface import (
 from store.jsonfile import JSONFileStore
 from store.memory import MemoryStore
 from store.models import ParsedReport, ProjectRecord, Report
+from store.sqlitestore import SQLiteStore
 
 Factory = Callable[..., ProjectStore]
 
 
-@pytest.fixture(params=["memory", "json"])
+@pytest.fixture(params=["memory", "json", "sqlite"])
 def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Factory:
     """Build stores of one kind; stores built twice see the same data (json: the same file)."""
     memory: dict[str, MemoryStore] = {}
@@ -35,6 +36,8 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Factory:
     def make(user: str = "alice", read_only: bool = False) -> ProjectStore:
         if request.param == "json":
             return JSONFileStore(tmp_path / "db.json", user=user, read_only=read_only)
+        if request.param == "sqlite":
+            return SQLiteStore(tmp_path / "db.sqlite", user=user, read_only=read_only)
         if "shared" not in memory:
             memory["shared"] = MemoryStore(user=user)
         store = memory["shared"]

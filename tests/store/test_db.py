@@ -18,6 +18,7 @@ import pytest
 from bench.synthetic import DEPARTMENTS, make_projects
 from store.interface import ConflictError, DatabaseError, StoreError, UnknownProjectError
 from store.jsonfile import JSONFileStore as ProjectStore
+from store.jsonfile import open_store
 from store.models import LEVELS, STATUSES, ParsedReport, Project, ProjectRecord, Report
 from store.words import moment
 
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _store(path: Path, n: int = 50, user: str = "alice") -> ProjectStore:
-    store = ProjectStore(path, user=user)
+    store = open_store(path, user=user)
     store.import_report(make_projects(n), source="import:synthetic")
     return store
 
@@ -328,7 +329,9 @@ def test_a_broken_database_file_is_reported_on_open(db_path: Path) -> None:
         ProjectStore(db_path)
 
 
-def test_threads_sharing_one_store_lose_no_edit(db_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".json", ".sqlite"])
+def test_threads_sharing_one_store_lose_no_edit(db_path: Path, suffix: str) -> None:
+    db_path = db_path.with_suffix(suffix)
     store = _store(db_path, 40)
     ids = [p.id for p in store.projects()]
     errors: list[BaseException] = []
@@ -347,7 +350,7 @@ def test_threads_sharing_one_store_lose_no_edit(db_path: Path) -> None:
     for t in threads:
         t.join()
     assert not errors
-    fresh = ProjectStore(db_path)
+    fresh = open_store(db_path)
     assert all(len(p.updates) == 1 for p in fresh.projects())
     assert len(fresh.history()) == 80
 
@@ -358,7 +361,7 @@ _EDITOR = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from store.jsonfile import JSONFileStore as ProjectStore
+    from store.jsonfile import open_store as ProjectStore
     from store.models import STATUSES
 
     db, name, go, ids = sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[4].split(",")
@@ -380,7 +383,11 @@ def _python(code: str, *args: str, **kwargs: object) -> subprocess.Popen[str]:
     )
 
 
-def test_two_processes_editing_at_once_lose_nothing(db_path: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".json", ".sqlite"])
+def test_two_processes_editing_at_once_lose_nothing(
+    db_path: Path, tmp_path: Path, suffix: str
+) -> None:
+    db_path = db_path.with_suffix(suffix)
     store = _store(db_path, 200)
     projects = store.projects()
     targets = {p.id: _other_status(p.status) for p in projects}
@@ -394,7 +401,7 @@ def test_two_processes_editing_at_once_lose_nothing(db_path: Path, tmp_path: Pat
     go.touch()
     for w in workers:
         assert w.wait(timeout=120) == 0
-    fresh = ProjectStore(db_path)
+    fresh = open_store(db_path)
     assert {p.id: p.status for p in fresh.projects()} == targets
     assert all(p.revision == 2 for p in fresh.projects())
     edits = [c for c in fresh.history() if c.field == "status"]

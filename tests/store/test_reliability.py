@@ -55,6 +55,26 @@ def test_writers_at_once_lose_nothing_and_conflicts_are_never_silent(tmp_path: P
     assert conflicts["both_refused"] == conflicts["wrong_value"] == 0
 
 
+def test_on_sqlite_killed_writers_writers_at_once_conflicts_and_a_link_lose_nothing(
+    tmp_path: Path,
+) -> None:
+    crash = crash_trials(25, tmp_path, seed=1, engine="sqlite")
+    assert (crash["unreadable"], crash["wrong"], crash["broken_backups"]) == (0, 0, 0), crash
+    assert crash["temp_left"] == 0 and crash["edits"] >= 1, crash
+    if crash["edits"] >= 5:  # operation 4 is an import, which keeps a backup first
+        assert crash["backups"] >= 1, crash
+    together = concurrent_writers(4, 20, tmp_path, engine="sqlite")
+    assert (together["lost"], together["failed"], together["duplicate_history_ids"]) == (0, 0, 0)
+    assert together["ok"]
+    conflicts = conflicting_saves(15, tmp_path, engine="sqlite")
+    assert conflicts["refused"] == 15 and conflicts["overwritten"] == 0, conflicts
+    assert conflicts["both_refused"] == conflicts["wrong_value"] == conflicts["stale_reads"] == 0
+    linked = symlinked_database(10, tmp_path, engine="sqlite")
+    assert linked["edits"] == 30 and linked["ok"], linked
+    assert (linked["lost"], linked["failed"], linked["link_replaced"]) == (0, 0, 0), linked
+    assert linked["stray_files"] == 0, linked
+
+
 def test_hostile_text_is_shown_literally_everywhere(tmp_path: Path) -> None:
     assert len(PAYLOADS) >= 30
     result = hostile_payloads(tmp_path, full=False)
@@ -131,6 +151,10 @@ def test_the_full_run_has_the_counts_it_promises() -> None:
     assert (args.kills, args.writers, args.edits, args.conflicts) == (500, 4, 200, 100)
     assert args.writers * args.lock_edits >= 200  # issue 11: 200+ edits with the lock deleted
     assert args.export_kills >= 120
+    assert args.engines == ["json"] and parse_args(["--engine", "both"]).engines == [
+        "json",
+        "sqlite",
+    ]
     quick = parse_args(["--quick"])
     assert quick.kills < args.kills and quick.edits < args.edits
     assert quick.export_kills < args.export_kills and quick.lock_edits < args.lock_edits
