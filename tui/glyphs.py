@@ -120,17 +120,21 @@ class AsciiScrollBarRender(ScrollBarRender):
     HORIZONTAL_BARS = [" "] * 8
 
 
-def locale_is_utf8(environ: Mapping[str, str] | None = None) -> bool:
+def locale_is_utf8(
+    environ: Mapping[str, str] | None = None, *, utf8_mode: bool | None = None
+) -> bool:
     """Whether the terminal's locale, as the user set it, is UTF-8.
 
     The first of LC_ALL, LC_CTYPE and LANG that is set decides, as for any terminal program
     (none set is the C locale). Python replaces a C locale by C.UTF-8 at start (PEP 538,
     which writes LC_CTYPE=C.UTF-8 into the environment, and PEP 540's UTF-8 mode), so its
     own encoding says UTF-8 on every server left at ``LANG=C``: an LC_CTYPE of C.UTF-8 is
-    taken as that replacement when UTF-8 mode is on without having been asked for.
+    taken as that replacement when UTF-8 mode is on without having been asked for
+    (``utf8_mode``: this process's, unless given).
     """
     env = os.environ if environ is None else environ
-    coerced = bool(sys.flags.utf8_mode) and "PYTHONUTF8" not in env
+    mode = bool(sys.flags.utf8_mode) if utf8_mode is None else utf8_mode
+    coerced = mode and "PYTHONUTF8" not in env
     for name in ("LC_ALL", "LC_CTYPE", "LANG"):
         value = env.get(name, "")
         if not value:
