@@ -171,7 +171,8 @@ class MinshengApp(App[int]):
     def on_minsheng_app_lock_waited(self, message: LockWaited) -> None:
         """Say who holds the lock a save is waiting for."""
         who = message.holder or "另一个进程"
-        self.notify(f"{who} 正在保存，你的修改等它完成后保存…", title="等待保存", timeout=10)
+        wait = f"{who} 正在保存，你的修改等它完成后保存{glyph('pending')}"
+        self.notify(wait, title="等待保存", timeout=10)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: the traceback goes to a private log, not to the terminal.

@@ -105,6 +105,12 @@ def ascii_box() -> box.Box:
     return box.ASCII if _ascii else box.HEAVY_HEAD
 
 
+def cut_marks(text: str) -> str:
+    """Text cut by the store (``store.text.fit``'s …) with the current profile's mark: an
+    ASCII terminal shows no … (nor the text's own, so those are replaced too)."""
+    return text.replace(GLYPHS["ellipsis"].unicode, glyph("ellipsis")) if _ascii else text
+
+
 def key_display(display: str) -> str:
     """A key as Textual shows it, in the current profile (``⏎`` is ``Enter`` in ASCII)."""
     if not _ascii:

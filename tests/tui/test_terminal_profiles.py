@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from store.interface import Edit
 from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import clean_text
 from store.query import latest_progress
@@ -85,6 +86,51 @@ async def test_the_ascii_profile_draws_no_box_drawing_arrows_or_bullets(
     odd = sorted({c for c in shown if not _PLAIN.match(c) and c not in allowed and c != "\n"})
     assert odd == []
     assert "+" in shown and "-" in shown  # (the borders are there, in ASCII)
+
+
+def _odd(app: MinshengApp, store: ProjectStore) -> list[str]:
+    allowed = data_characters(store)
+    shown = screen_text(app).replace("\n", "")
+    return sorted({c for c in shown if not _PLAIN.match(c) and c not in allowed})
+
+
+async def test_the_ascii_profile_in_a_snapshot_diff(
+    ascii_app: MinshengApp, store: ProjectStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.tui.test_snapshots_screen import make_snapshots
+
+    make_snapshots(store, monkeypatch)
+    async with ascii_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("up", "up", "space", "down", "space")
+        await settle(pilot)
+        assert "->" in screen_text(ascii_app)  # old -> new
+        assert _odd(ascii_app, store) == []
+
+
+async def test_the_ascii_profile_after_an_import_and_in_two_periods(
+    ascii_app: MinshengApp, store: ProjectStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.tui.cycle_files import write_july_report
+
+    store.save(Edit("S14", {"status": "滞后"}, source="tui"))
+    write_july_report(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    async with ascii_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("I")
+        await settle(pilot)
+        await pilot.press(*"lanling-2023-m07.md", "enter")
+        await settle(pilot)
+        assert type(ascii_app.screen).__name__ == "ImportReviewScreen"
+        assert _odd(ascii_app, store) == []
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("enter", "7")  # this period beside the last
+        await settle(pilot)
+        assert _odd(ascii_app, store) == []
 
 
 async def test_the_ascii_profile_keeps_the_marks_in_ascii(ascii_app: MinshengApp) -> None:

@@ -268,7 +268,7 @@ class ExportDialog(ModalScreen[Path | None]):
         fmt, scope = self.chosen_format, self.chosen_scope
         force = self.confirmed == (path, fmt)
         self.busy = True
-        self._say("正在导出…")
+        self._say(f"正在导出{glyph('pending')}")
         self.write_file(path, fmt, scope, force)
 
     def action_cancel(self) -> None:

@@ -32,15 +32,15 @@ from store.snapshots import (
     Snapshot,
     SnapshotDiff,
     SnapshotEntry,
-    brief_change,
     compare,
     list_snapshots,
     read_snapshot_json,
-    shorten,
     snapshot_dir,
 )
+from store.snapshots import brief_change as _brief_change
+from store.snapshots import shorten as _shorten
 from store.text import fit, one_line
-from tui.glyphs import glyph
+from tui.glyphs import cut_marks, glyph
 from tui.keys import hide_key_help
 from tui.screens.editing import HELP_BINDING
 from tui.widgets.key_bar import KeyBar
@@ -56,6 +56,17 @@ READABLE = ("json", "md", "xlsx", "csv")
 #: widths of the columns beside the file name (cells), and what the table adds around them
 _MARK, _TIME, _FORMAT, _PROJECTS, _SCOPE, _BY = 2, 16, 4, 4, 4, 10
 _AROUND = 7 * 2 + 2 + 2  # cell padding of the seven columns, the border, a scrollbar
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """The store's shortening, its … in the current profile."""
+    return cut_marks(_shorten(text, limit))
+
+
+def brief_change(old: str, new: str, limit: int = 40) -> tuple[str, str]:
+    """The store's old and new around where they differ, their … in the current profile."""
+    before, after = _brief_change(old, new, limit)
+    return cut_marks(before), cut_marks(after)
 
 
 def fit_end(text: str, width: int) -> str:
@@ -414,8 +425,8 @@ class SnapshotsScreen(Screen[None]):
         d = message.diff
         # (the names are in the table and below: in a narrow terminal they would not fit here)
         self._say(
-            f"旧 → 新：有变化 {len(d.changed)}，新增 {len(d.added)}，移除 {len(d.removed)}"
-            "（Tab 到下方查看）"
+            f"旧 {glyph('arrow')} 新：有变化 {len(d.changed)}，"
+            f"新增 {len(d.added)}，移除 {len(d.removed)}（Tab 到下方查看）"
         )
 
     def _show(self, diff: SnapshotDiff) -> None:
