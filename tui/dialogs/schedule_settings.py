@@ -105,7 +105,8 @@ class ScheduleSettingsDialog(ModalScreen[ScheduleSettings | None]):
             self.query_one("#rule-text", Label).update(Text(""))
             self.query_one("#rule-error", Label).update(Text(str(exc)))
             return None
-        self.query_one("#rule-text", Label).update(Text(rule_text(settings)))
+        shown = rule_text(settings).replace("≥", glyph("at_least"))  # (the store's words)
+        self.query_one("#rule-text", Label).update(Text(shown))
         self.query_one("#rule-error", Label).update(Text(""))
         return settings
 
@@ -158,7 +159,8 @@ def edit_schedule_rule(
                 app.notify, str(exc), title="保存失败", severity="error", markup=False
             )
             return
-        app.call_from_thread(app.notify, rule_text(settings), title="序时规则已保存", markup=False)
+        said = rule_text(settings).replace("≥", glyph("at_least"))
+        app.call_from_thread(app.notify, said, title="序时规则已保存", markup=False)
         app.call_from_thread(saved)
 
     def chosen(settings: ScheduleSettings | None) -> None:
