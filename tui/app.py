@@ -300,6 +300,11 @@ def make_app(
     )
 
 
+def use_ascii_profile(asked: bool | None, utf8: bool) -> bool:
+    """--ascii or --no-ascii as given; without either, ASCII where the locale is not UTF-8."""
+    return not utf8 if asked is None else asked
+
+
 def run_app(
     store: ProjectStore,
     *,
@@ -312,10 +317,8 @@ def run_app(
 
     ``ascii`` None: the ASCII profile when the locale is not UTF-8 (said once at start)."""
     utf8 = locale_is_utf8()
-    app = make_app(
-        store, lock_waits=lock_waits, ascii=not utf8 if ascii is None else ascii, theme=theme
-    )
-    app.locale_not_utf8 = not utf8
+    app = make_app(store, lock_waits=lock_waits, ascii=use_ascii_profile(ascii, utf8), theme=theme)
+    app.locale_not_utf8 = not utf8 and ascii is None  # (--no-ascii: the user knows)
     app.exit_on_signals = True
     result = app.run()
     if app.crash is not None:

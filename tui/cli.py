@@ -159,7 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--ascii",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="边框和符号用 ASCII（终端不能显示制表符时）；默认：语言环境不是 UTF-8 时自动使用",
+        help="边框和符号用 ASCII（终端显示不了框线、箭头时），--no-ascii 不用；"
+        "默认：语言环境不是 UTF-8 时使用",
     )
     parser.add_argument(
         "--theme",

@@ -340,3 +340,55 @@ async def test_the_copy_key_is_in_the_help_and_the_palette(app: MinshengApp) -> 
         await pilot.press("question_mark")
         await settle(pilot)
         assert "复制" in screen_text(app)
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "ascii", "theme"),
+    [
+        ((), None, None),
+        (("--ascii",), True, None),
+        (("--no-ascii",), False, None),
+        (("--theme", "16"), None, THEME_16),
+        (("--ascii", "--theme", "textual-light", "tui"), True, "textual-light"),
+    ],
+)
+def test_the_options_reach_the_app(
+    cli: Any,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    ascii: bool | None,
+    theme: str | None,
+) -> None:
+    import tui.app
+
+    given: dict[str, Any] = {}
+
+    def run_app(store: object, **kw: Any) -> int:
+        given.update(kw)
+        return 0
+
+    monkeypatch.setattr(tui.app, "run_app", run_app)
+    assert cli("--db", db_path, *args).code == 0
+    assert given["ascii"] is ascii and given["theme"] == theme
+
+
+@pytest.mark.parametrize(
+    ("asked", "utf8", "ascii"),
+    [(None, True, False), (None, False, True), (False, False, False), (True, True, True)],
+)
+def test_the_profile_follows_the_locale_unless_asked(
+    asked: bool | None, utf8: bool, ascii: bool
+) -> None:
+    from tui.app import use_ascii_profile
+
+    assert use_ascii_profile(asked, utf8) is ascii
+
+
+def test_a_browser_page_is_never_ascii(tmp_path: Path) -> None:
+    from tui.serve import app_command
+
+    assert "--no-ascii" in app_command(tmp_path / "db.json", read_only=False)
