@@ -8,12 +8,12 @@ import os
 import signal
 import threading
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandPalette
+from textual.command import CommandPalette, SearchIcon
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -22,8 +22,10 @@ from store.interface import ProjectStore
 from store.models import clean_text
 from tui.crash import CRASH_STATUS, crash_message, write_crash_log
 from tui.editor import Editor, LockWaits
+from tui.glyphs import glyph, key_display, locale_is_utf8, use_ascii
 from tui.keys import hide_key_help, key_actions
 from tui.screens.project_list import ProjectListScreen
+from tui.theme import THEME, few_colours
 from tui.viewstate import ViewState, default_state_path
 from tui.widgets.key_help import KeyHelp
 
@@ -58,16 +60,20 @@ class _Crash(Exception):
         return Text(str(self))
 
 
+_CSS: list[str | PurePath] = [
+    STYLES / "app.tcss",
+    STYLES / "project_list.tcss",
+    STYLES / "project_detail.tcss",
+    STYLES / "dialogs.tcss",
+    STYLES / "theme16.tcss",  # (only where the theme is the terminal's own colours)
+]
+
+
 class MinshengApp(App[int]):
     """Review key livelihood projects from the keyboard."""
 
     TITLE = "民生实事项目推进情况"
-    CSS_PATH = [
-        STYLES / "app.tcss",
-        STYLES / "project_list.tcss",
-        STYLES / "project_detail.tcss",
-        STYLES / "dialogs.tcss",
-    ]
+    CSS_PATH = _CSS
     BINDINGS = [
         Binding("question_mark,f1", "toggle_help", "帮助", show=False),
         Binding("ctrl+q", "quit", "退出", id="quit", show=False, priority=True),
@@ -96,8 +102,14 @@ class MinshengApp(App[int]):
         *,
         state_path: Path | None = None,
         lock_waits: LockWaits | None = None,
+        ascii: bool = False,
+        theme: str | None = None,
     ) -> None:
-        super().__init__()
+        use_ascii(ascii)  # (before any widget is built: they read the profile's marks)
+        super().__init__(css_path=[*_CSS, STYLES / "ascii.tcss"] if ascii else _CSS)
+        self.register_theme(THEME)
+        #: the theme asked for (--theme); else the 16-colour one on a terminal of 8 or 16
+        self.asked_theme = theme
         self.store = store
         #: told by the store who holds the lock a save waits for: shown as a notification
         self.lock_waits = lock_waits
@@ -106,11 +118,17 @@ class MinshengApp(App[int]):
         self.view_state = ViewState(state_path or default_state_path(store.location))
         #: end cleanly on SIGTERM and SIGHUP (set by run_app; tests leave their loop alone)
         self.exit_on_signals = False
+        #: the locale is not UTF-8: said once at start (Chinese needs a UTF-8 terminal)
+        self.locale_not_utf8 = False
         #: the unexpected error that ended the app, if one did, and where its log went
         self.crash: BaseException | None = None
         self.crash_log: Path | None = None
 
     def on_mount(self) -> None:
+        if self.asked_theme:
+            self.theme = self.asked_theme
+        elif few_colours(self.console.color_system):
+            self.theme = THEME.name
         if self.exit_on_signals:
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGHUP):
@@ -118,6 +136,14 @@ class MinshengApp(App[int]):
         if self.lock_waits is not None:
             self.lock_waits.tell = self._lock_waited
         self.push_screen(ProjectListScreen(self.store, self.editor, self.view_state))
+        if self.locale_not_utf8:
+            self.notify(
+                f"语言环境不是 UTF-8（{_locale_words()}）：边框用 ASCII 画。"
+                "中文要 UTF-8 终端才能显示（LANG=zh_CN.UTF-8）；"
+                "终端能显示中文时用 --no-ascii",
+                title="语言环境",
+                timeout=10,
+            )
 
     def _end_by_signal(self, signum: int) -> None:
         """SIGTERM or SIGHUP (the SSH connection dropped): exit as after `q`.
@@ -145,7 +171,8 @@ class MinshengApp(App[int]):
     def on_minsheng_app_lock_waited(self, message: LockWaited) -> None:
         """Say who holds the lock a save is waiting for."""
         who = message.holder or "另一个进程"
-        self.notify(f"{who} 正在保存，你的修改等它完成后保存…", title="等待保存", timeout=10)
+        wait = f"{who} 正在保存，你的修改等它完成后保存{glyph('pending')}"
+        self.notify(wait, title="等待保存", timeout=10)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: the traceback goes to a private log, not to the terminal.
@@ -233,22 +260,65 @@ class MinshengApp(App[int]):
                 lambda action=binding.action, node=node: self.run_action(action, node),
             )
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Textual's key names; in the ASCII profile words for its arrows and ⏎."""
+        return key_display(super().get_key_display(binding))
+
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder="搜索命令…"))
+            placeholder = f"搜索命令{glyph('pending')}"
+            self.push_screen(_Palette(id="--command-palette", placeholder=placeholder))
+
+
+class _Palette(CommandPalette):
+    """Textual's command palette, its magnifying glass drawn in the current profile."""
+
+    def on_mount(self) -> None:
+        for icon in self.query(SearchIcon):
+            icon.icon = glyph("search")
+
+
+def _locale_words() -> str:
+    """The locale variable that decided, as the user set it: 'LANG=C'."""
+    for name in ("LC_ALL", "LANG"):
+        if os.environ.get(name):
+            return f"{name}={os.environ[name]}"
+    return "未设 LANG"
 
 
 def make_app(
-    store: ProjectStore, *, state_path: Path | None = None, lock_waits: LockWaits | None = None
+    store: ProjectStore,
+    *,
+    state_path: Path | None = None,
+    lock_waits: LockWaits | None = None,
+    ascii: bool = False,
+    theme: str | None = None,
 ) -> MinshengApp:
     """The one way the CLI, the tests and the snapshot tests build the app."""
-    return MinshengApp(store, state_path=state_path, lock_waits=lock_waits)
+    return MinshengApp(
+        store, state_path=state_path, lock_waits=lock_waits, ascii=ascii, theme=theme
+    )
 
 
-def run_app(store: ProjectStore, *, lock_waits: LockWaits | None = None) -> int:
+def use_ascii_profile(asked: bool | None, utf8: bool) -> bool:
+    """--ascii or --no-ascii as given; without either, ASCII where the locale is not UTF-8."""
+    return not utf8 if asked is None else asked
+
+
+def run_app(
+    store: ProjectStore,
+    *,
+    lock_waits: LockWaits | None = None,
+    ascii: bool | None = None,
+    theme: str | None = None,
+) -> int:
     """Run the app in this terminal; the exit status (70 after an unexpected error, with the
-    traceback in a private log; 128 + the signal after SIGTERM or SIGHUP)."""
-    app = make_app(store, lock_waits=lock_waits)
+    traceback in a private log; 128 + the signal after SIGTERM or SIGHUP).
+
+    ``ascii`` None: the ASCII profile when the locale is not UTF-8 (said once at start)."""
+    utf8 = locale_is_utf8()
+    app = make_app(store, lock_waits=lock_waits, ascii=use_ascii_profile(ascii, utf8), theme=theme)
+    app.locale_not_utf8 = not utf8 and ascii is None  # (--no-ascii: the user knows)
     app.exit_on_signals = True
     result = app.run()
     if app.crash is not None:

@@ -129,6 +129,16 @@ def _date_arg(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
+def _theme(asked: str | None) -> str | None:
+    """The theme --theme names, or a one-line refusal."""
+    from tui.theme import theme_name
+
+    try:
+        return theme_name(asked)
+    except ValueError as e:
+        raise CliError(str(e)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """All sub-commands and their options."""
     parser = ChineseArgumentParser(
@@ -147,6 +157,18 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: $MINSHENG_DB, else ~/.local/share/minsheng/minsheng.json)",
     )
     parser.add_argument("--read-only", action="store_true", help="browse and export only")
+    parser.add_argument(
+        "--ascii",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="边框和符号用 ASCII（终端显示不了框线、箭头时），--no-ascii 不用；"
+        "默认：语言环境不是 UTF-8 时使用",
+    )
+    parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="配色：16 为 16 色终端的配色（TERM=xterm、screen 时自动使用），或 Textual 配色的名字",
+    )
     # Set by `serve` for the app it starts for one person's browser page.
     parser.add_argument("--web-user", default="", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -1137,6 +1159,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     new = not os.path.exists(path) and not _default_is_missing(args.db)  # (not the first run)
     # The app shows who holds the lock in a notification; the command line on stderr.
     waits = LockWaits(waiting_notice(path, args.wait))
+    theme = _theme(args.theme)  # (a wrong name refused before the database is opened)
     store = open_store(
         args.db,
         read_only=args.read_only,
@@ -1153,7 +1176,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "tui":
         from tui.app import run_app
 
-        return run_app(store, lock_waits=waits)
+        return run_app(store, lock_waits=waits, ascii=args.ascii, theme=theme)
     if command == "import":
         report = store.report()
         from store.schedule import period_of

@@ -55,7 +55,8 @@ def make_access(names: Sequence[str]) -> list[Access]:
 
 def app_command(db: Path, *, read_only: bool, name: str = "") -> str:
     """The shell command that runs one browser page's app."""
-    argv = [sys.executable, "-m", "tui", "--db", str(db)]
+    # (a browser's terminal shows UTF-8 whatever the server's locale)
+    argv = [sys.executable, "-m", "tui", "--db", str(db), "--no-ascii"]
     if read_only:
         argv.append("--read-only")
     if name:

@@ -14,6 +14,15 @@ ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "data" / "lanling-2023-h1.md"
 
 
+@pytest.fixture(autouse=True)
+def colour_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps under test see a 24-bit colour terminal (a TERM of 8 or 16 colours, or none, picks
+    the 16-colour theme: tests that want it set TERM themselves)."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)
+
+
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The bytes of a database holding the bundled report (built once per run)."""

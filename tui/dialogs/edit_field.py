@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from store.models import FIELD_LABELS, Project
+from tui.glyphs import glyph
 
 #: the fields offered for editing, most edited first (status has its own picker)
 EDITABLE = ("progress", "plan", "deadline", "department", "overview", "target", "name", "level")
@@ -68,6 +69,9 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
     def on_mount(self) -> None:
         for label in self.query("#edit-error"):
             label.display = bool(self.error)
+        for arrow, name in (("down", "sort_descending"), ("up", "sort_ascending")):
+            for mark in self.query(f"Select .{arrow}-arrow").results(Static):
+                mark.update(glyph(name))  # (Textual draws ▼ and ▲)
         for area in self.query(TextArea):
             area.focus()
 

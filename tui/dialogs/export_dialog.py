@@ -20,6 +20,7 @@ from store.export import FORMAT_REGISTRY, ExportError, ExportExistsError, Export
 from store.interface import DatabaseError, ProjectStore, StoreError
 from store.models import Project, Report
 from store.snapshots import default_export_path, save_export
+from tui.glyphs import glyph
 
 DEFAULT_FORMAT = "xlsx"  # what the office sends on
 
@@ -108,7 +109,7 @@ class Choice(RadioButton):
     """A radio button that marks the chosen one by its shape (● / ○), not by colour alone:
     a 16-colour terminal, or a reader who does not tell the colours apart, still sees it."""
 
-    BUTTON_INNER = "○"
+    BUTTON_INNER = " "
 
     def on_mount(self) -> None:
         self._mark()
@@ -118,7 +119,9 @@ class Choice(RadioButton):
         self._mark()
 
     def _mark(self) -> None:
-        self.BUTTON_INNER = "●" if self.value else "○"  # (Textual draws it, public since 0.x)
+        self.BUTTON_INNER = glyph(
+            "radio_on" if self.value else "radio_off"
+        )  # (Textual draws it, public since 0.x)
         self.refresh()
 
 
@@ -265,7 +268,7 @@ class ExportDialog(ModalScreen[Path | None]):
         fmt, scope = self.chosen_format, self.chosen_scope
         force = self.confirmed == (path, fmt)
         self.busy = True
-        self._say("正在导出…")
+        self._say(f"正在导出{glyph('pending')}")
         self.write_file(path, fmt, scope, force)
 
     def action_cancel(self) -> None:

@@ -23,6 +23,7 @@ from textual.widgets import Input, Label
 from store.interface import DatabaseError, ImportResult, ProjectStore, StoreError
 from store.models import ImportFormatError, ParsedReport, Project, clean_text
 from store.text import one_line
+from tui.glyphs import glyph
 
 STYLES = Path(__file__).parent.parent / "styles"
 #: what importers/report.py reads
@@ -164,7 +165,7 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
             self._say(f"不能导入 {path.name}：只能导入 .md、.txt、.csv、.xlsx 文件", "error")
             return
         self.busy = True
-        self._say(f"正在读取 {path.name}…")
+        self._say(f"正在读取 {path.name}{glyph('pending')}")
         self.read_file(path)
 
     @work(thread=True, exclusive=True, group="import-read", exit_on_error=False)
@@ -224,7 +225,7 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
     # --- the import -------------------------------------------------------------------------
     def _start_import(self, path: Path, parsed: ParsedReport) -> None:
         self.busy = self.importing = True
-        self._say(f"正在导入 {path.name}（{parsed.report.period_label()}）…")
+        self._say(f"正在导入 {path.name}（{parsed.report.period_label()}）{glyph('pending')}")
         self.store_report(path, parsed)
 
     @work(thread=True, exclusive=True, group="import-store", exit_on_error=False)
@@ -264,7 +265,7 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
         """Close without importing; not while the import is being stored (it is all or
         nothing, and its review follows). A file still being read is simply forgotten."""
         if self.importing:
-            self._say("正在导入，完成后显示导入结果…")
+            self._say(f"正在导入，完成后显示导入结果{glyph('pending')}")
             return
         self.closed = True
         self.dismiss(None)

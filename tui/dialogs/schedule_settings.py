@@ -26,6 +26,7 @@ from store.schedule_rule import (
     with_thresholds,
 )
 from tui.dialogs.indicator_dialog import number_text
+from tui.glyphs import glyph
 
 #: the three thresholds of each basis, as the dialog labels them
 THRESHOLD_LABELS: dict[str, tuple[str, str, str]] = {
@@ -65,7 +66,10 @@ class ScheduleSettingsDialog(ModalScreen[ScheduleSettings | None]):
                     yield Input(id=f"rule-{number}")
             yield Label("", id="rule-text")
             yield Label("", id="rule-error")
-            yield Label("Tab 下一项  依据：←→ 再按空格  Ctrl+S 保存  Esc 取消", id="rule-help")
+            yield Label(
+                f"Tab 下一项  依据：{glyph('left_right')} 再按空格  Ctrl+S 保存  Esc 取消",
+                id="rule-help",
+            )
 
     def on_mount(self) -> None:
         self._fill()
@@ -76,7 +80,8 @@ class ScheduleSettingsDialog(ModalScreen[ScheduleSettings | None]):
         for number, (label, value) in enumerate(
             zip(THRESHOLD_LABELS[self.basis], thresholds_of(self.settings, self.basis), strict=True)
         ):
-            self.query_one(f"#rule-label-{number}", Label).update(Text(label))
+            shown = label.replace("≥", glyph("at_least"))
+            self.query_one(f"#rule-label-{number}", Label).update(Text(shown))
             self.query_one(f"#rule-{number}", Input).value = number_text(value)
         self.query_one("#rule-hint", Label).update(Text(BASIS_HINTS[self.basis]))
         self._check()
@@ -100,7 +105,8 @@ class ScheduleSettingsDialog(ModalScreen[ScheduleSettings | None]):
             self.query_one("#rule-text", Label).update(Text(""))
             self.query_one("#rule-error", Label).update(Text(str(exc)))
             return None
-        self.query_one("#rule-text", Label).update(Text(rule_text(settings)))
+        shown = rule_text(settings).replace("≥", glyph("at_least"))  # (the store's words)
+        self.query_one("#rule-text", Label).update(Text(shown))
         self.query_one("#rule-error", Label).update(Text(""))
         return settings
 
@@ -153,7 +159,8 @@ def edit_schedule_rule(
                 app.notify, str(exc), title="保存失败", severity="error", markup=False
             )
             return
-        app.call_from_thread(app.notify, rule_text(settings), title="序时规则已保存", markup=False)
+        said = rule_text(settings).replace("≥", glyph("at_least"))
+        app.call_from_thread(app.notify, said, title="序时规则已保存", markup=False)
         app.call_from_thread(saved)
 
     def chosen(settings: ScheduleSettings | None) -> None:

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from store.models import STATUSES, Project
 from store.vocabulary import STATUS_REGISTRY
+from tui.glyphs import glyph
 
 #: the pinyin initial of each status, for terminals without a Chinese input method
 STATUS_LETTERS = {s.name: s.letter for s in STATUS_REGISTRY.values()}
@@ -62,7 +63,7 @@ class StatusPicker(ModalScreen[StatusChoice | None]):
 
     @staticmethod
     def _choosing_help() -> str:
-        return f"↑↓ 选择  Enter 确定  1-{len(STATUSES)} / 首字母  Esc 取消"
+        return f"{glyph('up_down')} 选择  Enter 确定  1-{len(STATUSES)} / 首字母  Esc 取消"
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

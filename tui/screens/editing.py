@@ -12,6 +12,7 @@ from textual.screen import Screen
 from store.interface import ConflictError, DatabaseError, ProjectStore, StoreError
 from store.models import FIELD_LABELS, SINGLE_LINE_FIELDS, Project, local_minute
 from tui.editor import Done, Editor, PendingEdit
+from tui.glyphs import glyph
 
 __all__ = ["HELP_BINDING", "EditingScreen", "PendingEdit", "edit_bindings", "field_text"]
 
@@ -147,7 +148,7 @@ class EditingScreen(Screen[str | None]):
         if edit.kind == "update":
             done = f"{edit.month} 进展已添加"
         elif edit.field == "status":
-            done = f"工作成效 → {edit.value}" + ("，原因已记录" if edit.note else "")
+            done = f"工作成效 {glyph('arrow')} {edit.value}" + ("，原因已记录" if edit.note else "")
         else:
             done = f"{FIELD_LABELS[edit.field]} 已保存"
         self._save(
@@ -185,19 +186,19 @@ class EditingScreen(Screen[str | None]):
             changed = FIELD_LABELS.get(change.field, change.field)
             who = (
                 f"{change.by} {local_minute(change.at)} 修改了{changed}"
-                f"（{change.source}）· 现为第 {theirs.revision} 版，"
+                f"（{change.source}）{glyph('separator')} 现为第 {theirs.revision} 版，"
                 f"你的编辑基于第 {edit.project.revision} 版"
             )
         else:
             who = (
-                f"已被他人修改 · 现为第 {theirs.revision} 版，"
+                f"已被他人修改 {glyph('separator')} 现为第 {theirs.revision} 版，"
                 f"你的编辑基于第 {edit.project.revision} 版"
             )
         from tui.dialogs.conflict_dialog import KEEP_THEIRS, MERGE, OVERWRITE, ConflictDialog
 
         mine = f"{edit.month}  {edit.value}" if edit.kind == "update" else edit.value
         dialog = ConflictDialog(
-            title=f"保存冲突：{theirs.id} {theirs.name} · {label}",
+            title=f"保存冲突：{theirs.id} {theirs.name} {glyph('separator')} {label}",
             who=who,
             theirs=field_text(theirs, edit.field),
             mine=mine,

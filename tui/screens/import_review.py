@@ -25,6 +25,7 @@ from store.models import FIELD_LABELS, Project, clean_text
 from store.text import fit, one_line
 from tui.dialogs.import_dialog import ImportOutcome, review_ids
 from tui.editor import Editor
+from tui.glyphs import glyph
 from tui.keys import hide_key_help
 from tui.screens.editing import HELP_BINDING
 from tui.widgets.key_bar import KeyBar
@@ -97,17 +98,18 @@ class ImportReviewScreen(Screen[None]):
         header = f"导入完成：{one_line(outcome.path.name)}{period}"
         self.query_one("#review-header", Static).update(Text(header))
         counts = Text()
+        sep = f" {glyph('separator')} "
         counts.append(
-            f"新增 {len(result.new)} · 有变化 {len(result.changed)} · "
+            f"新增 {len(result.new)}{sep}有变化 {len(result.changed)}{sep}"
             f"无变化 {len(result.unchanged)}"
         )
         if outcome.not_updated:
-            counts.append(f" · 未更新 {outcome.not_updated}（列表中按 u 只看未更新）")
+            counts.append(f"{sep}未更新 {outcome.not_updated}（列表中按 u 只看未更新）")
         differs = [pid for pid in self.ids if pid in result.differs]
         kept = [pid for pid in self.ids if pid in result.kept]
         counts.append("\n")
         counts.append(
-            f"工作成效与报告不一致 {len(differs)} 个 · 保留了手工修改 {len(kept)} 个", "bold"
+            f"工作成效与报告不一致 {len(differs)} 个{sep}保留了手工修改 {len(kept)} 个", "bold"
         )
         if self.ids:
             counts.append("：请逐个核对（Enter 打开）", "bold")
@@ -124,7 +126,7 @@ class ImportReviewScreen(Screen[None]):
             for title, items in (("有变化的项目", result.changed), ("导入提示", result.warnings))
             if items
         ]
-        details.border_title = " · ".join(titles)
+        details.border_title = f" {glyph('separator')} ".join(titles)
         details.display = bool(result.changed or result.warnings)
         self.query_one("#review-details-text", Static).update(self._details())
         self._fill_table()
@@ -169,16 +171,17 @@ class ImportReviewScreen(Screen[None]):
         ):  # fmt: skip
             table.add_column(label, width=width)
         result = self.outcome.result
+        cut, none = glyph("ellipsis"), glyph("none")
         for pid in self.ids:
             p = self.projects[pid]
             differs = (p.status or "") != (p.status_reported or "")
             kept = "、".join(_FIELD_WORDS.get(f, f) for f in result.kept.get(pid, []))
             table.add_row(
                 Text(one_line(p.id)),
-                Text(fit(one_line(p.name), name_width, pad=False)),
-                Text(one_line(p.status) or "—", style="bold" if differs else ""),
-                Text(one_line(p.status_reported) or "—"),
-                Text(fit(kept, kept_width, pad=False) if kept else "", style="dim"),
+                Text(fit(one_line(p.name), name_width, cut, pad=False)),
+                Text(one_line(p.status) or none, style="bold" if differs else ""),
+                Text(one_line(p.status_reported) or none),
+                Text(fit(kept, kept_width, cut, pad=False) if kept else "", style="dim"),
                 key=pid,
             )
         if table.row_count:

@@ -29,6 +29,7 @@ from store.models import LEVELS, clean_text
 from store.query import SCHEDULE_FACET, ProjectIndex, ProjectQuery
 from store.text import fit
 from store.vocabulary import SCHEDULE_CLASSES, STATUSES
+from tui.glyphs import glyph
 from tui.keys import hide_key_help
 from tui.screens.editing import HELP_BINDING
 from tui.widgets.key_bar import KeyBar
@@ -126,7 +127,7 @@ def count_table(index: ProjectIndex, row_facet: str, column_facet: str) -> Count
 
 
 def _percent(part: int, whole: int) -> str:
-    return f"{part / whole:.1%}" if whole else "—"
+    return f"{part / whole:.1%}" if whole else glyph("none")
 
 
 def summary_line(index: ProjectIndex, *, compact: bool) -> str:
@@ -142,10 +143,11 @@ def summary_line(index: ProjectIndex, *, compact: bool) -> str:
             f"已启动{started}（{_percent(started, total)}） "
             f"未启动{total - started} 逾期{overdue}"
         )
+    sep = f" {glyph('separator')} "
     return (
-        f"共 {total} 项 · 已完成 {done} 项（完成率 {_percent(done, total)}）"
-        f" · 已启动 {started} 项（开工率 {_percent(started, total)}）"
-        f" · 未启动 {total - started} 项 · 逾期 {overdue} 项"
+        f"共 {total} 项{sep}已完成 {done} 项（完成率 {_percent(done, total)}）"
+        f"{sep}已启动 {started} 项（开工率 {_percent(started, total)}）"
+        f"{sep}未启动 {total - started} 项{sep}逾期 {overdue} 项"
     )
 
 
@@ -226,7 +228,9 @@ class CountTable(DataTable[Text]):
             n = counts.total if row in (TOTAL, SHARE) else counts.row_totals.get(row, 0)
             self.numbers[(row, TOTAL)] = n
             if row == SHARE:
-                cells.append(Text("100%" if counts.total else "—", justify="right", style="dim"))
+                cells.append(
+                    Text("100%" if counts.total else glyph("none"), justify="right", style="dim")
+                )
             else:
                 cells.append(Text(str(n), justify="right", style="bold"))
             self.add_row(*cells, key=row)
@@ -239,7 +243,7 @@ class CountTable(DataTable[Text]):
             return Text("合计", style="bold")
         if row == SHARE:
             return Text("占比", style="dim")
-        return Text(fit(_label(row), width, pad=False))
+        return Text(fit(_label(row), width, glyph("ellipsis"), pad=False))
 
     @staticmethod
     def _number(n: int, column: str, *, bold: bool) -> Text:
@@ -296,7 +300,7 @@ class CountTable(DataTable[Text]):
             parts.append(_label(row))
         if column != TOTAL:
             parts.append(column)
-        return " · ".join(parts) or "全部"
+        return f" {glyph('separator')} ".join(parts) or "全部"
 
 
 class OverviewScreen(Screen[DrillDown | None]):
@@ -377,7 +381,7 @@ class OverviewScreen(Screen[DrillDown | None]):
         summary = self.query_one("#overview-summary", Static)
         if index is None:
             title.update(Text("总览"))
-            summary.update(Text("读取中…"))
+            summary.update(Text(f"读取中{glyph('pending')}"))
             return
         report = index.report
         parts = [report.region, f"{report.year} 年" if report.year else "", "重点民生实事项目总览"]
@@ -418,16 +422,18 @@ class OverviewScreen(Screen[DrillDown | None]):
         wide = self.has_class("-wide")
         levels = self.query_one("#level-table", CountTable)
         mode = SCHEDULE_FACET if wide else self.mode
-        levels.border_title = f"分项目等级 × {MODES[mode]}"
-        levels.border_subtitle = "序时计算中…" if pending and mode == SCHEDULE_FACET else ""
+        levels.border_title = f"分项目等级 {glyph('times')} {MODES[mode]}"
+        levels.border_subtitle = (
+            f"序时计算中{glyph('pending')}" if pending and mode == SCHEDULE_FACET else ""
+        )
         other = self.query_one("#level-other", CountTable)
-        other.border_title = "分项目等级 × 工作成效"
+        other.border_title = f"分项目等级 {glyph('times')} 工作成效"
         units = self.query_one("#unit-table", CountTable)
-        units.border_title = f"分牵头单位 × {MODES[self.mode]}（v 切换）"
+        units.border_title = f"分牵头单位 {glyph('times')} {MODES[self.mode]}（v 切换）"
         units.border_subtitle = (
-            "序时计算中…"
+            f"序时计算中{glyph('pending')}"
             if pending and self.mode == SCHEDULE_FACET
-            else "滞后多的在前 · 有几个牵头单位的项目各计一次"
+            else f"滞后多的在前 {glyph('separator')} 有几个牵头单位的项目各计一次"
         )
 
     # --- actions -----------------------------------------------------------------------

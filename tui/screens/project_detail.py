@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from rich.cells import cell_len
-from rich.console import Group
+from rich.console import Group, OverflowMethod
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -27,7 +27,9 @@ from store.schedule import (
     ScheduleSettings,
     project_schedule,
 )
+from tui.copying import COPY_TIP, copy_detail
 from tui.editor import Done, Editor
+from tui.glyphs import ascii_box, glyph, is_ascii
 from tui.keys import hide_key_help
 from tui.labels import source_label
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
@@ -75,7 +77,7 @@ def _value_text(value: object) -> str:
 
 def _number(value: float | None) -> str:
     if value is None:
-        return "—"
+        return glyph("none")
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.2f}".rstrip("0").rstrip(".")
@@ -124,6 +126,7 @@ class ProjectDetailScreen(EditingScreen):
         Binding("6", "view('schedule')", "序时", show=False),
         Binding("7", "view('periods')", "本期/上期", show=False),
         Binding("v", "next_view", "切换视图", id="next-view"),
+        Binding("y", "copy", "复制", id="copy", show=False, tooltip=COPY_TIP),
         # (before the edit keys: in the 序时 view, the key bar's first room is for these)
         Binding("i", "correct_indicator", "修正指标", id="correct-indicator"),
         Binding("plus", "add_indicator", "新增指标", id="add-indicator"),
@@ -323,7 +326,7 @@ class ProjectDetailScreen(EditingScreen):
             if cell_len("  ".join(pairs[2:]) + beside) <= room:
                 header.append(beside)
             else:
-                header.append("\n" + fit(f"原因：{reason}", room, pad=False))
+                header.append("\n" + fit(f"原因：{reason}", room, glyph("ellipsis"), pad=False))
         self.query_one("#detail-header", Static).update(header)
         self.query_one("#plan-text", Static).update(CJKText(clean_text(p.plan) or "（无）"))
         self.query_one("#progress-text", Static).update(CJKText(clean_text(p.progress) or "（无）"))
@@ -358,12 +361,15 @@ class ProjectDetailScreen(EditingScreen):
     def _history(self, changes: list[Change]) -> Table | Text:
         if not changes:
             return Text("没有修改记录。")
-        table = Table(expand=True, show_lines=False, pad_edge=False)
+        table = Table(expand=True, show_lines=False, pad_edge=False, box=ascii_box())
         table.add_column("时间", no_wrap=True, min_width=16)
         table.add_column("字段", no_wrap=True)
-        table.add_column("原值", ratio=3, overflow="ellipsis", no_wrap=True)
-        table.add_column("新值", ratio=3, overflow="ellipsis", no_wrap=True)
-        table.add_column("修改人", ratio=2, overflow="ellipsis", no_wrap=True, min_width=8)
+        cut: OverflowMethod = (
+            "crop" if is_ascii() else "ellipsis"
+        )  # (Rich's … has no ASCII spelling)
+        table.add_column("原值", ratio=3, overflow=cut, no_wrap=True)
+        table.add_column("新值", ratio=3, overflow=cut, no_wrap=True)
+        table.add_column("修改人", ratio=2, overflow=cut, no_wrap=True, min_width=8)
         for change in reversed(changes):
             label = _CHANGE_LABELS.get(change.field) or FIELD_LABELS.get(change.field, change.field)
             created = change.field == "*"
@@ -394,7 +400,9 @@ class ProjectDetailScreen(EditingScreen):
         reported = clean_text(schedule.reported or "（未填）", single_line=True)
         summary.append(f"\n工作成效 {reported}")
         if schedule.disagrees:
-            summary.append("  ≠ 与计算的序时不一致，请核对", style="bold red")
+            summary.append(
+                f"  {glyph('differs_words')} 与计算的序时不一致，请核对", style="bold red"
+            )
         self.query_one("#schedule-summary", Static).update(summary)
         table = self.query_one("#indicator-table", DataTable)
         row = table.cursor_row if keep_cursor else 0
@@ -408,12 +416,16 @@ class ProjectDetailScreen(EditingScreen):
     @staticmethod
     def _indicator_cells(judged: JudgedIndicator) -> list[Text]:
         ind = judged.indicator
-        ratio = f"{ind.ratio:.0%}" if ind.ratio is not None else "—"
+        ratio = f"{ind.ratio:.0%}" if ind.ratio is not None else glyph("none")
         name = judged.class_name or "未判定"
         style = {"滞后": "bold red", "慢序时": "yellow", "超序时": "bold green", "按序时": "green"}
         origin = ORIGIN_LABELS.get(ind.origin, ind.origin)
         return [
-            Text(fit(clean_text(ind.name or "（无名）", single_line=True), 16).rstrip()),
+            Text(
+                fit(
+                    clean_text(ind.name or "（无名）", single_line=True), 16, glyph("ellipsis")
+                ).rstrip()
+            ),
             Text(clean_text(ind.unit, single_line=True)),
             Text(_number(ind.target), justify="right"),
             Text(_number(ind.planned), justify="right"),
@@ -421,7 +433,7 @@ class ProjectDetailScreen(EditingScreen):
             Text(ratio, justify="right"),
             Text(name, style=style.get(name, "dim")),
             Text(origin, style="bold magenta" if ind.origin == "edited" else ""),
-            Text(BASIS_LABELS.get(ind.basis, ind.basis)),
+            Text(BASIS_LABELS.get(ind.basis, ind.basis) if ind.basis else glyph("none")),
         ]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -459,7 +471,7 @@ class ProjectDetailScreen(EditingScreen):
                 out.append(f"{label} {_number(getattr(ind, key))}{ind.unit}  ", style="bold")
                 sources = found[key]
                 if key == "planned" and ind.basis == "time_elapsed" and ind.planned is not None:
-                    out.append("目标 × 序时进度（报告期月数 / 12）\n", style="dim")
+                    out.append(f"目标 {glyph('times')} 序时进度（报告期月数 / 12）\n", style="dim")
                     continue
                 if not sources:
                     out.append("（文本中无）\n" if ind.origin != "edited" else "（修正值）\n",
@@ -558,6 +570,12 @@ class ProjectDetailScreen(EditingScreen):
         self._show_tabs()
         self.refresh_bindings()  # the 序时 view's keys
         self.query_one(FOCUS.get(view, f"#{view}")).focus()
+
+    def action_copy(self) -> None:
+        """Copy the text of the current view (its focused pane's, where it has two)."""
+        switcher = self.query_one(ContentSwitcher)
+        label = dict(VIEWS).get(switcher.current or "", "")
+        copy_detail(self.app, self.project, switcher.visible_content, self.focused, label)
 
     def action_next_view(self) -> None:
         names = [v for v, _ in VIEWS]

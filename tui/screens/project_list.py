@@ -20,7 +20,9 @@ from textual.worker import get_current_worker
 from store.interface import ProjectStore
 from store.models import Project, Report, clean_text
 from store.query import SCHEDULE_FACET, SORT_KEYS, ProjectIndex, ProjectQuery, is_overdue
+from tui.copying import COPY_TIP, copy_text, project_row, row_heading
 from tui.editor import Done, Editor
+from tui.glyphs import glyph
 from tui.keys import hide_key_help
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
 from tui.widgets.facet_pane import FacetPane
@@ -89,6 +91,7 @@ class ProjectListScreen(EditingScreen):
         ),
         *edit_bindings(compact=True),
         Binding("x", "export", "导出", id="export"),
+        Binding("y", "copy", "复制", id="copy", show=False, tooltip=COPY_TIP),
         Binding(
             "I",
             "import_report",
@@ -399,8 +402,9 @@ class ProjectListScreen(EditingScreen):
             parts.insert(1, "全部")
         sort_label = next(c.label for c in COLUMNS if c.key == query.sort)
         if not compact or query.sort != "id" or query.descending:
-            parts.append(f"排序: {sort_label}{'▼' if query.descending else '▲'}")
-        return " · ".join(parts)
+            arrow = glyph("sort_descending" if query.descending else "sort_ascending")
+            parts.append(f"排序: {sort_label}{arrow}")
+        return f" {glyph('separator')} ".join(parts)
 
     def _set_query(self, query: ProjectQuery) -> None:
         self.query_state = query
@@ -494,6 +498,13 @@ class ProjectListScreen(EditingScreen):
 
     def action_sort_reverse(self) -> None:
         self._set_query(replace(self.query_state, descending=not self.query_state.descending))
+
+    def action_copy(self) -> None:
+        """Copy the project under the cursor as one tab-separated row."""
+        project = self.query_one(ProjectTable).current
+        if project is not None:
+            what = f" {project.id} 一行（{row_heading()}、最新进展，以制表符分隔）"
+            copy_text(self.app, what, project_row(project))
 
     def action_export(self) -> None:
         """Export all projects or what the list shows (a dialog asks which, where, how)."""

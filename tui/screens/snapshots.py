@@ -32,14 +32,15 @@ from store.snapshots import (
     Snapshot,
     SnapshotDiff,
     SnapshotEntry,
-    brief_change,
     compare,
     list_snapshots,
     read_snapshot_json,
-    shorten,
     snapshot_dir,
 )
+from store.snapshots import brief_change as _brief_change
+from store.snapshots import shorten as _shorten
 from store.text import fit, one_line
+from tui.glyphs import cut_marks, glyph
 from tui.keys import hide_key_help
 from tui.screens.editing import HELP_BINDING
 from tui.widgets.key_bar import KeyBar
@@ -57,10 +58,21 @@ _MARK, _TIME, _FORMAT, _PROJECTS, _SCOPE, _BY = 2, 16, 4, 4, 4, 10
 _AROUND = 7 * 2 + 2 + 2  # cell padding of the seven columns, the border, a scrollbar
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """The store's shortening, its … in the current profile."""
+    return cut_marks(_shorten(text, limit))
+
+
+def brief_change(old: str, new: str, limit: int = 40) -> tuple[str, str]:
+    """The store's old and new around where they differ, their … in the current profile."""
+    before, after = _brief_change(old, new, limit)
+    return cut_marks(before), cut_marks(after)
+
+
 def fit_end(text: str, width: int) -> str:
     """``text`` in at most ``width`` cells, its start cut with …: snapshot names differ at
     their end (the time, a -2 for a second one in the minute)."""
-    return fit(text[::-1], width, pad=False)[::-1]
+    return fit(text[::-1], width, glyph("ellipsis"), pad=False)[::-1]
 
 
 def _comparable(row: SnapshotRow) -> bool:
@@ -161,10 +173,13 @@ class SnapshotDiffView(Static):
             style("snapshot-diff--dim"),
         )
         text = Text(end="")
-        text.append(f"比较：{one_line(diff.old_label)} → {one_line(diff.new_label)}\n", heading)
+        sep, arrow = glyph("separator"), glyph("arrow")
         text.append(
-            f"有变化 {len(diff.changed)} · 无变化 {len(diff.unchanged)} · "
-            f"新增 {len(diff.added)} · 移除 {len(diff.removed)} · "
+            f"比较：{one_line(diff.old_label)} {arrow} {one_line(diff.new_label)}\n", heading
+        )
+        text.append(
+            f"有变化 {len(diff.changed)} {sep} 无变化 {len(diff.unchanged)} {sep} "
+            f"新增 {len(diff.added)} {sep} 移除 {len(diff.removed)} {sep} "
             f"推进情况无变化 {len(diff.progress_unchanged)}\n"
         )
         text.append(f"\n有变化的项目（{len(diff.changed)}）\n", heading)
@@ -186,7 +201,7 @@ class SnapshotDiffView(Static):
                     continue
                 before, after = brief_change(c.old, c.new, limit)
                 text.append(before, old)
-                text.append(" → ", dim)
+                text.append(f" {glyph('arrow')} ", dim)
                 text.append(after + "\n", new)
         for title, projects in (("新增的项目", diff.added), ("移除的项目", diff.removed)):
             text.append(f"\n{title}（{len(projects)}）\n", heading)
@@ -197,7 +212,9 @@ class SnapshotDiffView(Static):
         for p in diff.progress_unchanged:
             text.append(f"  {one_line(p.id)} ", ident)
             text.append(f"{shorten(p.name, limit)}  ")
-            text.append(f"{shorten(p.department, 24)}  {one_line(p.status) or '—'}\n", dim)
+            text.append(
+                f"{shorten(p.department, 24)}  {one_line(p.status) or glyph('none')}\n", dim
+            )
         text.rstrip()
         self.update(text)
 
@@ -324,17 +341,17 @@ class SnapshotsScreen(Screen[None]):
             mark = Text(marks.get(row.key, ""), style="bold")
             entry = row.entry
             if entry is None:
-                cells = [Text("—"), Text(self._file_label(row), style="bold"), Text("")]
+                cells = [Text(glyph("none")), Text(self._file_label(row), style="bold"), Text("")]
                 cells += [Text(""), Text(""), Text("")]
             else:
                 name = self._file_label(row)
-                projects = "—" if entry.projects is None else str(entry.projects)
+                projects = glyph("none") if entry.projects is None else str(entry.projects)
                 cells = [
                     Text(one_line(local_minute(entry.at))),
                     Text(fit_end(name, width), style="" if row.exists else "dim"),
                     Text(one_line(entry.format)),
                     Text(projects, justify="right"),
-                    Text(SCOPES.get(entry.scope, "—")),
+                    Text(SCOPES.get(entry.scope, glyph("none"))),
                     Text(fit(one_line(entry.by), _BY, pad=False)),
                 ]
             table.add_row(mark, *cells, key=row.key)
@@ -379,7 +396,7 @@ class SnapshotsScreen(Screen[None]):
             return
         by_key = {r.key: r for r in self.rows}
         old, new = by_key[order[0]], by_key[order[1]]
-        self._say(f"正在比较 {old.label} → {new.label}…")
+        self._say(f"正在比较 {old.label} {glyph('arrow')} {new.label}{glyph('pending')}")
         self.compare_rows(old, new)
 
     @work(thread=True, exclusive=True, group="snapshots-compare")
@@ -408,8 +425,8 @@ class SnapshotsScreen(Screen[None]):
         d = message.diff
         # (the names are in the table and below: in a narrow terminal they would not fit here)
         self._say(
-            f"旧 → 新：有变化 {len(d.changed)}，新增 {len(d.added)}，移除 {len(d.removed)}"
-            "（Tab 到下方查看）"
+            f"旧 {glyph('arrow')} 新：有变化 {len(d.changed)}，"
+            f"新增 {len(d.added)}，移除 {len(d.removed)}（Tab 到下方查看）"
         )
 
     def _show(self, diff: SnapshotDiff) -> None:

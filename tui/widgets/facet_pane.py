@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from tui.glyphs import glyph
 from tui.widgets.line_list import LineList
 from tui.widgets.project_table import fit, one_line
 
@@ -156,10 +157,11 @@ class FacetPane(LineList):
         value = self.values[row]
         count = self.counts.get(value, 0)
         picked = value in self.selected
-        number = "…" if self.pending else str(count)
+        number = glyph("pending") if self.pending else str(count)
         name_width = max(2, width - 2 - cell_len(number) - 1)
         shown = one_line(value) or "（空）"  # imported text: no control characters
-        text = f"{'■' if picked else '□'} {fit(shown, name_width)} {number}"
+        mark = glyph("picked" if picked else "not_picked")
+        text = f"{mark} {fit(shown, name_width, glyph('ellipsis'))} {number}"
         style = Style.null()
         if picked:
             style += self.get_component_rich_style("facet-pane--selected", partial=True)

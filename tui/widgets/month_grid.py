@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from store.models import clean_text
 from store.month_grid import GridEntry, GridRow
+from tui.glyphs import glyph
 from tui.widgets.cjk_text import CJKText
 
 STACK_BELOW = 100  # columns: narrower grids stack plan over progress in each row
@@ -32,7 +33,7 @@ def _entries(entries: list[GridEntry], *, empty: str) -> Text:
         text.append(clean_text(entry.text))
         if entry.no_progress:
             text.append(" ")  # (unstyled: at a line's end it would show as a block)
-            text.append("⚠无对应进展", style="bold reverse")
+            text.append(f"{glyph('warning')}无对应进展", style="bold reverse")
     return text
 
 
@@ -62,9 +63,9 @@ class GridRowView(Static):
         """The row as a Rich renderable."""
         row = self.row
         label = Text(row.label, style="bold" if row.in_period else "")
-        plan = _entries(row.plan, empty="—")
+        plan = _entries(row.plan, empty=glyph("none"))
         # (a row made only for the measures: the progress is in the rows of its spans)
-        empty = "" if row.measures else "（无）" if row.in_period else "—"
+        empty = "" if row.measures else "（无）" if row.in_period else glyph("none")
         progress = _entries(row.progress, empty=empty)
         for line in row.measures:  # (computed: planned by the period against actual)
             if progress.plain:
@@ -117,7 +118,9 @@ class MonthGrid(VerticalScroll, can_focus=True):
         self.current = first
         self._mark_current()
         self.scroll_home(animate=False)
-        self.border_subtitle = f"▌报告期 {period_label}" if period_label else ""
+        self.border_subtitle = (
+            f"{glyph('period_mark')}报告期 {period_label}" if period_label else ""
+        )
 
     def _views(self) -> list[GridRowView]:
         return list(self.query(GridRowView).results(GridRowView))

@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from store.models import Project, clean_text
 from store.text import one_line
+from tui.glyphs import glyph, is_ascii
 from tui.labels import source_label
 from tui.widgets.cjk_text import CJKText
 
@@ -73,7 +74,8 @@ def _heading(which: str, entry: Mapping[str, Any]) -> str:
     """'本期 1-7月 · lanling-m07.md': the months, and the file (or who wrote it)."""
     kind, _, name = str(entry.get("source", "")).partition(":")
     source = name if kind == "import" else source_label(str(entry.get("source", "")))
-    return one_line(f"{which} {period_words(entry)}" + (f" · {source}" if source else ""))
+    sep = glyph("separator")
+    return one_line(f"{which} {period_words(entry)}" + (f" {sep} {source}" if source else ""))
 
 
 def _marked(text: str, spans: list[tuple[int, int]], style: str) -> CJKText:
@@ -133,18 +135,20 @@ class ProgressPeriods(Vertical):
                 now = _marked(new_text or "（无）", added, NEW_STYLE)
                 summary.append("新增 ", "bold")
                 summary.append(f"{len(added)} 处", NEW_STYLE)
-                summary.append("（本期加粗下划线）· 删去 ", "")
+                summary.append(f"（本期加粗下划线）{glyph('separator')} 删去 ", "")
                 summary.append(f"{len(dropped)} 处", DROPPED_STYLE)
                 summary.append("（上期删除线）")
                 if added:  # what is new, in view even when it is at the end of a long text
-                    passages = " … ".join(one_line(new_text[a:b], 200) for a, b in added)
+                    passages = f" {glyph('pending')} ".join(
+                        one_line(new_text[a:b], 200) for a, b in added
+                    )
                     summary.append("\n新增：", "bold")
                     summary.append(one_line(passages, 300))
             if clean_text(project.progress) != new_text:
                 summary.append("\n导入后推进情况有修改：现在的文字见 2 计划/进展", "dim")
         lines = list(summary.split("\n"))
         for line in lines:  # each a line of its own, cut at the edge rather than wrapped
-            line.no_wrap, line.overflow = True, "ellipsis"
+            line.no_wrap, line.overflow = True, "crop" if is_ascii() else "ellipsis"
         self.query_one("#periods-summary", Static).update(Group(*lines))
         self.query_one("#period-before-text", Static).update(before)
         self.query_one("#period-now-text", Static).update(now)

@@ -21,6 +21,7 @@ from store.query import latest_progress
 from store.text import fit
 from store.text import one_line as _one_line
 from store.vocabulary import FIELD_REGISTRY, LIST_COLUMNS, SCHEDULE_REGISTRY, STATUS_REGISTRY
+from tui.glyphs import glyph
 from tui.widgets.line_list import LineList
 
 if TYPE_CHECKING:
@@ -33,10 +34,8 @@ STATUS_CLASSES = {s.name: f"project-table--{s.css_class}" for s in STATUS_REGIST
 SCHEDULE_CLASSES = {
     c.name: f"project-table--schedule-{c.css_class}" for c in SCHEDULE_REGISTRY.values()
 }
-#: after the 序时 class of a project whose 工作成效 says otherwise
-DISAGREE_MARK = "≠"
-#: the 序时 cell until the classes are computed (a worker, after the first rows)
-SCHEDULE_PENDING = "…"
+# (after the 序时 class of a project whose 工作成效 says otherwise: glyph "differs"; the
+# 序时 cell until the classes are computed, by a worker after the first rows: "pending")
 #: before the 最新进展 of a project whose 推进情况 is as in the previous period
 NOT_UPDATED_MARK = "未更新"
 _MARK_CELLS = cell_len(NOT_UPDATED_MARK)
@@ -301,8 +300,8 @@ class ProjectTable(LineList):
                 continue  # left out in a narrow terminal
             label = column.label
             if column.key == self.sort_key:
-                label += "▼" if self.descending else "▲"
-            cells.append(fit(label, width))
+                label += glyph("sort_descending" if self.descending else "sort_ascending")
+            cells.append(fit(label, width, glyph("ellipsis")))
         return Strip([Segment(" ".join(cells), style)])
 
     def _latest_text(self, project: Project) -> str:
@@ -328,9 +327,9 @@ class ProjectTable(LineList):
             deadline = "!" + deadline
         schedule = self.schedule_of(project.id)
         if schedule is None:
-            schedule_text, schedule_style = SCHEDULE_PENDING, _NO_STYLE
+            schedule_text, schedule_style = glyph("pending"), _NO_STYLE
         else:
-            schedule_text = schedule.class_name + (DISAGREE_MARK if schedule.disagrees else "")
+            schedule_text = schedule.class_name + (glyph("differs") if schedule.disagrees else "")
             schedule_style = part(SCHEDULE_CLASSES[schedule.class_name], partial=True)
         values = (
             (one_line(project.id), _NO_STYLE),
@@ -343,6 +342,7 @@ class ProjectTable(LineList):
             (self._latest_text(project), _NO_STYLE),
         )
         segments: list[Segment] = []
+        cut = glyph("ellipsis")
         for (text, style), width, column in zip(values, widths, COLUMNS, strict=True):
             if not width:
                 continue  # left out in a narrow terminal
@@ -351,9 +351,9 @@ class ProjectTable(LineList):
             if column.key == "latest" and project.not_updated and width > _MARK_CELLS + 1:
                 marked = part("project-table--not-updated", partial=True)
                 segments.append(Segment(NOT_UPDATED_MARK, marked))
-                segments.append(Segment(" " + fit(text, width - _MARK_CELLS - 1), style))
+                segments.append(Segment(" " + fit(text, width - _MARK_CELLS - 1, cut), style))
                 continue
-            segments.append(Segment(fit(text, width), style))
+            segments.append(Segment(fit(text, width, cut), style))
         # Cells of one style joined into one segment: a third of the bytes a repaint sends.
         strip = Strip(segments).simplify()
         self._strips[key] = strip
