@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.cells import cell_len, get_character_cell_size
-from rich.console import Console, JustifyMethod, OverflowMethod
+from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderResult
 from rich.containers import Lines
+from rich.measure import Measurement
 from rich.text import Text
 
 #: characters that should not begin a line (closing punctuation, full and half width)
@@ -93,8 +94,28 @@ def line_breaks(text: str, width: int) -> list[int]:
     return breaks
 
 
+class _RichWrapped:
+    """A CJKText as a Rich renderable that is not a ``Text``: Textual turns a ``Text`` given
+    to a widget into its own ``Content`` and wraps that itself (breaking "2023" as "202" /
+    "3"), and measures a ``Text``'s height by Rich's plain wrap; through this both go by
+    ``CJKText.wrap``."""
+
+    def __init__(self, text: CJKText) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return self.text.__rich_measure__(console, options)
+
+
 class CJKText(Text):
     """Text whose wrapping keeps closing punctuation off the start of a line."""
+
+    def visualize(self) -> _RichWrapped:
+        """What a Textual widget draws (Textual's ``visualize`` protocol)."""
+        return _RichWrapped(self)
 
     def wrap(  # noqa: PLR0913 (Rich's signature)
         self,

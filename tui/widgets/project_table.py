@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 from store.models import Project
 from store.query import latest_progress
-from store.text import fit
+from store.text import fit, fit_middle
 from store.text import one_line as _one_line
 from store.vocabulary import FIELD_REGISTRY, LIST_COLUMNS, SCHEDULE_REGISTRY, STATUS_REGISTRY
 from tui.widgets.line_list import LineList
@@ -67,6 +67,14 @@ COLUMNS: tuple[Column, ...] = _columns()
 def one_line(text: str, limit: int = 200) -> str:
     """The start of a text, on one line, control characters removed."""
     return _one_line(text, limit)
+
+
+def name_line(name: str, limit: int = 200) -> str:
+    """A name on one line, its start and its end (a long one loses its middle, as the
+    list cuts it there)."""
+    if len(name) <= 2 * limit:
+        return _one_line(name)
+    return _one_line(name, limit) + _one_line(name[-limit:])
 
 
 EMPTY_MESSAGE = "没有符合条件的项目。按 c 清除筛选和搜索"
@@ -334,7 +342,7 @@ class ProjectTable(LineList):
             schedule_style = part(SCHEDULE_CLASSES[schedule.class_name], partial=True)
         values = (
             (one_line(project.id), _NO_STYLE),
-            (one_line(project.name), _NO_STYLE),
+            (name_line(project.name), _NO_STYLE),
             (one_line(project.department), _NO_STYLE),
             (one_line(project.level), _NO_STYLE),
             (one_line(project.status or project.status_raw), status_style),
@@ -353,7 +361,8 @@ class ProjectTable(LineList):
                 segments.append(Segment(NOT_UPDATED_MARK, marked))
                 segments.append(Segment(" " + fit(text, width - _MARK_CELLS - 1), style))
                 continue
-            segments.append(Segment(fit(text, width), style))
+            cut = fit_middle if column.key == "name" else fit
+            segments.append(Segment(cut(text, width), style))
         # Cells of one style joined into one segment: a third of the bytes a repaint sends.
         strip = Strip(segments).simplify()
         self._strips[key] = strip
