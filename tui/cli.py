@@ -51,7 +51,7 @@ from store.text import one_line
 from store.vocabulary import SCHEDULE_CLASSES
 from tui.crash import report_crash
 from tui.editor import LockWaits
-from tui.labels import source_label
+from tui.labels import change_values, note_label, source_label
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -636,18 +636,19 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
     if notes:
         table.add_column("备注", ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
     for c in changes:
+        old, new = change_values(c)
         cells = [
             Text(str(c.id)),
             Text(local_minute(c.at)),
             _short(c.project),
             _short(_FIELD_NAMES.get(c.field, c.field)),
             _short(c.by, 16),
-            _short(c.old, 200),
-            _short("新建" if c.field == "*" else c.new, 200),
-            _short(source_label(c.source), 200),
+            _short(old, 200),
+            _short("新建" if c.field == "*" else new, 200),
+            _short(source_label(c.source, c.note), 200),
         ]
         if notes:
-            cells.append(_short(c.note, 200))
+            cells.append(_short(note_label(c.note), 200))
         table.add_row(*cells)
     console.print(table)
 
