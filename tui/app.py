@@ -7,7 +7,7 @@ import contextlib
 import os
 import signal
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -96,9 +96,12 @@ class MinshengApp(App[int]):
         *,
         state_path: Path | None = None,
         lock_waits: LockWaits | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.store = store
+        #: what opening the database had to say (the first run's import): shown at start
+        self.notices = tuple(notices)
         #: told by the store who holds the lock a save waits for: shown as a notification
         self.lock_waits = lock_waits
         #: this session's edits: saves them and keeps what ctrl+z takes back
@@ -118,6 +121,8 @@ class MinshengApp(App[int]):
         if self.lock_waits is not None:
             self.lock_waits.tell = self._lock_waited
         self.push_screen(ProjectListScreen(self.store, self.editor, self.view_state))
+        for notice in self.notices:
+            self.notify(notice, title="欢迎使用", timeout=15)
 
     def _end_by_signal(self, signum: int) -> None:
         """SIGTERM or SIGHUP (the SSH connection dropped): exit as after `q`.
@@ -239,16 +244,23 @@ class MinshengApp(App[int]):
 
 
 def make_app(
-    store: ProjectStore, *, state_path: Path | None = None, lock_waits: LockWaits | None = None
+    store: ProjectStore,
+    *,
+    state_path: Path | None = None,
+    lock_waits: LockWaits | None = None,
+    notices: Sequence[str] = (),
 ) -> MinshengApp:
     """The one way the CLI, the tests and the snapshot tests build the app."""
-    return MinshengApp(store, state_path=state_path, lock_waits=lock_waits)
+    return MinshengApp(store, state_path=state_path, lock_waits=lock_waits, notices=notices)
 
 
-def run_app(store: ProjectStore, *, lock_waits: LockWaits | None = None) -> int:
+def run_app(
+    store: ProjectStore, *, lock_waits: LockWaits | None = None, notices: Sequence[str] = ()
+) -> int:
     """Run the app in this terminal; the exit status (70 after an unexpected error, with the
-    traceback in a private log; 128 + the signal after SIGTERM or SIGHUP)."""
-    app = make_app(store, lock_waits=lock_waits)
+    traceback in a private log; 128 + the signal after SIGTERM or SIGHUP). ``notices``: what
+    opening the database said, shown on the first screen."""
+    app = make_app(store, lock_waits=lock_waits, notices=notices)
     app.exit_on_signals = True
     result = app.run()
     if app.crash is not None:

@@ -417,8 +417,10 @@ def open_store(
     wait: float | None = None,
     on_wait: Callable[[str], None] | None = None,
     user: str | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> ProjectStore:
-    """Open the database; a first run on the default file loads the bundled report.
+    """Open the database; a first run on the default file loads the bundled report, and says
+    so through ``notice`` (the app shows it on its first screen; by default a line on stderr).
 
     A file that does not exist is refused unless ``create`` (or it is that first run), so
     a mistyped path makes neither folders nor an empty database. A file this user cannot
@@ -455,11 +457,11 @@ def open_store(
         with as_file(files("data") / BUNDLED_REPORT_NAME) as bundled:
             parsed = read_report(bundled)
         result = store.import_report(parsed, source=f"import:{BUNDLED_REPORT_NAME}")
-        print(
-            f"minsheng: first run: created {path} from the bundled report "
-            f"{BUNDLED_REPORT_NAME} ({len(result.new)} projects)",
-            file=sys.stderr,
+        said = (
+            f"首次运行：已新建数据库 {path}，导入了随附的报告 {BUNDLED_REPORT_NAME}"
+            f"（{len(result.new)} 个项目）"
         )
+        (notice or _err)(said)
     return store
 
 
@@ -1123,6 +1125,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     new = not os.path.exists(path) and not _default_is_missing(args.db)  # (not the first run)
     # The app shows who holds the lock in a notification; the command line on stderr.
     waits = LockWaits(waiting_notice(path, args.wait))
+    notices: list[str] = []  # (the app shows them; other commands print them)
     store = open_store(
         args.db,
         read_only=args.read_only,
@@ -1131,6 +1134,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         wait=args.wait,
         on_wait=waits,
         user=web_user(args.web_user),
+        notice=notices.append if command == "tui" else None,
     )
     if command == "serve":
         return cmd_serve(store, args)
@@ -1139,7 +1143,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "tui":
         from tui.app import run_app
 
-        return run_app(store, lock_waits=waits)
+        return run_app(store, lock_waits=waits, notices=notices)
     if command == "import":
         report = store.report()
         from store.schedule import period_of

@@ -195,11 +195,21 @@ class ProjectTable(LineList):
         self.schedule_of: Callable[[str], ProjectSchedule | None] = lambda project_id: None
         #: changes when the 序时 classes do (computed, or settings changed): rows are redrawn
         self.schedule_key: object = None
+        #: what the table says when it has no rows (the screen knows why: a filter, or an
+        #: empty database)
+        self.empty_lines: tuple[str, ...] = (EMPTY_MESSAGE,)
         self._strips: dict[tuple[str, int, tuple[int, ...], object], Strip] = {}
         self._latest: dict[tuple[str, int], str] = {}
         self._prefetch_pending = False
 
     # --- data --------------------------------------------------------------------------
+    def say_when_empty(self, *lines: str) -> None:
+        """What the table says when it has no rows."""
+        if lines != self.empty_lines:
+            self.empty_lines = lines
+            if not self.rows:
+                self.refresh()
+
     def set_rows(self, rows: list[Project], *, keep: str | None = None) -> None:
         """Show ``rows``; the cursor stays on project ``keep`` (or the current one) if shown."""
         current = keep or self.current_id
@@ -376,8 +386,10 @@ class ProjectTable(LineList):
             return self._header_strip(widths).adjust_cell_length(width, base).apply_style(base)
         row = round(self.scroll_y) + y - 1
         if row >= len(self.rows):
-            if not self.rows and y == 2:  # say why the table is empty, and the way out
-                return Strip([Segment(fit(f"  {EMPTY_MESSAGE}", width))]).apply_style(base)
+            lines = self.empty_lines
+            if not self.rows and 2 <= y < 2 + len(lines):  # why it is empty, and the way out
+                line = lines[y - 2]
+                return Strip([Segment(fit(f"  {line}" if line else "", width))]).apply_style(base)
             return Strip.blank(width, base)
         strip = self._row_strip(self.rows[row], widths).adjust_cell_length(width)
         if row == self.cursor:
