@@ -354,8 +354,8 @@ class ProjectDetailScreen(EditingScreen):
         table = Table(expand=True, show_lines=False, pad_edge=False)
         table.add_column("时间", no_wrap=True, min_width=16)
         table.add_column("字段", no_wrap=True)
-        table.add_column("原值", ratio=3, overflow="ellipsis", no_wrap=True)
-        table.add_column("新值", ratio=3, overflow="ellipsis", no_wrap=True)
+        table.add_column("原值", ratio=2, overflow="ellipsis", no_wrap=True)
+        table.add_column("新值", ratio=2, overflow="ellipsis", no_wrap=True)
         table.add_column("修改人", ratio=2, overflow="ellipsis", no_wrap=True, min_width=8)
         for change in reversed(changes):
             label = _CHANGE_LABELS.get(change.field) or FIELD_LABELS.get(change.field, change.field)
