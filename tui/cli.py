@@ -569,6 +569,8 @@ def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print one project."""
     from rich.table import Table
 
+    from tui.widgets.cjk_text import CJKText
+
     p = store.get(args.id)
     if args.json:
         print_json(p.to_dict())
@@ -599,7 +601,8 @@ def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
     rows += [(k, v) for k, v in p.extra.items()]
     rows.append(("版本", str(p.revision)))
     for label, value in rows:
-        grid.add_row(Text(clean_text(label, single_line=True)), Text(clean_text(value)))
+        # (wrapped as the app wraps it: no line starts with "，", "2023" stays whole)
+        grid.add_row(Text(clean_text(label, single_line=True)), CJKText(clean_text(value)))
     console.print(grid)
 
 

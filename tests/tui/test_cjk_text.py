@@ -117,3 +117,16 @@ async def test_a_widget_wraps_cjk_text_by_its_own_breaks() -> None:
         assert "".join(lines) == text
         for before, after in zip(lines, lines[1:], strict=False):
             assert not (before[-1:].isdigit() and after[:1].isdigit()), (width, lines)
+
+
+def test_a_number_with_a_comma_or_a_plus_moves_whole() -> None:
+    text = "全县累计发放补贴资金1,250,000元，进行“3+2”中高职分段培养"
+    for width in range(12, 40):
+        lines = _lines(text, width)
+        assert "".join(lines) == text
+        for before, after in zip(lines, lines[1:], strict=False):
+            assert not (_is_number_end(before) and after[:1] in "0123456789,+"), (width, lines)
+
+
+def _is_number_end(line: str) -> bool:
+    return line[-1:] in "0123456789,+"

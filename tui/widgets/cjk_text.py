@@ -22,7 +22,8 @@ NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉’”…·
 
 
 def _is_word(char: str) -> bool:
-    return char.isascii() and (char.isalnum() or char in "-_./%")
+    """A character of a Latin word or a number ("11.5", "1,000", "30%", "3+2", "2023-2027")."""
+    return char.isascii() and (char.isalnum() or char in "-_./%,+")
 
 
 def _run_start(
