@@ -130,3 +130,10 @@ def test_a_number_with_a_comma_or_a_plus_moves_whole() -> None:
 
 def _is_number_end(line: str) -> bool:
     return line[-1:] in "0123456789,+"
+
+
+def test_a_comma_between_chinese_and_a_number_is_punctuation() -> None:
+    text = "临沂市共落地执行国家、省和城市联盟组织的10批427种药品,14批43类医用耗材。"
+    for width in range(8, 40):
+        lines = _lines(text, width)
+        assert all(line[:1] not in NO_LINE_START for line in lines[1:]), (width, lines)

@@ -22,17 +22,30 @@ NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉’”…·
 
 
 def _is_word(char: str) -> bool:
-    """A character of a Latin word or a number ("11.5", "1,000", "30%", "3+2", "2023-2027")."""
-    return char.isascii() and (char.isalnum() or char in "-_./%,+")
+    return char.isascii() and (char.isalnum() or char in "-_./%")
+
+
+def _in_word(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is part of a Latin word or a number ("11.5", "30%", "2023-2027",
+    and "1,000" or "3+2": a comma or a plus between two of them; "药品,14批" breaks at it)."""
+    char = text[i]
+    if char in ",+":
+        return (
+            0 < i < len(text) - 1
+            and _is_word(text[i - 1])
+            and text[i + 1].isascii()
+            and (text[i + 1].isalnum())
+        )
+    return _is_word(char)
 
 
 def _run_start(
-    text: str, start: int, cut: int, width: int, inside: Callable[[str], bool]
+    text: str, start: int, cut: int, width: int, inside: Callable[[int], bool]
 ) -> int | None:
     """Where the run of characters ``inside`` accepts that the break at ``cut`` falls in
     begins, if it begins after the line's ``start`` and fits a line; else None."""
     begin = cut
-    while begin > start and inside(text[begin - 1]):
+    while begin > start and inside(begin - 1):
         begin -= 1
     if begin == start:
         # The run fills the line, so it cannot move whole: no need to find its end, which
@@ -41,7 +54,7 @@ def _run_start(
     # A run's width only grows with its length, so stop looking for the end once the part
     # seen is too wide; measure at doubling lengths to keep the cost linear.
     end, n, measure_at = cut, len(text), cut - begin + width + 1
-    while end < n and inside(text[end]):
+    while end < n and inside(end):
         end += 1
         if end - begin >= measure_at:
             if cell_len(text[begin:end]) > width:
@@ -53,9 +66,9 @@ def _run_start(
 def _word_start(text: str, start: int, cut: int, width: int) -> int:
     """A break inside what follows a space on this line, or inside a Latin word or a number,
     moves to its start if it fits a line (as Rich keeps words whole)."""
-    begin = _run_start(text, start, cut, width, lambda char: char != " ")
-    if begin is None and _is_word(text[cut - 1]) and _is_word(text[cut]):
-        begin = _run_start(text, start, cut, width, _is_word)
+    begin = _run_start(text, start, cut, width, lambda i: text[i] != " ")
+    if begin is None and _in_word(text, cut - 1) and _in_word(text, cut):
+        begin = _run_start(text, start, cut, width, lambda i: _in_word(text, i))
     return cut if begin is None else begin
 
 
