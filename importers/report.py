@@ -37,6 +37,7 @@ from store.models import (
     clean_text,
 )
 from store.text import FORMULA_STARTS, fit, tidy_lines
+from store.words import at, count, os_problem, quote, say, size
 
 __all__ = [
     "clean_cell",
@@ -125,9 +126,14 @@ def clean_cell(text: str) -> str:
 
 
 def _message(loc: str, message: str) -> str:
-    """'path:line: message' on one line; the path is kept as written (spaces and all)."""
+    """'path 第12行：message' on one line; the path is kept as written (spaces and all)."""
     loc = re.sub(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]", " ", loc)
-    return f"{loc}: {clean_text(message, single_line=True)}"
+    return at(loc, clean_text(message, single_line=True))
+
+
+def _line(source: str, number: int) -> str:
+    """Where a line of a text file is: 't.md 第12行'."""
+    return say("where.line", file=source, line=number)
 
 
 def _error(loc: str, message: str) -> ImportFormatError:
@@ -138,15 +144,7 @@ class _NoHeaderError(ImportFormatError):
     """No row of the file reads as a header: maybe the file's encoding was guessed wrong."""
 
 
-_NO_HEADER = "no recognisable header (a row with 序号 and 项目名称 columns)"
-
-
-def _size(n: int) -> str:
-    """A size for a message: '64 MiB', '286.1 MiB', '1,000 bytes'."""
-    for unit, name in ((1024 * 1024, "MiB"), (1024, "KiB")):
-        if n >= unit:
-            return f"{n // unit} {name}" if n % unit == 0 else f"{n / unit:.1f} {name}"
-    return f"{n:,} bytes"
+_NO_HEADER = say("import.no_header")
 
 
 def _one_line(text: str, limit: int = 40) -> str:
@@ -286,7 +284,7 @@ class _Builder:
         """One more non-blank row or line: a file of more than MAX_ROWS is refused."""
         self.rows += 1
         if self.rows > limits.MAX_ROWS:
-            raise self.error(loc, f"more than {limits.MAX_ROWS:,} rows (the limit for one file)")
+            raise self.error(loc, say("import.too_many_rows", limit=count(limits.MAX_ROWS)))
 
     def check_cells(self, cells: list[str], loc: str) -> list[str]:
         """Refuse a row too wide or a cell too long; drop blank cells past the header's width."""
@@ -295,14 +293,19 @@ class _Builder:
             last -= 1
         if last > limits.MAX_COLUMNS:
             raise self.error(
-                loc, f"row has {last:,} cells; the limit is {limits.MAX_COLUMNS:,} columns"
+                loc,
+                say("import.row_too_wide", cells=count(last), limit=count(limits.MAX_COLUMNS)),
             )
         if len(cells) > limits.MAX_COLUMNS:  # only blanks beyond: no need to clean them all
             cells = cells[: max(last, self.header.width if self.header else last)]
         for col, cell in enumerate(cells):
             if len(cell) > limits.MAX_CELL_CHARS:
                 label = self.header.labels[col] if self.header and col < self.header.width else ""
-                where = f"cell {col + 1} ({label})" if label else f"cell {col + 1}"
+                where = (
+                    say("where.column_label", column=col + 1, label=label)
+                    if label
+                    else say("where.column", column=col + 1)
+                )
                 raise self.error(loc, _too_long(where, len(cell)))
         return cells
 
@@ -314,7 +317,7 @@ class _Builder:
 
     def add_title(self, raw: str, loc: str) -> None:
         if len(raw) > limits.MAX_CELL_CHARS:
-            raise self.error(loc, _too_long("the title", len(raw)))
+            raise self.error(loc, _too_long(say("where.title"), len(raw)))
         title = _parse_title(raw)
         self.title = title
         if title.table:
@@ -327,12 +330,13 @@ class _Builder:
             if not getattr(report, attr):
                 setattr(report, attr, value)
             elif getattr(report, attr) != value:
-                self.warn(loc, f"title says {value}, an earlier title said {getattr(report, attr)}")
+                earlier = getattr(report, attr)
+                self.warn(loc, say("import.title_differs", value=value, earlier=earlier))
         if title.period:
             if report.period_from is None:
                 report.period_from, report.period_to = title.period
             elif (report.period_from, report.period_to) != title.period:
-                self.warn(loc, "title's months differ from an earlier title's")
+                self.warn(loc, say("import.title_months_differ"))
 
     def try_header(self, cells: list[str], loc: str) -> bool:
         """Take the row as the header if it is one; raise if it is a header without a name."""
@@ -342,7 +346,7 @@ class _Builder:
         has_name = "name" in kinds
         if not _names_projects(kinds):
             if self.header is None:
-                raise self.error(loc, "the header has no 项目名称 (or 项目内容) column")
+                raise self.error(loc, say("import.header_no_name"))
             return False
         number_col: int | None = None
         number_label = "序号"
@@ -363,7 +367,7 @@ class _Builder:
 
         for col, (cell, kind) in enumerate(zip(cells, kinds, strict=True)):
             label = clean_cell(cell).replace("\n", " ")
-            labels.append(_one_line(label) or f"第{col + 1}列")
+            labels.append(_one_line(label) or say("where.column", column=col + 1))
             if kind == "content":
                 kind = "overview" if has_name else "name"
             if kind in _QUANTITATIVE_KINDS:
@@ -407,24 +411,20 @@ class _Builder:
             return
         header = self.header
         if header is None:
-            self.warn(loc, "row before any header row; ignored")
+            self.warn(loc, say("import.row_before_header"))
             return
         if len(cells) > header.width:
             if any(cells[header.width :]):
-                raise self.error(loc, f"row has {len(cells)} cells, the header has {header.width}")
+                raise self.error(loc, _row_cells(len(cells), header.width))
             cells = cells[: header.width]
         elif len(cells) < header.width:
             # A lost separator shifts every later cell into the wrong column: refuse the file.
-            raise self.error(loc, f"row has {len(cells)} cells, the header has {header.width}")
+            raise self.error(loc, _row_cells(len(cells), header.width))
 
         for col, cell_loc in unknown.items():
             if col in (header.number_col, header.table_col):
                 # Without it the row's project is unknown: guessing would change another one.
-                raise self.error(
-                    cell_loc,
-                    f"{header.labels[col]} is a formula without a saved value; open the file "
-                    "in Excel or WPS and save it, so that it holds the values",
-                )
+                raise self.error(cell_loc, say("import.key_formula", label=header.labels[col]))
             self.warn(cell_loc, _FORMULA_WARNING)
 
         table = self.table
@@ -447,16 +447,21 @@ class _Builder:
             m = _NUMBER_RE.fullmatch(unicodedata.normalize("NFKC", number_text).replace(" ", ""))
             if not m:
                 raise self.error(
-                    loc, f"{header.number_label} {_one_line(number_text)!r} is not a number"
+                    loc,
+                    say(
+                        "import.not_a_number",
+                        label=header.number_label,
+                        value=quote(_one_line(number_text)),
+                    ),
                 )
             number = int(m.group(1))
         if not fields.get("name"):
-            self.warn(loc, f"{header.number_label} {number} has no 项目名称; row skipped")
+            self.warn(loc, say("import.no_name", label=header.number_label, number=number))
             return
         first = self.numbers.get((table, number))
         if first is not None:
             label = f"{table} {header.number_label} {number}"
-            self.warn(loc, f"{label} appears again (first at {first})")
+            self.warn(loc, say("import.repeated", label=label, first=first))
         else:
             self.numbers[(table, number)] = loc
         self.report.titles.setdefault(table, self.title.text if self.title else "")
@@ -484,7 +489,7 @@ class _Builder:
             self.continue_previous(fields, extra, table, loc)
             return
         if prev is None or prev.table != table:
-            self.warn(loc, "row's number is merged with no project above it; ignored")
+            self.warn(loc, say("import.merged_no_project"))
             return
         prev.indicators.append(_indicator(header, cells, unknown))
         for target, parts in ((prev.fields, fields), (prev.extra, extra)):
@@ -499,7 +504,7 @@ class _Builder:
         """A row with no number: the rest of the previous project, cut by a page break."""
         prev = self.records[-1] if self.records else None
         if prev is None or prev.table != table:
-            self.warn(loc, "row has no number and no project before it to continue; ignored")
+            self.warn(loc, say("import.continue_no_project"))
             return
         for target, parts in ((prev.fields, fields), (prev.extra, extra)):
             for key, text in parts.items():
@@ -518,13 +523,17 @@ class _Builder:
             raise _NoHeaderError(_message(self.source, _NO_HEADER))
         if self.unlisted_warnings:
             self.warnings.append(
-                _message(self.source, f"{self.unlisted_warnings:,} more warnings not listed")
+                _message(self.source, say("import.more_warnings", n=count(self.unlisted_warnings)))
             )
         columns = tuple(name for name in TEXT_FIELDS if name in self.columns)
         return ParsedReport(self.report, self.records, self.warnings, columns=columns)
 
 
-_FORMULA_WARNING = "a formula without a saved value; left as it was"
+_FORMULA_WARNING = say("import.formula")
+
+
+def _row_cells(cells: int, width: int) -> str:
+    return say("import.row_cells", cells=count(cells), width=count(width))
 
 
 def _row_fields(
@@ -643,8 +652,8 @@ def _indicator(header: _Header, cells: list[str], unknown: dict[int, str]) -> di
 
 
 def _too_long(what: str, length: int) -> str:
-    return (
-        f"{what} holds {length:,} characters; the limit is {limits.MAX_CELL_CHARS:,} for one cell"
+    return say(
+        "import.too_long", what=what, length=count(length), limit=count(limits.MAX_CELL_CHARS)
     )
 
 
@@ -662,15 +671,15 @@ def decode_text(data: bytes, source: str) -> str:
 def _decode(data: bytes, source: str) -> tuple[str, str]:
     """The text and the encoding it was read in (``gb18030`` is a guess: it reads most bytes)."""
     if not data.strip() or data in _BOMS:
-        raise _error(source, "the file is empty")
+        raise _error(source, say("import.empty"))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise _error(source, "not a text file (bad UTF-16)") from None
+            raise _error(source, say("import.bad_utf16")) from None
     elif b"\x00" in data:
-        raise _error(source, "not a text file (it contains NUL bytes)")
+        raise _error(source, say("import.nul_bytes"))
     else:
         try:
             text, encoding = data.decode("utf-8-sig"), "utf-8"
@@ -678,15 +687,15 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
             try:
                 text, encoding = data.decode("gb18030"), "gb18030"
             except UnicodeDecodeError:
-                raise _error(source, "not a text file (neither UTF-8 nor GB18030)") from None
+                raise _error(source, say("import.not_utf8_or_gb")) from None
     if "\x00" in text:
-        raise _error(source, "not a text file (it contains NUL characters)")
+        raise _error(source, say("import.nul_chars"))
     sample = text[:4096]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     if controls * 20 > len(sample):
-        raise _error(source, "not a text file (it has control characters)")
+        raise _error(source, say("import.control_chars"))
     if not text.strip():
-        raise _error(source, "the file is empty")
+        raise _error(source, say("import.empty"))
     return text, encoding
 
 
@@ -694,11 +703,9 @@ def _lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def _check_text_size(text: str, source: str) -> None:
+def _check_textsize(text: str, source: str) -> None:
     if len(text) > limits.MAX_FILE_BYTES:
-        raise _error(
-            source, f"the text is longer than {limits.MAX_FILE_BYTES:,} characters (the limit)"
-        )
+        raise _error(source, say("import.text_too_long", limit=count(limits.MAX_FILE_BYTES)))
 
 
 # A backslash and the character it escapes, a pipe, or a run of anything else.
@@ -736,10 +743,10 @@ def _is_report_text(text: str) -> bool:
 
 def parse_report_text(text: str, source: str) -> ParsedReport:
     """Parse the report format: '#' title lines and tab-separated (or pipe) table rows."""
-    _check_text_size(text, source)
+    _check_textsize(text, source)
     builder = _Builder(source)
     for number, line in enumerate(_lines(text), start=1):
-        loc = f"{source}:{number}"
+        loc = _line(source, number)
         if not line.strip():
             continue
         builder.count_row(loc)
@@ -756,7 +763,7 @@ def parse_report_text(text: str, source: str) -> ParsedReport:
         elif _looks_like_title(stripped, strict=builder.header is not None):
             builder.add_title(stripped, loc)
         else:
-            builder.warn(loc, "line is not a table row (no tabs); ignored")
+            builder.warn(loc, say("import.not_a_row"))
     return builder.finish()
 
 
@@ -788,14 +795,14 @@ def _delimiter(lines: list[str]) -> str:
 
 def parse_csv_text(text: str, source: str) -> ParsedReport:
     """Parse a CSV export: an optional title row, one header row, then one row per project."""
-    _check_text_size(text, source)
+    _check_textsize(text, source)
     builder = _Builder(source)
     lines = _lines(text)
     first = next((i for i, line in enumerate(lines) if line.strip()), 0)
     offset = 0
     if lines[first].lstrip().startswith("#"):
-        builder.count_row(f"{source}:{first + 1}")
-        builder.add_title(lines[first], f"{source}:{first + 1}")
+        builder.count_row(_line(source, first + 1))
+        builder.add_title(lines[first], _line(source, first + 1))
         offset = first + 1
     body = "\n".join(lines[offset:])
     delimiter = _delimiter(lines[offset:])
@@ -807,7 +814,7 @@ def parse_csv_text(text: str, source: str) -> ParsedReport:
         for row in reader:
             line = offset + start
             start = reader.line_num + 1
-            loc = f"{source}:{line}"
+            loc = _line(source, line)
             non_empty = [c for c in row if c.strip()]
             if not non_empty:
                 continue
@@ -829,27 +836,24 @@ def parse_csv_text(text: str, source: str) -> ParsedReport:
 
 
 def _csv_error(
-    source: str, body: str, offset: int, start: int, delimiter: str, exc: csv.Error, at: int
+    source: str, body: str, offset: int, start: int, delimiter: str, exc: csv.Error, line: int
 ) -> ImportFormatError:
     """What the csv module's complaint means, at the line where the trouble began."""
     if "field larger than field limit" in str(exc):
-        limit = f"{limits.MAX_CELL_CHARS:,}"
-        message = f"a cell holds more than {limit} characters; the limit is {limit} for one cell"
-        return _error(f"{source}:{offset + start}", message)
+        message = say("import.csv_cell_too_long", limit=count(limits.MAX_CELL_CHARS))
+        return _error(_line(source, offset + start), message)
     rest = body.split("\n", start - 1)[-1] if start > 1 else body
     problem = _quote_problem(rest, start, delimiter)
     if problem is None:
-        return _error(f"{source}:{offset + at}", f"bad CSV: {exc}")
+        return _error(_line(source, offset + line), say("import.bad_csv", detail=exc))
     opened, closed, after = problem
-    loc = f"{source}:{offset + opened}"
+    loc = _line(source, offset + opened)
     if closed is None:
-        return _error(loc, 'a quote opened on this line is never closed (a missing ")')
-    where = "" if closed == opened else f" on line {offset + closed}"
-    return _error(
-        loc,
-        f"the quoted cell opened on this line closes{where} with text after its closing quote "
-        f"({_one_line(after, 20)!r}); a quote is missing, or a quote inside a cell is not doubled",
-    )
+        return _error(loc, say("import.quote_never_closed"))
+    text_after = quote(_one_line(after, 20))
+    if closed == opened:
+        return _error(loc, say("import.quote_text_after", after=text_after))
+    return _error(loc, say("import.quote_text_after_line", line=offset + closed, after=text_after))
 
 
 def _quote_problem(
@@ -957,7 +961,7 @@ def _check_workbook(data: bytes, source: str) -> _WorkbookScan:
     part, unpacked as a stream in bounded memory, has its elements counted.
     """
     if len(data) > limits.MAX_FILE_BYTES:
-        raise _error(source, f"the file is larger than {_size(limits.MAX_FILE_BYTES)} (the limit)")
+        raise _error(source, say("import.file_too_big", limit=size(limits.MAX_FILE_BYTES)))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = [part for part in archive.infolist() if not part.is_dir()]
@@ -967,7 +971,7 @@ def _check_workbook(data: bytes, source: str) -> _WorkbookScan:
         raise
     except Exception as exc:  # zipfile and zlib raise many kinds on a damaged archive
         detail = _one_line(f"{type(exc).__name__}: {exc}", 120)
-        raise _error(source, f"not a readable .xlsx workbook ({detail})") from None
+        raise _error(source, say("import.not_xlsx", detail=detail)) from None
 
 
 def _is_xml(name: str) -> bool:
@@ -980,9 +984,13 @@ def _check_part_sizes(parts: list[zipfile.ZipInfo], source: str) -> None:
         biggest = max(parts, key=lambda part: part.file_size)
         raise _error(
             source,
-            f"unpacked, the workbook would take {_size(total)} "
-            f"({_one_line(biggest.filename, 60)} alone {_size(biggest.file_size)}); "
-            f"the limit is {_size(limits.MAX_UNPACKED_BYTES)}",
+            say(
+                "import.unpacked_too_big",
+                total=size(total),
+                part=_one_line(biggest.filename, 60),
+                part_size=size(biggest.file_size),
+                limit=size(limits.MAX_UNPACKED_BYTES),
+            ),
         )
     for part in parts:
         name = part.filename
@@ -993,8 +1001,12 @@ def _check_part_sizes(parts: list[zipfile.ZipInfo], source: str) -> None:
         ):
             raise _error(
                 source,
-                f"its part {_one_line(name, 60)} unpacks to {_size(part.file_size)}; the limit "
-                f"for a part read whole is {_size(limits.MAX_XML_PART_BYTES)}",
+                say(
+                    "import.part_too_big",
+                    part=_one_line(name, 60),
+                    size=size(part.file_size),
+                    limit=size(limits.MAX_XML_PART_BYTES),
+                ),
             )
 
 
@@ -1013,9 +1025,7 @@ def _scan_parts(
             elements += len(tags)
             if elements > limits.MAX_XML_ELEMENTS:
                 raise _error(
-                    source,
-                    f"the workbook holds more than {limits.MAX_XML_ELEMENTS:,} XML elements "
-                    "(rows, cells, strings, styles), blank ones included; that is the limit",
+                    source, say("import.too_many_elements", limit=count(limits.MAX_XML_ELEMENTS))
                 )
             for tag, attributes in tags:
                 if tag in _CELL_TAGS:
@@ -1024,8 +1034,11 @@ def _scan_parts(
                         if cells > limits.XLSX_MAX_ROW_CELLS:
                             raise _error(
                                 source,
-                                f"a row of {_one_line(name, 60)} holds more than "
-                                f"{limits.XLSX_MAX_ROW_CELLS:,} cells, more than a sheet can have",
+                                say(
+                                    "import.row_too_many_cells",
+                                    part=_one_line(name, 60),
+                                    limit=count(limits.XLSX_MAX_ROW_CELLS),
+                                ),
                             )
                     elif tag == b"row":
                         cells = 0
@@ -1038,9 +1051,11 @@ def _scan_parts(
                     if objects > limits.MAX_OBJECT_ELEMENTS:
                         raise _error(
                             source,
-                            f"the workbook holds more than {limits.MAX_OBJECT_ELEMENTS:,} XML "
-                            "elements besides rows, cells and their text (styles, merged cells, "
-                            f"names ...; {_one_line(name, 60)} among them); that is the limit",
+                            say(
+                                "import.too_many_objects",
+                                part=_one_line(name, 60),
+                                limit=count(limits.MAX_OBJECT_ELEMENTS),
+                            ),
                         )
                 # Counting '=' is quick and never too low; quoted values may hold more of them.
                 if (
@@ -1049,8 +1064,11 @@ def _scan_parts(
                 ):
                     raise _error(
                         source,
-                        f"an element of {_one_line(name, 60)} has more than "
-                        f"{limits.MAX_XML_ATTRIBUTES:,} attributes; that is the limit",
+                        say(
+                            "import.too_many_attributes",
+                            part=_one_line(name, 60),
+                            limit=count(limits.MAX_XML_ATTRIBUTES),
+                        ),
                     )
     return scan
 
@@ -1071,8 +1089,11 @@ def _start_tags(
                 if len(rest) > _MAX_TAG_BYTES:
                     raise _error(
                         source,
-                        f"{_one_line(part.filename, 60)} has an XML tag longer than "
-                        f"{_size(_MAX_TAG_BYTES)}",
+                        say(
+                            "import.tag_too_long",
+                            part=_one_line(part.filename, 60),
+                            limit=size(_MAX_TAG_BYTES),
+                        ),
                     )
             yield _START_TAG_RE.findall(text)
         if rest:
@@ -1120,7 +1141,7 @@ def parse_xlsx_bytes(data: bytes, source: str) -> ParsedReport:
         raise
     except Exception as exc:  # openpyxl, zipfile and XML parsers raise many kinds
         detail = _one_line(f"{type(exc).__name__}: {exc}", 120)
-        raise _error(source, f"not a readable .xlsx workbook ({detail})") from None
+        raise _error(source, say("import.not_xlsx", detail=detail)) from None
     return builder.finish()
 
 
@@ -1176,7 +1197,7 @@ def _read_sheet(
     from openpyxl.utils import get_column_letter
 
     title = str(getattr(sheet, "title", ""))
-    where = f"{source}: sheet {title}"
+    where = say("where.sheet", file=source, sheet=title)
     builder.start_section(_sheet_table(title))
     if formula_sheet is None:
         rows: Iterable[tuple[Any, Any]] = ((row, ()) for row in sheet.iter_rows())  # no formulas
@@ -1190,7 +1211,9 @@ def _read_sheet(
         # A formula with nothing saved: no value, and not the empty text result ("str") that
         # Excel saves for =IF(…,"",…).
         unknown = {
-            col: f"{where}, cell {get_column_letter(col + 1)}{row_number}"
+            col: say(
+                "where.sheet_cell", sheet=where, cell=f"{get_column_letter(col + 1)}{row_number}"
+            )
             for col, (cell, formula) in enumerate(zip(saved, formulas, strict=False))
             if formula is not None and cell.value is None and cell.data_type != "str"
         }
@@ -1198,8 +1221,12 @@ def _read_sheet(
         for col, value in enumerate(values):
             text = _cell_text(value)
             if len(text) > limits.MAX_CELL_CHARS:
-                cell = f"{where}, cell {get_column_letter(col + 1)}{row_number}"
-                raise builder.error(cell, _too_long("the cell", len(text)))
+                cell = say(
+                    "where.sheet_cell",
+                    sheet=where,
+                    cell=f"{get_column_letter(col + 1)}{row_number}",
+                )
+                raise builder.error(cell, _too_long(say("where.cell"), len(text)))
             if "%" in str(getattr(saved[col], "number_format", "")) and _is_number(value):
                 text = _cell_text(round(float(value) * 100, 9)) + "%"  # shown as 95%, saved 0.95
             cells.append(text)
@@ -1213,7 +1240,7 @@ def _read_sheet(
             cells.pop()
         if not cells and not unknown:
             continue
-        loc = f"{where}, row {row_number}"
+        loc = say("where.sheet_row", sheet=where, row=row_number)
         builder.count_row(loc)
         non_empty = [(i, c) for i, c in enumerate(cells) if c.strip()]
         if len(non_empty) == 1 and not unknown:
@@ -1243,13 +1270,13 @@ def read_report(path: str | Path) -> ParsedReport:
         with open(path, "rb") as file:
             data = file.read(limits.MAX_FILE_BYTES + 1)  # a bigger file is not read further
     except OSError as exc:
-        raise _error(source, f"cannot read the file ({exc.strerror or exc})") from None
+        raise _error(source, say("import.cannot_read", detail=os_problem(exc))) from None
     if len(data) > limits.MAX_FILE_BYTES:
-        raise _error(source, f"the file is larger than {_size(limits.MAX_FILE_BYTES)} (the limit)")
+        raise _error(source, say("import.file_too_big", limit=size(limits.MAX_FILE_BYTES)))
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xlsm") or data.startswith(b"PK\x03\x04"):
         if not data:
-            raise _error(source, "the file is empty")
+            raise _error(source, say("import.empty"))
         return parse_xlsx_bytes(data, source)
     text, encoding = _decode(data, source)
     try:
@@ -1258,11 +1285,7 @@ def read_report(path: str | Path) -> ParsedReport:
         if encoding != "gb18030":
             raise
         # GB18030 reads almost any bytes, Big5 and Shift-JIS too, as the wrong characters.
-        raise _error(
-            source,
-            f"not UTF-8 or UTF-16 text, and read as GB18030 it has {_NO_HEADER}; a file in "
-            "Big5, Shift-JIS or another encoding must be saved as UTF-8 first",
-        ) from None
+        raise _error(source, say("import.wrong_encoding", no_header=_NO_HEADER)) from None
 
 
 def _parse_text(text: str, source: str, suffix: str) -> ParsedReport:

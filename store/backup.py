@@ -21,6 +21,7 @@ from store.checks import check_tables
 from store.files import atomic_write_bytes, make_shared_dir, sweep_temp_files
 from store.interface import CheckReport, DatabaseError
 from store.jsonstorage import STAMP_TABLE, decode_tables
+from store.words import at, os_problem, quote, say
 
 BACKUP_DIR = "backups"
 KEEP = 10
@@ -109,7 +110,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
-            raise DatabaseError(f"the key {key!r} appears twice in one object")
+            raise DatabaseError(say("db.duplicate_key", key=quote(key)))
         seen[key] = value
     return seen
 
@@ -123,7 +124,7 @@ def check_database(path: Path) -> CheckReport:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(f"{path}: cannot read ({exc.strerror or exc})")
+        problems.append(say("db.cannot_read", path=path, detail=os_problem(exc)))
         return report
     try:
         decode_tables(raw, path)  # the store's own reader must accept it
@@ -133,7 +134,7 @@ def check_database(path: Path) -> CheckReport:
             else {}
         )
     except (DatabaseError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        problems.append(str(exc) if str(path) in str(exc) else f"{path}: {exc}")
+        problems.append(str(exc) if str(path) in str(exc) else at(str(path), str(exc)))
         return report
     tables.pop(STAMP_TABLE, None)
     found = check_tables(tables, str(path))
@@ -154,11 +155,8 @@ def broken_file_hint(db_path: Path) -> str:
     """What to tell someone whose database will not open: it is untouched, and the way back."""
     good = newest_good_backup(db_path)
     if good is None:
-        return "the file was not changed; no good backup was found in " + str(backup_dir(db_path))
-    return (
-        f"the file was not changed; the newest good backup is {good} "
-        f"(bring it back with: minsheng --db {db_path} db restore {good.name})"
-    )
+        return say("db.no_good_backup", folder=backup_dir(db_path))
+    return say("db.good_backup", backup=good, db=db_path, name=good.name)
 
 
 # --- restoring -------------------------------------------------------------------------------

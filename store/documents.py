@@ -59,12 +59,26 @@ from store.models import (
 from store.schedule_rule import ScheduleSettings
 from store.text import tidy_lines
 from store.transactions import TransactionalStorage
-from store.vocabulary import read_status
+from store.vocabulary import FIELD_REGISTRY, read_status
+from store.words import UNDO_NOTE, listing, months, os_problem, quote, say
 
 PROJECTS, HISTORY, META = "projects", "history", "meta"
 #: The years a dated progress update may be for, and how its month is written.
 UPDATE_YEARS = range(2000, 2101)
 _UPDATE_MONTH_RE = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*月?")
+
+
+def _field_name(key: str) -> str:
+    """A field as the report names it ('项目等级'), else its stored key."""
+    known = FIELD_REGISTRY.get(key)
+    return known.label if known is not None else key
+
+
+def _not_one_of(key: str, choices: Iterable[str], value: str) -> str:
+    label = FIELD_LABELS[key]
+    return say("store.not_one_of", label=label, choices=listing(choices), value=quote(value))
+
+
 TABLES = (PROJECTS, HISTORY, META)
 
 #: Fields an import sets; a user's dated updates are never touched by an import.
@@ -241,8 +255,9 @@ class _View:
             try:
                 project = Project.from_dict(doc)
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                detail = f"{type(exc).__name__}: {exc}"
                 raise DatabaseError(
-                    f"project document {key} is malformed ({type(exc).__name__}: {exc})"
+                    say("store.malformed_project", key=key, detail=detail)
                 ) from None
             if self.suspect:
                 project = clean_project(project)
@@ -330,7 +345,7 @@ class _Transaction:
         doc_id = self.view.doc_ids.get(pid)
         doc = self.projects.get(doc_id=doc_id) if doc_id is not None else None
         if not isinstance(doc, dict):
-            raise UnknownProjectError(f"no project with id {project_id!r}")
+            raise UnknownProjectError(say("store.no_project", id=quote(project_id)))
         project = Project.from_dict(dict(doc))
         # Text someone else wrote with control characters is cleaned by the next save of it.
         return clean_project(project) if self.view.suspect else project
@@ -451,7 +466,7 @@ class DocumentStore:
             try:
                 return self._sync().by_id[canonical_id(project_id)]
             except KeyError:
-                raise UnknownProjectError(f"no project with id {project_id!r}") from None
+                raise UnknownProjectError(say("store.no_project", id=quote(project_id))) from None
 
     def report(self) -> Report:
         """The report's metadata."""
@@ -475,8 +490,13 @@ class DocumentStore:
 
     def _refuse_if_read_only(self) -> None:
         if self.read_only:
-            reason = f" ({self.read_only_reason})" if self.read_only_reason else ""
-            raise StoreError(f"{self.location}: opened read-only{reason}; edits are off")
+            if self.read_only_reason:
+                raise StoreError(
+                    say(
+                        "store.read_only_because", where=self.location, reason=self.read_only_reason
+                    )
+                )
+            raise StoreError(say("store.read_only", where=self.location))
 
     @contextlib.contextmanager
     def _transaction(self, backup: str | None = None) -> Iterator[_Transaction]:
@@ -502,9 +522,9 @@ class DocumentStore:
                 written = self._storage.commit()
             except OSError as exc:  # a full disk, an I/O error: the file is as it was
                 self._view = None
+                detail = os_problem(exc)
                 raise StoreError(
-                    f"{self.location}: nothing was saved: the database file could not be "
-                    f"written ({exc.strerror or exc})"
+                    say("store.not_written", where=self.location, detail=detail)
                 ) from exc
             except BaseException:
                 self._view = None
@@ -564,18 +584,20 @@ class DocumentStore:
         with self._transaction() as tx:
             found = tx.history.get(doc_id=change_id)
             if not isinstance(found, Document):
-                raise StoreError(f"no change {change_id} in history")
+                raise StoreError(say("store.no_change", id=change_id))
             change = Change.from_doc(found.doc_id, found)
             if not change.project:
-                raise StoreError(f"change {change_id} ({change.field}) is not of a project")
-            if change.field == "*":
                 raise StoreError(
-                    f"change {change_id} created {change.project}; that cannot be undone"
+                    say("store.change_not_of_project", id=change_id, field=change.field)
                 )
+            if change.field == "*":
+                raise StoreError(say("store.change_created", id=change_id, project=change.project))
             project = tx.current(change.project)
             before = project_doc(project)
             if change.field not in before or change.field in DERIVED_FIELDS:
-                raise StoreError(f"change {change_id}: {change.field!r} cannot be undone")
+                raise StoreError(
+                    say("store.change_cannot_undo", id=change_id, field=_field_name(change.field))
+                )
             if before[change.field] != change.new:
                 raise ConflictError(project, self._last_change(tx.view, project.id, change.field))
             after = dict(before)
@@ -590,14 +612,14 @@ class DocumentStore:
             # (recorded as "undo:<source>", so history can say 撤销 without reading the note)
             tx.record(
                 project.id, change.field, change.new, after[change.field], f"undo:{source}",
-                note=f"undo of change {change.id}",
+                note=f"{UNDO_NOTE}{change.id}",
             )  # fmt: skip
         return Saved(Project.from_dict(dict(after)), tuple(tx.recorded))
 
     def set_period(self, period_from: int, period_to: int, *, source: str = "cli") -> Report:
         """Change the months the report covers."""
         if not (1 <= period_from <= period_to <= 12):
-            raise StoreError(f"period {period_from}-{period_to} is not within months 1-12")
+            raise StoreError(say("store.bad_period", period=months(period_from, period_to)))
         with self._transaction() as tx:
             report = Report.from_dict(tx.view.report.to_dict())
             old = report.to_dict()
@@ -633,12 +655,17 @@ class DocumentStore:
             "unit": clean_text(str(correction.get("unit", "")), single_line=True),
         }
         if not edit["name"] and not edit["unit"]:
-            raise StoreError("an indicator needs a name or a unit")
+            raise StoreError(say("store.indicator_unnamed"))
         for key in ("target", "planned", "actual"):
             value = correction.get(key)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
                                       or value != value or value < 0):  # fmt: skip
-                raise StoreError(f"指标 {key} must be a number of 0 or more, not {value!r}")
+                what = {
+                    "target": say("store.indicator_target"),
+                    "planned": say("store.indicator_planned"),
+                    "actual": say("store.indicator_actual"),
+                }[key]
+                raise StoreError(say("store.indicator_not_number", what=what, value=quote(value)))
             edit[key] = value
         if correction.get("remove"):
             edit["remove"] = True
@@ -667,11 +694,11 @@ class DocumentStore:
         old = clean_text(old, single_line=True).strip()
         new = clean_text(new, single_line=True).strip()
         if not old or not new or old == new:
-            raise StoreError(f"cannot merge {old!r} into {new!r}: two different names are needed")
+            raise StoreError(say("store.merge_same", old=quote(old), new=quote(new)))
         with self._transaction() as tx:
             aliases = dict(tx.view.aliases)
             if aliases.get(new) == old:
-                raise StoreError(f"{new} is already merged into {old}")
+                raise StoreError(say("store.already_merged", new=new, old=old))
             aliases = {k: (new if v == old else v) for k, v in aliases.items()}
             aliases[old] = new
             tx.aliases = aliases
@@ -684,7 +711,7 @@ class DocumentStore:
                 after["revision"] = before["revision"] + 1
                 tx.put(after)
                 tx.record(project.id, "department", before["department"], after["department"],
-                          source, note=f"{old} 并入 {new}")  # fmt: skip
+                          source, note=say("store.merge_note", old=old, new=new))  # fmt: skip
         return list(tx.recorded)
 
     def unmerge_units(self, old: str, *, source: str) -> list[Change]:
@@ -693,7 +720,7 @@ class DocumentStore:
         with self._transaction() as tx:
             aliases = dict(tx.view.aliases)
             if old not in aliases:
-                raise StoreError(f"{old} is not merged into another unit")
+                raise StoreError(say("store.not_merged", old=old))
             new = aliases.pop(old)
             tx.aliases = aliases
             tx.record("", "alias", {"from": old, "to": new}, None, source)
@@ -708,7 +735,7 @@ class DocumentStore:
                 after["revision"] = before["revision"] + 1
                 tx.put(after)
                 tx.record(project.id, "department", before["department"], after["department"],
-                          source, note=f"{old} 不再并入 {new}")  # fmt: skip
+                          source, note=say("store.unmerge_note", old=old, new=new))  # fmt: skip
         return list(tx.recorded)
 
     def import_report(
@@ -747,6 +774,8 @@ class DocumentStore:
             if merged.to_dict() != report.to_dict():
                 tx.report = merged
             latest: dict[str, tuple[ProjectRecord, Project]] = {}
+            # The warnings name the file ('import:t.md' is the history's code for it).
+            file = source.removeprefix("import:") or source
             for record in parsed.records:
                 record = _clean_record(record)
                 project = project_from_record(record, merged.year)
@@ -756,8 +785,13 @@ class DocumentStore:
                 if project.id in latest:
                     first = latest.pop(project.id)[0]
                     result.warnings.append(
-                        f"{source}: line {record.line}: {project.table} 编号 {project.number} "
-                        f"also on line {first.line}; the later row wins"
+                        say(
+                            "store.import_repeated",
+                            where=say("where.line", file=file, line=record.line),
+                            table=project.table,
+                            number=project.number,
+                            first=first.line,
+                        )
                     )
                 latest[project.id] = (record, project)
                 status = record.fields.get("status", "").strip()
@@ -765,8 +799,9 @@ class DocumentStore:
                     read_status(clean_text(status, single_line=True)).problem if status else ""
                 )
                 if problem:
+                    where = say("where.line", file=file, line=record.line)
                     result.warnings.append(
-                        f"{source}: line {record.line}: {project.id} 工作成效: {problem}"
+                        say("store.import_status", where=where, id=project.id, problem=problem)
                     )
             entry = {
                 "period": merged.to_dict()["period"], "source": source, "at": tx.at,
@@ -892,7 +927,7 @@ class DocumentStore:
         from store.checks import check_tables
 
         if backup is not None:
-            raise StoreError(f"{self.location}: no backups are kept here")
+            raise StoreError(say("store.no_backups", where=self.location))
         with self._mutex:
             self._storage.refresh()
             return check_tables(self._storage.read() or {}, self.location)
@@ -903,7 +938,7 @@ class DocumentStore:
 
     def restore(self, backup: str | Path) -> RestoreResult:
         """Refused: this implementation keeps no copies."""
-        raise StoreError(f"{self.location}: no backups are kept here to restore from")
+        raise StoreError(say("store.no_backups_to_restore", where=self.location))
 
     # --- conveniences over save() for scripts and tests ----------------------------------
     def update_fields(
@@ -960,28 +995,32 @@ class DocumentStore:
         year, month_number = (int(found[1]), int(found[2])) if found else (0, 0)
         if year not in UPDATE_YEARS or not 1 <= month_number <= 12:
             first, last = UPDATE_YEARS.start, UPDATE_YEARS.stop - 1
-            raise StoreError(f"month {update.month!r} is not YYYY-MM from {first}-01 to {last}-12")
+            raise StoreError(
+                say("store.bad_update_month", value=quote(update.month), first=first, last=last)
+            )
         month = f"{year:04d}-{month_number:02d}"
         # As an import reads a cell: the update reads back the same from an export.
         text = tidy_lines(update.text)
         if not text:
-            raise StoreError("an update needs some text")
+            raise StoreError(say("store.update_empty"))
         return NewUpdate(month, text)
 
     @staticmethod
     def _normalise_value(name: str, value: str) -> str:
         if name not in FIELD_LABELS:
-            raise StoreError(f"{name!r} is not a field that can be edited")
+            raise StoreError(say("store.not_editable", name=quote(name)))
         value = clean_text(value, single_line=name in SINGLE_LINE_FIELDS)
         value = value.strip()
         if name == "name" and not value:
-            raise StoreError("项目名称 cannot be empty")
+            raise StoreError(say("store.empty", label=FIELD_LABELS[name]))
         if name == "status" and normalise_status(value) not in STATUSES:
-            raise StoreError(f"工作成效 must be one of {' '.join(STATUSES)}, not {value!r}")
+            raise StoreError(_not_one_of(name, STATUSES, value))
         if name == "deadline" and value and not normalise_deadline(value):
-            raise StoreError(f"完成时限 {value!r} is not a month such as 2023-08 or 2023年8月")
+            raise StoreError(
+                say("store.bad_deadline", label=FIELD_LABELS[name], value=quote(value))
+            )
         if name == "level" and value and value not in LEVELS:
-            raise StoreError(f"项目等级 must be one of {' '.join(LEVELS)}, not {value!r}")
+            raise StoreError(_not_one_of(name, LEVELS, value))
         return value
 
     @staticmethod

@@ -52,6 +52,7 @@ from store.models import Project, Report, Update, normalise_deadline, normalise_
 from store.schedule_rule import DEFAULT_SETTINGS, ScheduleSettings
 from store.text import FORMULA_STARTS
 from store.vocabulary import FIELD_REGISTRY, REPORT_FIELDS, STATUS_REGISTRY
+from store.words import at, listing, os_problem, quote, say
 
 #: CSV encodings offered: UTF-8 with BOM (Excel), plain UTF-8, GB18030 (older systems).
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "gb18030")
@@ -235,7 +236,9 @@ def _csv_cell(text: str) -> str:
 def export_csv(report: Report, projects: list[Project], encoding: str = "utf-8-sig") -> bytes:
     """A title row, a header row and one row per project, in the order given."""
     if encoding not in CSV_ENCODINGS:
-        raise ExportError(f"CSV encoding {encoding!r} is not one of {', '.join(CSV_ENCODINGS)}")
+        raise ExportError(
+            say("export.bad_encoding", encoding=quote(encoding), choices=listing(CSV_ENCODINGS))
+        )
     extras = extra_keys(projects)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -248,7 +251,9 @@ def export_csv(report: Report, projects: list[Project], encoding: str = "utf-8-s
     try:
         return buffer.getvalue().encode(encoding)
     except UnicodeEncodeError as exc:
-        raise ExportError(f"text cannot be written as {encoding}: {exc.reason}") from exc
+        raise ExportError(
+            say("export.cannot_encode", encoding=encoding, detail=exc.reason)
+        ) from exc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,7 +365,7 @@ def export_xlsx(report: Report, projects: list[Project], paper: str = DEFAULT_PA
     from openpyxl.worksheet.properties import PageSetupProperties
 
     if paper not in PAPERS:
-        raise ExportError(f"unknown paper {paper!r}; one of {', '.join(PAPERS)}")
+        raise ExportError(say("export.bad_paper", paper=quote(paper), choices=listing(PAPERS)))
     workbook = Workbook()
     workbook.remove(workbook.active)
     # One named style per kind of cell, registered once: cells name their style instead of
@@ -638,7 +643,9 @@ def export_bytes(
     try:
         spec = FORMAT_REGISTRY[fmt]
     except KeyError:
-        raise ExportError(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}") from None
+        raise ExportError(
+            say("export.bad_format", fmt=quote(fmt), choices=listing(EXPORT_FORMATS))
+        ) from None
     options: dict[str, Any] = {}
     if spec.encodings:
         options["encoding"] = encoding
@@ -657,13 +664,13 @@ def format_of(path: Path, default: str = "json") -> str:
 def _kind_of(mode: int) -> str:
     """What a file that is not a regular one is, in a few words."""
     kinds = (
-        (stat.S_ISFIFO, "a named pipe (FIFO)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, say("export.kind_fifo")),
+        (stat.S_ISCHR, say("export.kind_char")),
+        (stat.S_ISBLK, say("export.kind_block")),
+        (stat.S_ISSOCK, say("export.kind_socket")),
+        (stat.S_ISDIR, say("export.kind_folder")),
     )
-    return next((words for test, words in kinds if test(mode)), "not a regular file")
+    return next((words for test, words in kinds if test(mode)), say("export.kind_other"))
 
 
 def check_export_target(path: Path, *, force: bool = False) -> None:
@@ -678,33 +685,30 @@ def check_export_target(path: Path, *, force: bool = False) -> None:
     path = Path(path)
     if not path.parent.is_dir():
         raise ExportFolderError(
-            f"{path}: folder {path.parent} does not exist", path=path, code=errno_codes.ENOENT
+            say("export.no_folder", path=path, folder=path.parent),
+            path=path,
+            code=errno_codes.ENOENT,
         )
     try:
         st = os.stat(path)  # follows a symbolic link
     except FileNotFoundError:
         if os.path.lexists(path):
             raise ExportTargetError(
-                f"{path}: a symbolic link to {os.readlink(path)}, which does not exist; "
-                "nothing was written",
+                say("export.dangling_link", path=path, target=os.readlink(path)),
                 path=path,
             ) from None
         return
     except OSError as exc:
-        reason = os.strerror(exc.errno) if exc.errno else str(exc)
-        raise ExportError(f"{path}: {reason}", path=path, code=exc.errno) from exc
+        raise ExportError(at(str(path), os_problem(exc)), path=path, code=exc.errno) from exc
     if stat.S_ISDIR(st.st_mode):
-        raise ExportError(f"{path}: is a folder", path=path, code=errno_codes.EISDIR)
+        raise ExportError(say("export.is_folder", path=path), path=path, code=errno_codes.EISDIR)
     if not stat.S_ISREG(st.st_mode):
         raise ExportTargetError(
-            f"{path}: {_kind_of(st.st_mode)}, not a regular file; nothing was written "
-            "(give a file's path, or - for standard output)",
+            say("export.not_regular", path=path, kind=_kind_of(st.st_mode)),
             path=path,
         )
     if not force:
-        raise ExportExistsError(
-            f"{path}: already exists (use --force to overwrite)", path=path, code=errno_codes.EEXIST
-        )
+        raise ExportExistsError(say("export.exists", path=path), path=path, code=errno_codes.EEXIST)
 
 
 def write_export(path: Path, data: bytes, *, force: bool = False) -> None:
@@ -720,5 +724,4 @@ def write_export(path: Path, data: bytes, *, force: bool = False) -> None:
     try:
         atomic_write_bytes(path, data)
     except OSError as exc:
-        reason = os.strerror(exc.errno) if exc.errno else str(exc)
-        raise ExportError(f"{path}: {reason}", path=path, code=exc.errno) from exc
+        raise ExportError(at(str(path), os_problem(exc)), path=path, code=exc.errno) from exc

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import platformdirs
 
+from store.words import say, seconds
+
 APP_NAME = "minsheng"
 #: A temporary file whose writer's process is gone, or that is older than this, is removed
 #: by the next writer of the same folder (a live writer finishes within seconds).
@@ -272,7 +274,7 @@ class FileLock:
         """
         start = time.monotonic()
         if not self._thread_lock.acquire(timeout=-1 if timeout is None else timeout):
-            raise LockTimeout(f"{self._target}: another thread of this program is saving")
+            raise LockTimeout(say("lock.other_thread", path=self._target))
         try:
             if self._depth == 0:
                 self._fd = self._take(start, timeout, on_wait)
@@ -360,9 +362,14 @@ class FileLock:
             except BlockingIOError:
                 waited = time.monotonic() - start
                 if waited >= timeout:
+                    holder = self.holder() or say("lock.someone")
                     raise LockTimeout(
-                        f"{self._target}: not saved: {self.holder() or '另一个进程'} "
-                        f"has held the lock for over {timeout:g} s"
+                        say(
+                            "lock.timeout",
+                            path=self._target,
+                            holder=holder,
+                            seconds=seconds(timeout),
+                        )
                     ) from None
                 if not told and waited >= 1.0 and on_wait is not None:
                     on_wait(self.holder())
@@ -400,7 +407,8 @@ class FileLock:
     def _write_holder(fd: int) -> None:
         from store.identity import current_user  # (a module of its own: no cycle)
 
-        text = f"{current_user()} pid {os.getpid()} on {socket.gethostname()}\n".encode()
+        holder = say("lock.holder", user=current_user(), pid=os.getpid(), host=socket.gethostname())
+        text = f"{holder}\n".encode()
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
             os.pwrite(fd, text, 0)

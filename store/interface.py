@@ -15,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from store.models import ParsedReport, Project, Report
 from store.schedule_rule import ScheduleSettings
+from store.words import count, moment, say, source
 
 
 class StoreError(Exception):
@@ -74,14 +75,17 @@ class ConflictError(StoreError):
         self, project: Project, change: Change | None, expected_revision: int | None = None
     ) -> None:
         if change is not None:
-            via = f" via {change.source}" if change.source else ""
-            who = f"by {change.by} at {change.at}{via}"
+            via = say("store.conflict_via", source=source(change.source)) if change.source else ""
+            who = say("store.conflict_by", by=change.by, at=moment(change.at), via=via)
         else:
-            who = "by another editor"
-        had = f"you had revision {expected_revision}, " if expected_revision is not None else ""
+            who = say("store.conflict_other")
+        had = (
+            say("store.conflict_had", revision=expected_revision)
+            if expected_revision is not None
+            else ""
+        )
         super().__init__(
-            f"{project.id} was changed {who}; {had}it is now at revision {project.revision}; "
-            "reload and retry"
+            say("store.conflict", project=project.id, who=who, had=had, revision=project.revision)
         )
         self.project = project
         self.change = change
@@ -147,7 +151,12 @@ class ImportResult:
 
     def summary(self) -> str:
         """One line for people."""
-        return f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
+        return say(
+            "store.import_summary",
+            new=count(len(self.new)),
+            changed=count(len(self.changed)),
+            unchanged=count(len(self.unchanged)),
+        )
 
 
 @dataclass

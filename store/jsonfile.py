@@ -36,6 +36,7 @@ from store.interface import (
     StoreError,
 )
 from store.jsonstorage import STAMP_TABLE, AtomicJSONStorage, decode_tables
+from store.words import at, os_problem, say
 
 DB_NAME = "minsheng.json"
 
@@ -56,12 +57,12 @@ def write_problem(path: Path) -> str | None:
     path = Path(os.path.realpath(path))
     folder = path.parent if path.parent.exists() else None
     if path.exists() and not os.access(path, os.W_OK):
-        return f"{path} is not writable by {current_user()}"
+        return say("db.not_writable", path=path, user=current_user())
     if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
-        return f"the folder {folder} is not writable by {current_user()}"
+        return say("db.folder_not_writable", folder=folder, user=current_user())
     lock = path.with_name(path.name + ".lock")
     if lock.exists() and not os.access(lock, os.R_OK):
-        return f"the lock file {lock} is not readable by {current_user()}"
+        return say("db.lock_not_readable", lock=lock, user=current_user())
     return None
 
 
@@ -111,12 +112,7 @@ class JSONFileStore(DocumentStore):
         if not read_only and not allow_network_fs:
             kind = network_filesystem(self.path.parent)
             if kind:
-                raise NetworkFilesystemError(
-                    f"{self.path}: the folder is on {kind}, a network file system where file "
-                    "locks may not work, so two people saving at once could lose edits; keep "
-                    "the database on the server's own disk, open it with --read-only, or pass "
-                    "--i-know-locks-may-fail"
-                )
+                raise NetworkFilesystemError(say("db.network_fs", path=self.path, kind=kind))
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file_lock = FileLock(self.path)
@@ -133,8 +129,9 @@ class JSONFileStore(DocumentStore):
             try:
                 self._sync()  # a broken file is reported now, not at first use
             except DatabaseError as exc:
-                message = str(exc) if str(self.path) in str(exc) else f"{self.path}: {exc}"
-                raise DatabaseError(f"{message}; {broken_file_hint(self.path)}") from exc
+                message = str(exc) if str(self.path) in str(exc) else at(str(self.path), str(exc))
+                hint = broken_file_hint(self.path)
+                raise DatabaseError(say("db.broken", problem=message, hint=hint)) from exc
 
     def _before_commit(self, reason: str | None) -> None:
         """Keep a copy of the file as it is before an import, and before the day's first write
@@ -155,20 +152,16 @@ class JSONFileStore(DocumentStore):
         try:
             make_backup(self.path, reason)
         except OSError as exc:
-            where = f": {exc.filename}" if exc.filename else ""
-            raise StoreError(
-                f"{self.path}: nothing was saved: the backup before it could not be written "
-                f"({exc.strerror or exc}{where})"
-            ) from exc
+            detail = os_problem(exc)
+            if exc.filename:
+                detail = at(str(detail), str(exc.filename))
+            raise StoreError(say("db.backup_failed", path=self.path, detail=detail)) from exc
         self._backed_up_on = today
 
     def _before_write(self) -> None:
         """Last look before the file is replaced: the lock held must still be the file's."""
         if not self._file_lock.exclusive():
-            raise LockLostError(
-                f"{self.path}: nothing was saved: the lock file {self._file_lock.path} was "
-                "removed while saving (another writer may have started); try again"
-            )
+            raise LockLostError(say("db.lock_lost", path=self.path, lock=self._file_lock.path))
 
     def check(self, backup: Path | None = None) -> CheckReport:
         """Verify the database file (works when the store would refuse to open it), or one
@@ -191,7 +184,7 @@ class JSONFileStore(DocumentStore):
         source = resolve_backup(self.path, backup)
         checked = check_database(source)
         if not checked.ok:
-            raise DatabaseError(f"{source}: not restored: {checked.problems[0]}")
+            raise DatabaseError(say("db.not_restored", path=source, problem=checked.problems[0]))
         tables = decode_tables(source.read_bytes(), source)
         tables.pop(STAMP_TABLE, None)
         storage = self._storage

@@ -18,6 +18,7 @@ from typing import Any
 from store.files import atomic_write_bytes, collector_paused
 from store.interface import DatabaseError
 from store.transactions import TransactionalStorage
+from store.words import json_problem, say
 
 Tables = dict[str, dict[str, Any]]
 
@@ -177,16 +178,17 @@ def _decode(
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise DatabaseError(f"{path}: not a minsheng database (not UTF-8 text)") from exc
+            raise DatabaseError(say("db.not_utf8", path=path)) from exc
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
+            where = say("where.line", file=path, line=exc.lineno)
             raise DatabaseError(
-                f"{path}:{exc.lineno}: not a minsheng database ({exc.msg})"
+                say("db.bad_json", where=where, detail=json_problem(exc.msg))
             ) from exc
         encoded = {}
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-            raise DatabaseError(f"{path}: not a minsheng database (unexpected JSON shape)")
+            raise DatabaseError(say("db.bad_shape", path=path))
     data.pop(STAMP_TABLE, None)
     encoded.pop(STAMP_TABLE, None)
     return data, encoded
@@ -330,7 +332,7 @@ class AtomicJSONStorage(TransactionalStorage):
     def write(self, data: Tables) -> None:
         """Accept TinyDB's new state: on disk now, or at commit inside a transaction."""
         if self.read_only:
-            raise DatabaseError(f"{self.path}: opened read-only")
+            raise DatabaseError(say("db.opened_read_only", path=self.path))
         self._data = data
         if self._in_transaction:
             self._dirty = True

@@ -45,6 +45,7 @@ from store.identity import current_user, now_iso
 from store.interface import ProjectStore
 from store.models import FIELD_LABELS, Project, Report, clean_text
 from store.text import fit
+from store.words import at, count, listing, os_problem, quote, say
 
 SNAPSHOT_FOLDER = "snapshots"
 #: Where the app's exports go unless told otherwise: beside the database, apart from snapshots.
@@ -164,7 +165,7 @@ def _read_index(folder: Path) -> list[SnapshotEntry]:
     except FileNotFoundError:
         return []
     except (OSError, ValueError) as exc:
-        raise ExportError(f"{path}: cannot read the snapshot index ({exc})") from exc
+        raise ExportError(say("snapshot.bad_index", path=path, detail=exc)) from exc
     items = data.get("snapshots", []) if isinstance(data, dict) else []
     return [SnapshotEntry.from_dict(d) for d in items if isinstance(d, dict)]
 
@@ -358,9 +359,7 @@ def save_export(
         try:
             make_shared_dir(shared, like=store.home)
         except OSError as exc:
-            raise ExportError(
-                f"{shared}: {exc.strerror or exc}", path=path, code=exc.errno
-            ) from exc
+            raise ExportError(at(str(shared), os_problem(exc)), path=path, code=exc.errno) from exc
     check_export_target(path, force=force)  # before the work of making the bytes
     report = report or store.report()
     data = export_bytes(
@@ -392,7 +391,7 @@ def save_export(
             write_export(path, data, force=force)
             _write_index(folder, entries + [entry])
     except OSError as exc:
-        raise ExportError(f"{folder}: {exc.strerror or exc}", path=path, code=exc.errno) from exc
+        raise ExportError(at(str(folder), os_problem(exc)), path=path, code=exc.errno) from exc
     return entry
 
 
@@ -405,7 +404,7 @@ def write_snapshot(
 ) -> tuple[Path, SnapshotEntry]:
     """Export every project into a new dated file in the snapshots folder and record it."""
     if fmt not in EXPORT_FORMATS:
-        raise ExportError(f"unknown format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
+        raise ExportError(say("export.bad_format", fmt=quote(fmt), choices=listing(EXPORT_FORMATS)))
     report = store.report()
     projects = store.projects()
     folder = snapshot_dir(store.home)
@@ -439,21 +438,21 @@ def read_snapshot_json(path: Path) -> Snapshot:
         raw = path.read_bytes()
         data = json.loads(raw.decode("utf-8-sig"))
     except OSError as exc:
-        raise ExportError(f"{path}: {exc.strerror or exc}", path=path, code=exc.errno) from exc
+        raise ExportError(at(str(path), os_problem(exc)), path=path, code=exc.errno) from exc
     except ValueError as exc:
-        raise ExportError(f"{path}: not a JSON snapshot ({exc})", path=path) from exc
+        raise ExportError(say("snapshot.not_json", path=path, detail=exc), path=path) from exc
     if isinstance(data, dict) and isinstance(data.get("projects"), dict):  # a database file
         from store.jsonfile import open_store  # a database file: read by its own store
 
         store = open_store(path, read_only=True)
         return Snapshot(str(path), store.report(), store.projects())
     if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
-        raise ExportError(f'{path}: not a JSON snapshot (no "projects" list)', path=path)
+        raise ExportError(say("snapshot.no_projects", path=path), path=path)
     try:
         projects = [Project.from_dict(p) for p in data["projects"]]
         report = Report.from_dict(data.get("report") or {})
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ExportError(f"{path}: not a JSON snapshot ({exc!r})", path=path) from exc
+        raise ExportError(say("snapshot.not_json", path=path, detail=repr(exc)), path=path) from exc
     return Snapshot(str(path), report, projects)
 
 
@@ -591,7 +590,7 @@ def brief_change(old: str, new: str, limit: int = 40) -> tuple[str, str]:
 
     def show(text: str) -> str:
         middle = text[start : len(text) - end]
-        return shorten(prefix + middle + suffix, limit) if text else "（空）"
+        return shorten(prefix + middle + suffix, limit) if text else say("diff.empty")
 
     return show(a), show(b)
 
@@ -600,11 +599,17 @@ def diff_lines(diff: SnapshotDiff, *, limit: int = 40) -> list[str]:
     """The comparison for people, a line each; long text is shortened."""
     unchanged_count = len(diff.unchanged)
     lines = [
-        f"比较：{diff.old_label} → {diff.new_label}",
-        f"有变化 {len(diff.changed)}，无变化 {unchanged_count}，新增 {len(diff.added)}，"
-        f"移除 {len(diff.removed)}，推进情况无变化 {len(diff.progress_unchanged)}",
+        say("diff.compared", old=diff.old_label, new=diff.new_label),
+        say(
+            "diff.counts",
+            changed=count(len(diff.changed)),
+            unchanged=count(unchanged_count),
+            added=count(len(diff.added)),
+            removed=count(len(diff.removed)),
+            progress_unchanged=count(len(diff.progress_unchanged)),
+        ),
         "",
-        f"有变化的项目（{len(diff.changed)}）",
+        say("diff.changed", n=count(len(diff.changed))),
     ]
     for change in diff.changed:
         lines.append(f"  {change.id} {shorten(change.name, limit)}")
@@ -617,10 +622,13 @@ def diff_lines(diff: SnapshotDiff, *, limit: int = 40) -> list[str]:
                 continue
             a, b = brief_change(c.old, c.new, limit)
             lines.append(f"    {c.label}：{a} → {b}")
-    for title, projects in (("新增的项目", diff.added), ("移除的项目", diff.removed)):
-        lines += ["", f"{title}（{len(projects)}）"]
+    for title, projects in (
+        (say("diff.added", n=count(len(diff.added))), diff.added),
+        (say("diff.removed", n=count(len(diff.removed))), diff.removed),
+    ):
+        lines += ["", title]
         lines += [f"  {p.id} {shorten(p.name, limit)}" for p in projects]
-    lines += ["", f"推进情况无变化的项目（{len(diff.progress_unchanged)}）"]
+    lines += ["", say("diff.progress_unchanged", n=count(len(diff.progress_unchanged)))]
     for p in diff.progress_unchanged:
         status = p.status or "—"
         lines.append(f"  {p.id} {shorten(p.name, limit)}  {shorten(p.department, 24)}  {status}")

@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from store.words import listing, quote, say
+
 # ---------------------------------------------------------------------------------------------
 # 工作成效
 
@@ -178,10 +180,19 @@ def read_status(text: str) -> StatusReading:
         return StatusReading(found.name, raw)
     if negated is not None:
         negation, word, name = negated
-        problem = f"工作成效 {raw!r}: {negation!r} negates {word!r}, not read as {name}"
-        return StatusReading(None, raw, problem + "; kept as written")
-    known = " ".join(STATUSES)
-    return StatusReading(None, raw, f"工作成效 {raw!r} is not one of {known}; kept as written")
+        problem = say(
+            "status.negated",
+            label=FIELD_REGISTRY["status"].label,
+            raw=quote(raw),
+            negation=quote(negation),
+            word=quote(word),
+            name=quote(name),
+        )
+        return StatusReading(None, raw, problem)
+    label, known = FIELD_REGISTRY["status"].label, listing(STATUSES)
+    return StatusReading(
+        None, raw, say("status.unknown", label=label, raw=quote(raw), choices=known)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,18 +222,18 @@ class ScheduleClass:
 SCHEDULE_REGISTRY: dict[str, ScheduleClass] = {
     c.name: c
     for c in (
-        ScheduleClass("超序时", "ahead of the plan for the period", 3, False, "C6EFCE",
+        ScheduleClass("超序时", say("schedule.ahead"), 3, False, "C6EFCE",
                       "ahead", "color: $success; text-style: bold;"),
-        ScheduleClass("按序时", "on the plan for the period", 2, False, "E2EFDA",
+        ScheduleClass("按序时", say("schedule.on_time"), 2, False, "E2EFDA",
                       "on-time", "color: $success;"),
-        ScheduleClass("慢序时", "somewhat behind the plan for the period", 1, True, "FFEB9C",
+        ScheduleClass("慢序时", say("schedule.slow"), 1, True, "FFEB9C",
                       "slow", "color: $warning;"),
-        ScheduleClass("滞后", "well behind the plan for the period", 0, True, "FFC7CE",
+        ScheduleClass("滞后", say("schedule.late"), 0, True, "FFC7CE",
                       "late", "color: $error; text-style: bold;"),
-        ScheduleClass("已完成", "done: reported so, or every target reached", 4, False,
+        ScheduleClass("已完成", say("schedule.done"), 4, False,
                       "BDD7EE", "done", "color: $primary;"),
-        ScheduleClass("未判定", "cannot be judged: no indicator with both a plan and an "
-                      "actual", 5, False, "EDEDED", "unjudged", "color: $text-muted;"),
+        ScheduleClass("未判定", say("schedule.unjudged"), 5, False, "EDEDED",
+                      "unjudged", "color: $text-muted;"),
     )
 }  # fmt: skip
 SCHEDULE_CLASSES: tuple[str, ...] = tuple(SCHEDULE_REGISTRY)

@@ -72,7 +72,7 @@ def test_import_of_the_bundled_report(tmp_path: Path, cli: Any, bundled: Path) -
     path = tmp_path / "new.json"
     first = cli("--db", path, "import", bundled)
     assert first.code == 0, first.err
-    assert "49 new" in first.out
+    assert "新增 49" in first.out
     projects = cli("--db", path, "list", "--json").json()
     assert len(projects) == 49
     assert Counter(p["level"] for p in projects) == {"县级": 10, "市级": 13, "省级": 26}
@@ -88,7 +88,7 @@ def test_import_of_the_bundled_report(tmp_path: Path, cli: Any, bundled: Path) -
     assert "将理工学校纳入培训基地" in s14["progress"]  # the row continued after a page break
     assert s14["progress"].index("山东省人社厅") < s14["progress"].index("将理工学校纳入培训基地")
     again = cli("--db", path, "import", bundled)
-    assert again.code == 0 and "0 new, 0 changed" in again.out
+    assert again.code == 0 and "新增 0，有变化 0" in again.out
 
 
 def _md_rows(bundled: Path) -> tuple[str, list[list[str]]]:
@@ -167,11 +167,11 @@ def test_the_report_resaved_imports_to_the_same_projects(
     other = tmp_path / f"{kind}.json"
     result = cli("--db", other, "import", copy)
     assert result.code == 0, result.err
-    assert "49 new" in result.out
+    assert "新增 49" in result.out
     expected = _no_provenance(cli("--db", db, "list", "--json").json())
     assert _no_provenance(cli("--db", other, "list", "--json").json()) == expected
     again = cli("--db", db, "import", copy)  # and it is the same report as far as the DB cares
-    assert again.code == 0 and "0 new, 0 changed" in again.out
+    assert again.code == 0 and "新增 0，有变化 0" in again.out
 
 
 # --- bad input -------------------------------------------------------------------------------
@@ -179,11 +179,17 @@ def test_the_report_resaved_imports_to_the_same_projects(
 HEADER = "序号\t项目名称\t项目概况\t工作成效\t牵头单位"
 MALFORMED: dict[str, tuple[bytes, str]] = {
     # name: (file content, what the message must also hold besides the file's name)
-    "no-header": ("# 兰陵县 2023 年度项目表\n\n1\t项目\t内容\n".encode(), "header"),
-    "no-name": ("序号\t牵头单位\t工作成效\n1\t县教育局\t推进正常\n".encode(), ":1:"),
-    "cells": (f"{HEADER}\n1\t项目\t概况\t推进正常\t县教育局\t多\t余\n".encode(), ":2:"),
-    "binary": (bytes(range(256)) * 4, "not a text file"),
-    "empty": (b"", "empty"),
+    "no-header": ("# 兰陵县 2023 年度项目表\n\n1\t项目\t内容\n".encode(), "找不到表头"),
+    "no-name": (
+        "序号\t牵头单位\t工作成效\n1\t县教育局\t推进正常\n".encode(),
+        "第1行：表头没有“项目名称”",
+    ),
+    "cells": (
+        f"{HEADER}\n1\t项目\t概况\t推进正常\t县教育局\t多\t余\n".encode(),
+        "第2行：这一行有 7 个单元格，表头有 5 个",
+    ),
+    "binary": (bytes(range(256)) * 4, "不是文本文件"),
+    "empty": (b"", "文件是空的"),
 }
 
 
@@ -245,24 +251,24 @@ def test_usage_errors_exit_2(args: tuple[str, ...], cli: Any, db: Path) -> None:
     before = db.read_bytes()
     result = cli("--db", db, *args)
     assert result.code == 2
-    assert "usage:" in result.err
+    assert result.err.startswith("用法：minsheng")
     assert db.read_bytes() == before
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("show", "Z99"), "no project with id"),
-        (("history", "Z99"), "no project with id"),
-        (("set-status", "X01", "还行"), "工作成效 must be one of"),
-        (("set-status", "Z99", "滞后"), "no project with id"),
+        (("show", "Z99"), "没有编号为 “Z99” 的项目"),
+        (("history", "Z99"), "没有编号为 “Z99” 的项目"),
+        (("set-status", "X01", "还行"), "工作成效须是 推进正常、已完成、滞后、未启动 之一"),
+        (("set-status", "Z99", "滞后"), "没有编号为 “Z99” 的项目"),
         (("note", "X01", "--month", "2023-13", "text"), "YYYY-MM"),
-        (("note", "X01", "--month", "0000-01", "text"), "from 2000-01 to 2100-12"),
+        (("note", "X01", "--month", "0000-01", "text"), "不是 2000-01 到 2100-12 之间的 YYYY-MM"),
         (("note", "X01", "--month", "2023-07x", "text"), "YYYY-MM"),
-        (("note", "X01", "--month", "2023-00", "text"), "is not YYYY-MM"),
+        (("note", "X01", "--month", "2023-00", "text"), "月份 “2023-00” 不是"),
         (("note", "X01", "--month", "2101-01", "text"), "YYYY-MM"),
         (("note", "X01", "--month", "7月", "text"), "YYYY-MM"),
-        (("note", "X01", "--month", "2023-07", "  "), "some text"),
+        (("note", "X01", "--month", "2023-07", "  "), "进展须有内容"),
     ],
 )
 def test_refused_commands_exit_1_and_change_nothing(
@@ -418,7 +424,7 @@ def test_minsheng_db_names_the_file(
 ) -> None:
     path = tmp_path / "from-env.json"
     monkeypatch.setenv("MINSHENG_DB", str(path))
-    assert "49 new" in cli("import", bundled).out
+    assert "新增 49" in cli("import", bundled).out
     assert path.exists()
     assert len(cli("list", "--json").json()) == 49
 
@@ -502,8 +508,8 @@ def test_a_full_disk_names_the_file_and_says_nothing_was_saved(
     monkeypatch.setattr(os, "fsync", full)
     result = cli("--db", db, "set-status", "S14", "滞后")
     assert result.code == 1 and len(result.err.splitlines()) == 1
-    assert str(db) in result.err and "nothing was saved" in result.err
-    assert "No space left on device" in result.err
+    assert str(db) in result.err and "没有保存：数据库文件无法写入" in result.err
+    assert "磁盘已满" in result.err
     monkeypatch.undo()
     assert db.read_bytes() == before
     assert not [p.name for p in db.parent.iterdir() if p.name.endswith(".tmp")]
@@ -519,8 +525,8 @@ def test_a_held_lock_is_named_after_a_second_and_wait_gives_up(cli: Any, db: Pat
         assert result.code == 1 and 1.4 < took < 10
         waiting, refused = result.err.splitlines()
         assert "waiting for wang pid 4242 on server" in waiting and "1.5 s" in waiting
-        assert str(db) in refused and "not saved" in refused
-        assert "wang pid 4242 on server" in refused
+        assert str(db) in refused and "没有保存" in refused
+        assert "wang pid 4242 on server 占用锁已超过 1.5 秒" in refused
         assert db.read_bytes() == before
         # Without --wait it waits as long as it takes, saying who for after a second.
         threading.Timer(1.5, holder.kill).start()
@@ -569,7 +575,7 @@ def test_another_user_s_private_lock_file_opens_read_only_saying_so(bundled: Pat
             err = pipe.read()
         _, waited = os.waitpid(pid, 0)
         assert os.waitstatus_to_exitcode(waited) == 1, err
-        assert "read-only" in err and f"the lock file {db}.lock is not readable" in err
+        assert "以只读方式打开" in err and f"不能读取锁文件 {db}.lock" in err
         assert db.read_bytes() == before
     finally:
         shutil.rmtree(folder)
@@ -813,3 +819,34 @@ def test_list_by_schedule(cli: Any, db: Path) -> None:
     ordered = cli("--db", db, "list", "--sort", "schedule", "--json").json()
     assert ordered[0]["id"] == "S15"
     assert cli("--db", db, "list", "--schedule", "很慢").code == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--bogus"], "不认识的参数：--bogus"),
+        (["list", "--level", "区级"], "参数 --level：没有 '区级' 这一项（可以是：'县级', '市级',"),
+        (["export", "--paper"], "参数 --paper 后面要跟一个值"),
+        (["import"], "缺少参数：FILE"),
+        (["set-status"], "缺少参数：id, status"),
+    ],
+)  # fmt: skip
+def test_argparse_speaks_chinese(argv: list[str], words: str, capsys) -> None:
+    from tui.cli import run
+
+    with pytest.raises(SystemExit) as exited:
+        run(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：minsheng") and words in err
+    assert "usage" not in err and "error" not in err
+
+
+def test_help_headings_are_chinese(capsys) -> None:
+    from tui.cli import run
+
+    with pytest.raises(SystemExit):
+        run(["list", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：minsheng list") and "\n选项：\n" in out
+    assert "显示这份说明，然后退出" in out and "show this help" not in out

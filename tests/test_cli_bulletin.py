@@ -158,10 +158,10 @@ def test_filters_narrow_the_bulletin(cli: Any, db: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["-o", "{tmp}/no/such/folder/b.docx"], "does not exist"),
+        (["-o", "{tmp}/no/such/folder/b.docx"], "/no/such/folder 不存在"),
         (["-o", "{tmp}/b.txt"], "cannot tell the format"),
         (["-o", "{tmp}/b"], "cannot tell the format"),
-        (["--format", "md", "-o", "{tmp}"], "is a folder"),
+        (["--format", "md", "-o", "{tmp}"], "：是文件夹"),
         (["-o", "{tmp}/exists.md"], "--force"),
     ],
 )

@@ -52,7 +52,7 @@ def test_round_trip_through_the_command_line(tmp_path: Path, cli: Any, db: Path,
     assert cli("--db", db, "export", "-o", exported).code == 0  # format from the extension
     again = tmp_path / "again.json"
     imported = cli("--db", again, "import", exported)
-    assert imported.code == 0 and "49 new" in imported.out and "warning" not in imported.out
+    assert imported.code == 0 and "新增 49" in imported.out and "warning" not in imported.out
     assert cli("--db", db, "export", "-o", tmp_path / "a.json").code == 0
     assert cli("--db", again, "export", "-o", tmp_path / "b.json").code == 0
     assert _projects(tmp_path / "a.json") == _projects(tmp_path / "b.json")
@@ -113,11 +113,11 @@ def test_export_refuses_to_overwrite_and_names_missing_folders(
     assert cli("--db", db, "export", "-o", out).code == 0
     before = out.read_bytes()
     refused = cli("--db", db, "export", "-o", out)
-    assert refused.code == 1 and "already exists" in refused.err and "--force" in refused.err
+    assert refused.code == 1 and "已经存在（加 --force 覆盖）" in refused.err
     assert out.read_bytes() == before
     assert cli("--db", db, "export", "-o", out, "--force").code == 0
     missing = cli("--db", db, "export", "-o", tmp_path / "no" / "r.md")
-    assert missing.code == 1 and "does not exist" in missing.err
+    assert missing.code == 1 and "不存在" in missing.err
     assert not (tmp_path / "no").exists()
 
 

@@ -57,11 +57,10 @@ def _change(field: str = "status", old: Any = None, new: Any = None) -> Change:
 def test_labels_of_sources_and_notes() -> None:
     assert source_label("tui") == "界面" and source_label("cli") == "命令行"
     assert source_label("import:a.md") == "导入 a.md"
-    # an undo recorded before undos had a source of their own, in either language
+    # an undo recorded before undos had a source of their own
     assert source_label("tui", "undo of change 12") == "撤销"
-    assert source_label("tui", "撤销第 12 条修改") == "撤销"
     assert source_label("tui", "因为统计口径调整") == "界面"
-    assert note_label("undo of change 12") == "撤销序号 12 的修改"
+    assert note_label("undo of change 12") == "撤销第12条更改"
     assert note_label("因为统计口径调整") == "因为统计口径调整"
 
 

@@ -174,6 +174,6 @@ def test_a_user_who_may_only_read_gets_read_only_mode(shared) -> None:
     before = db.read_bytes()
     assert _as_user(c, ["--db", str(db), "list"])[0] == 0
     status, err = _as_user(c, ["--db", str(db), "set-status", "X01", "滞后"])
-    assert status == 1 and "read-only" in err and f"not writable by {c.pw_name}" in err
+    assert status == 1 and "以只读方式打开" in err and f"{c.pw_name} 不能写入 " in err
     assert db.read_bytes() == before
     assert _as_user(a, ["--db", str(db), "set-status", "X01", "滞后"])[0] == 0

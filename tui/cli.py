@@ -52,6 +52,7 @@ from store.vocabulary import SCHEDULE_CLASSES
 from tui.crash import report_crash
 from tui.editor import LockWaits
 from tui.labels import change_values, note_label, source_label
+from tui.zh_argparse import ChineseArgumentParser
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -130,7 +131,7 @@ def _date_arg(value: str) -> date:
 
 def build_parser() -> argparse.ArgumentParser:
     """All sub-commands and their options."""
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="minsheng",
         description="重点民生实事项目推进情况 tracker: review, edit and export projects.",
         epilog=(

@@ -3,36 +3,27 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from store.interface import Change
-
-_SOURCES = {"tui": "界面", "cli": "命令行", "undo": "撤销", "restore": "恢复备份"}
-
-#: the note the store gives an undo ("undo of change 12"; in Chinese, 撤销 and the number),
-#: which is how an undo recorded before its source said "undo:" is known
-_UNDO_NOTE = re.compile(r"^\s*(?:undo of change|撤销)\D*(\d+)")
+from store.words import UNDO_NOTE, history_note, say
+from store.words import source as words_source
 
 
 def source_label(source: str, note: str = "") -> str:
     """'tui' -> '界面', 'import:lanling.md' -> '导入 lanling.md', 'undo:tui' -> '撤销' (as is
-    an older undo, known by its ``note``); anything else as written."""
-    kind, _, rest = source.partition(":")
-    if kind == "undo" or _UNDO_NOTE.match(note):
-        return _SOURCES["undo"]
-    if kind == "import":
-        return f"导入 {rest}".strip()
-    if kind in _SOURCES:
-        return f"{_SOURCES[kind]} {rest}".strip()
-    return source
+    an older undo, recorded with its editor's source and known by its ``note``); anything
+    else as written."""
+    kind, _, _rest = source.partition(":")
+    if kind == "undo" or note.startswith(UNDO_NOTE):
+        return say("source.undo")
+    return words_source(source)
 
 
 def note_label(note: str) -> str:
     """A change's note in the report's words: an undo's says which change it took back."""
-    undo = _UNDO_NOTE.match(note)
-    return f"撤销序号 {undo.group(1)} 的修改" if undo else note
+    return history_note(note)
 
 
 def _update_line(update: Mapping[str, Any]) -> str:

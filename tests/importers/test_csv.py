@@ -27,8 +27,8 @@ def test_unterminated_quote_is_refused_at_the_line_it_opened(tmp_path: Path) -> 
     with pytest.raises(ImportFormatError) as info:
         read_report(path)
     message = str(info.value)
-    assert message.startswith(f"{path}:3: ")
-    assert "quote" in message and "never closed" in message
+    assert message.startswith(f"{path} 第3行：")
+    assert "引号没有结束" in message
     assert "\n" not in message
 
 
@@ -42,7 +42,7 @@ def test_unterminated_quote_after_a_title_and_a_multiline_cell() -> None:
     )
     with pytest.raises(ImportFormatError) as info:
         parse_csv_text(text, "t.csv")
-    assert str(info.value).startswith("t.csv:5: ")
+    assert str(info.value).startswith("t.csv 第5行：")
 
 
 def test_text_after_a_closing_quote_names_where_the_cell_opened() -> None:
@@ -51,8 +51,8 @@ def test_text_after_a_closing_quote_names_where_the_cell_opened() -> None:
     with pytest.raises(ImportFormatError) as info:
         parse_csv_text(text, "t.csv")
     message = str(info.value)
-    assert message.startswith("t.csv:2: ")
-    assert "line 3" in message and "已开工" in message
+    assert message.startswith("t.csv 第2行：")
+    assert "第3行结束" in message and "已开工" in message
 
 
 def test_quotes_inside_cells_still_read() -> None:
@@ -106,8 +106,8 @@ def test_cell_over_the_limit_is_refused_naming_the_line(tmp_path: Path) -> None:
     with pytest.raises(ImportFormatError) as info:
         read_report(path)
     message = str(info.value)
-    assert message.startswith(f"{path}:3: ")
-    assert f"{limits.MAX_CELL_CHARS:,}" in message
+    assert message.startswith(f"{path} 第3行：")
+    assert f"超过 {limits.MAX_CELL_CHARS} 个字符" in message
 
 
 def test_rows_over_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,8 +116,8 @@ def test_rows_over_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> Non
     assert len(parse_csv_text("序号,项目名称\n" + rows, "t.csv").records) == 9
     with pytest.raises(ImportFormatError) as info:
         parse_csv_text("序号,项目名称\n" + rows + "10,项目10\n", "t.csv")
-    assert str(info.value).startswith("t.csv:11: ")
-    assert "more than 10 rows" in str(info.value)
+    assert str(info.value).startswith("t.csv 第11行：")
+    assert "超过 10 行" in str(info.value)
 
 
 def test_wide_rows_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,8 +125,8 @@ def test_wide_rows_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "序号,项目名称" + ",x" * 7 + "\n1,甲\n"
     with pytest.raises(ImportFormatError) as info:
         parse_csv_text(text, "t.csv")
-    assert str(info.value).startswith("t.csv:1: ")
-    assert "9 cells" in str(info.value)
+    assert str(info.value).startswith("t.csv 第1行：")
+    assert "有 9 个单元格" in str(info.value)
 
 
 def test_file_over_the_size_limit_is_refused(
@@ -137,5 +137,5 @@ def test_file_over_the_size_limit_is_refused(
     path.write_text("序号,项目名称\n" + "".join(f"{n},项目{n}\n" for n in range(1, 200)), "utf-8")
     with pytest.raises(ImportFormatError) as info:
         read_report(path)
-    assert str(info.value).startswith(f"{path}: ")
-    assert "1,000 bytes" in str(info.value)
+    assert str(info.value).startswith(f"{path}：")
+    assert "超过 1000 字节" in str(info.value)

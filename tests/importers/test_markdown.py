@@ -48,8 +48,8 @@ def test_cell_over_the_limit_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ImportFormatError) as info:
         read_report(path)
     message = str(info.value)
-    assert message.startswith(f"{path}:3: ")
-    assert "推进情况" in message and f"{limits.MAX_CELL_CHARS:,}" in message
+    assert message.startswith(f"{path} 第3行：")
+    assert "第3列（推进情况）" in message and f"上限 {limits.MAX_CELL_CHARS}" in message
 
 
 def test_pipe_cell_over_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -57,7 +57,7 @@ def test_pipe_cell_over_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) ->
     text = f"| 序号 | 项目名称 |\n|---|---|\n| 1 | {'甲' * 101} |\n"
     with pytest.raises(ImportFormatError) as info:
         parse_report_text(text, "r.md")
-    assert str(info.value).startswith("r.md:3: ")
+    assert str(info.value).startswith("r.md 第3行：")
 
 
 def test_rows_over_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,8 +66,8 @@ def test_rows_over_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> Non
     assert len(parse_report_text("序号\t项目名称\n" + lines, "r.md").records) == 29
     with pytest.raises(ImportFormatError) as info:
         parse_report_text("序号\t项目名称\n" + lines + "说明文字\n", "r.md")
-    assert str(info.value).startswith("r.md:31: ")
-    assert "more than 30 rows" in str(info.value)
+    assert str(info.value).startswith("r.md 第31行：")
+    assert "超过 30 行" in str(info.value)
 
 
 def test_warnings_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,7 +75,7 @@ def test_warnings_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "序号\t项目名称\n1\t甲\n" + "一行说明\n" * 12
     warnings = parse_report_text(text, "r.md").warnings
     assert len(warnings) == 6
-    assert warnings[-1] == "r.md: 7 more warnings not listed"
+    assert warnings[-1] == "r.md：另有 7 条提示未列出"
 
 
 def test_file_over_the_size_limit_is_refused(
@@ -86,5 +86,5 @@ def test_file_over_the_size_limit_is_refused(
     path.write_bytes(b"#" * (2 * 1024 * 1024 + 1))
     with pytest.raises(ImportFormatError) as info:
         read_report(path)
-    assert str(info.value).startswith(f"{path}: ")
-    assert "2 MiB" in str(info.value)
+    assert str(info.value).startswith(f"{path}：")
+    assert "超过 2 MiB" in str(info.value)

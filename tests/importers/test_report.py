@@ -40,7 +40,7 @@ def assert_one_line_error(exc: ImportFormatError, path: Path, line: int | None) 
     assert "\n" not in message
     assert message.startswith(str(path))
     if line is not None:
-        assert message.startswith(f"{path}:{line}: ")
+        assert message.startswith(f"{path} 第{line}行：")
 
 
 # --- the bundled report ---
@@ -274,8 +274,8 @@ def test_report_without_title_and_with_odd_rows(tmp_path: Path) -> None:
     assert parsed.records[0].fields["deadline"] == "2023年12月"
     assert parsed.records[1].fields["progress"] == "已安装，另有2座在建"
     assert parsed.report.region == "" and parsed.report.year is None
-    assert [w.split(": ")[0] for w in parsed.warnings] == [f"{path}:1", f"{path}:6"]
-    assert "序号 3 has no 项目名称" in parsed.warnings[1]
+    assert [w.split("：")[0] for w in parsed.warnings] == [f"{path} 第1行", f"{path} 第6行"]
+    assert "序号 3 没有项目名称" in parsed.warnings[1]
 
 
 def test_title_forms_and_continuation_after_sentence_end() -> None:
@@ -294,16 +294,16 @@ def test_title_forms_and_continuation_after_sentence_end() -> None:
 # --- files that cannot be imported ---
 
 MALFORMED: dict[str, tuple[str, bytes, int | None, str]] = {
-    "empty": ("report.md", b"", None, "empty"),
-    "blank": ("report.md", "\ufeff \r\n\n".encode(), None, "empty"),
+    "empty": ("report.md", b"", None, "文件是空的"),
+    "blank": ("report.md", "\ufeff \r\n\n".encode(), None, "文件是空的"),
     "binary": ("report.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None, "NUL"),
-    "undecodable": ("report.md", b"\x80abc\xff\xfe\xfd" * 3, None, "neither UTF-8 nor GB18030"),
-    "no header": ("report.md", "兰陵县\n一些说明文字\n".encode(), None, "no recognisable header"),
+    "undecodable": ("report.md", b"\x80abc\xff\xfe\xfd" * 3, None, "既不是 UTF-8 也不是 GB18030"),
+    "no header": ("report.md", "兰陵县\n一些说明文字\n".encode(), None, "找不到表头"),
     "rows, no header": (
         "report.md",
         "1\t两河体育公园\t县教育局\n".encode(),
         None,
-        "no recognisable header",
+        "找不到表头",
     ),
     "no name column": (
         "report.md",
@@ -315,27 +315,27 @@ MALFORMED: dict[str, tuple[str, bytes, int | None, str]] = {
         "report.md",
         "序号\t项目名称\t牵头单位\n1\t甲\t县教育局\n2\t乙\t县民政局\t多出来的\n".encode(),
         3,
-        "row has 4 cells, the header has 3",
+        "这一行有 4 个单元格，表头有 3 个",
     ),
     "missing cell": (
         "report.md",
         "序号\t项目名称\t牵头单位\n1\t甲\t县教育局\n2\t乙\n".encode(),
         3,
-        "row has 2 cells, the header has 3",
+        "这一行有 2 个单元格，表头有 3 个",
     ),
     "bad number": (
         "report.md",
         "序号\t项目名称\n1\t甲\n第二\t乙\n".encode(),
         3,
-        "序号 '第二' is not a number",
+        "序号 “第二” 不是数字",
     ),
-    "csv bad number": ("r.csv", "序号,项目名称\n1,甲\nx,乙\n".encode(), 3, "not a number"),
+    "csv bad number": ("r.csv", "序号,项目名称\n1,甲\nx,乙\n".encode(), 3, "“x” 不是数字"),
     "unreadable xlsx": ("report.xlsx", b"PK\x03\x04 not really a zip", None, "xlsx"),
     "text named xlsx": ("report.xlsx", "序号\t项目名称\n".encode(), None, "xlsx"),
     "big5": ("報送.csv", "序號,項目名稱,牽頭單位\n1,體育公園,縣教育局\n".encode("big5"), None,
-             "not UTF-8"),
+             "不是 UTF-8"),
     "shift-jis": ("報告.md", "番号\t項目名\t担当\n1\t体育公園\t教育局\n".encode("shift_jis"),
-                  None, "not UTF-8"),
+                  None, "不是 UTF-8"),
 }  # fmt: skip
 
 
@@ -448,7 +448,7 @@ def test_big5_file_is_told_its_encoding(tmp_path: Path) -> None:
     with pytest.raises(ImportFormatError) as info:
         read_report(path)
     message = str(info.value)
-    assert message.startswith(f"{path}: ")
+    assert message.startswith(f"{path}：")
     assert "UTF-8" in message and "GB18030" in message and "Big5" in message
 
 
@@ -457,7 +457,7 @@ def test_gb18030_file_without_header_still_says_no_header(tmp_path: Path) -> Non
     path.write_bytes("兰陵县\n一些说明文字\n".encode("gb18030"))
     with pytest.raises(ImportFormatError) as info:
         read_report(path)
-    assert "no recognisable header" in str(info.value)
+    assert "找不到表头" in str(info.value)
 
 
 # --- which columns a file has ---

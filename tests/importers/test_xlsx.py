@@ -13,6 +13,7 @@ import pytest
 
 from importers import limits, report
 from importers.report import parse_xlsx_bytes, read_report
+from store import words
 from store.models import ImportFormatError
 
 HEADER = ["编号", "项目名称", "牵头单位", "推进情况", "完成时限", "工作成效"]
@@ -71,8 +72,8 @@ def test_formula_without_saved_value_warns_and_leaves_the_field_out(tmp_path: Pa
     assert "status" not in project.fields and "progress" not in project.fields
     assert project.fields["deadline"] == "2023年9月"
     assert parsed.warnings == [
-        f"{path}: sheet 县级, cell D7: a formula without a saved value; left as it was",
-        f"{path}: sheet 县级, cell F7: a formula without a saved value; left as it was",
+        f"{path} 县级 工作表 D7 单元格：公式没有保存计算结果，这一格保持原样",
+        f"{path} 县级 工作表 F7 单元格：公式没有保存计算结果，这一格保持原样",
     ]
     # The file still has those columns: other rows set them.
     assert parsed.records[0].fields["status"] == "推进正常"
@@ -87,9 +88,7 @@ def test_formula_with_a_saved_value_reads_the_value() -> None:
     )  # fmt: skip
     parsed = parse_xlsx_bytes(data, "t.xlsx")
     assert parsed.records[-1].fields["status"] == "滞后"
-    assert parsed.warnings == [
-        "t.xlsx: sheet 县级, cell D7: a formula without a saved value; left as it was"
-    ]
+    assert parsed.warnings == ["t.xlsx 县级 工作表 D7 单元格：公式没有保存计算结果，这一格保持原样"]
 
 
 def test_formula_whose_saved_value_is_empty_text_is_empty() -> None:
@@ -104,7 +103,7 @@ def test_formula_whose_saved_value_is_empty_text_is_empty() -> None:
     )
     parsed = parse_xlsx_bytes(data, "t.xlsx")
     assert parsed.records[-1].fields["status"] == ""
-    assert [w.split(": ")[1] for w in parsed.warnings] == ["sheet 县级, cell D7"]
+    assert [w.split("：")[0] for w in parsed.warnings] == ["t.xlsx 县级 工作表 D7 单元格"]
 
 
 def test_number_formula_without_value_is_refused_when_the_row_has_data() -> None:
@@ -112,16 +111,16 @@ def test_number_formula_without_value_is_refused_when_the_row_has_data() -> None
     with pytest.raises(ImportFormatError) as info:
         parse_xlsx_bytes(workbook_bytes(rows), "t.xlsx")
     message = str(info.value)
-    assert message.startswith("t.xlsx: sheet 县级, cell A3: ")
-    assert "编号" in message and "saved value" in message
+    assert message.startswith("t.xlsx 县级 工作表 A3 单元格：")
+    assert "编号是没有保存计算结果的公式" in message
 
 
 def test_number_formulas_on_empty_rows_only_warn() -> None:
     rows = [HEADER, [1, "甲", "县教育局"], ["=ROW()-1"], ["=ROW()-1"]]
     parsed = parse_xlsx_bytes(workbook_bytes(rows), "t.xlsx")
     assert [r.number for r in parsed.records] == [1]
-    cells = [w.split(": ")[1] for w in parsed.warnings]
-    assert cells == ["sheet 县级, cell A3", "sheet 县级, cell A4"]
+    cells = [w.split("：")[0] for w in parsed.warnings]
+    assert cells == ["t.xlsx 县级 工作表 A3 单元格", "t.xlsx 县级 工作表 A4 单元格"]
 
 
 # --- size limits ---
@@ -132,7 +131,7 @@ def test_errors_name_sheet_and_row(tmp_path: Path) -> None:
     path.write_bytes(workbook_bytes([["序号", "项目名称"], [1, "甲"], ["一", "乙"]]))
     with pytest.raises(ImportFormatError) as info:
         read_report(path)
-    assert str(info.value).startswith(f"{path}: sheet 县级, row 3: ")
+    assert str(info.value).startswith(f"{path} 县级 工作表第3行：")
 
 
 def test_cell_over_the_limit_is_refused_naming_the_cell(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -141,8 +140,8 @@ def test_cell_over_the_limit_is_refused_naming_the_cell(monkeypatch: pytest.Monk
     with pytest.raises(ImportFormatError) as info:
         parse_xlsx_bytes(workbook_bytes(rows), "t.xlsx")
     message = str(info.value)
-    assert message.startswith("t.xlsx: sheet 县级, cell D3: ")
-    assert "1,001 characters" in message and "1,000" in message
+    assert message.startswith("t.xlsx 县级 工作表 D3 单元格：")
+    assert "有 1001 个字符" in message and "上限 1000" in message
 
 
 def test_rows_over_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,8 +152,8 @@ def test_rows_over_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(ImportFormatError) as info:
         parse_xlsx_bytes(workbook_bytes(rows), "t.xlsx")
     message = str(info.value)
-    assert message.startswith("t.xlsx: sheet 县级, row 21: ")
-    assert "more than 20 rows" in message
+    assert message.startswith("t.xlsx 县级 工作表第21行：")
+    assert "超过 20 行" in message
 
 
 def test_blank_rows_do_not_count() -> None:
@@ -184,8 +183,8 @@ def test_zip_bomb_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(ImportFormatError) as info:
         parse_xlsx_bytes(data, "t.xlsx")
     message = str(info.value)
-    assert message.startswith("t.xlsx: ")
-    assert "xl/worksheets/sheet1.xml" in message and "the limit is 64 MiB" in message
+    assert message.startswith("t.xlsx：")
+    assert "xl/worksheets/sheet1.xml" in message and "上限是 64 MiB" in message
 
 
 def test_part_parsed_whole_has_its_own_limit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -213,8 +212,8 @@ def test_file_over_the_size_limit_is_refused_unread(
     assert path.stat().st_size > 10_000
     with pytest.raises(ImportFormatError) as info:
         read_report(path)
-    assert str(info.value).startswith(f"{path}: ")
-    assert "limit" in str(info.value)
+    assert str(info.value).startswith(f"{path}：")
+    assert "上限" in str(info.value)
 
 
 def test_blank_rows_past_the_element_limit_are_refused_before_parsing(
@@ -230,7 +229,7 @@ def test_blank_rows_past_the_element_limit_are_refused_before_parsing(
     monkeypatch.setattr(openpyxl, "load_workbook", _no_parse)
     with pytest.raises(ImportFormatError) as info:
         parse_xlsx_bytes(data, "t.xlsx")
-    assert "more than 10,000 XML elements" in str(info.value)
+    assert "超过 1万 个 XML 元素" in str(info.value)
 
 
 def test_styles_past_their_element_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -246,7 +245,7 @@ def test_styles_past_their_element_limit_are_refused(monkeypatch: pytest.MonkeyP
     with pytest.raises(ImportFormatError) as info:
         parse_xlsx_bytes(data, "t.xlsx")
     assert "xl/styles.xml" in str(info.value)
-    assert f"{limits.MAX_OBJECT_ELEMENTS:,}" in str(info.value)
+    assert f"超过 {words.count(limits.MAX_OBJECT_ELEMENTS)} 个" in str(info.value)
 
 
 def test_a_row_wider_than_a_sheet_can_be_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -258,7 +257,9 @@ def test_a_row_wider_than_a_sheet_can_be_is_refused(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(openpyxl, "load_workbook", _no_parse)
     with pytest.raises(ImportFormatError) as info:
         parse_xlsx_bytes(data, "t.xlsx")
-    assert "16,384" in str(info.value) and "xl/worksheets/sheet1.xml" in str(info.value)
+    assert "超过 16384 个单元格" in str(info.value) and "xl/worksheets/sheet1.xml" in str(
+        info.value
+    )
 
 
 def test_prefixed_tags_are_counted_too(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -270,7 +271,7 @@ def test_prefixed_tags_are_counted_too(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     with pytest.raises(ImportFormatError) as info:
         parse_xlsx_bytes(data, "t.xlsx")
-    assert "XML elements" in str(info.value)
+    assert "XML 元素" in str(info.value)
 
 
 def _attribute_bomb(count: int, value: str = "") -> bytes:
@@ -289,7 +290,7 @@ def test_an_element_with_too_many_attributes_is_refused(monkeypatch: pytest.Monk
     for value in ("", ">", "a='b' c='d'"):  # quoted '>' and '=' do not fool the count
         with pytest.raises(ImportFormatError) as info:
             parse_xlsx_bytes(_attribute_bomb(limits.MAX_XML_ATTRIBUTES + 1, value), "t.xlsx")
-        assert f"more than {limits.MAX_XML_ATTRIBUTES:,} attributes" in str(info.value)
+        assert f"属性超过 {limits.MAX_XML_ATTRIBUTES} 个" in str(info.value)
 
 
 def test_attributes_at_the_limit_are_read() -> None:
@@ -304,7 +305,7 @@ def test_the_scan_counts_the_same_across_chunk_ends(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(openpyxl, "load_workbook", _no_parse)
     with pytest.raises(ImportFormatError) as info:
         parse_xlsx_bytes(_attribute_bomb(limits.MAX_XML_ATTRIBUTES + 1, ">"), "t.xlsx")
-    assert "attributes" in str(info.value)
+    assert "属性超过" in str(info.value)
 
 
 def test_merged_ranges_count_as_objects_in_a_sheet(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -319,4 +320,6 @@ def test_merged_ranges_count_as_objects_in_a_sheet(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(openpyxl, "load_workbook", _no_parse)
     with pytest.raises(ImportFormatError) as info:
         parse_xlsx_bytes(data, "t.xlsx")
-    assert "more than 2,000 XML elements besides rows, cells" in str(info.value)
+    assert "行、单元格及其文字以外的 XML 元素" in str(info.value) and "超过 2000 个" in str(
+        info.value
+    )

@@ -112,14 +112,20 @@ def test_check_accepts_a_sound_database(db_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mutate", "problem"),
     [
-        (lambda d: d["projects"]["1"].pop("plan"), "missing plan"),
-        (lambda d: d["projects"]["2"].update(id=d["projects"]["1"]["id"]), "also used"),
-        (lambda d: d["projects"]["1"].update(revision=0), "revision 0"),
-        (lambda d: d["projects"]["1"].update(revision="2"), "revision '2'"),
-        (lambda d: d["projects"]["1"].update(name="a\x1b[2Jb"), "control"),
-        (lambda d: d["projects"]["1"].update(updates=[{"month": "x"}]), "update 1"),
-        (lambda d: d["history"]["1"].pop("by"), "missing by"),
-        (lambda d: d["history"].update({"x": {}}), "not a positive number"),
+        (lambda d: d["projects"]["1"].pop("plan"), "项目文档 1：缺少 plan"),
+        (
+            lambda d: d["projects"]["2"].update(id=d["projects"]["1"]["id"]),
+            "项目 X01（文档 2）：文档 1 也用了这个编号",
+        ),
+        (lambda d: d["projects"]["1"].update(revision=0), "版本号 0 不是正整数"),
+        (lambda d: d["projects"]["1"].update(revision="2"), "版本号 '2' 不是正整数"),
+        (lambda d: d["projects"]["1"].update(name="a\x1b[2Jb"), "name（项目名称） 含有控制字符"),
+        (
+            lambda d: d["projects"]["1"].update(updates=[{"month": "x"}]),
+            "第1条进展缺少 month、text、at 或 by",
+        ),
+        (lambda d: d["history"]["1"].pop("by"), "历史记录文档 1：缺少 by"),
+        (lambda d: d["history"].update({"x": {}}), "历史记录文档 x：编号不是正数"),
     ],
 )
 def test_check_names_each_kind_of_problem(
@@ -139,7 +145,7 @@ def test_check_finds_duplicate_history_ids_and_unparsable_files(db_path: Path) -
     text = db_path.read_text(encoding="utf-8")
     first = next(line for line in text.splitlines() if line.startswith(' "1": {"project"'))
     db_path.write_text(text.replace(first, first + "\n" + first), encoding="utf-8")
-    assert any("appears twice" in p for p in check_database(db_path).problems)
+    assert any("出现了两次" in p for p in check_database(db_path).problems)
     db_path.write_bytes(b'{"projects": {')
     report = check_database(db_path)
     assert report.problems and str(db_path) in report.problems[0]
@@ -154,7 +160,7 @@ def test_a_broken_file_is_never_overwritten_and_the_message_names_the_good_backu
     with pytest.raises(DatabaseError) as raised:
         ProjectStore(db_path)
     message = str(raised.value)
-    assert str(db_path) in message and "not changed" in message and good is not None
+    assert str(db_path) in message and "文件没有改动" in message and good is not None
     assert str(good) in message and "db restore" in message
     with pytest.raises(DatabaseError):  # the store that was already open refuses too
         store.set_status("X01", "滞后", source="cli")
@@ -165,7 +171,7 @@ def test_a_broken_file_is_never_overwritten_and_the_message_names_the_good_backu
 def test_a_parsable_file_with_malformed_projects_is_refused_on_open(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     db_path.write_text('{"projects": {"1": {"name": "no id"}}}', encoding="utf-8")
-    with pytest.raises(DatabaseError, match="project document 1 is malformed"):
+    with pytest.raises(DatabaseError, match="项目文档 1 格式有误"):
         ProjectStore(db_path)
 
 
@@ -202,7 +208,7 @@ def test_restore_refuses_a_broken_backup_and_works_over_a_broken_database(
     assert good is not None
     broken = backup_dir(db_path) / "broken.json"
     broken.write_bytes(b"{")
-    with pytest.raises(DatabaseError, match="not restored"):
+    with pytest.raises(DatabaseError, match="没有恢复"):
         ProjectStore(db_path, user="admin", load=False).restore(broken)
     db_path.write_bytes(b"garbage")
     ProjectStore(db_path, user="admin", load=False).restore(good)

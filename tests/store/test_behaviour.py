@@ -123,9 +123,9 @@ def test_bad_values_and_unknown_ids_change_nothing(store: ProjectStore) -> None:
 
 def test_read_only_refuses_every_write(make_store: Factory, store: ProjectStore) -> None:
     reader = make_store(read_only=True)
-    with pytest.raises(StoreError, match="read-only"):
+    with pytest.raises(StoreError, match="以只读方式打开"):
         reader.save(Edit("X01", {"progress": "x"}, source="cli"))
-    with pytest.raises(StoreError, match="read-only"):
+    with pytest.raises(StoreError, match="以只读方式打开"):
         reader.set_period(1, 7)
 
 
@@ -170,7 +170,7 @@ def test_a_negated_status_word_is_kept_as_written_and_warned(store: ProjectStore
     result = store.import_report(sheet, source="import:a.csv")
     assert store.get("X01").status not in ("已完成", before.status) or before.status == "没有完成"
     assert store.get("X01").status_raw == "没有完成"
-    assert any("line 2" in w and "X01" in w for w in result.warnings)
+    assert any("第2行" in w and "X01 工作成效 “没有完成”" in w for w in result.warnings)
 
 
 def test_merging_a_unit_counts_its_projects_under_the_new_name_and_can_be_undone(

@@ -496,7 +496,7 @@ def test_unknown_format_is_refused() -> None:
 def test_write_export_keeps_an_existing_file_unless_forced(tmp_path: Path) -> None:
     path = tmp_path / "out.json"
     write_export(path, b"first")
-    with pytest.raises(ExportExistsError, match="already exists"):
+    with pytest.raises(ExportExistsError, match="已经存在（加 --force 覆盖）"):
         write_export(path, b"second")
     assert path.read_bytes() == b"first"
     write_export(path, b"second", force=True)
@@ -504,7 +504,7 @@ def test_write_export_keeps_an_existing_file_unless_forced(tmp_path: Path) -> No
 
 
 def test_write_export_into_a_missing_folder(tmp_path: Path) -> None:
-    with pytest.raises(ExportFolderError, match="does not exist") as info:
+    with pytest.raises(ExportFolderError, match="不存在") as info:
         write_export(tmp_path / "no" / "out.json", b"x")
     assert info.value.code == errno.ENOENT
 
@@ -521,7 +521,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(ExportError) as info:
         write_export(path, b"new" * 1000, force=True)
-    assert info.value.code == errno.ENOSPC and "No space left" in str(info.value)
+    assert info.value.code == errno.ENOSPC and "磁盘已满" in str(info.value)
     assert path.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
 
@@ -536,8 +536,8 @@ def test_a_fifo_is_refused_and_stays_a_fifo(tmp_path: Path) -> None:
         with pytest.raises(ExportTargetError) as info:
             write_export(fifo, b"data", force=force)
         message = str(info.value)
-        assert message.startswith(f"{fifo}: a named pipe (FIFO), not a regular file")
-        assert "\n" not in message and "--force" not in message and "standard output" in message
+        assert message.startswith(f"{fifo}：是命名管道（FIFO），不是普通文件")
+        assert "\n" not in message and "--force" not in message and "标准输出" in message
         assert info.value.path == fifo
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]  # no temporary file either
@@ -551,7 +551,7 @@ def test_a_device_is_refused_even_with_force(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr("store.export.atomic_write_bytes", never)
     monkeypatch.setattr("store.export.sweep_temp_files", never)
     before = os.lstat(os.devnull)
-    with pytest.raises(ExportTargetError, match="a character device, not a regular file"):
+    with pytest.raises(ExportTargetError, match="是字符设备，不是普通文件"):
         write_export(Path(os.devnull), b"data", force=True)
     after = os.lstat(os.devnull)
     assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
@@ -573,7 +573,7 @@ def test_a_symlink_to_a_file_is_followed_and_stays_a_link(tmp_path: Path) -> Non
 def test_a_symlink_to_nothing_or_to_a_fifo_is_refused(tmp_path: Path) -> None:
     dangling = tmp_path / "dangling.md"
     dangling.symlink_to(tmp_path / "elsewhere" / "x.md")
-    with pytest.raises(ExportTargetError, match="which does not exist"):
+    with pytest.raises(ExportTargetError, match="而那里没有文件"):
         write_export(dangling, b"x", force=True)
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)

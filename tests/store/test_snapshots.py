@@ -149,7 +149,7 @@ def test_exports_go_beside_the_database_in_their_own_folder(store: ProjectStore)
     assert os.stat(path.parent).st_gid == os.stat(store.home).st_gid
     assert list_snapshots(store.home) == [] and not snapshot_dir(store.home).exists()
     # Only exports/ itself is made: a missing folder inside it is still an error.
-    with pytest.raises(ExportError, match="does not exist"):
+    with pytest.raises(ExportError, match="不存在"):
         save_export(store, path.parent / "no" / "r.md", "md", store.projects())
 
 
@@ -157,9 +157,9 @@ def test_a_broken_index_is_an_error_not_a_loss(store: ProjectStore) -> None:
     folder = snapshot_dir(store.home)
     folder.mkdir()
     (folder / "index.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(ExportError, match="index"):
+    with pytest.raises(ExportError, match="快照索引"):
         list_snapshots(store.home)
-    with pytest.raises(ExportError, match="index"):
+    with pytest.raises(ExportError, match="快照索引"):
         write_snapshot(store, "json", when=WHEN)
     assert (folder / "index.json").read_text(encoding="utf-8") == "{not json"
     assert sorted(p.name for p in folder.iterdir()) == ["index.json", "index.json.lock"]
@@ -304,10 +304,10 @@ def test_read_snapshot_json_and_database_files(store: ProjectStore, tmp_path: Pa
     assert [p.id for p in from_db.projects] == [p.id for p in store.projects()]
     bad = tmp_path / "bad.json"
     bad.write_text('{"projects": 3}', encoding="utf-8")
-    with pytest.raises(ExportError, match="not a JSON snapshot"):
+    with pytest.raises(ExportError, match="不是 JSON 快照"):
         read_snapshot_json(bad)
     bad.write_text("[1, 2", encoding="utf-8")
-    with pytest.raises(ExportError, match="not a JSON snapshot"):
+    with pytest.raises(ExportError, match="不是 JSON 快照"):
         read_snapshot_json(bad)
     with pytest.raises(ExportError):
         read_snapshot_json(tmp_path / "missing.json")

@@ -145,19 +145,19 @@ def test_read_only_writes_are_refused(tmp_path: Path) -> None:
     _write(storage, "t", "1", {"a": 1})
     read_only = AtomicJSONStorage(path, read_only=True)
     read_only.begin()
-    with pytest.raises(DatabaseError, match="read-only"):
+    with pytest.raises(DatabaseError, match="以只读方式打开"):
         Table(read_only, "t").insert({})  # type: ignore[arg-type]
     read_only.rollback()
-    with pytest.raises(DatabaseError, match="read-only"):
+    with pytest.raises(DatabaseError, match="以只读方式打开"):
         read_only.write({})
 
 
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        (b"\xff\xfe{", "not UTF-8"),
-        (b'{\n"projects": {\n "1": {"a": 1,,}\n}\n}\n', r"db\.json:3: not a minsheng database"),
-        (b"[1, 2]", "unexpected JSON shape"),
+        (b"\xff\xfe{", "不是 UTF-8 文本"),
+        (b'{\n"projects": {\n "1": {"a": 1,,}\n}\n}\n', r"db\.json 第3行：不是民生实事数据库"),
+        (b"[1, 2]", "JSON 结构不对"),
     ],
 )
 def test_broken_files_are_named_with_their_line(tmp_path: Path, raw: bytes, message: str) -> None:

@@ -66,7 +66,7 @@ async def test_edit_progress_then_undo(app, db_path) -> None:
         assert original[:10] in text_of(pilot, "#progress-text")
     history = ProjectStore(db_path).history("X01")
     assert [c.field for c in history[-2:]] == ["progress", "progress"]
-    assert history[-1].new == original and "undo" in history[-1].note
+    assert history[-1].new == original and history[-1].note == f"undo of change {history[-2].id}"
 
 
 async def test_failed_save_keeps_text(app, db_path) -> None:

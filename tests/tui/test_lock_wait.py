@@ -78,10 +78,10 @@ async def test_with_wait_a_save_gives_up_naming_who_holds_the_lock(
                 await pilot.press("s")
                 await pilot.pause()
                 await pilot.press("4", "enter")  # 未启动, no reason
-                assert await _until(pilot, notes, "has held the lock for over 1.5 s", 10)
+                assert await _until(pilot, notes, "wang pid 4242 on server 占用锁已超过 1.5 秒", 10)
             finally:
                 holder.kill()
-            failed = [(m, t) for m, t in notes if "held the lock" in m]
+            failed = [(m, t) for m, t in notes if "占用锁已超过" in m]
             assert failed[0][1] == "保存失败" and "wang pid 4242 on server" in failed[0][0]
     finally:
         holder.kill()

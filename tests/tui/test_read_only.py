@@ -24,7 +24,7 @@ def _bar(pilot) -> str:
 
 @pytest.mark.parametrize(
     ("reason", "shown"),
-    [("--read-only", "--read-only"), ("/srv/m.json is not writable by li", "not writable by li")],
+    [("--read-only", "--read-only"), ("li 不能写入 /srv/m.json", "li 不能写入 /srv/m.json")],
 )
 async def test_edit_keys_are_not_offered_and_nothing_is_written(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reason: str, shown: str
@@ -75,7 +75,7 @@ def test_the_cli_opens_a_file_it_cannot_write_read_only(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = db_path.read_bytes()
-    reason = f"{db_path} is not writable by li"
+    reason = f"li 不能写入 {db_path}"
     monkeypatch.setattr(cli, "write_problem", lambda path: reason)  # root may write anything
     opened = cli.open_store(db_path)
     assert opened.read_only and opened.read_only_reason == reason
@@ -84,7 +84,7 @@ def test_the_cli_opens_a_file_it_cannot_write_read_only(
     capsys.readouterr()
     assert cli.run(["--db", str(db_path), "set-status", "X01", "滞后"]) == 1
     err = capsys.readouterr().err
-    assert "read-only" in err and "not writable by li" in err
+    assert "以只读方式打开" in err and f"li 不能写入 {db_path}" in err
     assert db_path.read_bytes() == before
 
 
@@ -96,7 +96,7 @@ def test_expect_revision_refuses_a_stale_script(
     args = ["--db", str(db_path), "set-status", "X01", "滞后", "--expect-revision"]
     assert cli.run([*args, str(revision)]) == 1
     err = capsys.readouterr().err
-    assert "changed by wang" in err and f"you had revision {revision}" in err
+    assert "已被 wang 于" in err and f"你打开时是第{revision}版" in err
     assert ProjectStore(db_path).get("X01").status == "已完成"
     assert cli.run([*args, str(revision + 1)]) == 0
     assert ProjectStore(db_path).get("X01").status == "滞后"

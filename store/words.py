@@ -1,0 +1,393 @@
+"""Every message a user reads, in the report's own words: one place holds them.
+
+Messages are ``str.format`` templates in ``MESSAGES``, named ``area.what``; ``say(key, **values)``
+fills one in. The store, the importers and the app all read them from here (nothing of ours is
+imported: the callers pass the values, field labels included, from ``store.vocabulary``). A new
+message goes here, under its area; ``tests/store/test_words.py`` checks that none is written in
+English and that each is used.
+
+How an office writes numbers and dates (``count``, ``size``, ``day``, ``month``, ``months``,
+``moment``): whole numbers as plain digits, with no separators (``1001``, ``131072``); a round
+number of ten thousands or more in 万 or 亿 (``2万``, ``100万``, ``1.5万``), which says the same
+number exactly; dates as ``2023年6月30日``, months as ``2023年8月``, a run of months as ``1-6月``.
+A message joins a place and what is wrong there with a full-width colon: ``t.md 第12行：…``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+from collections.abc import Iterable
+
+MESSAGES: dict[str, str] = {
+    # --- where something is: a file, its line, sheet, row and cell --------------------------
+    "where.at": "{where}：{what}",
+    "where.line": "{file} 第{line}行",
+    "where.sheet": "{file} {sheet} 工作表",
+    "where.sheet_row": "{sheet}第{row}行",
+    "where.sheet_cell": "{sheet} {cell} 单元格",
+    "where.column": "第{column}列",
+    "where.column_label": "第{column}列（{label}）",
+    "where.title": "标题",
+    "where.cell": "单元格",
+    # --- sizes ---------------------------------------------------------------------------------
+    "size.bytes": "{n} 字节",
+    # --- importers: reading a report file ------------------------------------------------------
+    "import.no_header": "找不到表头（含“序号”和“项目名称”两列的一行）",
+    "import.header_no_name": "表头没有“项目名称”（或“项目内容”）列",
+    "import.too_many_rows": "超过 {limit} 行（一个文件的上限）",
+    "import.row_too_wide": "这一行有 {cells} 个单元格，上限是 {limit} 列",
+    "import.too_long": "{what}有 {length} 个字符，超过一个单元格的上限 {limit}",
+    "import.title_differs": "标题写的是 {value}，前面的标题写的是 {earlier}",
+    "import.title_months_differ": "标题的月份与前面的标题不同",
+    "import.row_before_header": "这一行在表头之前，已忽略",
+    "import.row_cells": "这一行有 {cells} 个单元格，表头有 {width} 个",
+    "import.key_formula": (
+        "{label}是没有保存计算结果的公式；请用 Excel 或 WPS 打开这个文件再保存一次，"
+        "让它存下计算结果"
+    ),
+    "import.formula": "公式没有保存计算结果，这一格保持原样",
+    "import.not_a_number": "{label} {value} 不是数字",
+    "import.no_name": "{label} {number} 没有项目名称，已跳过这一行",
+    "import.repeated": "{label} 再次出现（第一次在 {first}）",
+    "import.merged_no_project": "这一行的序号与上方合并，但上方没有项目，已忽略",
+    "import.continue_no_project": "这一行没有序号，前面也没有可接续的项目，已忽略",
+    "import.more_warnings": "另有 {n} 条提示未列出",
+    "import.empty": "文件是空的",
+    "import.bad_utf16": "不是文本文件（UTF-16 编码有误）",
+    "import.nul_bytes": "不是文本文件（含有 NUL 字节）",
+    "import.not_utf8_or_gb": "不是文本文件（既不是 UTF-8 也不是 GB18030 编码）",
+    "import.nul_chars": "不是文本文件（含有 NUL 字符）",
+    "import.control_chars": "不是文本文件（含有控制字符）",
+    "import.text_too_long": "文字超过 {limit} 个字符（上限）",
+    "import.not_a_row": "这一行不是表格行（没有制表符），已忽略",
+    "import.csv_cell_too_long": "有单元格超过 {limit} 个字符，一个单元格的上限是 {limit}",
+    "import.bad_csv": "CSV 格式有误：{detail}",
+    "import.quote_never_closed": '这一行开始的引号没有结束（缺少一个 "）',
+    "import.quote_text_after": (
+        "这一行开始的带引号单元格，结束引号之后还有文字（{after}）；"
+        "缺少一个引号，或单元格里的引号没有写成两个"
+    ),
+    "import.quote_text_after_line": (
+        "这一行开始的带引号单元格在第{line}行结束，结束引号之后还有文字（{after}）；"
+        "缺少一个引号，或单元格里的引号没有写成两个"
+    ),
+    "import.file_too_big": "文件超过 {limit}（上限）",
+    "import.not_xlsx": "不是可以读取的 .xlsx 工作簿（{detail}）",
+    "import.unpacked_too_big": (
+        "工作簿解压后要占 {total}（其中 {part} 一项就占 {part_size}），上限是 {limit}"
+    ),
+    "import.part_too_big": "其中的 {part} 解压后有 {size}，整体读取的部分上限是 {limit}",
+    "import.too_many_elements": (
+        "工作簿含有超过 {limit} 个 XML 元素（行、单元格、字符串、样式，空白的也算），已到上限"
+    ),
+    "import.row_too_many_cells": "{part} 中有一行超过 {limit} 个单元格，比一个工作表能有的还多",
+    "import.too_many_objects": (
+        "工作簿中行、单元格及其文字以外的 XML 元素（样式、合并单元格、名称等，"
+        "其中有 {part} 的）超过 {limit} 个，已到上限"
+    ),
+    "import.too_many_attributes": "{part} 中有元素的属性超过 {limit} 个，已到上限",
+    "import.tag_too_long": "{part} 中有长于 {limit} 的 XML 标签",
+    "import.cannot_read": "无法读取文件（{detail}）",
+    "import.wrong_encoding": (
+        "不是 UTF-8 或 UTF-16 文本，按 GB18030 读取又{no_header}；"
+        "Big5、Shift-JIS 等其他编码的文件须先另存为 UTF-8"
+    ),
+    # --- the store: saving, undoing, importing -------------------------------------------------
+    "store.malformed_project": "项目文档 {key} 格式有误（{detail}）",
+    "store.no_project": "没有编号为 {id} 的项目",
+    "store.read_only": "{where}：以只读方式打开，不能修改",
+    "store.read_only_because": "{where}：以只读方式打开（{reason}），不能修改",
+    "store.not_written": "{where}：没有保存：数据库文件无法写入（{detail}）",
+    "store.no_change": "历史记录中没有第{id}条更改",
+    "store.change_not_of_project": "第{id}条更改（{field}）不属于哪个项目",
+    "store.change_created": "第{id}条更改新建了项目 {project}，不能撤销",
+    "store.change_cannot_undo": "第{id}条更改：{field} 不能撤销",
+    "store.undo_note": "撤销第{id}条更改",
+    "store.bad_period": "报告期 {period} 不在 1-12月之内",
+    "store.indicator_unnamed": "指标须有名称或单位",
+    "store.indicator_not_number": "指标的{what}须是 0 或更大的数，不能是 {value}",
+    "store.indicator_target": "目标",
+    "store.indicator_planned": "计划",
+    "store.indicator_actual": "实际完成",
+    "store.merge_same": "不能把 {old} 并入 {new}：须是两个不同的名称",
+    "store.already_merged": "{new} 已经并入 {old}",
+    "store.not_merged": "{old} 没有并入别的单位",
+    "store.import_repeated": ("{where}：{table} 编号 {number} 在第{first}行也有，以后面的一行为准"),
+    "store.import_status": "{where}：{id} {problem}",
+    "store.no_backups": "{where}：这里不保留备份",
+    "store.no_backups_to_restore": "{where}：这里不保留备份，无从恢复",
+    "store.bad_update_month": "月份 {value} 不是 {first}-01 到 {last}-12 之间的 YYYY-MM",
+    "store.update_empty": "进展须有内容",
+    "store.not_editable": "{name} 不是可以修改的字段",
+    "store.empty": "{label}不能为空",
+    "store.not_one_of": "{label}须是 {choices} 之一，不能是 {value}",
+    "store.bad_deadline": "{label} {value} 不是月份，应写作 2023-08 或 2023年8月",
+    "store.conflict": "{project} 已被{who}修改；{had}现在是第{revision}版，请重新载入后再改",
+    "store.conflict_by": " {by} 于 {at}{via} ",
+    "store.conflict_via": "（{source}）",
+    "store.conflict_other": "另一位编辑者",
+    "store.conflict_had": "你打开时是第{revision}版，",
+    "store.import_summary": "新增 {new}，有变化 {changed}，无变化 {unchanged}",
+    "store.merge_note": "{old} 并入 {new}",
+    "store.unmerge_note": "{old} 不再并入 {new}",
+    # --- where changes come from (the history's source codes, as people read them) ----------
+    "source.tui": "界面",
+    "source.cli": "命令行",
+    "source.undo": "撤销",
+    "source.restore": "恢复备份",
+    "source.import": "导入 {file}",
+    # --- 工作成效 and 序时 ---------------------------------------------------------------------
+    "status.negated": "{label} {raw}：{negation} 否定了 {word}，不读作{name}；保留原文",
+    "status.unknown": "{label} {raw} 不是 {choices} 之一；保留原文",
+    "schedule.ahead": "快于本期计划",
+    "schedule.on_time": "符合本期计划",
+    "schedule.slow": "略慢于本期计划",
+    "schedule.late": "明显落后于本期计划",
+    "schedule.done": "已完成：报告已完成，或各项目标都已达到",
+    "schedule.unjudged": "无法判定：没有既有计划数又有完成数的指标",
+    # --- checking the stored data --------------------------------------------------------------
+    "check.unknown_table": "未知的表 {name}",
+    "check.project_document": "项目文档 {id}",
+    "check.project": "项目 {id}（文档 {document}）",
+    "check.history_document": "历史记录文档 {id}",
+    "check.id_not_a_number": "{where}：文档编号不是数字",
+    "check.not_an_object": "{where}：不是 JSON 对象",
+    "check.missing": "{where}：缺少 {keys}",
+    "check.no_id": "{where}：没有编号",
+    "check.id_reused": "{where}：文档 {other} 也用了这个编号",
+    "check.bad_revision": "{where}：版本号 {value} 不是正整数",
+    "check.bad_number": "{where}：序号 {value} 不是整数",
+    "check.not_text": "{where}：{key} 不是文字",
+    "check.control_chars": "{where}：{key} 含有控制字符或不可见字符",
+    "check.bad_departments": "{where}：departments 不是文字列表",
+    "check.bad_extra": "{where}：extra 不是文字表",
+    "check.bad_progress_history": "{where}：progress_history 不是各期记录的列表",
+    "check.progress_history_control": "{where}：progress_history 含有控制字符",
+    "check.bad_indicator_edits": "{where}：indicator_edits 不是更正记录的列表",
+    "check.bad_updates": "{where}：updates 不是列表",
+    "check.update_incomplete": "{where}：第{n}条进展缺少 month、text、at 或 by",
+    "check.update_control": "{where}：第{n}条进展含有控制字符",
+    "check.history_bad_id": "{where}：编号不是正数",
+    # --- the database file, its lock and backups -----------------------------------------------
+    "db.not_writable": "{user} 不能写入 {path}",
+    "db.folder_not_writable": "{user} 不能写入文件夹 {folder}",
+    "db.lock_not_readable": "{user} 不能读取锁文件 {lock}",
+    "db.network_fs": (
+        "{path}：所在文件夹在 {kind} 上，这是网络文件系统，文件锁可能不起作用，"
+        "两人同时保存可能丢失修改；请把数据库放在服务器本机的磁盘上，"
+        "或用 --read-only 只读打开，或加上 --i-know-locks-may-fail"
+    ),
+    "db.broken": "{problem}；{hint}",
+    "db.backup_failed": "{path}：没有保存：保存前的备份无法写入（{detail}）",
+    "db.lock_lost": (
+        "{path}：没有保存：保存时锁文件 {lock} 被删除了（可能另有人开始写入）；请再试一次"
+    ),
+    "db.not_restored": "{path}：没有恢复：{problem}",
+    "db.not_utf8": "{path}：不是民生实事数据库（不是 UTF-8 文本）",
+    "db.bad_json": "{where}：不是民生实事数据库（{detail}）",
+    "db.bad_shape": "{path}：不是民生实事数据库（JSON 结构不对）",
+    "os.no_space": "磁盘已满",
+    "os.quota": "超出了磁盘配额",
+    "os.no_permission": "没有权限",
+    "os.no_such_file": "没有这个文件或文件夹",
+    "os.read_only_fs": "所在的文件系统是只读的",
+    "os.io_error": "读写出错（磁盘或网络故障）",
+    "os.is_folder": "这是一个文件夹",
+    "os.not_a_folder": "路径中有一段不是文件夹",
+    "os.name_too_long": "文件名太长",
+    "os.busy": "文件正被占用",
+    "os.too_many_links": "符号链接绕成了圈",
+    "json.expecting_value": "缺少一个值",
+    "json.expecting_comma": "缺少逗号",
+    "json.expecting_colon": "缺少冒号",
+    "json.expecting_name": "缺少用双引号括起的键名",
+    "json.unterminated_string": "字符串没有结束",
+    "json.extra_data": "数据结束后还有多余的内容",
+    "json.control_character": "字符串里有控制字符",
+    "json.bad_escape": "字符串里有无效的转义",
+    "db.opened_read_only": "{path}：以只读方式打开",
+    "db.duplicate_key": "同一个对象里键 {key} 出现了两次",
+    "db.cannot_read": "{path}：无法读取（{detail}）",
+    "db.no_good_backup": "文件没有改动；{folder} 中没有找到完好的备份",
+    "db.good_backup": (
+        "文件没有改动；最新的完好备份是 {backup}"
+        "（恢复的命令：minsheng --db {db} db restore {name}）"
+    ),
+    "lock.other_thread": "{path}：本程序的另一个线程正在保存",
+    "lock.timeout": "{path}：没有保存：{holder} 占用锁已超过 {seconds} 秒",
+    "lock.someone": "另一个进程",
+    "lock.holder": "{user}（进程 {pid}，计算机 {host}）",
+    # --- exports and snapshots -----------------------------------------------------------------
+    "export.bad_encoding": "CSV 编码 {encoding} 不是 {choices} 之一",
+    "export.cannot_encode": "有文字无法用 {encoding} 编码写出：{detail}",
+    "export.bad_paper": "没有 {paper} 这种纸张，可选 {choices}",
+    "export.bad_format": "没有 {fmt} 这种格式，可选 {choices}",
+    "export.kind_fifo": "命名管道（FIFO）",
+    "export.kind_char": "字符设备",
+    "export.kind_block": "块设备",
+    "export.kind_socket": "套接字",
+    "export.kind_folder": "文件夹",
+    "export.kind_other": "特殊文件",
+    "export.no_folder": "{path}：文件夹 {folder} 不存在",
+    "export.dangling_link": "{path}：是指向 {target} 的符号链接，而那里没有文件；什么也没有写入",
+    "export.is_folder": "{path}：是文件夹",
+    "export.not_regular": (
+        "{path}：是{kind}，不是普通文件；什么也没有写入（请给出文件的路径，或用 - 表示标准输出）"
+    ),
+    "export.exists": "{path}：已经存在（加 --force 覆盖）",
+    "diff.compared": "比较：{old} → {new}",
+    "diff.counts": (
+        "有变化 {changed}，无变化 {unchanged}，新增 {added}，移除 {removed}，"
+        "推进情况无变化 {progress_unchanged}"
+    ),
+    "diff.changed": "有变化的项目（{n}）",
+    "diff.added": "新增的项目（{n}）",
+    "diff.removed": "移除的项目（{n}）",
+    "diff.progress_unchanged": "推进情况无变化的项目（{n}）",
+    "diff.empty": "（空）",
+    "snapshot.bad_index": "{path}：无法读取快照索引（{detail}）",
+    "snapshot.not_json": "{path}：不是 JSON 快照（{detail}）",
+    "snapshot.no_projects": '{path}：不是 JSON 快照（没有 "projects" 列表）',
+}
+
+
+def say(key: str, /, **values: object) -> str:
+    """The message ``key`` with its placeholders filled in."""
+    return MESSAGES[key].format(**values)
+
+
+def at(where: str, what: str) -> str:
+    """A place and what is wrong there: 't.md 第12行：…'."""
+    return say("where.at", where=where, what=what)
+
+
+def count(n: int) -> str:
+    """A whole number as an office writes it: '1001', '131072'; a round one of ten thousands or
+    more in 万 or 亿: '2万', '100万', '1.5万', '3亿' (always exactly the number)."""
+    if n < 0:
+        return "-" + count(-n)
+    for unit, name in ((100_000_000, "亿"), (10_000, "万")):
+        if n >= unit and n % (unit // 10) == 0:
+            whole, rest = divmod(n, unit)
+            return f"{whole}.{rest * 10 // unit}{name}" if rest else f"{whole}{name}"
+    return str(n)
+
+
+def size(n: int) -> str:
+    """A size in bytes: '64 MiB', '286.1 MiB', '1000 字节'."""
+    for unit, name in ((1024 * 1024, "MiB"), (1024, "KiB")):
+        if n >= unit:
+            return f"{n // unit} {name}" if n % unit == 0 else f"{n / unit:.1f} {name}"
+    return say("size.bytes", n=n)
+
+
+def seconds(value: float) -> str:
+    """Seconds as a plain number: '5', '0.5'."""
+    return f"{value:g}"
+
+
+def day(value: dt.date) -> str:
+    """'2023年6月30日'."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def month(year: int, number: int) -> str:
+    """'2023年8月'."""
+    return f"{year}年{number}月"
+
+
+def months(first: int, last: int) -> str:
+    """A run of months in one year: '1-6月', or '7月' alone."""
+    return f"{first}月" if first == last else f"{first}-{last}月"
+
+
+def moment(iso: str) -> str:
+    """A stored time ('2023-07-01T09:30:00+08:00') as '2023年7月1日 09:30' in the reader's time
+    zone (people on one server may write from different ones); as given when it is not one."""
+    try:
+        when = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return f"{day(when)} {when:%H:%M}"
+
+
+def os_problem(exc: BaseException) -> str:
+    """What the system says went wrong with a file ('No space left on device'), in Chinese for
+    the common cases, else as the system says it."""
+    known = {
+        errno.ENOSPC: say("os.no_space"),
+        errno.EDQUOT: say("os.quota"),
+        errno.EACCES: say("os.no_permission"),
+        errno.EPERM: say("os.no_permission"),
+        errno.ENOENT: say("os.no_such_file"),
+        errno.EROFS: say("os.read_only_fs"),
+        errno.EIO: say("os.io_error"),
+        errno.EISDIR: say("os.is_folder"),
+        errno.ENOTDIR: say("os.not_a_folder"),
+        errno.ENAMETOOLONG: say("os.name_too_long"),
+        errno.EBUSY: say("os.busy"),
+        errno.ELOOP: say("os.too_many_links"),
+    }
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return known.get(exc.errno) or exc.strerror or os.strerror(exc.errno)
+    return str(exc)
+
+
+def json_problem(detail: str) -> str:
+    """What Python's JSON reader says is wrong ('Expecting value'), as people read it; an
+    unknown complaint as written."""
+    known = (
+        ("Expecting value", say("json.expecting_value")),
+        ("Expecting ',' delimiter", say("json.expecting_comma")),
+        ("Expecting ':' delimiter", say("json.expecting_colon")),
+        ("Expecting property name", say("json.expecting_name")),
+        ("Unterminated string", say("json.unterminated_string")),
+        ("Extra data", say("json.extra_data")),
+        ("Invalid control character", say("json.control_character")),
+        ("Invalid \\escape", say("json.bad_escape")),
+        ("Invalid \\uXXXX escape", say("json.bad_escape")),
+    )
+    return next((said for start, said in known if detail.startswith(start)), detail)
+
+
+#: How an undo's history note starts (stored as written, like the source codes: the app tells an
+#: undo by it); ``history_note`` says it in Chinese.
+UNDO_NOTE = "undo of change "
+
+
+def history_note(note: str) -> str:
+    """A history note as people read it: 'undo of change 21' -> '撤销第21条更改'; any other as
+    written."""
+    number = note.removeprefix(UNDO_NOTE)
+    if note.startswith(UNDO_NOTE) and number.isdigit():
+        return say("store.undo_note", id=number)
+    return note
+
+
+def quote(text: object) -> str:
+    """A value inside a message, in Chinese quotation marks: '“2023-13”'."""
+    return f"“{text}”"
+
+
+def listing(items: Iterable[object]) -> str:
+    """Choices or names one after another: '县级、市级、省级'."""
+    return "、".join(str(item) for item in items)
+
+
+def source(code: str) -> str:
+    """A history source code as people read it: 'tui' -> '界面', 'import:t.md' -> '导入 t.md';
+    any other as written (the codes themselves are stored and never change)."""
+    kind, _, rest = code.partition(":")
+    if kind == "import":
+        return say("source.import", file=rest).strip()
+    names = {
+        "tui": say("source.tui"),
+        "cli": say("source.cli"),
+        "undo": say("source.undo"),
+        "restore": say("source.restore"),
+    }
+    return f"{names[kind]} {rest}".strip() if kind in names else code
