@@ -1100,7 +1100,9 @@ class HostileTally:
             literal = clean_text(raw, single_line=True)[: len(mark) + 4]
             for found in re.finditer(re.escape(mark), text):
                 shown = text[found.start() : found.start() + len(literal)]
-                cut = len(shown) < len(literal) or "…" in shown or "\n" in shown
+                # (a line wrapped inside the payload ends in the padding of its column)
+                padded = shown != shown.rstrip(" ") and not literal.startswith(shown)
+                cut = len(shown) < len(literal) or "…" in shown or "\n" in shown or padded
                 # (a cut may pad with a space where a wide character did not fit)
                 start = shown.split("…")[0].split("\n")[0].rstrip(" ")
                 if shown != literal and not (cut and literal.startswith(start)):

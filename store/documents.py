@@ -609,8 +609,9 @@ class DocumentStore:
                 return Saved(project)
             after["revision"] = project.revision + 1
             tx.put(after)
+            # (recorded as "undo:<source>", so history can say 撤销 without reading the note)
             tx.record(
-                project.id, change.field, change.new, after[change.field], source,
+                project.id, change.field, change.new, after[change.field], f"undo:{source}",
                 note=f"{UNDO_NOTE}{change.id}",
             )  # fmt: skip
         return Saved(Project.from_dict(dict(after)), tuple(tx.recorded))

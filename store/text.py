@@ -7,6 +7,7 @@ snapshot summaries; one list says which starts make a spreadsheet cell a live fo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from rich.cells import cell_len, get_character_cell_size
 
@@ -47,6 +48,42 @@ def fit(text: str, width: int, ellipsis: str = ELLIPSIS, *, pad: bool = True) ->
         kept += 1
     gap = " " * (room - used) if pad else ""
     return text[:kept] + gap + ellipsis
+
+
+def _take(chars: Iterable[str], room: int) -> tuple[int, int]:
+    """How many of ``chars`` fit in ``room`` cells, and the cells they take."""
+    used = kept = 0
+    for char in chars:
+        size = get_character_cell_size(char)
+        if used + size > room:
+            break
+        used += size
+        kept += 1
+    return kept, used
+
+
+def fit_middle(text: str, width: int, ellipsis: str = ELLIPSIS, *, pad: bool = True) -> str:
+    """``text`` in ``width`` cells as ``fit`` makes it, but cut in the middle: its start, the
+    ellipsis, then its end, so that names which differ only at the end stay apart
+    (开展适龄妇女"两…检查 and 开展适龄妇女"两…救助). The end takes about a third of the
+    room (two Chinese characters at least, when there is room for four); padding (when
+    ``pad``) is spaces after the text."""
+    if width <= 0:
+        return ""
+    cells = cell_len(text)
+    if cells <= width:
+        return text + " " * (width - cells) if pad else text
+    mark = cell_len(ellipsis)
+    room = width - mark
+    if room < 4:  # too narrow to show both ends: the start alone
+        return fit(text, width, ellipsis, pad=pad)
+    tail_kept, tail_used = _take(reversed(text), max(room // 3, min(4, room // 2)))
+    head_kept, head_used = _take(text, room - tail_used)
+    # A wide character that did not fit the head may leave a cell a narrow one can use.
+    tail_kept, tail_used = _take(reversed(text[head_kept:]), room - head_used)
+    tail = text[len(text) - tail_kept :] if tail_kept else ""
+    gap = " " * (room - head_used - tail_used) if pad else ""
+    return text[:head_kept] + ellipsis + tail + gap
 
 
 def one_line(text: str, limit: int | None = None) -> str:

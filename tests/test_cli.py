@@ -405,7 +405,7 @@ def test_first_run_on_the_default_file_imports_the_bundled_report(
     assert len(json.loads(first.stdout)) == 49
     default = tmp_path / "xdg" / "minsheng" / "minsheng.json"
     assert default.exists()
-    assert "bundled report" in first.stderr and str(default) in first.stderr
+    assert "随附的报告" in first.stderr and str(default) in first.stderr
     second = _subprocess("list", "--json", **env)
     assert second.returncode == 0 and second.stderr == ""
 
@@ -415,7 +415,7 @@ def test_without_xdg_the_default_is_under_home(
 ) -> None:
     monkeypatch.delenv("XDG_DATA_HOME")
     result = cli("show", "X01", "--json")
-    assert result.code == 0 and "bundled report" in result.err
+    assert result.code == 0 and "随附的报告" in result.err
     assert (_isolated_home / ".local" / "share" / "minsheng" / "minsheng.json").exists()
 
 

@@ -7,7 +7,7 @@ import contextlib
 import os
 import signal
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePath
 
 from rich.text import Text
@@ -104,6 +104,7 @@ class MinshengApp(App[int]):
         lock_waits: LockWaits | None = None,
         ascii: bool = False,
         theme: str | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         use_ascii(ascii)  # (before any widget is built: they read the profile's marks)
         super().__init__(css_path=[*_CSS, STYLES / "ascii.tcss"] if ascii else _CSS)
@@ -111,6 +112,8 @@ class MinshengApp(App[int]):
         #: the theme asked for (--theme); else the 16-colour one on a terminal of 8 or 16
         self.asked_theme = theme
         self.store = store
+        #: what opening the database had to say (the first run's import): shown at start
+        self.notices = tuple(notices)
         #: told by the store who holds the lock a save waits for: shown as a notification
         self.lock_waits = lock_waits
         #: this session's edits: saves them and keeps what ctrl+z takes back
@@ -144,6 +147,8 @@ class MinshengApp(App[int]):
                 title="语言环境",
                 timeout=10,
             )
+        for notice in self.notices:
+            self.notify(notice, title="欢迎使用", timeout=15)
 
     def _end_by_signal(self, signum: int) -> None:
         """SIGTERM or SIGHUP (the SSH connection dropped): exit as after `q`.
@@ -293,10 +298,16 @@ def make_app(
     lock_waits: LockWaits | None = None,
     ascii: bool = False,
     theme: str | None = None,
+    notices: Sequence[str] = (),
 ) -> MinshengApp:
     """The one way the CLI, the tests and the snapshot tests build the app."""
     return MinshengApp(
-        store, state_path=state_path, lock_waits=lock_waits, ascii=ascii, theme=theme
+        store,
+        state_path=state_path,
+        lock_waits=lock_waits,
+        ascii=ascii,
+        theme=theme,
+        notices=notices,
     )
 
 
@@ -311,13 +322,21 @@ def run_app(
     lock_waits: LockWaits | None = None,
     ascii: bool | None = None,
     theme: str | None = None,
+    notices: Sequence[str] = (),
 ) -> int:
     """Run the app in this terminal; the exit status (70 after an unexpected error, with the
     traceback in a private log; 128 + the signal after SIGTERM or SIGHUP).
 
-    ``ascii`` None: the ASCII profile when the locale is not UTF-8 (said once at start)."""
+    ``ascii`` None: the ASCII profile when the locale is not UTF-8 (said once at start).
+    ``notices``: what opening the database said, shown on the first screen."""
     utf8 = locale_is_utf8()
-    app = make_app(store, lock_waits=lock_waits, ascii=use_ascii_profile(ascii, utf8), theme=theme)
+    app = make_app(
+        store,
+        lock_waits=lock_waits,
+        ascii=use_ascii_profile(ascii, utf8),
+        theme=theme,
+        notices=notices,
+    )
     app.locale_not_utf8 = not utf8 and ascii is None  # (--no-ascii: the user knows)
     app.exit_on_signals = True
     result = app.run()

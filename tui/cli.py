@@ -51,7 +51,7 @@ from store.text import one_line
 from store.vocabulary import SCHEDULE_CLASSES
 from tui.crash import report_crash
 from tui.editor import LockWaits
-from tui.labels import source_label
+from tui.labels import change_values, note_label, source_label
 from tui.zh_argparse import ChineseArgumentParser
 
 if TYPE_CHECKING:
@@ -448,8 +448,10 @@ def open_store(
     wait: float | None = None,
     on_wait: Callable[[str], None] | None = None,
     user: str | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> ProjectStore:
-    """Open the database; a first run on the default file loads the bundled report.
+    """Open the database; a first run on the default file loads the bundled report, and says
+    so through ``notice`` (the app shows it on its first screen; by default a line on stderr).
 
     A file that does not exist is refused unless ``create`` (or it is that first run), so
     a mistyped path makes neither folders nor an empty database. A file this user cannot
@@ -486,11 +488,11 @@ def open_store(
         with as_file(files("data") / BUNDLED_REPORT_NAME) as bundled:
             parsed = read_report(bundled)
         result = store.import_report(parsed, source=f"import:{BUNDLED_REPORT_NAME}")
-        print(
-            f"minsheng: first run: created {path} from the bundled report "
-            f"{BUNDLED_REPORT_NAME} ({len(result.new)} projects)",
-            file=sys.stderr,
+        said = (
+            f"首次运行：已新建数据库 {path}，导入了随附的报告 {BUNDLED_REPORT_NAME}"
+            f"（{len(result.new)} 个项目）"
         )
+        (notice or _err)(said)
     return store
 
 
@@ -598,6 +600,8 @@ def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print one project."""
     from rich.table import Table
 
+    from tui.widgets.cjk_text import CJKText
+
     p = store.get(args.id)
     if args.json:
         print_json(p.to_dict())
@@ -628,7 +632,8 @@ def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
     rows += [(k, v) for k, v in p.extra.items()]
     rows.append(("版本", str(p.revision)))
     for label, value in rows:
-        grid.add_row(Text(clean_text(label, single_line=True)), Text(clean_text(value)))
+        # (wrapped as the app wraps it: no line starts with "，", "2023" stays whole)
+        grid.add_row(Text(clean_text(label, single_line=True)), CJKText(clean_text(value)))
     console.print(grid)
 
 
@@ -667,18 +672,19 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
     if notes:
         table.add_column("备注", ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
     for c in changes:
+        old, new = change_values(c)
         cells = [
             Text(str(c.id)),
             Text(local_minute(c.at)),
             _short(c.project),
             _short(_FIELD_NAMES.get(c.field, c.field)),
             _short(c.by, 16),
-            _short(c.old, 200),
-            _short("新建" if c.field == "*" else c.new, 200),
-            _short(source_label(c.source), 200),
+            _short(old, 200),
+            _short("新建" if c.field == "*" else new, 200),
+            _short(source_label(c.source, c.note), 200),
         ]
         if notes:
-            cells.append(_short(c.note, 200))
+            cells.append(_short(note_label(c.note), 200))
         table.add_row(*cells)
     console.print(table)
 
@@ -1160,6 +1166,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     # The app shows who holds the lock in a notification; the command line on stderr.
     waits = LockWaits(waiting_notice(path, args.wait))
     theme = _theme(args.theme)  # (a wrong name refused before the database is opened)
+    notices: list[str] = []  # (the app shows them; other commands print them)
     store = open_store(
         args.db,
         read_only=args.read_only,
@@ -1168,6 +1175,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         wait=args.wait,
         on_wait=waits,
         user=web_user(args.web_user),
+        notice=notices.append if command == "tui" else None,
     )
     if command == "serve":
         return cmd_serve(store, args)
@@ -1176,7 +1184,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "tui":
         from tui.app import run_app
 
-        return run_app(store, lock_waits=waits, ascii=args.ascii, theme=theme)
+        return run_app(store, lock_waits=waits, ascii=args.ascii, theme=theme, notices=notices)
     if command == "import":
         report = store.report()
         from store.schedule import period_of

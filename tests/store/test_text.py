@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from store.snapshots import shorten
-from store.text import FORMULA_STARTS, fit, one_line
+from store.text import FORMULA_STARTS, fit, fit_middle, one_line
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,34 @@ def test_one_line() -> None:
 
 def test_formula_starts_are_the_spreadsheet_ones() -> None:
     assert set(FORMULA_STARTS) == {"=", "+", "-", "@", "\t", "\r"}
+
+
+@pytest.mark.parametrize("width", range(8, 24))
+def test_a_middle_cut_keeps_names_that_differ_at_the_end_apart(width: int) -> None:
+    check, aid = "开展适龄妇女“两癌”检查", "开展适龄妇女“两癌”救助"
+    shown = fit_middle(check, width), fit_middle(aid, width)
+    assert shown[0] != shown[1]
+    assert [cell_len(s) for s in shown] == [width, width]
+    assert shown[0].startswith("开展") and shown[0].rstrip().endswith("查")
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "padded", "cut"),
+    [
+        ("开展适龄妇女“两癌”检查", 14, "开展适龄…”检查", "开展适龄…”检查"),
+        ("开展适龄妇女“两癌”检查", 12, "开展适…”检查", "开展适…”检查"),
+        ("abcdefghij", 8, "abcd…hij", "abcd…hij"),
+        ("短名", 6, "短名  ", "短名"),
+        ("中文字符", 3, "中…", "中…"),  # too narrow for both ends: the start, as fit cuts
+    ],
+)
+def test_fit_middle_cuts_by_cells(text: str, width: int, padded: str, cut: str) -> None:
+    assert fit_middle(text, width) == padded
+    assert fit_middle(text, width, pad=False) == cut
+
+
+@given(st.text(max_size=40), st.integers(min_value=-2, max_value=30))
+def test_fit_middle_is_exactly_the_width(text: str, width: int) -> None:
+    text = one_line(text)
+    assert cell_len(fit_middle(text, width)) == max(width, 0)
+    assert cell_len(fit_middle(text, width, pad=False)) <= max(width, 0)

@@ -91,3 +91,49 @@ def test_a_long_field_without_spaces_fills_every_line() -> None:
     assert "".join(lines) == text
     assert lines[0] == "QZ40X" + "长" * 28
     assert all(line == "长" * 30 for line in lines[1:-1])
+
+
+async def test_a_widget_wraps_cjk_text_by_its_own_breaks() -> None:
+    """Textual draws a ``Text`` given to a widget by its own wrapping (which split "2023" as
+    "202" / "3" in the plan view): a CJKText keeps its breaks there, and the widget is as
+    tall as its lines."""
+    from textual.app import App, ComposeResult
+    from textual.geometry import Region
+    from textual.widgets import Static
+
+    text = "已争取2023年高标准农田建设项目16万亩，确定各乡镇具体实施区域，3月份2023年度兰陵县"
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static(CJKText(text), id="text")
+
+    for width in range(10, 40):
+        app = One()
+        async with app.run_test(size=(width, 24)) as pilot:
+            static = pilot.app.query_one("#text", Static)
+            strips = static.render_lines(Region(0, 0, width, static.size.height))
+            lines = [strip.text.rstrip() for strip in strips]
+        assert lines == _lines(text, width), width
+        assert "".join(lines) == text
+        for before, after in zip(lines, lines[1:], strict=False):
+            assert not (before[-1:].isdigit() and after[:1].isdigit()), (width, lines)
+
+
+def test_a_number_with_a_comma_or_a_plus_moves_whole() -> None:
+    text = "全县累计发放补贴资金1,250,000元，进行“3+2”中高职分段培养"
+    for width in range(12, 40):
+        lines = _lines(text, width)
+        assert "".join(lines) == text
+        for before, after in zip(lines, lines[1:], strict=False):
+            assert not (_is_number_end(before) and after[:1] in "0123456789,+"), (width, lines)
+
+
+def _is_number_end(line: str) -> bool:
+    return line[-1:] in "0123456789,+"
+
+
+def test_a_comma_between_chinese_and_a_number_is_punctuation() -> None:
+    text = "临沂市共落地执行国家、省和城市联盟组织的10批427种药品,14批43类医用耗材。"
+    for width in range(8, 40):
+        lines = _lines(text, width)
+        assert all(line[:1] not in NO_LINE_START for line in lines[1:]), (width, lines)

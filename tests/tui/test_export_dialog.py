@@ -10,10 +10,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from rich.cells import cell_len
 from textual.widgets import Input, RadioSet
 
 from store.jsonfile import JSONFileStore as ProjectStore
 from tests.tui.helpers import settle, shown_ids, text_of
+from tui.app import make_app
 from tui.dialogs.export_dialog import ExportDialog
 from tui.screens.project_list import ProjectListScreen
 
@@ -80,6 +82,25 @@ async def test_default_path_is_a_dated_file_in_the_exports_folder(app, db_path, 
     (message, options) = notes[-1]
     assert message == f"已导出 49 个项目到 {path.with_suffix('.json')}"
     assert options["markup"] is False
+
+
+async def test_a_long_path_shows_its_end(tmp_path, seeded_template) -> None:
+    # A path longer than the field showed its folders and hid the file name and extension.
+    deep = tmp_path.joinpath(*["各单位报送材料汇总"] * 6)
+    deep.mkdir(parents=True)
+    (deep / "db.json").write_bytes(seeded_template)
+    app = make_app(ProjectStore(deep / "db.json", user="tester"), state_path=tmp_path / "v.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        field = _path_field(dialog)
+        assert cell_len(field.value) > field.content_size.width  # too long to show whole
+        for fmt in ("xlsx", "md"):  # the default path, then a format chosen
+            if fmt != "xlsx":
+                await _choose_format(pilot, fmt)
+                await pilot.pause()
+            shown = field.render_line(0).text  # the line the field shows
+            assert field.value.endswith(f".{fmt}") and f".{fmt}" in shown, shown
 
 
 async def test_an_export_typed_into_the_snapshot_folder_is_recorded(app, db_path, notes) -> None:

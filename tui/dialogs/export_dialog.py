@@ -205,8 +205,16 @@ class ExportDialog(ModalScreen[Path | None]):
         field = self.query_one("#export-path", Input)
         if not field.value:
             field.value = str(path.with_suffix(self.output.formats[self.chosen_format].suffix))
-            field.cursor_position = len(field.value)
+            self._show_end(field)
         self.query_one("#scope-all", RadioButton).label = f"全部（{total} 个项目）"
+
+    def _show_end(self, field: Input) -> None:
+        """The cursor at the end of the path and the field scrolled to it: a long path shows
+        its file name and extension, not the folders it starts with."""
+        field.cursor_position = len(field.value)
+        # (Input scrolls to its cursor as the cursor moves, but not for the first value it is
+        # given, and its width for the new value is known only after the next layout)
+        self.call_after_refresh(lambda: field.scroll_to(x=field.max_scroll_x, animate=False))
 
     # --- what was chosen --------------------------------------------------------------------
     @property
@@ -228,6 +236,7 @@ class ExportDialog(ModalScreen[Path | None]):
         chosen = self.output.formats[self.chosen_format]
         if self.output.format_of(path):  # the suffix of a format: it follows the choice
             field.value = str(path.with_suffix(chosen.suffix))
+            self._show_end(field)
         self.query_one("#export-format-hint", Label).update(chosen.hint)
         self._forget_confirmation()
 

@@ -103,9 +103,13 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
     CSS_PATH = STYLES / "import_dialog.tcss"
     BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
 
-    def __init__(self, store: ProjectStore, stored: tuple[int, int] | None) -> None:
+    def __init__(
+        self, store: ProjectStore, stored: tuple[int, int] | None, *, path: Path | None = None
+    ) -> None:
         super().__init__()
         self.store = store
+        #: a file to import at once (the bundled report, offered by an empty database)
+        self.path = path
         #: the database's report period (offered, a month longer, for a table without one)
         self.stored = stored
         #: the file read and waiting for its months (None: not read, or it has them)
@@ -133,7 +137,11 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
         self.query_one("#import-message", Label).display = False
         for field_input in self.query(Input):
             field_input.cursor_blink = False
-        self.query_one("#import-path", Input).focus()
+        field = self.query_one("#import-path", Input)
+        field.focus()
+        if self.path is not None:
+            field.value = str(self.path)
+            self.path_submitted()
 
     def _say(self, message: str, kind: str = "") -> None:
         label = self.query_one("#import-message", Label)

@@ -13,6 +13,7 @@ from store.interface import ConflictError, DatabaseError, ProjectStore, StoreErr
 from store.models import FIELD_LABELS, SINGLE_LINE_FIELDS, Project, local_minute
 from tui.editor import Done, Editor, PendingEdit
 from tui.glyphs import glyph
+from tui.labels import source_label
 
 __all__ = ["HELP_BINDING", "EditingScreen", "PendingEdit", "edit_bindings", "field_text"]
 
@@ -186,7 +187,8 @@ class EditingScreen(Screen[str | None]):
             changed = FIELD_LABELS.get(change.field, change.field)
             who = (
                 f"{change.by} {local_minute(change.at)} 修改了{changed}"
-                f"（{change.source}）{glyph('separator')} 现为第 {theirs.revision} 版，"
+                f"（{source_label(change.source, change.note)}）{glyph('separator')} "
+                f"现为第 {theirs.revision} 版，"
                 f"你的编辑基于第 {edit.project.revision} 版"
             )
         else:

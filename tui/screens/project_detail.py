@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.cells import cell_len
@@ -31,7 +30,7 @@ from tui.copying import COPY_TIP, copy_detail
 from tui.editor import Done, Editor
 from tui.glyphs import ascii_box, glyph, is_ascii
 from tui.keys import hide_key_help
-from tui.labels import source_label
+from tui.labels import change_values, note_label, source_label
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
 from tui.widgets.cjk_text import CJKText
 from tui.widgets.key_bar import KeyBar
@@ -67,12 +66,6 @@ SOURCE_ROLES = (("target", "目标"), ("planned", "序时计划"), ("actual", "�
 
 
 _CHANGE_LABELS = {"*": "新建", "updates": "进展更新", "period": "报告期"}
-
-
-def _value_text(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _number(value: float | None) -> str:
@@ -367,17 +360,16 @@ class ProjectDetailScreen(EditingScreen):
         cut: OverflowMethod = (
             "crop" if is_ascii() else "ellipsis"
         )  # (Rich's … has no ASCII spelling)
-        table.add_column("原值", ratio=3, overflow=cut, no_wrap=True)
-        table.add_column("新值", ratio=3, overflow=cut, no_wrap=True)
+        table.add_column("原值", ratio=2, overflow=cut, no_wrap=True)
+        table.add_column("新值", ratio=2, overflow=cut, no_wrap=True)
         table.add_column("修改人", ratio=2, overflow=cut, no_wrap=True, min_width=8)
         for change in reversed(changes):
             label = _CHANGE_LABELS.get(change.field) or FIELD_LABELS.get(change.field, change.field)
-            created = change.field == "*"
-            old = "" if created else _value_text(change.old)
-            new = "" if created else _value_text(change.new)
-            who = f"{change.by}（{source_label(change.source)}）"
-            if change.note:
-                who += f" {change.note}"
+            old, new = change_values(change)
+            source = source_label(change.source, change.note)
+            who = f"{change.by}（{source}）"
+            if change.note and source != "撤销":  # (an undo's note only says which change)
+                who += f" {note_label(change.note)}"
             table.add_row(
                 Text(clean_text(local_minute(change.at), single_line=True)),
                 Text(clean_text(label, single_line=True)),

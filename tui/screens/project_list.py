@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -17,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from data import BUNDLED_REPORT_NAME
 from store.interface import ProjectStore
 from store.models import Project, Report, clean_text
 from store.query import SCHEDULE_FACET, SORT_KEYS, ProjectIndex, ProjectQuery, is_overdue
@@ -27,7 +29,7 @@ from tui.keys import hide_key_help
 from tui.screens.editing import HELP_BINDING, EditingScreen, edit_bindings
 from tui.widgets.facet_pane import FacetPane
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.project_table import COLUMNS, ProjectTable
+from tui.widgets.project_table import COLUMNS, EMPTY_MESSAGE, ProjectTable
 from tui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
@@ -40,6 +42,11 @@ FACET_LABELS = {
     "status": "工作成效",
     SCHEDULE_FACET: "序时",
 }
+#: what an empty database has nothing for: left out of its key bar, which offers b instead
+_NEEDS_PROJECTS = frozenset(
+    ("clear_filters", "sort_next", "sort_reverse", "toggle_facets", "export", "overview",
+     "set_status", "edit_field", "add_update", "toggle_overdue", "toggle_not_updated")
+)  # fmt: skip
 NARROW = 100  # below this many columns the filter panes fold away
 #: the 序时 worker computes this many projects between looks at whether someone is typing
 SCHEDULE_CHUNK = 25
@@ -75,6 +82,13 @@ class ProjectListScreen(EditingScreen):
         # (first: after a drill-down from the overview, the key bar says how to go back)
         Binding("escape", "back_to_overview", "返回总览", id="back-to-overview"),
         HELP_BINDING,
+        Binding(
+            "b",
+            "import_bundled",
+            "导入随附报告",
+            id="import-bundled",
+            tooltip="数据库还没有项目时：导入随软件附带的报告",
+        ),
         Binding("slash", "search", "搜索", id="search"),
         Binding("f", "toggle_facets", "筛选栏", id="toggle-facets"),
         Binding("c", "clear_filters", "清除筛选", id="clear"),
@@ -348,12 +362,46 @@ class ProjectListScreen(EditingScreen):
         table.schedule_of = self.index.schedule
         table.schedule_key = (self.schedule_epoch, ready)
         table.set_rows(rows)
+        self._say_when_empty()
         for facet in FACET_LABELS:
             pane = self.query_one(f"#facet-{facet}", FacetPane)
             pending = facet == SCHEDULE_FACET and not ready
             values = self.index.all_values(facet)
             pane.show(values, query.selected(facet), counts[facet], pending=pending)
         self._show_status(len(rows), self.index.overdue_count(rows))
+
+    @property
+    def database_empty(self) -> bool:
+        """Whether the database has no projects at all (read, and none there)."""
+        return self.generation != -1 and not len(self.index)
+
+    def _say_when_empty(self) -> None:
+        """Why the table has no rows, and the way out: an empty database offers the imports;
+        a filter says how to clear it, from where the focus is (in the search box ``c``
+        would be typed)."""
+        table = self.query_one(ProjectTable)
+        if self.generation == -1:
+            table.say_when_empty()  # (still reading: say nothing yet)
+        elif self.database_empty and self.store.read_only:
+            table.say_when_empty("数据库里还没有项目（只读打开，不能导入）。")
+        elif self.database_empty:
+            table.say_when_empty(
+                "数据库里还没有项目。",
+                "",
+                f"按 b 导入随附的报告（{BUNDLED_REPORT_NAME}），",
+                "按 I 导入一个报表文件（.md .txt .csv .xlsx）。",
+            )
+        elif self.query_one(Input).has_focus:
+            table.say_when_empty("没有符合条件的项目。按 Esc 回到项目表，再按 c 清除筛选和搜索")
+        else:
+            table.say_when_empty(EMPTY_MESSAGE)
+        self.refresh_bindings()  # (b is offered only by an empty database)
+
+    def on_descendant_focus(self) -> None:
+        self._say_when_empty()
+
+    def on_descendant_blur(self) -> None:
+        self._say_when_empty()
 
     def _show_status(self, shown: int, overdue: int) -> None:
         self.not_updated_shown = self._not_updated_count(self.query_one(ProjectTable).rows)
@@ -531,6 +579,24 @@ class ProjectListScreen(EditingScreen):
         )
         self.app.push_screen(ImportDialog(self.store, stored), imported)
 
+    def action_import_bundled(self) -> None:
+        """Import the report bundled with the program (offered while the database is empty):
+        the import dialog with its path, then the review, as for any file."""
+        from importlib.resources import files
+
+        from tui.dialogs.import_dialog import ImportDialog, ImportOutcome
+
+        # Package data: a file beside data/__init__.py, in a source tree or in site-packages.
+        bundled = Path(str(files("data") / BUNDLED_REPORT_NAME))
+
+        def imported(outcome: ImportOutcome | None) -> None:
+            if outcome is not None:
+                from tui.screens.import_review import ImportReviewScreen
+
+                self.app.push_screen(ImportReviewScreen(self.store, self.editor, outcome))
+
+        self.app.push_screen(ImportDialog(self.store, None, path=bundled), imported)
+
     def action_schedule_rule(self) -> None:
         """Change the 序时 rule; every project's class is computed again by it."""
         from tui.dialogs.schedule_settings import edit_schedule_rule
@@ -540,8 +606,12 @@ class ProjectListScreen(EditingScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Importing needs a store that can be written; Esc goes back to the overview only
         after a drill-down from it."""
-        if action == "import_report" and self.store.read_only:
+        if action in ("import_report", "import_bundled") and self.store.read_only:
             return False
+        if action == "import_bundled":
+            return self.database_empty
+        if self.database_empty and action in _NEEDS_PROJECTS:
+            return False  # (an empty database: the key bar offers the imports instead)
         if action == "back_to_overview":
             return self.drilled is not None
         return super().check_action(action, parameters)

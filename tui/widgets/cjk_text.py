@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.cells import cell_len, get_character_cell_size
-from rich.console import Console, JustifyMethod, OverflowMethod
+from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderResult
 from rich.containers import Lines
+from rich.measure import Measurement
 from rich.text import Text
 
 #: characters that should not begin a line (closing punctuation, full and half width)
@@ -24,13 +25,27 @@ def _is_word(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char in "-_./%")
 
 
+def _in_word(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is part of a Latin word or a number ("11.5", "30%", "2023-2027",
+    and "1,000" or "3+2": a comma or a plus between two of them; "药品,14批" breaks at it)."""
+    char = text[i]
+    if char in ",+":
+        return (
+            0 < i < len(text) - 1
+            and _is_word(text[i - 1])
+            and text[i + 1].isascii()
+            and (text[i + 1].isalnum())
+        )
+    return _is_word(char)
+
+
 def _run_start(
-    text: str, start: int, cut: int, width: int, inside: Callable[[str], bool]
+    text: str, start: int, cut: int, width: int, inside: Callable[[int], bool]
 ) -> int | None:
     """Where the run of characters ``inside`` accepts that the break at ``cut`` falls in
     begins, if it begins after the line's ``start`` and fits a line; else None."""
     begin = cut
-    while begin > start and inside(text[begin - 1]):
+    while begin > start and inside(begin - 1):
         begin -= 1
     if begin == start:
         # The run fills the line, so it cannot move whole: no need to find its end, which
@@ -39,7 +54,7 @@ def _run_start(
     # A run's width only grows with its length, so stop looking for the end once the part
     # seen is too wide; measure at doubling lengths to keep the cost linear.
     end, n, measure_at = cut, len(text), cut - begin + width + 1
-    while end < n and inside(text[end]):
+    while end < n and inside(end):
         end += 1
         if end - begin >= measure_at:
             if cell_len(text[begin:end]) > width:
@@ -51,9 +66,9 @@ def _run_start(
 def _word_start(text: str, start: int, cut: int, width: int) -> int:
     """A break inside what follows a space on this line, or inside a Latin word or a number,
     moves to its start if it fits a line (as Rich keeps words whole)."""
-    begin = _run_start(text, start, cut, width, lambda char: char != " ")
-    if begin is None and _is_word(text[cut - 1]) and _is_word(text[cut]):
-        begin = _run_start(text, start, cut, width, _is_word)
+    begin = _run_start(text, start, cut, width, lambda i: text[i] != " ")
+    if begin is None and _in_word(text, cut - 1) and _in_word(text, cut):
+        begin = _run_start(text, start, cut, width, lambda i: _in_word(text, i))
     return cut if begin is None else begin
 
 
@@ -93,8 +108,28 @@ def line_breaks(text: str, width: int) -> list[int]:
     return breaks
 
 
+class _RichWrapped:
+    """A CJKText as a Rich renderable that is not a ``Text``: Textual turns a ``Text`` given
+    to a widget into its own ``Content`` and wraps that itself (breaking "2023" as "202" /
+    "3"), and measures a ``Text``'s height by Rich's plain wrap; through this both go by
+    ``CJKText.wrap``."""
+
+    def __init__(self, text: CJKText) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return self.text.__rich_measure__(console, options)
+
+
 class CJKText(Text):
     """Text whose wrapping keeps closing punctuation off the start of a line."""
+
+    def visualize(self) -> _RichWrapped:
+        """What a Textual widget draws (Textual's ``visualize`` protocol)."""
+        return _RichWrapped(self)
 
     def wrap(  # noqa: PLR0913 (Rich's signature)
         self,

@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 from store.models import Project
 from store.query import latest_progress
-from store.text import fit
+from store.text import fit, fit_middle
 from store.text import one_line as _one_line
 from store.vocabulary import FIELD_REGISTRY, LIST_COLUMNS, SCHEDULE_REGISTRY, STATUS_REGISTRY
 from tui.glyphs import glyph
@@ -66,6 +66,14 @@ COLUMNS: tuple[Column, ...] = _columns()
 def one_line(text: str, limit: int = 200) -> str:
     """The start of a text, on one line, control characters removed."""
     return _one_line(text, limit)
+
+
+def name_line(name: str, limit: int = 200) -> str:
+    """A name on one line, its start and its end (a long one loses its middle, as the
+    list cuts it there)."""
+    if len(name) <= 2 * limit:
+        return _one_line(name)
+    return _one_line(name, limit) + _one_line(name[-limit:])
 
 
 EMPTY_MESSAGE = "没有符合条件的项目。按 c 清除筛选和搜索"
@@ -186,11 +194,21 @@ class ProjectTable(LineList):
         self.schedule_of: Callable[[str], ProjectSchedule | None] = lambda project_id: None
         #: changes when the 序时 classes do (computed, or settings changed): rows are redrawn
         self.schedule_key: object = None
+        #: what the table says when it has no rows (the screen knows why: a filter, or an
+        #: empty database)
+        self.empty_lines: tuple[str, ...] = (EMPTY_MESSAGE,)
         self._strips: dict[tuple[str, int, tuple[int, ...], object], Strip] = {}
         self._latest: dict[tuple[str, int], str] = {}
         self._prefetch_pending = False
 
     # --- data --------------------------------------------------------------------------
+    def say_when_empty(self, *lines: str) -> None:
+        """What the table says when it has no rows."""
+        if lines != self.empty_lines:
+            self.empty_lines = lines
+            if not self.rows:
+                self.refresh()
+
     def set_rows(self, rows: list[Project], *, keep: str | None = None) -> None:
         """Show ``rows``; the cursor stays on project ``keep`` (or the current one) if shown."""
         current = keep or self.current_id
@@ -333,7 +351,7 @@ class ProjectTable(LineList):
             schedule_style = part(SCHEDULE_CLASSES[schedule.class_name], partial=True)
         values = (
             (one_line(project.id), _NO_STYLE),
-            (one_line(project.name), _NO_STYLE),
+            (name_line(project.name), _NO_STYLE),
             (one_line(project.department), _NO_STYLE),
             (one_line(project.level), _NO_STYLE),
             (one_line(project.status or project.status_raw), status_style),
@@ -353,7 +371,8 @@ class ProjectTable(LineList):
                 segments.append(Segment(NOT_UPDATED_MARK, marked))
                 segments.append(Segment(" " + fit(text, width - _MARK_CELLS - 1, cut), style))
                 continue
-            segments.append(Segment(fit(text, width, cut), style))
+            fitted = fit_middle if column.key == "name" else fit
+            segments.append(Segment(fitted(text, width, cut), style))
         # Cells of one style joined into one segment: a third of the bytes a repaint sends.
         strip = Strip(segments).simplify()
         self._strips[key] = strip
@@ -367,8 +386,10 @@ class ProjectTable(LineList):
             return self._header_strip(widths).adjust_cell_length(width, base).apply_style(base)
         row = round(self.scroll_y) + y - 1
         if row >= len(self.rows):
-            if not self.rows and y == 2:  # say why the table is empty, and the way out
-                return Strip([Segment(fit(f"  {EMPTY_MESSAGE}", width))]).apply_style(base)
+            lines = self.empty_lines
+            if not self.rows and 2 <= y < 2 + len(lines):  # why it is empty, and the way out
+                line = lines[y - 2]
+                return Strip([Segment(fit(f"  {line}" if line else "", width))]).apply_style(base)
             return Strip.blank(width, base)
         strip = self._row_strip(self.rows[row], widths).adjust_cell_length(width)
         if row == self.cursor:
