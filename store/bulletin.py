@@ -155,6 +155,14 @@ def bulletin_title(report: Report) -> str:
     return title
 
 
+def title_lines(title: str) -> list[str]:
+    """A long title broken where it reads: '…重点民生实事项目' / '推进情况通报（1-6月）'."""
+    head, mark, tail = title.partition("推进情况通报")
+    if mark and len(title) > 20 and head:
+        return [head, mark + tail]
+    return [title]
+
+
 def percent(share: float | None) -> str:
     """A share as an office writes it: '40.8%', '100%' (one decimal, half up); '—' for none."""
     if share is None:
@@ -729,7 +737,7 @@ def bulletin_html(b: Bulletin) -> bytes:
     for block in bulletin_blocks(b):
         kind, text = block.kind, block.text
         if kind == "title":
-            parts.append(f"<h1>{_h(text)}</h1>")
+            parts.append(f"<h1>{'<br>'.join(_h(line) for line in title_lines(text))}</h1>")
         elif kind == "date":
             parts.append(f'<p class="date">{_h(text)}</p>')
         elif kind == "heading":
@@ -977,13 +985,10 @@ def bulletin_docx(b: Bulletin) -> bytes:
         if kind == "title":
             p = body if body is not None else doc.add_paragraph()
             p.style = title
-            # Broken where it reads: '…重点民生实事项目' / '推进情况通报（1-6月）'.
-            head, mark, tail = text.partition("推进情况通报")
-            if mark and len(text) > 20 and head:
-                p.add_run(head).add_break(WD_BREAK.LINE)
-                p.add_run(mark + tail)
-            else:
-                p.add_run(text)
+            *first, last = title_lines(text)
+            for line in first:
+                p.add_run(line).add_break(WD_BREAK.LINE)
+            p.add_run(last)
         elif kind == "date":
             _add(doc, text, date_style)
         elif kind == "heading":
