@@ -405,7 +405,7 @@ def _missing(path: Path, *, read_only: bool) -> CliError:
 def waiting_notice(path: Path, wait: float | None) -> Callable[[str], None]:
     """What the command line says when a save has waited a second for another writer."""
 
-    def say(holder: str) -> None:
+    def notice(holder: str) -> None:
         limit = (
             say("cli.wait_limit", seconds=words.seconds(wait))
             if wait is not None
@@ -413,7 +413,7 @@ def waiting_notice(path: Path, wait: float | None) -> Callable[[str], None]:
         )
         _err(say("cli.waiting", path=path, holder=holder or say("lock.someone"), limit=limit))
 
-    return say
+    return notice
 
 
 def open_store(
@@ -953,8 +953,12 @@ def _snapshot_of(spec: str, store: ProjectStore) -> Snapshot:
         return Snapshot("db", store.report(), store.projects())
     path = Path(spec)
     if not path.is_file():
-        what = "cli.not_a_file" if path.exists() else "cli.no_such_file"
-        raise CliError(say(what, path=_shown(path)))
+        shown = _shown(path)
+        raise CliError(
+            say("cli.not_a_file", path=shown)
+            if path.exists()
+            else say("cli.no_such_file", path=shown)
+        )
     if path.suffix.lower() == ".json":
         return read_snapshot_json(path)
     parsed = read_report(path)
@@ -987,8 +991,12 @@ def _safe_snapshot(folder: Path, name: str) -> Path:
     except OSError as exc:
         raise CliError(at(_shown(path), os_problem(exc))) from exc
     if not stat.S_ISREG(mode):
-        kind = "cli.newest_is_link" if stat.S_ISLNK(mode) else "cli.newest_not_regular"
-        raise CliError(say(kind, path=_shown(path)))
+        shown = _shown(path)
+        raise CliError(
+            say("cli.newest_is_link", path=shown)
+            if stat.S_ISLNK(mode)
+            else say("cli.newest_not_regular", path=shown)
+        )
     return path
 
 
@@ -1131,7 +1139,7 @@ def cmd_db(args: argparse.Namespace) -> int:
     folder = backups[0].parent if backups else Path(path).parent / "backups"
     print(say("cli.backups", folder=folder, n=len(backups)))
     for backup in backups:
-        sound = say("cli.backup_ok" if store.check(backup).ok else "cli.backup_broken")
+        sound = say("cli.backup_ok") if store.check(backup).ok else say("cli.backup_broken")
         size = words.size(backup.stat().st_size)
         print(say("cli.backup_line", name=backup.name, size=size, state=sound))
     return 0 if report.ok else 1

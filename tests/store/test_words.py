@@ -27,8 +27,8 @@ from store.words import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Where messages are said (the command line and the app join later).
-PACKAGES = ("store", "importers")
+#: Where messages are said: the store, the importers, the app and the command line.
+PACKAGES = ("store", "importers", "tui")
 
 #: Latin words a Chinese message may hold: formats, encodings, file systems, units, names.
 ALLOWED = {
