@@ -322,6 +322,8 @@ MESSAGES: dict[str, str] = {
     "cli.not_installed": "（未安装）",
     "crash.saved": "minsheng：意外出错（{kind}）；详细情况记在 {log}",
     "crash.not_saved": "minsheng：意外出错（{kind}）；详细情况没能写入日志",
+    # --- the app ----------------------------------------------------------------------------------
+    "app.import_refused": "不能导入 {what}",
     # --- exports and snapshots -----------------------------------------------------------------
     "export.bad_encoding": "CSV 编码 {encoding} 不是 {choices} 之一",
     "export.cannot_encode": "有文字无法用 {encoding} 编码写出：{detail}",

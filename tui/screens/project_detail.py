@@ -27,6 +27,7 @@ from store.schedule import (
     ScheduleSettings,
     project_schedule,
 )
+from store.words import history_note
 from tui.editor import Done, Editor
 from tui.keys import hide_key_help
 from tui.labels import source_label
@@ -371,7 +372,7 @@ class ProjectDetailScreen(EditingScreen):
             new = "" if created else _value_text(change.new)
             who = f"{change.by}（{source_label(change.source)}）"
             if change.note:
-                who += f" {change.note}"
+                who += f" {history_note(change.note)}"
             table.add_row(
                 Text(clean_text(local_minute(change.at), single_line=True)),
                 Text(clean_text(label, single_line=True)),
