@@ -354,6 +354,8 @@ MESSAGES: dict[str, str] = {
     "diff.empty": "（空）",
     "snapshot.bad_index": "{path}：无法读取快照索引（{detail}）",
     "snapshot.not_json": "{path}：不是 JSON 快照（{detail}）",
+    "snapshot.not_utf8": "不是 UTF-8 文本",
+    "snapshot.bad_shape": "{path}：不是 JSON 快照（项目或报告的结构不对）",
     "snapshot.no_projects": '{path}：不是 JSON 快照（没有 "projects" 列表）',
 }
 

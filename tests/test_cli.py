@@ -825,7 +825,10 @@ def test_list_by_schedule(cli: Any, db: Path) -> None:
     ("argv", "words"),
     [
         (["--bogus"], "不认识的参数：--bogus"),
-        (["list", "--level", "区级"], "参数 --level：没有 '区级' 这一项（可以是：'县级', '市级',"),
+        (
+            ["list", "--level", "区级"],
+            "参数 --level：没有 “区级” 这一项（可以是：县级、市级、省级）",
+        ),
         (["export", "--paper"], "参数 --paper 后面要跟一个值"),
         (["import"], "缺少参数：文件"),
         (["set-status"], "缺少参数：编号, 工作成效"),

@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="输出 JSON，不输出表格")
     p.add_argument(
         "--thresholds",
-        metavar="A,B,C",
+        metavar="高,中,低",
         help="设定序时规则（记入修改记录，对用这份数据的所有人生效）：三个数从高到低；"
         "按比例（--basis ratio）是占计划的百分数，如 110,90,70；"
         "按百分点（points）是完成数比计划数高出目标的百分点，如 10,-10,-30",

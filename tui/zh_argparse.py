@@ -57,6 +57,10 @@ def chinese_error(message: str) -> str:
             values = found.groupdict()
             if "t" in values:
                 values["t"] = _TYPES.get(values["t"], "有效的值")
+            if "c" in values:  # the choices as a list is said: tui、import、list
+                values["c"] = "、".join(c.strip("'") for c in values["c"].split(", "))
+            if "v" in values and values["v"].startswith("'") and values["v"].endswith("'"):
+                values["v"] = f"“{values['v'][1:-1]}”"
             if "m" in values:
                 values["m"] = chinese_error(values["m"])
             return words.format(**values)
