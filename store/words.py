@@ -146,6 +146,19 @@ MESSAGES: dict[str, str] = {
     "schedule.slow": "略慢于本期计划",
     "schedule.late": "明显落后于本期计划",
     "schedule.done": "已完成：报告已完成，或各项目标都已达到",
+    "schedule.bad_basis": "序时依据 {basis} 应为 {choices} 之一",
+    "schedule.stored_order": (
+        "序时阈值须从低到高：慢序时 {slow} ≤ 按序时 {on_time} ≤ 超序时 {ahead}"
+    ),
+    "schedule.stored_points": "序时百分点须不小于 0，且慢序时 {slow} ≤ 滞后 {late}",
+    "schedule.stored_not_number": "序时设置 {name} 须是数字，不能是 {value}",
+    "schedule.bad_thresholds": "序时阈值 {text} 应为三个数字，如 110,90,70",
+    "schedule.three": "序时阈值应为三个数字，从高到低",
+    "schedule.descending": "序时阈值 {shown} 应从高到低排列，如 110,90,70",
+    "schedule.ratio_range": "序时阈值 {shown} 应在 0 到 {limit}（%）之间",
+    "schedule.points_range": (
+        "序时阈值 {shown} 应在 -100 到 100 之间，第一个不小于 0、第二个不大于 0，如 10,-10,-30"
+    ),
     "schedule.unjudged": "无法判定：没有既有计划数又有完成数的指标",
     # --- checking the stored data --------------------------------------------------------------
     "check.unknown_table": "未知的表 {name}",
