@@ -160,6 +160,12 @@ MESSAGES: dict[str, str] = {
         "序时阈值 {shown} 应在 -100 到 100 之间，第一个不小于 0、第二个不大于 0，如 10,-10,-30"
     ),
     "schedule.unjudged": "无法判定：没有既有计划数又有完成数的指标",
+    "indicator.no_period": "没有报告期：无法确定到期的计划",
+    "indicator.level": "水平类指标没有分月计划：不按序时折算",
+    "indicator.plan_after": "计划的第一个数量要到{month}月以后才到期",
+    "indicator.share_plan_after": "计划的第一个比例要到{month}月以后才到期",
+    "indicator.part_of": "{whole}的一部分，按它的计划到期（计划 {planned}，目标 {target}）",
+    "indicator.share_of": "{whole}的一个比例，按它的计划到期（计划 {planned}，目标 {target}）",
     # --- checking the stored data --------------------------------------------------------------
     "check.unknown_table": "未知的表 {name}",
     "check.project_document": "项目文档 {id}",
