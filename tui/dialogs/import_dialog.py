@@ -23,7 +23,7 @@ from textual.widgets import Input, Label
 from store.interface import DatabaseError, ImportResult, ProjectStore, StoreError
 from store.models import ImportFormatError, ParsedReport, Project, clean_text
 from store.text import one_line
-from store.words import at, say
+from store.words import at, os_problem, say
 
 STYLES = Path(__file__).parent.parent / "styles"
 #: what importers/report.py reads
@@ -169,7 +169,7 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
             self.app.call_from_thread(self._failed, format_error_text(path, exc))
             return
         except OSError as exc:
-            self.app.call_from_thread(self._failed, f"不能读取 {path.name}：{exc.strerror or exc}")
+            self.app.call_from_thread(self._failed, f"不能读取 {path.name}：{os_problem(exc)}")
             return
         self.app.call_from_thread(self._read, path, parsed)
 
