@@ -970,7 +970,7 @@ def _check_workbook(data: bytes, source: str) -> _WorkbookScan:
     except ImportFormatError:
         raise
     except Exception as exc:  # zipfile and zlib raise many kinds on a damaged archive
-        detail = _one_line(f"{type(exc).__name__}: {exc}", 120)
+        detail = type(exc).__name__  # (its text is the library's English)
         raise _error(source, say("import.not_xlsx", detail=detail)) from None
 
 
@@ -1140,7 +1140,7 @@ def parse_xlsx_bytes(data: bytes, source: str) -> ParsedReport:
     except ImportFormatError:
         raise
     except Exception as exc:  # openpyxl, zipfile and XML parsers raise many kinds
-        detail = _one_line(f"{type(exc).__name__}: {exc}", 120)
+        detail = type(exc).__name__  # (its text is the library's English)
         raise _error(source, say("import.not_xlsx", detail=detail)) from None
     return builder.finish()
 

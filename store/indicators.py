@@ -59,6 +59,7 @@ from itertools import pairwise
 from typing import Any
 
 from store.months import ALL_MONTHS, MonthMention, PlacedItem, read_dates
+from store.words import say
 
 __all__ = [
     "FIELDS",
@@ -961,13 +962,13 @@ def _build(
     basis = ""
     note = ""
     if period_to is None:
-        note = "没有报告期：无法确定到期的计划"
+        note = say("indicator.no_period")
     elif series:
         planned, used = _planned_by(series, reading, period_to)
         planned_sources = [q.source for q in used]
         basis = "plan"
         if not used:
-            note = f"the plan's first amount is due after month {period_to}"
+            note = say("indicator.plan_after", month=period_to)
     elif (
         whole is not None
         and whole.basis == "plan"
@@ -980,10 +981,11 @@ def _build(
         planned = share_whole * whole.planned / whole.target
         planned_sources = [*whole.planned_sources, *whole.sources[:1]]
         basis = "plan_share"
-        part = "a share" if draft.kind == "share" else "a part"
+        planned_of, target_of = _figure(whole.planned), _figure(whole.target)
         note = (
-            f"{part} of {whole.name}, due as it is "
-            f"({_figure(whole.planned)} of {_figure(whole.target)})"
+            say("indicator.share_of", whole=whole.name, planned=planned_of, target=target_of)
+            if draft.kind == "share"
+            else say("indicator.part_of", whole=whole.name, planned=planned_of, target=target_of)
         )
     elif share is not None and share.series and target is not None and draft.kind == "amount":
         share_reading = _reading(share.series, 100.0)
@@ -992,12 +994,12 @@ def _build(
         planned_sources = [q.source for q in used]
         basis = "plan_share"
         if not used:
-            note = f"the plan's first share is due after month {period_to}"
+            note = say("indicator.share_plan_after", month=period_to)
     elif share_whole is not None and draft.kind != "level":
         planned = share_whole * time_elapsed(period_to)
         basis = "time_elapsed"
     else:
-        note = "水平类指标没有分月计划：不按序时折算"
+        note = say("indicator.level")
     if actual is None and not note:
         note = "推进情况中没有实际数"
     return Indicator(

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from store.words import listing, quote, say
+
 #: How an indicator is measured against its plan: "ratio" (actual / planned) or "points"
 #: (percentage points of the target between actual and planned, as 银川 colours them).
 BASES: tuple[str, ...] = ("ratio", "points")
@@ -31,15 +33,16 @@ class ScheduleSettings:
 
     def __post_init__(self) -> None:
         if self.basis not in BASES:
-            raise ValueError(f"序时 basis {self.basis!r} is not one of {', '.join(BASES)}")
+            raise ValueError(
+                say("schedule.bad_basis", basis=quote(self.basis), choices=listing(BASES))
+            )
         if not 0 <= self.slow <= self.on_time <= self.ahead:
             raise ValueError(
-                f"序时 thresholds must rise: slow {self.slow} <= on_time {self.on_time} "
-                f"<= ahead {self.ahead}"
+                say("schedule.stored_order", slow=self.slow, on_time=self.on_time, ahead=self.ahead)
             )
         if not (0 <= self.slow_points <= self.late_points and self.ahead_points >= 0):
             raise ValueError(
-                f"序时 points must be >= 0 and slow {self.slow_points} <= late {self.late_points}"
+                say("schedule.stored_points", slow=self.slow_points, late=self.late_points)
             )
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,7 +65,7 @@ class ScheduleSettings:
             if f.name == "basis":
                 values[f.name] = str(value)
             elif isinstance(value, bool) or not isinstance(value, int | float):
-                raise ValueError(f"序时 setting {f.name} must be a number, not {value!r}")
+                raise ValueError(say("schedule.stored_not_number", name=f.name, value=quote(value)))
             else:
                 values[f.name] = float(value)
         return cls(**values)
@@ -99,9 +102,9 @@ def parse_thresholds(text: str) -> tuple[float, ...]:
     try:
         values = tuple(float(p.strip()) for p in parts)
     except ValueError:
-        raise ValueError(f"序时阈值 {text!r} 应为三个数字，如 110,90,70") from None
+        raise ValueError(say("schedule.bad_thresholds", text=quote(text))) from None
     if len(values) != 3 or any(v != v or v in (float("inf"), float("-inf")) for v in values):
-        raise ValueError(f"序时阈值 {text!r} 应为三个数字，如 110,90,70")
+        raise ValueError(say("schedule.bad_thresholds", text=quote(text)))
     return values
 
 
@@ -114,24 +117,22 @@ def with_thresholds(
     1000 percent; points: -100 to 100, the first at least 0, the second at most 0)."""
     basis = basis or settings.basis
     if basis not in BASES:
-        raise ValueError(f"序时依据 {basis!r} 应为 {' 或 '.join(BASES)}")
+        raise ValueError(say("schedule.bad_basis", basis=quote(basis), choices=listing(BASES)))
     if not thresholds:
         return replace(settings, basis=basis)
     if len(thresholds) != 3:
-        raise ValueError("序时阈值应为三个数字，从高到低")
+        raise ValueError(say("schedule.three"))
     first, second, third = thresholds
     shown = ",".join(_shown(v) for v in thresholds)
     if not first > second > third:
-        raise ValueError(f"序时阈值 {shown} 应从高到低排列，如 110,90,70")
+        raise ValueError(say("schedule.descending", shown=shown))
     if basis == "ratio":
         if third < 0 or first > _RATIO_MAX:
-            raise ValueError(f"序时阈值 {shown} 应在 0 到 {_shown(_RATIO_MAX)}（%）之间")
+            raise ValueError(say("schedule.ratio_range", shown=shown, limit=_shown(_RATIO_MAX)))
         return replace(settings, basis=basis, ahead=float(first) / 100,
                        on_time=float(second) / 100, slow=float(third) / 100)  # fmt: skip
     if first < 0 or second > 0 or third < -_POINTS_MAX or first > _POINTS_MAX:
-        raise ValueError(
-            f"序时阈值 {shown} 应在 -100 到 100 之间，第一个不小于 0、第二个不大于 0，如 10,-10,-30"
-        )
+        raise ValueError(say("schedule.points_range", shown=shown))
     return replace(settings, basis=basis, ahead_points=float(first),
                    slow_points=float(-second), late_points=float(-third))  # fmt: skip
 

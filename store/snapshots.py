@@ -45,7 +45,7 @@ from store.identity import current_user, now_iso
 from store.interface import ProjectStore
 from store.models import FIELD_LABELS, Project, Report, clean_text
 from store.text import fit
-from store.words import at, count, listing, os_problem, quote, say
+from store.words import at, count, json_problem, listing, os_problem, quote, say
 
 SNAPSHOT_FOLDER = "snapshots"
 #: Where the app's exports go unless told otherwise: beside the database, apart from snapshots.
@@ -439,8 +439,13 @@ def read_snapshot_json(path: Path) -> Snapshot:
         data = json.loads(raw.decode("utf-8-sig"))
     except OSError as exc:
         raise ExportError(at(str(path), os_problem(exc)), path=path, code=exc.errno) from exc
-    except ValueError as exc:
-        raise ExportError(say("snapshot.not_json", path=path, detail=exc), path=path) from exc
+    except json.JSONDecodeError as exc:
+        where = say("where.line", file=path, line=exc.lineno)
+        detail = json_problem(exc.msg)
+        raise ExportError(say("snapshot.not_json", path=where, detail=detail), path=path) from exc
+    except ValueError as exc:  # (not UTF-8)
+        detail = say("snapshot.not_utf8")
+        raise ExportError(say("snapshot.not_json", path=path, detail=detail), path=path) from exc
     if isinstance(data, dict) and isinstance(data.get("projects"), dict):  # a database file
         from store.jsonfile import open_store  # a database file: read by its own store
 
@@ -452,7 +457,7 @@ def read_snapshot_json(path: Path) -> Snapshot:
         projects = [Project.from_dict(p) for p in data["projects"]]
         report = Report.from_dict(data.get("report") or {})
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ExportError(say("snapshot.not_json", path=path, detail=repr(exc)), path=path) from exc
+        raise ExportError(say("snapshot.bad_shape", path=path), path=path) from exc
     return Snapshot(str(path), report, projects)
 
 

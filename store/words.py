@@ -146,7 +146,26 @@ MESSAGES: dict[str, str] = {
     "schedule.slow": "略慢于本期计划",
     "schedule.late": "明显落后于本期计划",
     "schedule.done": "已完成：报告已完成，或各项目标都已达到",
+    "schedule.bad_basis": "序时依据 {basis} 应为 {choices} 之一",
+    "schedule.stored_order": (
+        "序时阈值须从低到高：慢序时 {slow} ≤ 按序时 {on_time} ≤ 超序时 {ahead}"
+    ),
+    "schedule.stored_points": "序时百分点须不小于 0，且慢序时 {slow} ≤ 滞后 {late}",
+    "schedule.stored_not_number": "序时设置 {name} 须是数字，不能是 {value}",
+    "schedule.bad_thresholds": "序时阈值 {text} 应为三个数字，如 110,90,70",
+    "schedule.three": "序时阈值应为三个数字，从高到低",
+    "schedule.descending": "序时阈值 {shown} 应从高到低排列，如 110,90,70",
+    "schedule.ratio_range": "序时阈值 {shown} 应在 0 到 {limit}（%）之间",
+    "schedule.points_range": (
+        "序时阈值 {shown} 应在 -100 到 100 之间，第一个不小于 0、第二个不大于 0，如 10,-10,-30"
+    ),
     "schedule.unjudged": "无法判定：没有既有计划数又有完成数的指标",
+    "indicator.no_period": "没有报告期：无法确定到期的计划",
+    "indicator.level": "水平类指标没有分月计划：不按序时折算",
+    "indicator.plan_after": "计划的第一个数量要到{month}月以后才到期",
+    "indicator.share_plan_after": "计划的第一个比例要到{month}月以后才到期",
+    "indicator.part_of": "{whole}的一部分，按它的计划到期（计划 {planned}，目标 {target}）",
+    "indicator.share_of": "{whole}的一个比例，按它的计划到期（计划 {planned}，目标 {target}）",
     # --- checking the stored data --------------------------------------------------------------
     "check.unknown_table": "未知的表 {name}",
     "check.project_document": "项目文档 {id}",
@@ -199,6 +218,8 @@ MESSAGES: dict[str, str] = {
     "os.name_too_long": "文件名太长",
     "os.busy": "文件正被占用",
     "os.too_many_links": "符号链接绕成了圈",
+    "os.address_in_use": "端口已被占用",
+    "os.address_unavailable": "这台计算机没有这个地址",
     "json.expecting_value": "缺少一个值",
     "json.expecting_comma": "缺少逗号",
     "json.expecting_colon": "缺少冒号",
@@ -213,6 +234,7 @@ MESSAGES: dict[str, str] = {
     "db.migrate_same": "{target} 与 {source} 是同一个文件",
     "db.migrate_broken": "{path}：没有复制：{problem}（见 minsheng db check）",
     "db.migrate_differs": "{path}：没有生成：复制后读回的内容与原数据库不一致",
+    "cli.migrated": "{target}：已从 {source} 复制 {projects} 个项目、{changes} 条修改记录",
     "db.duplicate_key": "同一个对象里键 {key} 出现了两次",
     "db.cannot_read": "{path}：无法读取（{detail}）",
     "db.no_good_backup": "文件没有改动；{folder} 中没有找到完好的备份",
@@ -224,6 +246,109 @@ MESSAGES: dict[str, str] = {
     "lock.timeout": "{path}：没有保存：{holder} 占用锁已超过 {seconds} 秒",
     "lock.someone": "另一个进程",
     "lock.holder": "{user}（进程 {pid}，计算机 {host}）",
+    # --- the command line ------------------------------------------------------------------------
+    "cli.not_seconds": "{value} 不是秒数",
+    "cli.bad_months": "{value} 不是 1-12月之内的起止月份，应写作 1-7 这样",
+    "cli.bad_date": "{value} 不是日期，应写作 YYYY-MM-DD，如 2023-07-31",
+    "cli.no_database": (
+        "{path}：没有这个数据库{folder}；请检查路径，或用 --create 新建"
+        "（或用 minsheng import 文件 导入来新建）"
+    ),
+    "cli.no_database_read_only": "{path}：没有这个数据库{folder}，无从只读打开",
+    "cli.no_folder": "（文件夹 {folder} 也不存在）",
+    "cli.waiting": "{path}：{holder}正在保存，等它保存完（{limit}）",
+    "cli.wait_limit": "{seconds} 秒后放弃",
+    "cli.wait_forever": "按 Ctrl+C 放弃",
+    "cli.first_run": "首次运行：已用附带的报告 {report} 新建 {path}（{n} 个项目）",
+    "cli.new_by_import": "{path}：新建的数据库，由这次导入生成",
+    "cli.no_such_file": "{path}：没有这个文件",
+    "cli.not_a_file": "{path}：不是普通文件",
+    "cli.period_contradicts": (
+        "{path}：标题写的是 {title}，不是 --period 给的 {given}；请去掉 --period"
+    ),
+    "cli.no_period": (
+        "{path}：没有标题写明表格是哪几个月的，数据库也还没有报告期；"
+        "请用 --period 给出（如 --period 1-7）"
+    ),
+    "cli.period_taken": (
+        "{path}：没有标题写明表格是哪几个月的，按数据库的报告期 {months} 读取"
+        "（用 --period 可另行给出）"
+    ),
+    "cli.import_warning": "  提示：{text}",
+    "cli.import_changed": "  有变化 {id}：{fields}",
+    "cli.import_kept": "  保留了手工修改，没有用报告的值（加 --take-reported 则用报告的值）：",
+    "cli.import_item": "    {id}：{fields}",
+    "cli.import_differs": "  工作成效与报告不一致（本办 / 上报；用 minsheng show 编号 查看）：",
+    "cli.import_differs_item": "    {id} {name}：{status} / {reported}",
+    "cli.list_count": "{shown} / {total} 个项目",
+    "cli.reported": "（上报：{status}）",
+    "cli.progress_before": "{months}推进情况",
+    "cli.not_updated": "（未更新）",
+    "cli.update_label": "{month} 进展",
+    "cli.update_text": "{text}（{by} {at}）",
+    "cli.status_set": "{id} 工作成效：{status}",
+    "cli.update_added": "{id}：已添加 {month} 的进展",
+    "cli.schedule_summary": (
+        "{n} 个项目，{behind} 个慢于序时；* 工作成效与序时不一致：{disagree} 个"
+    ),
+    "cli.units_done": "{done}：{n} 个项目",
+    "cli.units_count": "{n} 个牵头单位",
+    "cli.units_merged": "已合并（撤销：minsheng units unmerge 原名称）：",
+    "cli.units_suggested": "可能是同一单位（合并：minsheng units merge 原名称 新名称）：",
+    "cli.bad_period": "报告期 {value} 应写作起止月份，如 1-6 或 7-12",
+    "cli.period": "报告期：{months}",
+    "cli.period_unset": "未设定",
+    "cli.restore_read_only": "db restore 要写入数据库，不能与 --read-only 同用",
+    "cli.kept_current": "原来的文件另存在 {path}",
+    "cli.restored": "{path}：已从 {backup} 恢复 {n} 个项目",
+    "cli.db_ok": "{path}：完好：{projects} 个项目，{changes} 条更改记录",
+    "cli.more_problems": "……另有 {n} 个问题未列出",
+    "cli.backups": "{folder} 中有 {n} 个备份",
+    "cli.backup_line": "  {name}  {size}  {state}",
+    "cli.backup_ok": "完好",
+    "cli.backup_broken": "已损坏",
+    "cli.unknown_suffix": "{path}：从扩展名 .{suffix} 看不出格式；请用 --format 给出（{choices}）",
+    "cli.no_suffix": "{path}：没有扩展名，看不出格式；请用 --format 给出（{choices}）",
+    "cli.xlsx_terminal": "xlsx 工作簿不能输出到终端；请用 -o 文件 写到文件里",
+    "cli.docx_terminal": "docx 文档不能输出到终端；请用 -o 文件 写到文件里",
+    "cli.wrote": "已写出 {n} 个项目：{path}",
+    "cli.wrote_bulletin": "已写出 {n} 个项目的通报：{path}",
+    "cli.overflow": (
+        "注意：{n} 个单元格的文字太长，打印时一行放不下，纸上会截掉末尾"
+        "（文件里完整）：{where}{bigger}"
+    ),
+    "cli.overflow_a3": "；换 A3 纸（--paper A3）可少截一些",
+    "cli.snapshot_taken": (
+        "{path}：这个名称刚被另一个快照占用，什么也没有写入；请再运行一次 minsheng snapshot"
+    ),
+    "cli.snapshots": "{folder} 中有 {n} 个快照",
+    "cli.no_snapshot": (
+        "{folder} 中还没有全部项目的快照；请先用 minsheng snapshot 做一个，或写明要比较的两个文件"
+    ),
+    "cli.index_bad_name": (
+        "{index}：记下的最新快照 {name} 不是这个文件夹里的文件；请写明要比较的两个文件"
+    ),
+    "cli.newest_is_link": "{path}：最新的快照是符号链接，不会自动读取；请写明要比较的两个文件",
+    "cli.newest_not_regular": (
+        "{path}：最新的快照不是普通文件，不会自动读取；请写明要比较的两个文件"
+    ),
+    "cli.serve_needs": "网页服务需要 textual-serve：{detail}",
+    "cli.serve_network": (
+        "注意：--host {host} 让其他电脑也能打开本服务。地址里的令牌就是钥匙，只发给使用人；"
+        "跨网络使用请放在带 TLS 的反向代理之后（见 README）"
+    ),
+    "cli.serve_no_user": "未用 --user 指定使用人：网页上的修改都记在本账户名下",
+    "cli.serve_title": "民生实事项目网页服务：{path}{read_only}",
+    "cli.serve_read_only": "（只读）",
+    "cli.serve_address": "  {name}：{address}",
+    "cli.serve_open": "打开",
+    "cli.serve_stop": "按 Ctrl+C 停止",
+    "cli.web_user": "{name}（网页·{account}）",
+    "cli.not_installed": "（未安装）",
+    "crash.saved": "minsheng：意外出错（{kind}）；详细情况记在 {log}",
+    "crash.not_saved": "minsheng：意外出错（{kind}）；详细情况没能写入日志",
+    # --- the app ----------------------------------------------------------------------------------
+    "app.import_refused": "不能导入 {what}",
     # --- exports and snapshots -----------------------------------------------------------------
     "export.bad_encoding": "CSV 编码 {encoding} 不是 {choices} 之一",
     "export.cannot_encode": "有文字无法用 {encoding} 编码写出：{detail}",
@@ -254,6 +379,8 @@ MESSAGES: dict[str, str] = {
     "diff.empty": "（空）",
     "snapshot.bad_index": "{path}：无法读取快照索引（{detail}）",
     "snapshot.not_json": "{path}：不是 JSON 快照（{detail}）",
+    "snapshot.not_utf8": "不是 UTF-8 文本",
+    "snapshot.bad_shape": "{path}：不是 JSON 快照（项目或报告的结构不对）",
     "snapshot.no_projects": '{path}：不是 JSON 快照（没有 "projects" 列表）',
 }
 
@@ -336,6 +463,8 @@ def os_problem(exc: BaseException) -> str:
         errno.ENAMETOOLONG: say("os.name_too_long"),
         errno.EBUSY: say("os.busy"),
         errno.ELOOP: say("os.too_many_links"),
+        errno.EADDRINUSE: say("os.address_in_use"),
+        errno.EADDRNOTAVAIL: say("os.address_unavailable"),
     }
     if isinstance(exc, OSError) and exc.errno is not None:
         return known.get(exc.errno) or exc.strerror or os.strerror(exc.errno)

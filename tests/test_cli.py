@@ -198,7 +198,7 @@ def test_bad_files_exit_1_with_one_line_naming_the_file_and_change_nothing(
     case: str, tmp_path: Path, cli: Any, db: Path
 ) -> None:
     if case == "missing":
-        path, detail = tmp_path / "nowhere.md", "no such file"
+        path, detail = tmp_path / "nowhere.md", "没有这个文件"
     elif case == "xlsx":
         path, detail = tmp_path / "broken.xlsx", "xlsx"
         path.write_bytes(b"PK\x03\x04 not really a workbook")
@@ -405,7 +405,7 @@ def test_first_run_on_the_default_file_imports_the_bundled_report(
     assert len(json.loads(first.stdout)) == 49
     default = tmp_path / "xdg" / "minsheng" / "minsheng.json"
     assert default.exists()
-    assert "随附的报告" in first.stderr and str(default) in first.stderr
+    assert "附带的报告" in first.stderr and str(default) in first.stderr
     second = _subprocess("list", "--json", **env)
     assert second.returncode == 0 and second.stderr == ""
 
@@ -415,7 +415,7 @@ def test_without_xdg_the_default_is_under_home(
 ) -> None:
     monkeypatch.delenv("XDG_DATA_HOME")
     result = cli("show", "X01", "--json")
-    assert result.code == 0 and "随附的报告" in result.err
+    assert result.code == 0 and "附带的报告" in result.err
     assert (_isolated_home / ".local" / "share" / "minsheng" / "minsheng.json").exists()
 
 
@@ -524,15 +524,15 @@ def test_a_held_lock_is_named_after_a_second_and_wait_gives_up(cli: Any, db: Pat
         took = time.monotonic() - started
         assert result.code == 1 and 1.4 < took < 10
         waiting, refused = result.err.splitlines()
-        assert "waiting for wang pid 4242 on server" in waiting and "1.5 s" in waiting
+        assert "wang pid 4242 on server正在保存" in waiting and "1.5 秒后放弃" in waiting
         assert str(db) in refused and "没有保存" in refused
         assert "wang pid 4242 on server 占用锁已超过 1.5 秒" in refused
         assert db.read_bytes() == before
         # Without --wait it waits as long as it takes, saying who for after a second.
         threading.Timer(1.5, holder.kill).start()
         result = cli("--db", db, "set-status", "X01", "滞后")
-        assert result.code == 0 and "X01 工作成效: 滞后" in result.out
-        assert "waiting for wang pid 4242 on server" in result.err and "ctrl+c" in result.err
+        assert result.code == 0 and "X01 工作成效：滞后" in result.out
+        assert "wang pid 4242 on server正在保存" in result.err and "按 Ctrl+C 放弃" in result.err
     finally:
         holder.kill()
         holder.wait()
@@ -597,13 +597,13 @@ def test_a_database_that_does_not_exist_is_refused_unless_made_on_purpose(
     ):
         result = cli("--db", typo, *argv)
         assert result.code == 1, argv
-        assert f"{typo}: no such database (nor is the folder {typo.parent})" in result.err
-        assert "nothing to open read-only" in result.err or "--create" in result.err
+        assert f"{typo}：没有这个数据库（文件夹 {typo.parent} 也不存在）" in result.err
+        assert "无从只读打开" in result.err or "--create" in result.err
     assert not typo.parent.exists() and not list(tmp_path.glob("**/*.lock"))
     made = cli("--db", typo, "--create", "list")
     assert made.code == 0 and "0 / 0" in made.out
     imported = cli("--db", tmp_path / "new.json", "import", bundled)
-    assert imported.code == 0 and "a new database, made by this import" in imported.err
+    assert imported.code == 0 and "新建的数据库，由这次导入生成" in imported.err
     again = cli("--db", tmp_path / "new.json", "import", bundled)
     assert again.code == 0 and "new database" not in again.err
 
@@ -625,10 +625,10 @@ def test_snapshot_takes_another_name_and_never_suggests_force(
     monkeypatch.setattr(snapshots, "write_snapshot", racing)
     taken = False
     result = cli("--db", db, "snapshot")
-    assert result.code == 0 and len(calls) == 2 and "wrote 49 projects" in result.out
+    assert result.code == 0 and len(calls) == 2 and "已写出 49 个项目" in result.out
     taken = True
     result = cli("--db", db, "snapshot")
-    assert result.code == 1 and "--force" not in result.err and "again" in result.err
+    assert result.code == 1 and "--force" not in result.err and "请再运行一次" in result.err
 
 
 # --- the monthly cycle (issue 13) and 序时 (issue 16) ----------------------------------------
@@ -660,9 +660,9 @@ def test_the_next_month_keeps_the_office_s_judgement(
     assert cli("--db", db, "set-status", "S14", "滞后").code == 0
     july = cli("--db", db, "import", _next_month(bundled, tmp_path / "1-7.md"))
     assert july.code == 0, july.err
-    assert "changed X01: 推进情况" in july.out and "changed S02: 工作成效" in july.out
-    assert "hand edits kept" in july.out and "S14: 工作成效" in july.out
-    assert "工作成效 differs from the report" in july.out and ": 滞后 / 推进正常" in july.out
+    assert "有变化 X01：推进情况" in july.out and "有变化 S02：工作成效" in july.out
+    assert "保留了手工修改" in july.out and "S14：工作成效" in july.out
+    assert "工作成效与报告不一致" in july.out and "：滞后 / 推进正常" in july.out
     s14 = cli("--db", db, "show", "S14", "--json").json()
     assert (s14["status"], s14["status_reported"]) == ("滞后", "推进正常")
     s02 = cli("--db", db, "show", "S02", "--json").json()
@@ -673,10 +673,10 @@ def test_the_next_month_keeps_the_office_s_judgement(
     stale = cli("--db", db, "list", "--not-updated", "--json").json()
     assert len(stale) == 48 and "X01" not in {p["id"] for p in stale}
     assert all(p["not_updated"] for p in stale)
-    assert cli("--db", db, "period").out.strip() == "报告期: 1-7 月份"
+    assert cli("--db", db, "period").out.strip() == "报告期：1-7 月份"
     shown = cli("--db", db, "show", "S14").out
-    assert "滞后（上报: 推进正常）" in shown and "1-6 月推进情况  （未更新）" in shown
-    assert "完成主体工程" not in cli("--db", db, "show", "X01").out.split("1-6 月推进情况")[1]
+    assert "滞后（上报：推进正常）" in shown and "1-6月推进情况  （未更新）" in shown
+    assert "完成主体工程" not in cli("--db", db, "show", "X01").out.split("1-6月推进情况")[1]
 
 
 def test_take_reported_takes_the_report_s_values_over_hand_edits(
@@ -698,18 +698,18 @@ def test_a_table_without_a_title_needs_its_period(tmp_path: Path, cli: Any, bund
     )
     path = tmp_path / "db.json"
     refused = cli("--db", path, "import", untitled)
-    assert refused.code == 1 and "--period FROM-TO" in refused.err and not path.exists()
+    assert refused.code == 1 and "请用 --period 给出" in refused.err and not path.exists()
     assert cli("--db", path, "import", "--period", "1-7", untitled).code == 0
-    assert cli("--db", path, "period").out.strip() == "报告期: 1-7 月份"
+    assert cli("--db", path, "period").out.strip() == "报告期：1-7 月份"
     again = cli("--db", path, "import", untitled)  # the database's period is taken, saying so
-    assert again.code == 0 and "taken as 1-7" in again.err
+    assert again.code == 0 and "按数据库的报告期 1-7月 读取" in again.err
     contradicts = cli("--db", path, "import", "--period", "1-8", bundled)
-    assert contradicts.code == 1 and "says months 1-6" in contradicts.err
+    assert contradicts.code == 1 and "标题写的是 1-6月" in contradicts.err
     assert cli("--db", path, "import", "--period", "13-14", untitled).code == 2
     fresh = tmp_path / "fresh.json"  # a titled file first gives the untitled one its months
     both = cli("--db", fresh, "import", bundled, untitled)
     assert both.code == 0, both.err
-    assert "taken as 1-6" in both.err
+    assert "按数据库的报告期 1-6月 读取" in both.err
 
 
 def _department_ids(cli: Any, db: Path, department: str) -> set[str]:
@@ -720,14 +720,14 @@ def _department_ids(cli: Any, db: Path, department: str) -> set[str]:
 
 def test_units_lists_names_and_merge_counts_old_as_new(cli: Any, db: Path) -> None:
     listed = cli("--db", db, "units")
-    assert listed.code == 0 and "体育局" in listed.out and "units merge OLD NEW" in listed.out
+    assert listed.code == 0 and "体育局" in listed.out and "units merge 原名称 新名称" in listed.out
     assert "体育局 → 县教育体育局" in listed.out  # a suggestion
     # (--department is a substring: 体育局 finds 县教育体育局's projects too)
     only_old = _department_ids(cli, db, "体育局") - _department_ids(cli, db, "县教育体育局")
     assert only_old == {"X05"}  # 县教育局 体育局
     merged = cli("--db", db, "units", "merge", "体育局", "县教育体育局")
     assert merged.code == 0, merged.err
-    assert "体育局 → 县教育体育局: 1 project" in merged.out
+    assert "体育局 → 县教育体育局：1 个项目" in merged.out
     assert "X05" in _department_ids(cli, db, "县教育体育局")
     x05 = cli("--db", db, "show", "X05", "--json").json()
     assert (x05["department"], x05["department_raw"]) == (
@@ -825,10 +825,13 @@ def test_list_by_schedule(cli: Any, db: Path) -> None:
     ("argv", "words"),
     [
         (["--bogus"], "不认识的参数：--bogus"),
-        (["list", "--level", "区级"], "参数 --level：没有 '区级' 这一项（可以是：'县级', '市级',"),
+        (
+            ["list", "--level", "区级"],
+            "参数 --level：没有 “区级” 这一项（可以是：县级、市级、省级）",
+        ),
         (["export", "--paper"], "参数 --paper 后面要跟一个值"),
-        (["import"], "缺少参数：FILE"),
-        (["set-status"], "缺少参数：id, status"),
+        (["import"], "缺少参数：文件"),
+        (["set-status"], "缺少参数：编号, 工作成效"),
     ],
 )  # fmt: skip
 def test_argparse_speaks_chinese(argv: list[str], words: str, capsys) -> None:

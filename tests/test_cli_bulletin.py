@@ -53,7 +53,7 @@ def test_md_bulletin_holds_the_numbers_of_schedule_and_list(
 ) -> None:
     out = tmp_path / "通报.md"
     result = cli("--db", db, "bulletin", "-o", out, "--date", DAY)
-    assert result.code == 0 and "49 projects" in result.err and result.out == ""
+    assert result.code == 0 and "已写出 49 个项目的通报" in result.err and result.out == ""
     sections = md_sections(out.read_bytes())
     schedule = cli("--db", db, "schedule", "--json").json()
     classes = Counter(s["class"] for s in schedule)
@@ -159,8 +159,8 @@ def test_filters_narrow_the_bulletin(cli: Any, db: Path) -> None:
     ("args", "words"),
     [
         (["-o", "{tmp}/no/such/folder/b.docx"], "/no/such/folder 不存在"),
-        (["-o", "{tmp}/b.txt"], "cannot tell the format"),
-        (["-o", "{tmp}/b"], "cannot tell the format"),
+        (["-o", "{tmp}/b.txt"], "从扩展名 .txt 看不出格式"),
+        (["-o", "{tmp}/b"], "没有扩展名，看不出格式"),
         (["--format", "md", "-o", "{tmp}"], "：是文件夹"),
         (["-o", "{tmp}/exists.md"], "--force"),
     ],

@@ -62,7 +62,7 @@ def test_export_formats_filters_and_sort(tmp_path: Path, cli: Any, db: Path) -> 
     out = tmp_path / "list.csv"
     result = cli("--db", db, "export", "--format", "csv", "-o", out, "--level", "市级",
                  "--sort", "name", "--reverse")  # fmt: skip
-    assert result.code == 0 and "wrote 13 projects" in result.err
+    assert result.code == 0 and "已写出 13 个项目" in result.err
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 2 + 13 and {r[-1] for r in rows[2:]} == {"市级"}
     names = [r[2] for r in rows[2:]]
@@ -94,7 +94,7 @@ def test_export_by_schedule_and_not_updated(tmp_path: Path, cli: Any, db: Path) 
     ids = [p["id"] for p in _projects(out)]
     assert ids == [p["id"] for p in listed.json()] and ids[0] == "S15"
     none = cli("--db", db, "export", "-o", tmp_path / "stale.json", "--not-updated")
-    assert none.code == 0 and "wrote 0 projects" in none.err  # one period: nothing to compare
+    assert none.code == 0 and "已写出 0 个项目" in none.err  # one period: nothing to compare
 
 
 def test_export_encoding_and_stdout(tmp_path: Path, cli: Any, db: Path) -> None:
@@ -124,7 +124,7 @@ def test_export_refuses_to_overwrite_and_names_missing_folders(
 def test_snapshot_and_snapshots(tmp_path: Path, cli: Any, db: Path) -> None:
     first = cli("--db", db, "snapshot")
     assert first.code == 0
-    path = Path(first.out.split(" to ", 1)[1].strip())
+    path = Path(first.out.split("个项目：", 1)[1].strip())
     assert path.parent == db.parent / "snapshots"
     assert re.fullmatch(r"lanling-2023-m01-06-\d{8}-\d{4}\.json", path.name)
     assert len(json.loads(path.read_text(encoding="utf-8"))["projects"]) == 49
@@ -202,7 +202,7 @@ def test_diff_of_the_bundled_report_and_an_edited_copy(tmp_path: Path, cli: Any,
 
 
 def test_diff_of_a_snapshot_and_the_database(tmp_path: Path, cli: Any, db: Path) -> None:
-    snap = Path(cli("--db", db, "snapshot").out.split(" to ", 1)[1].strip())
+    snap = Path(cli("--db", db, "snapshot").out.split("个项目：", 1)[1].strip())
     assert cli("--db", db, "note", "X01", "--month", "2023-07", "主体完工").code == 0
     assert cli("--db", db, "set-status", "S14", "滞后").code == 0
     result = cli("--db", db, "diff", snap, "db")
@@ -216,7 +216,7 @@ def test_diff_of_a_snapshot_and_the_database(tmp_path: Path, cli: Any, db: Path)
     same = cli("--db", db, "diff", "db", table, "--json").json()
     assert same["changed"] == [] and len(same["unchanged"]) == 49
     missing = cli("--db", db, "diff", tmp_path / "nope.json", "db")
-    assert missing.code == 1 and "no such file" in missing.err
+    assert missing.code == 1 and "没有这个文件" in missing.err
 
 
 def test_diff_alone_compares_the_newest_snapshot_of_all_projects_with_the_database(
@@ -238,7 +238,7 @@ def test_diff_alone_reads_only_a_regular_file_directly_in_the_snapshots_folder(
     cli: Any, db: Path, tmp_path: Path
 ) -> None:
     made = cli("--db", db, "snapshot")
-    snap = Path(made.out.split(" to ", 1)[1].strip())
+    snap = Path(made.out.split("个项目：", 1)[1].strip())
     elsewhere = tmp_path / "someone-else.json"  # a file its owner did not mean to compare
     elsewhere.write_bytes(snap.read_bytes())
     index = snap.parent / "index.json"
@@ -247,13 +247,13 @@ def test_diff_alone_reads_only_a_regular_file_directly_in_the_snapshots_folder(
     for name in (str(elsewhere), f"../../{elsewhere.name}"):
         index.write_text(recorded.replace(snap.name, name), encoding="utf-8")
         result = cli("--db", db, "diff")
-        assert result.code == 1 and "not a file in the folder" in result.err, name
-        assert "name the files to compare" in result.err
+        assert result.code == 1 and "不是这个文件夹里的文件" in result.err, name
+        assert "请写明要比较的两个文件" in result.err
     index.write_text(recorded, encoding="utf-8")
     snap.unlink()
     snap.symlink_to(elsewhere)
     result = cli("--db", db, "diff")
-    assert result.code == 1 and f"{snap}: the newest snapshot is a symbolic link" in result.err
+    assert result.code == 1 and f"{snap}：最新的快照是符号链接" in result.err
     named = cli("--db", db, "diff", snap, "db")  # named on the command line: read as given
     assert named.code == 0 and "有变化 0" in named.out
 

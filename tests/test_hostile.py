@@ -307,7 +307,7 @@ def test_a_crash_in_the_app_restores_the_terminal_and_logs_privately(
     out = bytes(term.output)
     assert status == CRASH_STATUS
     assert b"\x1b[?1049l" in out  # the alternate screen was left: the terminal is back
-    assert b"unexpected error (RuntimeError); details in" in out
+    assert "意外出错（RuntimeError）；详细情况记在".encode() in out
     assert b"secret text" not in out and "两河体育公园 secret".encode() not in out
     logs = list((tmp_path / "state" / "minsheng").glob("crash-*.log"))
     assert len(logs) == 1 and stat.S_IMODE(os.stat(logs[0]).st_mode) == 0o600

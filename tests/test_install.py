@@ -73,7 +73,8 @@ def test_the_wheel_installs_and_opens_the_bundled_report(tmp_path: Path) -> None
     assert where.stdout.startswith(site)  # ours, from the wheel: not the checkout
     listed = subprocess.run([str(venv / "bin" / "minsheng"), "list", "--level", "县级"], **run)
     assert listed.returncode == 0, listed.stderr
-    assert "首次运行" in listed.stderr and "lanling-2023-h1.md（49 个项目）" in listed.stderr
+    assert "首次运行" in listed.stderr and "lanling-2023-h1.md 新建" in listed.stderr
+    assert "（49 个项目）" in listed.stderr
     assert "X01" in listed.stdout and "X10" in listed.stdout
     assert (home / "data" / "minsheng" / "minsheng.json").is_file()
     version = subprocess.run([str(python), "-m", "minsheng", "--version"], **run)

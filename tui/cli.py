@@ -19,6 +19,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from store import words
 from store.export import (
     CSV_ENCODINGS,
     DEFAULT_PAPER,
@@ -49,6 +50,7 @@ from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, latest_progress
 from store.schedule_rule import BASES, parse_thresholds, rule_text, with_thresholds
 from store.text import one_line
 from store.vocabulary import SCHEDULE_CLASSES
+from store.words import at, listing, os_problem, quote, say
 from tui.crash import report_crash
 from tui.editor import LockWaits
 from tui.labels import change_values, note_label, source_label
@@ -68,7 +70,7 @@ def version() -> str:
     try:
         return installed("minsheng")
     except PackageNotFoundError:  # run from a source tree that was never installed
-        return "（未安装）"
+        return say("cli.not_installed")
 
 
 class CliError(Exception):
@@ -86,7 +88,7 @@ def _out() -> Console:
 
 
 def _err(message: str) -> None:
-    print(f"minsheng: {clean_text(message, single_line=True)}", file=sys.stderr)
+    print(f"minsheng：{clean_text(message, single_line=True)}", file=sys.stderr)
 
 
 def _seconds(value: str) -> float:
@@ -95,7 +97,7 @@ def _seconds(value: str) -> float:
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds < float("inf"):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds")
+        raise argparse.ArgumentTypeError(say("cli.not_seconds", value=quote(value)))
     return seconds
 
 
@@ -111,14 +113,16 @@ def _months(value: str) -> tuple[int, int] | None:
 def _months_arg(value: str) -> tuple[int, int]:
     months = _months(value)
     if months is None or not 1 <= months[0] <= months[1] <= 12:
-        raise argparse.ArgumentTypeError(f"{value!r} is not months FROM-TO within 1-12, e.g. 1-7")
+        raise argparse.ArgumentTypeError(say("cli.bad_months", value=quote(value)))
     return months
 
 
 def _status_arg(value: str) -> str:
     status = normalise_status(value.strip())
     if status not in STATUSES:
-        raise argparse.ArgumentTypeError(f"{value!r} is not one of {' '.join(STATUSES)}")
+        raise argparse.ArgumentTypeError(
+            say("store.not_one_of", label="工作成效", choices=listing(STATUSES), value=quote(value))
+        )
     return status
 
 
@@ -126,7 +130,7 @@ def _date_arg(value: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(say("cli.bad_date", value=quote(value))) from None
 
 
 def _theme(asked: str | None) -> str | None:
@@ -143,20 +147,23 @@ def build_parser() -> argparse.ArgumentParser:
     """All sub-commands and their options."""
     parser = ChineseArgumentParser(
         prog="minsheng",
-        description="重点民生实事项目推进情况 tracker: review, edit and export projects.",
+        description="重点民生实事项目推进情况跟踪：查看、修改、导出项目。",
         epilog=(
-            "Exit status: 0 done, 1 bad input or refused (message on stderr), 2 usage, "
-            "70 unexpected error (details in a private log)."
+            "退出状态：0 完成；1 输入有误或被拒绝（原因写在标准错误输出）；2 用法有误；"
+            "70 意外出错（详细情况记在只有本人能读的日志里）。"
         ),
     )
-    parser.add_argument("--version", action="version", version=f"minsheng {version()}")
+    parser.add_argument(
+        "--version", action="version", version=f"minsheng {version()}", help="显示版本号，然后退出"
+    )
     parser.add_argument(
         "--db",
         type=Path,
-        help="database file, SQLite if it ends in .sqlite or .sqlite3, else JSON "
-        "(default: $MINSHENG_DB, else ~/.local/share/minsheng/minsheng.json)",
+        metavar="文件",
+        help="数据库文件，以 .sqlite 或 .sqlite3 结尾的是 SQLite，否则是 JSON"
+        "（默认：$MINSHENG_DB，没有则为 ~/.local/share/minsheng/minsheng.json）",
     )
-    parser.add_argument("--read-only", action="store_true", help="browse and export only")
+    parser.add_argument("--read-only", action="store_true", help="只查看和导出，不修改")
     parser.add_argument(
         "--ascii",
         action=argparse.BooleanOptionalAction,
@@ -166,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--theme",
-        metavar="NAME",
+        metavar="配色",
         help="配色：16 为 16 色终端的配色（TERM=xterm、screen 时自动使用），或 Textual 配色的名字",
     )
     # Set by `serve` for the app it starts for one person's browser page.
@@ -175,179 +182,178 @@ def build_parser() -> argparse.ArgumentParser:
         "--i-know-locks-may-fail",
         action="store_true",
         dest="allow_network_fs",
-        help="open a database on a network file system (NFS, SMB, sshfs) for writing anyway",
+        help="数据库在网络文件系统（NFS、SMB、sshfs）上也照样打开并写入",
     )
     parser.add_argument(
         "--create",
         action="store_true",
-        help="start a new database at --db; without it a file that does not exist is refused "
-        "(`import FILE` into a new file needs no --create)",
+        help="在 --db 处新建数据库；不加时，不存在的文件会被拒绝（用 import 导入到新文件不必加）",
     )
     parser.add_argument(
         "--wait",
         type=_seconds,
-        metavar="SECONDS",
-        help="when another person's save holds the database, give up after SECONDS "
-        "(exit 1, naming who holds it); default: wait as long as it takes",
+        metavar="秒数",
+        help="别人正在保存、占用数据库时，等这么多秒后放弃（退出状态 1，说明是谁占用）；默认一直等",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
 
-    sub.add_parser("tui", help="open the app (the default)")
+    sub.add_parser("tui", help="打开程序界面（不给命令时即是）")
 
-    p = sub.add_parser("import", help="import report files (.md/.txt, .csv, .xlsx)")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p = sub.add_parser("import", help="导入报告文件（.md/.txt、.csv、.xlsx）")
+    p.add_argument("files", nargs="+", type=Path, metavar="文件", help="要导入的报告文件")
     p.add_argument(
         "--period",
         type=_months_arg,
-        metavar="FROM-TO",
-        help="the months a file covers when its title does not say (e.g. 1-7)",
+        metavar="月份",
+        help="文件的标题没有写明月份时，表格所属的起止月份（如 1-7）",
     )
     p.add_argument(
         "--take-reported",
         action="store_true",
-        help="take the report's values over hand edits made since the last import (recorded)",
+        help="上次导入以来手工修改过的字段，也用报告的值（记入修改记录）",
     )
     p.add_argument(
         "--clear-empty",
         action="store_true",
-        help="an empty cell clears its field (default: an empty cell leaves the field as it is)",
+        help="空单元格清空对应字段（默认：空单元格不改动字段）",
     )
 
-    p = sub.add_parser("list", help="list projects")
+    p = sub.add_parser("list", help="列出项目")
     _add_filter_options(p)
-    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--json", action="store_true", help="输出 JSON，不输出表格")
 
-    p = sub.add_parser("schedule", help="序时: each project against its plan for the period")
+    p = sub.add_parser("schedule", help="序时：各项目与本期计划相比的进度")
     _add_filter_options(p)
-    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--json", action="store_true", help="输出 JSON，不输出表格")
     p.add_argument(
         "--thresholds",
-        metavar="A,B,C",
-        help="set the rule (recorded, for everyone on this data): descending; with --basis "
-        "ratio percent of plan, e.g. 110,90,70; with points, points of the target against "
-        "plan, e.g. 10,-10,-30",
+        metavar="高,中,低",
+        help="设定序时规则（记入修改记录，对用这份数据的所有人生效）：三个数从高到低；"
+        "按比例（--basis ratio）是占计划的百分数，如 110,90,70；"
+        "按百分点（points）是完成数比计划数高出目标的百分点，如 10,-10,-30",
     )
     p.add_argument(
         "--basis",
         choices=BASES,
-        help="set how indicators are measured: ratio (actual / planned) or points (of the "
-        "target below plan, as 银川 does)",
+        help="设定指标的衡量方式：ratio 按比例（实际完成 / 计划），"
+        "points 按落后于计划的目标百分点（银川的做法）",
     )
 
-    p = sub.add_parser("units", help="牵头单位 names with their project counts, and merging")
-    units_sub = p.add_subparsers(dest="units_command", metavar="ACTION")
-    q = units_sub.add_parser("merge", help="count the unit OLD as NEW (undo: unmerge OLD)")
-    q.add_argument("old", metavar="OLD")
-    q.add_argument("new", metavar="NEW")
-    q = units_sub.add_parser("unmerge", help="give OLD's projects their 牵头单位 as reported")
-    q.add_argument("old", metavar="OLD")
+    p = sub.add_parser("units", help="牵头单位的名称及各自的项目数；合并名称")
+    units_sub = p.add_subparsers(dest="units_command", metavar="操作")
+    q = units_sub.add_parser("merge", help="把单位 原名称 算作 新名称（撤销：unmerge 原名称）")
+    q.add_argument("old", metavar="原名称", help="并入别的单位的名称")
+    q.add_argument("new", metavar="新名称", help="并入后算作的单位名称")
+    q = units_sub.add_parser("unmerge", help="原名称 的项目恢复报告中的牵头单位")
+    q.add_argument("old", metavar="原名称", help="已并入别的单位的名称")
 
-    p = sub.add_parser("show", help="show one project")
-    p.add_argument("id")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p = sub.add_parser("show", help="显示一个项目")
+    p.add_argument("id", metavar="编号", help="项目编号")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
 
-    p = sub.add_parser("set-status", help="set 工作成效")
-    p.add_argument("id")
-    p.add_argument("status", help=" | ".join(STATUSES))
-    p.add_argument("--note", default="", help="why (kept in history)")
+    p = sub.add_parser("set-status", help="设定工作成效")
+    p.add_argument("id", metavar="编号", help="项目编号")
+    p.add_argument("status", metavar="工作成效", help=" | ".join(STATUSES))
+    p.add_argument("--note", default="", metavar="说明", help="为什么改（记入修改记录）")
     _add_expect_option(p)
 
-    p = sub.add_parser("note", help="add a dated progress update")
-    p.add_argument("id")
-    p.add_argument("--month", required=True, help="YYYY-MM")
-    p.add_argument("text")
+    p = sub.add_parser("note", help="添加一条注明月份的进展")
+    p.add_argument("id", metavar="编号", help="项目编号")
+    p.add_argument("--month", required=True, metavar="月份", help="进展所属的月份，写作 YYYY-MM")
+    p.add_argument("text", metavar="内容", help="进展的内容")
     _add_expect_option(p)
 
-    p = sub.add_parser("period", help="show or set the months the report covers")
-    p.add_argument("months", nargs="?", metavar="FROM-TO", help="e.g. 1-6 or 7-12")
+    p = sub.add_parser("period", help="显示或设定报告期（报告所属的月份）")
+    p.add_argument("months", nargs="?", metavar="月份", help="起止月份，如 1-6 或 7-12")
 
-    p = sub.add_parser("db", help="check the database, bring back a backup, or migrate it")
-    db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    db_sub.add_parser("check", help="verify the file and list its backups")
-    q = db_sub.add_parser("restore", help="make a backup the database (the current file is kept)")
-    q.add_argument("backup", help="a file in backups/ beside the database, or a path")
-    q = db_sub.add_parser(
-        "migrate", help="copy a database to a new file of the other kind (.json <-> .sqlite)"
-    )
-    q.add_argument("source", metavar="FROM", type=Path, help="the database to copy")
+    p = sub.add_parser("db", help="检查数据库文件，用备份恢复，或换一种数据库")
+    db_sub = p.add_subparsers(dest="db_command", metavar="操作", required=True)
+    db_sub.add_parser("check", help="检查文件是否完好，并列出备份")
+    q = db_sub.add_parser("restore", help="用一个备份作数据库（现在的文件另存保留）")
+    q.add_argument("backup", metavar="备份", help="数据库旁 backups/ 中的文件名，或一个路径")
+    q = db_sub.add_parser("migrate", help="把数据库复制成另一种的新文件（.json 与 .sqlite 互换）")
+    q.add_argument("source", metavar="原数据库", type=Path, help="要复制的数据库")
     q.add_argument(
-        "target", metavar="TO", type=Path, help="a new file: .sqlite/.sqlite3, else JSON"
+        "target",
+        metavar="新数据库",
+        type=Path,
+        help="一个新文件：.sqlite/.sqlite3 为 SQLite，否则 JSON",
     )
 
-    p = sub.add_parser("history", help="recorded changes")
-    p.add_argument("id", nargs="?")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p = sub.add_parser("history", help="修改记录")
+    p.add_argument("id", nargs="?", metavar="编号", help="只看这个项目的（默认：全部）")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
 
-    p = sub.add_parser("export", help="export projects (md, xlsx, csv, json, html)")
+    p = sub.add_parser("export", help="导出项目（md、xlsx、csv、json、html）")
     p.add_argument(
-        "--format", choices=EXPORT_FORMATS, help="default: from the file's extension, else json"
+        "--format", choices=EXPORT_FORMATS, help="格式（默认：按文件的扩展名，没有则为 json）"
     )
-    p.add_argument("-o", "--output", default="-", help="file, or - for standard output")
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument(
+        "-o", "--output", default="-", metavar="文件", help="写到的文件；- 表示标准输出（默认）"
+    )
+    p.add_argument("--force", action="store_true", help="覆盖已有的文件")
     _add_encoding_option(p)
     p.add_argument(
         "--paper",
         choices=tuple(PAPERS),
         default=DEFAULT_PAPER,
-        help="xlsx only: the paper it prints on, landscape (default A4; A3 for long texts)",
+        help="只用于 xlsx：打印用的纸张，横向（默认 A4；文字长的用 A3）",
     )
     _add_filter_options(p)
 
-    p = sub.add_parser("serve", help="the app in a web browser (textual-serve), with a token")
+    p = sub.add_parser("serve", help="在网页浏览器里使用本程序（textual-serve），凭令牌打开")
     p.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the network)",
+        metavar="地址",
+        help="监听的地址（默认 127.0.0.1：只有本机能打开；0.0.0.0：网络上的电脑都能打开）",
     )
-    p.add_argument("--port", type=int, default=8000, help="default 8000")
+    p.add_argument("--port", type=int, default=8000, metavar="端口", help="端口号（默认 8000）")
     p.add_argument(
         "--user",
         action="append",
         default=[],
-        metavar="NAME",
-        help="a person who may open it (repeatable): each gets an address of their own, and "
-        "history records their name",
+        metavar="姓名",
+        help="可以打开的人（可重复给出）：每人有自己的地址，修改记录记下其姓名",
     )
     p.add_argument(
         "--public-url",
-        metavar="URL",
-        help="the address people open when a reverse proxy (TLS) stands in front, e.g. "
-        "https://minsheng.example.gov.cn",
+        metavar="网址",
+        help="前面有反向代理（TLS）时大家打开的地址，如 https://minsheng.example.gov.cn",
     )
-    p = sub.add_parser(
-        "bulletin", help="通报: the bulletin of the selected projects (docx, md, html)"
-    )
+    p = sub.add_parser("bulletin", help="通报：选出的项目的通报（docx、md、html）")
     p.add_argument(
         "--format",
         choices=("docx", "md", "html"),
-        help="default: from the file's extension, else md",
+        help="格式（默认：按文件的扩展名，没有则为 md）",
     )
-    p.add_argument("-o", "--output", default="-", help="file, or - for standard output")
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument(
+        "-o", "--output", default="-", metavar="文件", help="写到的文件；- 表示标准输出（默认）"
+    )
+    p.add_argument("--force", action="store_true", help="覆盖已有的文件")
     p.add_argument(
         "--date",
         type=_date_arg,
         metavar="YYYY-MM-DD",
-        help="the bulletin's date (overdue: deadline before its month); default: today",
+        help="通报的日期（完成时限在其月份之前的算逾期）；默认：今天",
     )
     _add_filter_options(p)
 
-    p = sub.add_parser("snapshot", help="export every project to a dated file in snapshots/")
-    p.add_argument("--format", choices=EXPORT_FORMATS, default="json", help="default: json")
+    p = sub.add_parser("snapshot", help="把全部项目导出到 snapshots/ 中一个注明日期的文件")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="json", help="格式（默认 json）")
     _add_encoding_option(p)
 
-    p = sub.add_parser("snapshots", help="list the recorded snapshots")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p = sub.add_parser("snapshots", help="列出记下的快照")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
 
     p = sub.add_parser(
-        "diff", help="what changed between two snapshots (or db); none given: newest vs db"
+        "diff", help="两个快照（或数据库 db）之间的变化；不给时：最新的快照与数据库相比"
     )
-    p.add_argument("old", metavar="OLD", nargs="?",
-                   help="snapshot (.json) or report file, or db; default: the newest snapshot "
-                        "of all projects")  # fmt: skip
-    p.add_argument("new", metavar="NEW", nargs="?", default="db",
-                   help="snapshot (.json) or report file, or db; default: db")  # fmt: skip
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("old", metavar="旧", nargs="?",
+                   help="快照（.json）、报告文件或 db；默认：全部项目的最新快照")  # fmt: skip
+    p.add_argument("new", metavar="新", nargs="?", default="db",
+                   help="快照（.json）、报告文件或 db；默认：db")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="输出 JSON")
     return parser
 
 
@@ -356,7 +362,7 @@ def _add_encoding_option(p: argparse.ArgumentParser) -> None:
         "--encoding",
         choices=CSV_ENCODINGS,
         default="utf-8-sig",
-        help="CSV only: utf-8-sig (default, for Excel), utf-8 or gb18030 (older systems)",
+        help="只用于 CSV：utf-8-sig（默认，供 Excel 打开）、utf-8 或 gb18030（供较旧的系统）",
     )
 
 
@@ -364,36 +370,37 @@ def _add_expect_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--expect-revision",
         type=int,
-        metavar="N",
-        help="refuse (exit 1) unless the project is still at revision N (see show --json)",
+        metavar="版本",
+        help="项目不再是这个版本时拒绝修改（退出状态 1；版本见 show --json 的 revision）",
     )
 
 
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--department", default="", metavar="TEXT", help="牵头单位 contains TEXT")
-    p.add_argument("--level", choices=LEVELS, action="append", help="项目等级 (repeatable)")
+    p.add_argument("--department", default="", metavar="文字", help="牵头单位含有这些文字")
+    p.add_argument("--level", choices=LEVELS, action="append", help="项目等级（可重复给出）")
     p.add_argument(
         "--status",
         type=_status_arg,
         action="append",
-        help=f"工作成效 (repeatable): {' | '.join(STATUSES)}",
+        metavar="工作成效",
+        help=f"工作成效（可重复给出）：{' | '.join(STATUSES)}",
     )
-    p.add_argument("--search", default="", metavar="TEXT", help="text or pinyin to look for")
-    p.add_argument("--overdue", action="store_true", help="only overdue projects")
+    p.add_argument("--search", default="", metavar="文字", help="要查找的文字或拼音")
+    p.add_argument("--overdue", action="store_true", help="只要已过完成时限的项目")
     p.add_argument(
         "--not-updated",
         action="store_true",
-        help="only 未更新 projects: 推进情况 as in the previous period",
+        help="只要未更新的项目：推进情况与上期相同",
     )
     p.add_argument(
         "--schedule",
         choices=SCHEDULE_CLASSES,
         action="append",
-        metavar="CLASS",
-        help=f"序时 (repeatable): {' | '.join(SCHEDULE_CLASSES)}",
+        metavar="序时",
+        help=f"序时（可重复给出）：{' | '.join(SCHEDULE_CLASSES)}",
     )
-    p.add_argument("--sort", choices=SORT_KEYS, default="id", help="order (default: id)")
-    p.add_argument("--reverse", action="store_true", help="reverse the order")
+    p.add_argument("--sort", choices=SORT_KEYS, default="id", help="排序（默认：id，按编号）")
+    p.add_argument("--reverse", action="store_true", help="倒序")
 
 
 def _query(args: argparse.Namespace) -> ProjectQuery:
@@ -420,23 +427,24 @@ def _missing(path: Path, *, read_only: bool) -> CliError:
     where = path.parent
     while not where.exists() and where != where.parent:
         where = where.parent
-    folder = "" if where == path.parent else f" (nor is the folder {path.parent})"
+    folder = "" if where == path.parent else say("cli.no_folder", folder=path.parent)
     if read_only:
-        return CliError(f"{path}: no such database{folder}; nothing to open read-only")
-    return CliError(
-        f"{path}: no such database{folder}; check the path, or start a new one with "
-        "--create (or `import FILE`)"
-    )
+        return CliError(say("cli.no_database_read_only", path=path, folder=folder))
+    return CliError(say("cli.no_database", path=path, folder=folder))
 
 
 def waiting_notice(path: Path, wait: float | None) -> Callable[[str], None]:
     """What the command line says when a save has waited a second for another writer."""
 
-    def say(holder: str) -> None:
-        limit = f"giving up after {wait:g} s" if wait is not None else "ctrl+c gives up"
-        _err(f"{path}: waiting for {holder or 'another process'} to finish saving ({limit})")
+    def notice(holder: str) -> None:
+        limit = (
+            say("cli.wait_limit", seconds=words.seconds(wait))
+            if wait is not None
+            else say("cli.wait_forever")
+        )
+        _err(say("cli.waiting", path=path, holder=holder or say("lock.someone"), limit=limit))
 
-    return say
+    return notice
 
 
 def open_store(
@@ -488,11 +496,8 @@ def open_store(
         with as_file(files("data") / BUNDLED_REPORT_NAME) as bundled:
             parsed = read_report(bundled)
         result = store.import_report(parsed, source=f"import:{BUNDLED_REPORT_NAME}")
-        said = (
-            f"首次运行：已新建数据库 {path}，导入了随附的报告 {BUNDLED_REPORT_NAME}"
-            f"（{len(result.new)} 个项目）"
-        )
-        (notice or _err)(said)
+        first = say("cli.first_run", report=BUNDLED_REPORT_NAME, path=path, n=len(result.new))
+        (notice or _err)(first)
     return store
 
 
@@ -586,14 +591,14 @@ def cmd_list(store: ProjectStore, args: argparse.Namespace) -> None:
         return
     console = _out()
     console.print(_list_table(projects, console.width))
-    console.print(Text(f"{len(projects)} / {len(every)} 个项目"))
+    console.print(Text(say("cli.list_count", shown=len(projects), total=len(every))))
 
 
 def _reported_note(p: Project) -> str:
     """'' when the office's 工作成效 is the reported one, else what the report says."""
     if not p.status_reported or p.status_reported == p.status:
         return ""
-    return f"（上报: {p.status_reported}）"
+    return say("cli.reported", status=p.status_reported)
 
 
 def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
@@ -626,15 +631,37 @@ def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
     if len(history) >= 2:  # the previous period's, to read beside this one's
         before = history[-2]
         period = before.get("period") or {}
-        label = f"{period.get('from', '?')}-{period.get('to', '?')} 月推进情况"
-        rows.append((label, "（未更新）" if p.not_updated else str(before.get("text", ""))))
-    rows += [(f"{u.month} 进展", f"{u.text}（{u.by} {u.at}）") for u in p.updates]
+        first, last = period.get("from", "?"), period.get("to", "?")
+        shown = (
+            words.months(first, last)
+            if isinstance(first, int) and isinstance(last, int)
+            else f"{first}-{last}月"
+        )
+        label = say("cli.progress_before", months=shown)
+        rows.append(
+            (label, say("cli.not_updated") if p.not_updated else str(before.get("text", "")))
+        )
+    rows += [
+        (
+            say("cli.update_label", month=_month(u.month)),
+            say("cli.update_text", text=u.text, by=u.by, at=words.moment(u.at)),
+        )
+        for u in p.updates
+    ]
     rows += [(k, v) for k, v in p.extra.items()]
     rows.append(("版本", str(p.revision)))
     for label, value in rows:
         # (wrapped as the app wraps it: no line starts with "，", "2023" stays whole)
         grid.add_row(Text(clean_text(label, single_line=True)), CJKText(clean_text(value)))
     console.print(grid)
+
+
+def _month(value: str) -> str:
+    """A stored month ('2023-08') as an office writes it ('2023年8月'); else as stored."""
+    year, _, number = value.partition("-")
+    if year.isdigit() and number.isdigit() and 1 <= int(number) <= 12:
+        return words.month(int(year), int(number))
+    return value
 
 
 def _short(value: object, limit: int = 40) -> Text:
@@ -695,9 +722,9 @@ def read_all(paths: Sequence[Path]) -> list[tuple[Path, ParsedReport]]:
 
     for path in paths:
         if not path.exists():
-            raise CliError(f"{path}: no such file")
+            raise CliError(say("cli.no_such_file", path=_shown(path)))
         if not path.is_file():
-            raise CliError(f"{path}: not a file")
+            raise CliError(say("cli.not_a_file", path=_shown(path)))
     return [(path, read_report(path)) for path in paths]
 
 
@@ -715,22 +742,20 @@ def with_period(
         if own.period_from is not None and own.period_to is not None:
             if period is not None and period != (own.period_from, own.period_to):
                 raise CliError(
-                    f"{_shown(path)}: its title says months {own.period_from}-{own.period_to}, "
-                    f"not {period[0]}-{period[1]} as --period says; leave --period out"
+                    say(
+                        "cli.period_contradicts",
+                        path=_shown(path),
+                        title=words.months(own.period_from, own.period_to),
+                        given=words.months(*period),
+                    )
                 )
         elif period is not None:
             months = dataclasses.replace(own, period_from=period[0], period_to=period[1])
             report = dataclasses.replace(report, report=months)
         elif stored is None:
-            raise CliError(
-                f"{_shown(path)}: no title says which months the table covers, and the "
-                "database has no period yet; give them with --period FROM-TO (e.g. --period 1-7)"
-            )
+            raise CliError(say("cli.no_period", path=_shown(path)))
         else:
-            _err(
-                f"{_shown(path)}: no title says which months the table covers; taken as "
-                f"{stored[0]}-{stored[1]}, the database's (--period FROM-TO says otherwise)"
-            )
+            _err(say("cli.period_taken", path=_shown(path), months=words.months(*stored)))
         months = report.report
         if months.period_from is not None and months.period_to is not None:
             stored = (months.period_from, months.period_to)  # what the next file would find
@@ -758,21 +783,25 @@ def cmd_import(
             take_reported=take_reported,
             clear_empty=clear_empty,
         )
-        print(f"{path}: {result.summary()}")
+        print(at(_shown(path), result.summary()))
         for warning in result.warnings:
-            print(f"  warning: {clean_text(warning, single_line=True)}")
+            print(say("cli.import_warning", text=clean_text(warning, single_line=True)))
         for pid in result.changed:
-            print(f"  changed {pid}: {_labels(result.fields.get(pid, []))}")
+            print(say("cli.import_changed", id=pid, fields=_labels(result.fields.get(pid, []))))
         if result.kept:
-            print("  hand edits kept over the report (--take-reported takes the report's):")
+            print(say("cli.import_kept"))
             for pid, fields in result.kept.items():
-                print(f"    {pid}: {_labels(fields)}")
+                print(say("cli.import_item", id=pid, fields=_labels(fields)))
         if result.differs:
-            print("  工作成效 differs from the report (office / reported; review with `show ID`):")
+            print(say("cli.import_differs"))
             for pid in result.differs:
                 p = store.get(pid)
                 name = clean_text(p.name, single_line=True)
-                print(f"    {pid} {name}: {p.status} / {p.status_reported or '—'}")
+                reported = p.status_reported or "—"
+                print(
+                    say("cli.import_differs_item", id=pid, name=name, status=p.status,
+                        reported=reported)
+                )  # fmt: skip
 
 
 def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
@@ -787,12 +816,16 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
     suffix = Path(args.output).suffix.lower().lstrip(".")
     if not args.format and not to_stdout and suffix and suffix not in EXPORT_FORMATS:
         raise CliError(
-            f"{args.output}: cannot tell the format from .{suffix}; "
-            f"use --format ({' | '.join(EXPORT_FORMATS)})"
+            say(
+                "cli.unknown_suffix",
+                path=_shown(args.output),
+                suffix=suffix,
+                choices=" | ".join(EXPORT_FORMATS),
+            )
         )
     if to_stdout:
         if fmt == "xlsx" and sys.stdout.isatty():
-            raise CliError("an xlsx workbook is not for a terminal; give -o FILE")
+            raise CliError(say("cli.xlsx_terminal"))
         settings = store.schedule_settings()
         data = export_bytes(
             fmt, report, projects, encoding=args.encoding, paper=args.paper, settings=settings
@@ -812,7 +845,7 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
         encoding=args.encoding,
         paper=args.paper,
     )
-    print(f"wrote {len(projects)} projects to {args.output}", file=sys.stderr)
+    print(say("cli.wrote", n=len(projects), path=_shown(args.output)), file=sys.stderr)
     if fmt == "xlsx":
         _warn_overflow(report, projects, args.paper)
 
@@ -823,12 +856,8 @@ def _warn_overflow(report: Report, projects: list[Project], paper: str) -> None:
     if not cut:
         return
     where = "、".join(f"{p.id} {FIELD_LABELS[field]}" for p, field in cut)
-    bigger = "；换 A3 纸（--paper A3）可少截一些" if paper == "A4" else ""
-    print(
-        f"注意：{len(cut)} 个单元格的文字太长，打印时一行放不下，纸上会截掉末尾"
-        f"（文件里完整）：{where}{bigger}",
-        file=sys.stderr,
-    )
+    bigger = say("cli.overflow_a3") if paper == "A4" else ""
+    print(say("cli.overflow", n=len(cut), where=where, bigger=bigger), file=sys.stderr)
 
 
 def _scope(query: ProjectQuery) -> str:
@@ -871,13 +900,15 @@ def cmd_bulletin(store: ProjectStore, args: argparse.Namespace) -> None:
     if fmt is None:
         fmt = "md" if to_stdout else bulletin_format_of(suffix)
         if fmt is None:
-            shown = f"from .{suffix.lstrip('.')}" if suffix else "without an extension"
+            choices = " | ".join(BULLETIN_FORMATS)
+            output = _shown(args.output)
             raise CliError(
-                f"{args.output}: cannot tell the format {shown}; "
-                f"use --format ({' | '.join(BULLETIN_FORMATS)})"
+                say("cli.unknown_suffix", path=output, suffix=suffix.lstrip("."), choices=choices)
+                if suffix
+                else say("cli.no_suffix", path=output, choices=choices)
             )
     if to_stdout and fmt == "docx" and sys.stdout.isatty():
-        raise CliError("a docx document is not for a terminal; give -o FILE")
+        raise CliError(say("cli.docx_terminal"))
     if not to_stdout:  # refused before the work, as the write would refuse it after
         from store.export import check_export_target
 
@@ -898,9 +929,7 @@ def cmd_bulletin(store: ProjectStore, args: argparse.Namespace) -> None:
         sys.stdout.flush()
         return
     write_export(Path(args.output), data, force=args.force)
-    print(
-        f"wrote the bulletin of {len(projects)} projects to {_shown(args.output)}", file=sys.stderr
-    )
+    print(say("cli.wrote_bulletin", n=len(projects), path=_shown(args.output)), file=sys.stderr)
 
 
 def cmd_snapshot(store: ProjectStore, args: argparse.Namespace) -> None:
@@ -915,11 +944,8 @@ def cmd_snapshot(store: ProjectStore, args: argparse.Namespace) -> None:
             # Someone's snapshot took the name since it was chosen: the next try takes the
             # next free one (a snapshot never replaces a file).
             if attempt == 4:
-                raise CliError(
-                    f"{exc.path}: another snapshot took this name just now; nothing was "
-                    "written: run `minsheng snapshot` again"
-                ) from exc
-    print(f"wrote {entry.projects} projects to {_shown(path)}")
+                raise CliError(say("cli.snapshot_taken", path=_shown(exc.path))) from exc
+    print(say("cli.wrote", n=entry.projects, path=_shown(path)))
 
 
 def cmd_snapshots(store: ProjectStore, args: argparse.Namespace) -> None:
@@ -950,7 +976,9 @@ def cmd_snapshots(store: ProjectStore, args: argparse.Namespace) -> None:
         row = (name, when, e.format, projects, scopes.get(e.scope, "—"), e.by)
         table.add_row(*(_cut(v) for v in row))
     console.print(table)
-    console.print(Text(f"{len(entries)} 个快照，在 {_shown(snapshot_dir(store.home))}"))
+    console.print(
+        Text(say("cli.snapshots", n=len(entries), folder=_shown(snapshot_dir(store.home))))
+    )
 
 
 def _snapshot_of(spec: str, store: ProjectStore) -> Snapshot:
@@ -962,8 +990,12 @@ def _snapshot_of(spec: str, store: ProjectStore) -> Snapshot:
         return Snapshot("db", store.report(), store.projects())
     path = Path(spec)
     if not path.is_file():
-        what = "not a regular file" if path.exists() else "no such file"
-        raise CliError(f"{_shown(path)}: {what}")
+        shown = _shown(path)
+        raise CliError(
+            say("cli.not_a_file", path=shown)
+            if path.exists()
+            else say("cli.no_such_file", path=shown)
+        )
     if path.suffix.lower() == ".json":
         return read_snapshot_json(path)
     parsed = read_report(path)
@@ -985,19 +1017,22 @@ def _safe_snapshot(folder: Path, name: str) -> Path:
     path = folder / name
     if not name or name != Path(name).name or name.startswith(".") or "\0" in name:
         raise CliError(
-            f"{_shown(folder / 'index.json')}: names {clean_text(name, single_line=True)!r} "
-            "as the newest snapshot, which is not a file in the folder; name the files to "
-            "compare"
+            say(
+                "cli.index_bad_name",
+                index=_shown(folder / "index.json"),
+                name=quote(clean_text(name, single_line=True)),
+            )
         )
     try:
         mode = os.lstat(path).st_mode
     except OSError as exc:
-        raise CliError(f"{_shown(path)}: {exc.strerror or exc}") from exc
+        raise CliError(at(_shown(path), os_problem(exc))) from exc
     if not stat.S_ISREG(mode):
-        kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+        shown = _shown(path)
         raise CliError(
-            f"{_shown(path)}: the newest snapshot is {kind}, so it is not read unasked; "
-            "name the files to compare"
+            say("cli.newest_is_link", path=shown)
+            if stat.S_ISLNK(mode)
+            else say("cli.newest_not_regular", path=shown)
         )
     return path
 
@@ -1011,10 +1046,7 @@ def cmd_diff(store: ProjectStore, args: argparse.Namespace) -> None:
         folder = snapshot_dir(store.home)
         whole = [e for e, there in list_snapshots(store.home) if there and e.scope == "all"]
         if not whole:
-            raise CliError(
-                f"no snapshot of all projects in {_shown(folder)} yet; "
-                "make one with `minsheng snapshot`, or name two files"
-            )
+            raise CliError(say("cli.no_snapshot", folder=_shown(folder)))
         old = str(_safe_snapshot(folder, whole[-1].file))
     diff = compare(_snapshot_of(old, store), _snapshot_of(args.new, store))
     if args.json:
@@ -1057,7 +1089,7 @@ def cmd_schedule(store: ProjectStore, args: argparse.Namespace) -> None:
     behind = sum(s.behind for s in schedules)
     disagree = sum(s.disagrees for s in schedules)
     console.print(
-        Text(f"{len(projects)} 个项目，{behind} 个慢于序时；* 工作成效与序时不一致: {disagree} 个")
+        Text(say("cli.schedule_summary", n=len(projects), behind=behind, disagree=disagree))
     )
     console.print(Text(rule_text(index.settings)))
 
@@ -1074,10 +1106,9 @@ def cmd_units(store: ProjectStore, args: argparse.Namespace) -> None:
         else:
             target = store.aliases().get(clean_text(args.old, single_line=True).strip(), "")
             changes = store.unmerge_units(args.old, source="cli")
-            done = f"{args.old} no longer counts as {target}" if target else args.old
+            done = say("store.unmerge_note", old=args.old, new=target) if target else args.old
         projects = len({c.project for c in changes if c.project})
-        plural = "" if projects == 1 else "s"
-        print(clean_text(f"{done}: {projects} project{plural}", single_line=True))
+        print(clean_text(say("cli.units_done", done=done, n=projects), single_line=True))
         return
     counts = unit_counts(store.projects())
     console = _out()
@@ -1085,15 +1116,15 @@ def cmd_units(store: ProjectStore, args: argparse.Namespace) -> None:
     for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         cut = one_line(name)
         console.print(Text(cut + " " * (longest - cell_len(cut)) + f"  {count:>4}"))
-    console.print(Text(f"{len(counts)} 个牵头单位"))
+    console.print(Text(say("cli.units_count", n=len(counts))))
     aliases = store.aliases()
     if aliases:
-        console.print(Text("已合并 (undo: minsheng units unmerge OLD):"))
+        console.print(Text(say("cli.units_merged")))
         for old, new in sorted(aliases.items()):
             console.print(Text(f"  {one_line(old)} → {one_line(new)}"))
     suggested = suggest_aliases(counts)
     if suggested:
-        console.print(Text("可能是同一单位 (minsheng units merge OLD NEW):"))
+        console.print(Text(say("cli.units_suggested")))
         for old, new in suggested:
             console.print(Text(f"  {one_line(old)} → {one_line(new)}"))
 
@@ -1103,10 +1134,10 @@ def cmd_period(store: ProjectStore, args: argparse.Namespace) -> None:
     if args.months:
         months = _months(args.months)
         if months is None:
-            raise CliError(f"period {args.months!r} is not of the form FROM-TO, e.g. 1-6")
+            raise CliError(say("cli.bad_period", value=quote(args.months)))
         store.set_period(*months)
     report = store.report()
-    print(f"报告期: {report.period_label() or '未设定'}")
+    print(say("cli.period", months=report.period_label() or say("cli.period_unset")))
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -1117,12 +1148,20 @@ def cmd_db(args: argparse.Namespace) -> int:
         from store.migrate import migrate
 
         projects, changes = migrate(args.source, args.target)
-        print(f"{args.target}: {projects} projects, {changes} recorded changes from {args.source}")
+        print(
+            say(
+                "cli.migrated",
+                target=args.target,
+                source=args.source,
+                projects=projects,
+                changes=changes,
+            )
+        )
         return 0
     path = args.db or default_db_path()
     if args.db_command == "restore":
         if args.read_only:
-            raise CliError("db restore writes the database; it cannot run with --read-only")
+            raise CliError(say("cli.restore_read_only"))
         if not Path(path).parent.is_dir() and not args.create:  # (a lost file: it may be gone)
             raise _missing(Path(path), read_only=False)
         store = open_file_store(
@@ -1134,25 +1173,26 @@ def cmd_db(args: argparse.Namespace) -> int:
         )
         result = store.restore(args.backup)
         if result.saved_current is not None:
-            print(f"kept the file as it was in {result.saved_current}")
-        print(f"{path}: restored {result.projects} projects from {result.restored}")
+            print(say("cli.kept_current", path=result.saved_current))
+        print(say("cli.restored", path=path, backup=result.restored, n=result.projects))
         return 0
     store = open_file_store(path, read_only=True, load=False)
     report = store.check()
     backups = store.backups()
     if report.ok:
-        print(f"{path}: ok: {report.projects} projects, {report.changes} recorded changes")
+        print(say("cli.db_ok", path=path, projects=report.projects, changes=report.changes))
     else:
         for problem in report.problems[:50]:
             _err(problem)
         more = len(report.problems) - 50
         if more > 0:
-            _err(f"... and {more} more problems")
+            _err(say("cli.more_problems", n=more))
     folder = backups[0].parent if backups else Path(path).parent / "backups"
-    print(f"{len(backups)} backups in {folder}")
+    print(say("cli.backups", folder=folder, n=len(backups)))
     for backup in backups:
-        sound = "ok" if store.check(backup).ok else "BROKEN"
-        print(f"  {backup.name}  {backup.stat().st_size} bytes  {sound}")
+        sound = say("cli.backup_ok") if store.check(backup).ok else say("cli.backup_broken")
+        size = words.size(backup.stat().st_size)
+        print(say("cli.backup_line", name=backup.name, size=size, state=sound))
     return 0 if report.ok else 1
 
 
@@ -1193,7 +1233,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         parsed = with_period(parsed, args.period, stored)
         cmd_import(store, parsed, take_reported=args.take_reported, clear_empty=args.clear_empty)
         if new and os.path.exists(path):
-            _err(f"{path}: a new database, made by this import")
+            _err(say("cli.new_by_import", path=path))
     elif command == "list":
         cmd_list(store, args)
     elif command == "show":
@@ -1212,12 +1252,12 @@ def _dispatch(args: argparse.Namespace) -> int:
                 expected_revision=args.expect_revision,
             )
         ).project
-        print(f"{p.id} 工作成效: {p.status}")
+        print(say("cli.status_set", id=p.id, status=p.status))
     elif command == "note":
         update = NewUpdate(args.month, args.text)
         edit = Edit(args.id, update=update, source="cli", expected_revision=args.expect_revision)
         p = store.save(edit).project
-        print(f"{p.id}: update for {p.updates[-1].month} added")
+        print(say("cli.update_added", id=p.id, month=_month(p.updates[-1].month)))
     elif command == "period":
         cmd_period(store, args)
     elif command == "history":
@@ -1242,7 +1282,7 @@ def web_user(name: str) -> str | None:
         return None
     from store.identity import current_user
 
-    return f"{one_line(name)}（网页·{current_user()}）"
+    return say("cli.web_user", name=one_line(name), account=current_user())
 
 
 def cmd_serve(store: ProjectStore, args: argparse.Namespace) -> int:
@@ -1250,7 +1290,7 @@ def cmd_serve(store: ProjectStore, args: argparse.Namespace) -> int:
     try:
         from tui.serve import LOOPBACK, addresses, make_access, make_server
     except ImportError as exc:  # (textual-serve is a dependency; a broken install)
-        raise CliError(f"网页服务需要 textual-serve：{exc}") from exc
+        raise CliError(say("cli.serve_needs", detail=exc)) from exc
     accesses = make_access(args.user)
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     base = args.public_url or f"http://{shown_host}:{args.port}"
@@ -1263,16 +1303,14 @@ def cmd_serve(store: ProjectStore, args: argparse.Namespace) -> int:
         public_url=args.public_url or f"http://{shown_host}:{args.port}",
     )
     if args.host != LOOPBACK:
-        _err(
-            f"注意：--host {args.host} 让其他电脑也能打开本服务。"
-            "地址里的令牌就是钥匙，只发给使用人；跨网络使用请放在带 TLS 的反向代理之后（见 README）"
-        )
+        _err(say("cli.serve_network", host=args.host))
     if not args.user:
-        _err("未用 --user 指定使用人：网页上的修改都记在本账户名下")
-    print(f"民生实事项目网页服务：{store.location}" + ("（只读）" if store.read_only else ""))
+        _err(say("cli.serve_no_user"))
+    read_only = say("cli.serve_read_only") if store.read_only else ""
+    print(say("cli.serve_title", path=store.location, read_only=read_only))
     for name, address in addresses(base, accesses):
-        print(f"  {name or '打开'}：{address}")
-    print("按 Ctrl+C 停止", flush=True)
+        print(say("cli.serve_address", name=name or say("cli.serve_open"), address=address))
+    print(say("cli.serve_stop"), flush=True)
     server.serve()
     return 0
 
@@ -1293,7 +1331,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:
         where = exc.filename or ""
-        _err(f"{where}: {exc.strerror or exc}" if where else str(exc.strerror or exc))
+        _err(at(str(where), os_problem(exc)) if where else os_problem(exc))
         return 1
     except Exception as exc:  # a bug: the traceback goes to a private log, not the terminal
         return report_crash(exc)

@@ -9,6 +9,8 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
+from store.words import say
+
 #: Exit status after an unexpected error (BSD's EX_SOFTWARE).
 CRASH_STATUS = 70
 
@@ -49,8 +51,8 @@ def crash_message(error: BaseException, log: Path | None) -> str:
     and where the details are."""
     kind = type(error).__name__
     if log is None:
-        return f"minsheng: unexpected error ({kind}); the details could not be saved to a log"
-    return f"minsheng: unexpected error ({kind}); details in {log}"
+        return say("crash.not_saved", kind=kind)
+    return say("crash.saved", kind=kind, log=log)
 
 
 def report_crash(error: BaseException) -> int:

@@ -1,4 +1,5 @@
-"""Words for what the store records in English: where a change came from, what it changed."""
+"""Words for what the store records as codes: where a change came from, what it changed
+(``store.words`` says them: one place)."""
 
 from __future__ import annotations
 

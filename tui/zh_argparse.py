@@ -13,6 +13,8 @@ import re
 import sys
 from typing import Any, NoReturn
 
+from rich.cells import cell_len
+
 _HEADINGS = (
     (re.compile(r"^usage: ", re.M), "用法："),
     (re.compile(r"^positional arguments:$", re.M), "参数："),
@@ -57,16 +59,67 @@ def chinese_error(message: str) -> str:
             values = found.groupdict()
             if "t" in values:
                 values["t"] = _TYPES.get(values["t"], "有效的值")
+            if "c" in values:  # the choices as a list is said: tui、import、list
+                values["c"] = "、".join(c.strip("'") for c in values["c"].split(", "))
+            if "v" in values and values["v"].startswith("'") and values["v"].endswith("'"):
+                values["v"] = f"“{values['v'][1:-1]}”"
             if "m" in values:
                 values["m"] = chinese_error(values["m"])
             return words.format(**values)
     return message
 
 
+#: what may not start a line (it stays with the character before it)
+_CLOSING = set("，。；：、）》」』”’！？…")
+_TOKEN_RE = re.compile(
+    r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+"
+)
+
+
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """argparse's help, measured in terminal cells: a Chinese character takes two, so lines
+    are wrapped and help columns aligned by cells, not by characters."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        tokens = _TOKEN_RE.findall(" ".join(text.split()))
+        lines: list[str] = []
+        line = ""
+        for token in tokens:
+            if token.isspace():
+                token = " "
+            if line and cell_len(line + token) > width and token != " " and token not in _CLOSING:
+                lines.append(line.rstrip())
+                line = ""
+            if line or token != " ":
+                line += token
+        if line.strip():
+            lines.append(line.rstrip())
+        return lines
+
+    def _format_action(self, action: argparse.Action) -> str:
+        text = super()._format_action(action)
+        header = self._format_action_invocation(action)
+        extra = cell_len(header) - len(header)  # wide characters padded as if narrow
+        first, newline, rest = text.partition("\n")
+        start = " " * self._current_indent + header
+        if extra and first.startswith(start) and first[len(start) :].startswith("  "):
+            after = first[len(start) :]
+            column = len(start) + len(after) - len(after.lstrip(" "))  # where help starts
+            if after.startswith(" " * (extra + 2)):
+                first = start + after[extra:]
+            else:  # too wide to stand beside its help: the help goes on the next line
+                first = start + "\n" + " " * column + after.lstrip(" ")
+        return first + newline + rest
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in self._split_lines(text, width - len(indent)))
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser whose usage, help and errors are in Chinese (sub-parsers too)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
         add_help = kwargs.pop("add_help", True)
         kwargs["add_help"] = False  # (ours below: its line in Chinese)
         super().__init__(*args, **kwargs)

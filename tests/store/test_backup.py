@@ -348,7 +348,7 @@ def test_cli_db_check_and_restore(db_path: Path, capsys: pytest.CaptureFixture[s
     assert good is not None
     assert run(["--db", str(db_path), "db", "check"]) == 0
     out = capsys.readouterr().out
-    assert "ok: 10 projects" in out and good.name in out
+    assert "完好：10 个项目" in out and good.name in out
     db_path.write_bytes(b'{"projects": ')
     assert run(["--db", str(db_path), "list"]) == 1
     err = capsys.readouterr().err
@@ -357,6 +357,6 @@ def test_cli_db_check_and_restore(db_path: Path, capsys: pytest.CaptureFixture[s
     assert str(db_path) in capsys.readouterr().err
     assert run(["--db", str(db_path), "--read-only", "db", "restore", good.name]) == 1
     assert run(["--db", str(db_path), "db", "restore", good.name]) == 0
-    assert "restored 10 projects" in capsys.readouterr().out
+    assert "恢复 10 个项目" in capsys.readouterr().out
     assert ProjectStore(db_path).get("X01").status == "滞后"
     assert run(["--db", str(db_path), "db", "restore", "no-such-backup.json"]) == 1

@@ -199,7 +199,7 @@ def test_monthly_sites_per_period_县级3() -> None:
     assert sites.actual_source is not None and sites.actual_source.text == "7座"
     small = one(found, "小区小型充电站")
     assert (small.target, small.planned, small.actual) == (60, 0, None)
-    assert small.note.startswith("the plan's first amount is due after month 6")
+    assert small.note == "计划的第一个数量要到6月以后才到期"
 
 
 def test_point_in_time_in_the_plan_clause_省市级1() -> None:

@@ -119,13 +119,13 @@ def test_settings_round_trip_and_validation() -> None:
     assert ScheduleSettings.from_dict({}) == ScheduleSettings()
     assert ScheduleSettings.from_dict(None) == ScheduleSettings()
     assert ScheduleSettings.from_dict({"ahead": 1.5, "unknown": 1}).ahead == 1.5
-    with pytest.raises(ValueError, match="basis"):
+    with pytest.raises(ValueError, match="序时依据 “vibes” 应为 ratio、points 之一"):
         ScheduleSettings.from_dict({"basis": "vibes"})
-    with pytest.raises(ValueError, match="rise"):
+    with pytest.raises(ValueError, match="序时阈值须从低到高"):
         ScheduleSettings(on_time=1.2)
-    with pytest.raises(ValueError, match="number"):
+    with pytest.raises(ValueError, match="序时设置 slow 须是数字"):
         ScheduleSettings.from_dict({"slow": "0.7"})
-    with pytest.raises(ValueError, match="points"):
+    with pytest.raises(ValueError, match="序时百分点须不小于 0"):
         ScheduleSettings(slow_points=40, late_points=30)
 
 

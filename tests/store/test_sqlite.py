@@ -97,7 +97,12 @@ def test_open_store_chooses_by_suffix_and_the_command_line_works_on_it(
     assert run(["--db", str(db), "set-status", "S01", "滞后"]) == 0
     assert run(["--db", str(db), "db", "check"]) == 0
     out = capsys.readouterr().out
-    assert "S01 工作成效: 滞后" in out and "ok: 49 projects" in out
+    assert "S01 工作成效：滞后" in out and "完好：49 个项目" in out
+    # and copied back to a JSON file from the command line, saying what it copied
+    assert run(["db", "migrate", str(db), str(tmp_path / "back.json")]) == 0
+    out = capsys.readouterr().out
+    assert "已从" in out and "复制 49 个项目" in out
+    assert JSONFileStore(tmp_path / "back.json").get("S01").status == "滞后"
     assert SQLiteStore(db).get("S01").status == "滞后"
 
 

@@ -27,8 +27,8 @@ from store.words import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Where messages are said (the command line and the app join later).
-PACKAGES = ("store", "importers")
+#: Where messages are said: the store, the importers, the app and the command line.
+PACKAGES = ("store", "importers", "tui")
 
 #: Latin words a Chinese message may hold: formats, encodings, file systems, units, names.
 ALLOWED = {
@@ -175,3 +175,61 @@ def test_an_undo_s_stored_note_reads_in_chinese() -> None:
     assert history_note("undo of change 21") == "撤销第21条更改"
     assert history_note("undo of change x") == "undo of change x"  # not an undo's: as written
     assert history_note("县教育局 并入 县教体局") == "县教育局 并入 县教体局"
+
+
+#: Text in these is matched against, not shown: argparse's English, which it translates.
+_MATCHED = ("tui/zh_argparse.py",)
+#: a widget's id or class, a CSS selector that starts with one ('period-row', '#a .b'), or an
+#: action a binding runs ("view('plan')")
+_NAME_RE = re.compile(
+    r"[a-z][a-z0-9_-]*|[#.][a-z][\w-]*(?:[ >,]+[#.]?[A-Za-z][\w-]*)*|[a-z_.]+\([^()]*\)"
+)
+
+
+def _shown_literals(path: Path) -> list[tuple[int, str]]:
+    """The string literals of a module that may reach a user: not docstrings, dict keys (the
+    English a translation table reads), assertions' messages, CSS, or widget ids."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    hidden: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            hidden.add(id(body[0].value))  # a docstring
+        if isinstance(node, ast.Dict):
+            hidden.update(id(k) for k in node.keys if k is not None)
+        if isinstance(node, ast.Assert) and node.msg is not None:
+            hidden.update(id(n) for n in ast.walk(node.msg))
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(ast.unparse(t).endswith("CSS") for t in targets):
+                hidden.update(id(n) for n in ast.walk(node))
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in hidden
+        and not _NAME_RE.fullmatch(node.value)
+    ]
+
+
+def test_no_string_the_app_or_the_command_line_shows_is_english() -> None:
+    found = []
+    for path in sorted((ROOT / "tui").rglob("*.py")):
+        if path.relative_to(ROOT).as_posix() in _MATCHED:
+            continue
+        for line, text in _shown_literals(path):
+            if english(text):
+                found.append(f"{path.relative_to(ROOT)}:{line}: {text!r}")
+    assert found == []
+
+
+def test_the_literal_scan_sees_an_english_notice() -> None:
+    tree = 'def f(app):\n    """Doc string here."""\n    app.notify("the file was saved")\n'
+    with_english = ROOT / "tests" / "store" / "_scan_probe.py"
+    try:
+        with_english.write_text(tree, encoding="utf-8")
+        shown = [text for _, text in _shown_literals(with_english)]
+    finally:
+        with_english.unlink()
+    assert shown == ["the file was saved"]

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input
 from importers.report import read_report
 from store.interface import Edit
 from store.jsonfile import JSONFileStore
+from store.models import ImportFormatError
 from tests.tui.cycle_files import JULY_PROGRESS, write_july_report
 from tests.tui.helpers import settle, shown_ids, text_of
 from tui.app import make_app
@@ -262,17 +263,26 @@ def test_what_is_new_is_the_added_text_only() -> None:
     assert changed_spans(june, june) == ([], [])
 
 
-def test_months_and_errors_in_the_office_s_words() -> None:
+def test_months_and_errors_in_the_office_s_words(tmp_path: Path) -> None:
     assert parse_months("1-7") == (1, 7) and parse_months("1至7月") == (1, 7)
     assert parse_months("7-1") is None and parse_months("1-13") is None
     assert parse_months("七月") is None
     assert next_period((1, 6)) == "1-7" and next_period((1, 12)) == "1-12"
     assert next_period(None) == ""
-    error = ValueError("/x/r.md:12: row has 3 cells, the header has 10")
-    assert (
-        format_error_text(Path("/x/r.md"), error)
-        == "不能导入 r.md 第 12 行：这一行有 3 格，表头有 10 格"
+    # The importer's own message, with the path it starts with cut to the file's name.
+    notes = tmp_path / "notes.md"
+    notes.write_text("一些笔记，没有表格\n", encoding="utf-8")
+    with pytest.raises(ImportFormatError) as refused:
+        read_report(notes)
+    assert str(refused.value).startswith(f"{notes}：")
+    assert format_error_text(notes, refused.value) == (
+        "不能导入 notes.md：找不到表头（含“序号”和“项目名称”两列的一行）"
     )
+    at_line = ImportFormatError(f"{notes} 第12行：这一行有 3 个单元格，表头有 10 个")
+    assert format_error_text(notes, at_line) == (
+        "不能导入 notes.md 第12行：这一行有 3 个单元格，表头有 10 个"
+    )
+    assert format_error_text(notes, OSError("磁盘已满")) == "不能导入 notes.md：磁盘已满"
 
 
 # --- snapshots -------------------------------------------------------------------------------
@@ -329,4 +339,6 @@ async def test_the_importer_s_warnings_are_listed(
         assert isinstance(pilot.app.screen, ImportReviewScreen)
         assert pilot.app.screen.query_one("#review-details").display
         details = text_of(pilot, "#review-details-text")
-        assert f"\n导入提示\n{july.name} 第12行：X03 工作成效 “有点慢” 不是" in details
+        # (the header names the file: the warning says only where in it)
+        assert "\n导入提示\n第12行：X03 工作成效 “有点慢” 不是" in details
+        assert f"{july.name} 第12行" not in details

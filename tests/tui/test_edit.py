@@ -64,7 +64,11 @@ async def test_edit_progress_then_undo(app, db_path) -> None:
         await settle(pilot)
         assert ProjectStore(db_path).get("X01").progress == original
         assert original[:10] in text_of(pilot, "#progress-text")
-    history = ProjectStore(db_path).history("X01")
+        history = ProjectStore(db_path).history("X01")
+        await pilot.press("5")  # 修改记录: the undo's note as people read it
+        await settle(pilot)
+        shown = text_of(pilot, "#history-text")
+        assert f"撤销第{history[-2].id}条更改" in shown and "undo of" not in shown
     assert [c.field for c in history[-2:]] == ["progress", "progress"]
     assert history[-1].new == original and history[-1].note == f"undo of change {history[-2].id}"
 

@@ -23,21 +23,13 @@ from textual.widgets import Input, Label
 from store.interface import DatabaseError, ImportResult, ProjectStore, StoreError
 from store.models import ImportFormatError, ParsedReport, Project, clean_text
 from store.text import one_line
+from store.words import at, os_problem, say
 from tui.glyphs import glyph
 
 STYLES = Path(__file__).parent.parent / "styles"
 #: what importers/report.py reads
 SUFFIXES = (".md", ".txt", ".csv", ".tsv", ".xlsx", ".xlsm")
 _MONTHS_RE = re.compile(r"\s*(\d{1,2})\s*[-~至到]\s*(\d{1,2})\s*月?(?:份)?\s*")
-#: the importer's words for the commonest refusals, as the office would say them
-_REASONS = (
-    (re.compile(r"no recognisable header|no 项目名称"), "找不到表头（需要有 序号 和 项目名称 列）"),
-    (re.compile(r"the file is empty"), "文件是空的"),
-    (re.compile(r"not a text file|not UTF-8"), "不是可读的文本文件（请另存为 UTF-8）"),
-    (re.compile(r"row has (\d+) cells, the header has (\d+)"), r"这一行有 \1 格，表头有 \2 格"),
-    (re.compile(r"larger than"), "文件太大"),
-    (re.compile(r"cannot read the file"), "不能读取文件"),
-)
 
 
 def parse_months(value: str) -> tuple[int, int] | None:
@@ -50,22 +42,13 @@ def parse_months(value: str) -> tuple[int, int] | None:
 
 
 def format_error_text(path: Path, exc: Exception) -> str:
-    """An importer's refusal in one line of Chinese: the file, the line, the reason."""
+    """An importer's refusal in one line, as the store says it, naming the file by its name:
+    '不能导入 t.md 第12行：…' (the path the message starts with is cut to the file's name)."""
     message = one_line(str(exc), 300)
-    where = ""
-    source = str(path)
-    if message.startswith(source):
-        rest = message[len(source) :]
-        line = re.match(r":(\d+)", rest)
-        if line:
-            where = f" 第 {line.group(1)} 行"
-        message = re.sub(r"^(:[^:]*)?:\s*", "", rest, count=1) if rest else message
-    for pattern, words in _REASONS:
-        found = pattern.search(message)
-        if found:
-            message = found.expand(words) if "\\" in words else words
-            break
-    return f"不能导入 {path.name}{where}：{message}"
+    for shown in (str(path), path.name):
+        if message.startswith(shown) and message[len(shown) : len(shown) + 1] in (" ", "："):
+            return say("app.import_refused", what=path.name + message[len(shown) :])
+    return say("app.import_refused", what=at(path.name, message))
 
 
 @dataclass
@@ -195,7 +178,7 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
             self.app.call_from_thread(self._failed, format_error_text(path, exc))
             return
         except OSError as exc:
-            self.app.call_from_thread(self._failed, f"不能读取 {path.name}：{exc.strerror or exc}")
+            self.app.call_from_thread(self._failed, f"不能读取 {path.name}：{os_problem(exc)}")
             return
         self.app.call_from_thread(self._read, path, parsed)
 

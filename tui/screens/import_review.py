@@ -8,7 +8,6 @@ this list there). The importer's warnings below.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from rich.text import Text
@@ -44,12 +43,15 @@ _FIELD_WORDS = {
 }
 
 
-def warning_text(warning: str) -> str:
-    """An importer's warning on one line, without the file it names (the header does) and
-    with its line number in the office's words: '第 12 行：X03 工作成效: …'."""
+def warning_text(warning: str, path: Path | None = None) -> str:
+    """An importer's warning on one line, without the file it names (the header does):
+    't.md 第12行：X03 …' -> '第12行：X03 …'."""
     text = clean_text(warning, single_line=True)
-    text = re.sub(r"^import:[^:]*:\s*", "", text)
-    return re.sub(r"^line (\d+):\s*", r"第 \1 行：", text)
+    for shown in (str(path), path.name) if path is not None else ():
+        rest = text[len(shown) :]
+        if text.startswith(shown) and rest[:1] in (" ", "："):
+            return rest.lstrip(" ：")
+    return text
 
 
 class ReviewTable(DataTable[Text]):
@@ -145,7 +147,7 @@ class ImportReviewScreen(Screen[None]):
             text.append(f"{fields}\n", "dim")
         if result.warnings:
             text.append("\n导入提示\n" if result.changed else "导入提示\n", "bold")
-            text.append("\n".join(warning_text(w) for w in result.warnings))
+            text.append("\n".join(warning_text(w, self.outcome.path) for w in result.warnings))
         text.rstrip()
         return text
 

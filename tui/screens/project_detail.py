@@ -368,7 +368,7 @@ class ProjectDetailScreen(EditingScreen):
             old, new = change_values(change)
             source = source_label(change.source, change.note)
             who = f"{change.by}（{source}）"
-            if change.note and source != "撤销":  # (an undo's note only says which change)
+            if change.note:  # (an undo's says which change it took back)
                 who += f" {note_label(change.note)}"
             table.add_row(
                 Text(clean_text(local_minute(change.at), single_line=True)),

@@ -40,6 +40,7 @@ from store.snapshots import (
 from store.snapshots import brief_change as _brief_change
 from store.snapshots import shorten as _shorten
 from store.text import fit, one_line
+from store.words import os_problem
 from tui.glyphs import cut_marks, glyph
 from tui.keys import hide_key_help
 from tui.screens.editing import HELP_BINDING
@@ -116,7 +117,7 @@ def snapshot_file(home: Path, entry: SnapshotEntry) -> Path:
     except FileNotFoundError:
         raise SnapshotUnreadable(f"{shown}：文件已删除") from None
     except OSError as exc:
-        raise SnapshotUnreadable(f"{shown}：{exc.strerror or exc}") from None
+        raise SnapshotUnreadable(f"{shown}：{os_problem(exc)}") from None
     if stat.S_ISLNK(mode):
         raise SnapshotUnreadable(
             f"{shown}：是符号链接，不读取；请在命令行用 minsheng diff 指明文件"
