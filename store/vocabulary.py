@@ -59,7 +59,9 @@ STATUS_REGISTRY: dict[str, StatusValue] = {
             rank=3,
             fill="C6EFCE",  # green
             css_class="normal",
-            list_style="color: $success;",
+            # Plain: most projects say 推进正常, and the list marks what is not (a colour on
+            # every row also costs a tenth of the bytes a repaint of 10,000 projects sends).
+            list_style="",
         ),
         StatusValue(
             "已完成",

@@ -21,7 +21,6 @@ from textual.widgets import Static
 from store.models import Project, clean_text
 from store.query import latest_progress
 from store.vocabulary import FIELD_REGISTRY
-from tui.widgets.month_grid import MonthGrid
 
 COPY_TIP = "把光标处的文字复制到本机剪贴板（经终端 OSC 52；tmux、screen 中要先开启转发）"
 
@@ -92,6 +91,8 @@ def copy_detail(
         return
     whose = f" {project.id} "
     width = max(view.size.width, 40)
+    from tui.widgets.month_grid import MonthGrid  # (the month reader loads with the detail)
+
     grids = view.query(MonthGrid)
     if grids:
         row = grids.first().current_row
