@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 from tinydb import Query
 from tinydb.table import Document, Table
 
-from store.files import collector_paused
+from store.files import collector_paused, network_filesystem
 from store.identity import current_user, now_iso
 from store.interface import (
     Change,
@@ -33,6 +34,7 @@ from store.interface import (
     Edit,
     ImportResult,
     LockLostError,
+    NetworkFilesystemError,
     NewUpdate,
     RestoreResult,
     Saved,
@@ -433,6 +435,33 @@ class DocumentStore:
         self.read_only_reason = read_only_reason if read_only else ""
         self._mutex = threading.RLock()
         self._view: _View | None = None
+
+    def _locate(
+        self,
+        path: str | Path,
+        *,
+        read_only: bool,
+        allow_network_fs: bool,
+        wait: float | None,
+        on_wait: Callable[[str], None] | None,
+    ) -> None:
+        """Where a database file is (the path resolved once: a symbolic link's target is the
+        file written), and how its writers wait for each other. For writing, a file on a
+        network file system is refused (its locks may not work) and its folder is made."""
+        given = Path(path)
+        self.path = Path(os.path.realpath(given))
+        self.location = str(given)
+        self.home = self.path.parent
+        #: seconds to wait for another writer's lock before giving up (None: as long as it takes)
+        self.wait = wait
+        #: told who holds the lock when a save has waited for it a second
+        self.on_wait = on_wait
+        if not read_only and not allow_network_fs:
+            kind = network_filesystem(self.path.parent)
+            if kind:
+                raise NetworkFilesystemError(say("db.network_fs", path=self.path, kind=kind))
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
 
     # --- reading -------------------------------------------------------------------------
     @property

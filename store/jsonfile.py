@@ -26,13 +26,12 @@ from store.backup import (
     resolve_backup,
 )
 from store.documents import HISTORY, PROJECTS, TABLES, DocumentStore
-from store.files import FileLock, data_dir, network_filesystem, sweep_temp_files
+from store.files import FileLock, data_dir, sweep_temp_files
 from store.identity import current_user, now_iso
 from store.interface import (
     CheckReport,
     DatabaseError,
     LockLostError,
-    NetworkFilesystemError,
     RestoreResult,
     StoreError,
 )
@@ -105,20 +104,10 @@ class JSONFileStore(DocumentStore):
         wait: float | None = None,
         on_wait: Callable[[str], None] | None = None,
     ) -> None:
-        given = Path(path)
-        self.path = Path(os.path.realpath(given))
-        self.location = str(given)
-        self.home = self.path.parent
-        #: seconds to wait for another writer's lock before giving up (None: as long as it takes)
-        self.wait = wait
-        #: told who holds the lock when a save has waited for it a second
-        self.on_wait = on_wait
-        if not read_only and not allow_network_fs:
-            kind = network_filesystem(self.path.parent)
-            if kind:
-                raise NetworkFilesystemError(say("db.network_fs", path=self.path, kind=kind))
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._locate(
+            path, read_only=read_only, allow_network_fs=allow_network_fs, wait=wait,
+            on_wait=on_wait,
+        )  # fmt: skip
         self._file_lock = FileLock(self.path)
         super().__init__(
             AtomicJSONStorage(self.path, read_only=read_only),

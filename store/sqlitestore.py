@@ -53,7 +53,6 @@ from store.files import (
     LockTimeout,
     collector_paused,
     make_shared_dir,
-    network_filesystem,
     new_file_mode,
     sweep_temp_files,
     temp_name,
@@ -63,7 +62,6 @@ from store.interface import (
     Change,
     CheckReport,
     DatabaseError,
-    NetworkFilesystemError,
     RestoreResult,
     StoreError,
     UnknownProjectError,
@@ -624,20 +622,10 @@ class SQLiteStore(DocumentStore):
         wait: float | None = None,
         on_wait: Callable[[str], None] | None = None,
     ) -> None:
-        given = Path(path)
-        self.path = Path(os.path.realpath(given))
-        self.location = str(given)
-        self.home = self.path.parent
-        #: seconds to wait for another writer's lock before giving up (None: as long as it takes)
-        self.wait = wait
-        #: told who holds the lock when a save has waited for it a second
-        self.on_wait = on_wait
-        if not read_only and not allow_network_fs:
-            kind = network_filesystem(self.path.parent)
-            if kind:
-                raise NetworkFilesystemError(say("db.network_fs", path=self.path, kind=kind))
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._locate(
+            path, read_only=read_only, allow_network_fs=allow_network_fs, wait=wait,
+            on_wait=on_wait,
+        )  # fmt: skip
         storage = SQLiteStorage(self.path, read_only=read_only)
         self._write_lock = _WriteLock(self)
         super().__init__(

@@ -300,7 +300,7 @@ def test_a_store_on_a_network_file_system_is_refused_unless_allowed(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _store(db_path)
-    monkeypatch.setattr("store.jsonfile.network_filesystem", lambda path: "nfs4")
+    monkeypatch.setattr("store.documents.network_filesystem", lambda path: "nfs4")
     with pytest.raises(NetworkFilesystemError, match="nfs4.*--i-know-locks-may-fail"):
         ProjectStore(db_path)
     assert ProjectStore(db_path, read_only=True).projects()
