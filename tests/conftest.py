@@ -89,3 +89,22 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
         return Result(code, captured.out, captured.err)
 
     return call
+
+
+@pytest.fixture
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test can reach the real ~/.local/share: HOME and XDG_DATA_HOME point into tmp_path
+    (no MINSHENG_DB, tables 100 columns wide)."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg"))
+    monkeypatch.delenv("MINSHENG_DB", raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+    return home
+
+
+@pytest.fixture
+def db(db_path: Path, cli: Callable[..., Result]) -> Path:
+    """A database holding the bundled report, made by the command line's import."""
+    assert cli("--db", db_path, "import", BUNDLED).code == 0
+    return db_path

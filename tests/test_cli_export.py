@@ -19,21 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "lanling-2023-h1.md"
 
 
-@pytest.fixture(autouse=True)
-def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test can reach the real ~/.local/share."""
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "xdg"))
-    monkeypatch.delenv("MINSHENG_DB", raising=False)
-    monkeypatch.setenv("COLUMNS", "100")
-
-
-@pytest.fixture
-def db(tmp_path: Path, cli: Any) -> Path:
-    """A database holding the bundled report."""
-    path = tmp_path / "db" / "minsheng.json"
-    assert cli("--db", path, "import", BUNDLED).code == 0
-    return path
+#: (``db``: the bundled report imported, from tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("isolated_home")
 
 
 def _projects(path: Path) -> list[dict[str, Any]]:
