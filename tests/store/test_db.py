@@ -413,13 +413,14 @@ def test_two_processes_editing_at_once_lose_nothing(
     assert sum(a != b for a, b in zip(sources, sources[1:], strict=False)) >= 2  # interleaved
 
 
+#: (tests/store/test_sqlite.py runs it on a SQLite database too)
 _WRITER = textwrap.dedent(
     """
     import os, sys
-    from store.jsonfile import JSONFileStore as ProjectStore
+    from store.jsonfile import open_store  # (the JSON file, or SQLite for a .sqlite path)
 
     db, acks, start = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    store = ProjectStore(db, user="writer")
+    store = open_store(db, user="writer")
     print("ready", flush=True)
     with open(acks, "a") as side:
         value = start
