@@ -1238,7 +1238,7 @@ def _hostile_cli(db: Path, ids: list[str], tally: HostileTally, full: bool = Tru
             tally.escapes.append(f"{path}: exit {status}: {err.getvalue()[:200]}")
         text = out.getvalue()
         if "--json" in command:
-            tally.check_text(path, "\n".join(_strings(json.loads(text))))
+            tally.check_text(path, "\n".join(json_strings(json.loads(text))))
         else:
             tally.check_text(path, text + err.getvalue())
 
@@ -1310,19 +1310,19 @@ def _hostile_snapshots(db: Path, tally: HostileTally) -> None:
             tally.escapes.append(f"{path}: exit {status}: {err.getvalue()[:200]!r}")
         text = out.getvalue()
         if "--json" in command and status == 0:
-            tally.check_text(path, "\n".join(_strings(json.loads(text))) + err.getvalue())
+            tally.check_text(path, "\n".join(json_strings(json.loads(text))) + err.getvalue())
         else:
             tally.check_text(path, text + err.getvalue())
 
 
-def _strings(value: Any) -> list[str]:
-    """Every string in a JSON value (keys too)."""
+def json_strings(value: Any) -> list[str]:
+    """Every string in a JSON value (keys too): what a reader sees of it (tests use it too)."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
+        return [s for v in value for s in json_strings(v)]
     if isinstance(value, dict):
-        return [s for k, v in value.items() for s in (k, *_strings(v))]
+        return [s for k, v in value.items() for s in (k, *json_strings(v))]
     return []
 
 
@@ -1345,7 +1345,7 @@ def _hostile_exports(db: Path, tally: HostileTally) -> None:
             continue
         text = data.decode("utf-8-sig")
         if fmt == "json":
-            tally.check_text(path, "\n".join(_strings(json.loads(text))))
+            tally.check_text(path, "\n".join(json_strings(json.loads(text))))
         else:
             tally.check_text(path, text.replace("\r\n", "\n"))
         if fmt in ("md", "html") and re.search(r"<(script|img)\b", text):

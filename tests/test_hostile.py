@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.reliability import json_strings
 from importers.report import parse_csv_text
 from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import ParsedReport, ProjectRecord, Report, clean_text
@@ -111,17 +112,6 @@ def test_a_file_written_by_someone_else_is_cleaned_as_it_is_read(tmp_path: Path)
     assert "\\u001b" not in db.read_text(encoding="utf-8")  # the next save cleaned it
 
 
-def _strings(value: object) -> list[str]:
-    """Every string in a JSON value, keys too."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in (k, *_strings(v))]
-    return []
-
-
 def _printed(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> str:
     """What `minsheng ARGV` printed (it must succeed)."""
     status = cli.run([str(a) for a in argv])
@@ -162,7 +152,7 @@ def test_diff_and_the_snapshot_list_print_no_control_characters(
     for argv in (["diff", snap, "db", "--json"], ["diff", "--json"], ["snapshots", "--json"]):
         text = _printed(capsys, "--db", seeded, *argv)
         assert not [c for c in FORBIDDEN if c in text], argv
-        for value in _strings(json.loads(text)):  # nor escaped: \u001b, \u009b ...
+        for value in json_strings(json.loads(text)):  # nor escaped: \u001b, \u009b ...
             _assert_clean(value)
 
 
