@@ -15,15 +15,17 @@ from typing import Any, NoReturn
 
 from rich.cells import cell_len
 
+# Patterns as text: compiled (and kept by ``re``'s cache) when help or an error is first
+# shown, not at every start of the app.
 _HEADINGS = (
-    (re.compile(r"^usage: ", re.M), "用法："),
-    (re.compile(r"^positional arguments:$", re.M), "参数："),
-    (re.compile(r"^options:$", re.M), "选项："),
+    (r"^usage: ", "用法："),
+    (r"^positional arguments:$", "参数："),
+    (r"^options:$", "选项："),
 )
 
 #: argparse's own error messages (Python 3.11-3.13), and how they read in Chinese.
-_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.S), words)
+_ERRORS: tuple[tuple[str, str], ...] = tuple(
+    (pattern, words)
     for pattern, words in (
         (r"the following arguments are required: (?P<a>.+)", "缺少参数：{a}"),
         (r"unrecognized arguments: (?P<a>.+)", "不认识的参数：{a}"),
@@ -54,7 +56,7 @@ _TYPES = {"int": "整数", "float": "数字"}
 def chinese_error(message: str) -> str:
     """argparse's English error message in Chinese (a message of ours passes unchanged)."""
     for pattern, words in _ERRORS:
-        found = pattern.fullmatch(message)
+        found = re.fullmatch(pattern, message, re.S)
         if found:
             values = found.groupdict()
             if "t" in values:
@@ -71,7 +73,7 @@ def chinese_error(message: str) -> str:
 
 #: what may not start a line (it stays with the character before it)
 _CLOSING = set("，。；：、）》」』”’！？…")
-_TOKEN_RE = re.compile(
+_TOKEN_RE = (
     r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+"
 )
 
@@ -81,7 +83,7 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
     are wrapped and help columns aligned by cells, not by characters."""
 
     def _split_lines(self, text: str, width: int) -> list[str]:
-        tokens = _TOKEN_RE.findall(" ".join(text.split()))
+        tokens = re.findall(_TOKEN_RE, " ".join(text.split()))
         lines: list[str] = []
         line = ""
         for token in tokens:
@@ -140,5 +142,5 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 def _chinese_headings(text: str) -> str:
     for pattern, words in _HEADINGS:
-        text = pattern.sub(words, text)
+        text = re.sub(pattern, words, text, flags=re.M)
     return text
