@@ -32,6 +32,7 @@ from store.interface import (
     ConflictError,
     DatabaseError,
     Edit,
+    FirstScreen,
     ImportResult,
     LockLostError,
     NetworkFilesystemError,
@@ -239,6 +240,31 @@ def _report_order(project: Project) -> tuple[bool, str, int]:
     return (project.table != "县级", project.table, project.number)
 
 
+def _doc_order(doc: Any) -> tuple[bool, str, int]:
+    """``_report_order`` of a stored document, as ``Project.from_dict`` would read it (a
+    hand-edited one that it would refuse sorts first; opening the file then says why)."""
+    try:
+        table = doc.get("table", "")
+        table = table if type(table) is str else str(table)
+        number = doc.get("number", 0)
+        return (table != "县级", table, number if type(number) is int else int(number))
+    except (AttributeError, TypeError, ValueError):
+        return (False, "", 0)
+
+
+def keep_report_order(storage: TransactionalStorage) -> None:
+    """Put the projects of the data in a transaction in report order, and say so: what a
+    first screen reads from the start of the file is then the first projects of the list
+    (the sort is stable, so projects that tie stay as they are and the view reads them in
+    the same order)."""
+    data = storage.read() or {}
+    table = data.get(PROJECTS)
+    if table:
+        data[PROJECTS] = dict(sorted(table.items(), key=lambda item: _doc_order(item[1])))
+        storage.write(data)
+    storage.ordered = True
+
+
 class _View:
     """Model objects for one generation of the data: built once, patched by our own writes."""
 
@@ -374,17 +400,26 @@ class _Transaction:
     def write(self) -> None:
         """Hand everything to TinyDB: one call per table (the storage holds it until commit)."""
         storage = self.storage
+        moved = bool(self.created) or not storage.ordered
         if self.changed:
             changed = self.changed
-            doc_ids = [self.view.doc_ids[pid] for pid in changed]
-            storage.announce(PROJECTS, [str(i) for i in doc_ids])
-            # Replaced, not changed in place (Table.update would): readers keep the old ones.
-            self.projects.remove(doc_ids=doc_ids)
-            self.projects.insert_multiple(
-                Document(changed[pid], doc_id) for pid, doc_id in zip(changed, doc_ids, strict=True)
-            )
+            keys = [str(self.view.doc_ids[pid]) for pid in changed]
+            storage.announce(PROJECTS, keys)
+            # Replaced, not changed in place (Table.update would): readers keep the old
+            # ones. In its place (Table.remove and insert would move it to the end).
+            data = storage.read() or {}
+            table = data.setdefault(PROJECTS, {})
+            by_id = self.view.by_id
+            for pid, key in zip(changed, keys, strict=True):
+                doc = changed[pid]
+                old = by_id.get(pid)
+                moved = moved or old is None or _doc_order(doc) != _report_order(old)
+                table[key] = doc
+            storage.write(data)
         if self.created:
             self.projects.insert_multiple(self.created)
+        if moved:
+            keep_report_order(storage)
         if self.report is not None:
             storage.announce(META)
             self.meta.upsert({"key": "report", "value": self.report.to_dict()}, _REPORT)
@@ -488,6 +523,34 @@ class DocumentStore:
         """All projects in report order (treat them as read-only)."""
         with self._mutex:
             return list(self._sync().ordered)
+
+    def first_projects(self, count: int) -> FirstScreen | None:
+        """The first projects from the first bytes of the data, when the storage can read
+        them so and they were written in report order (or from the view already read)."""
+        with self._mutex:
+            view = self._view
+            if (
+                view is not None
+                and not self._storage.refresh()
+                and view.generation == (self._storage.generation)
+            ):
+                return FirstScreen(view.ordered[:count], view.report, view.schedule)
+            tables = self._storage.head(count)
+        if tables is None or META not in tables:
+            return None
+        try:
+            projects = [Project.from_dict(doc) for doc in tables.get(PROJECTS, {}).values()]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # (the full read says what is wrong)
+        meta = {doc.get("key"): doc.get("value") for doc in tables[META].values()}
+        report, rule = meta.get("report"), meta.get("schedule")
+        try:
+            settings = ScheduleSettings.from_dict(rule if isinstance(rule, dict) else None)
+        except ValueError:
+            settings = ScheduleSettings()
+        return FirstScreen(
+            projects, Report.from_dict(report if isinstance(report, dict) else {}), settings
+        )
 
     def get(self, project_id: str) -> Project:
         """The project with that id ('s1', 'S01' alike)."""

@@ -183,6 +183,15 @@ class RestoreResult:
     projects: int
 
 
+@dataclass(frozen=True)
+class FirstScreen:
+    """The first projects of the list, with what showing them needs, read before the rest."""
+
+    projects: list[Project]
+    report: Report
+    schedule: ScheduleSettings
+
+
 @runtime_checkable
 class ProjectStore(Protocol):
     """The projects, the report they come from, and the history of every change.
@@ -215,6 +224,12 @@ class ProjectStore(Protocol):
 
     def projects(self) -> list[Project]:
         """All projects in report order (treat them as read-only)."""
+        ...
+
+    def first_projects(self, count: int) -> FirstScreen | None:
+        """The first ``count`` projects in report order, the report and its 序时 settings,
+        when they can be had without reading every project (a first screen while
+        ``projects`` reads the rest); None when they cannot (then read them all)."""
         ...
 
     def get(self, project_id: str) -> Project:

@@ -25,7 +25,15 @@ from store.backup import (
     make_backup,
     resolve_backup,
 )
-from store.documents import HISTORY, PROJECTS, TABLES, DocumentStore
+from store.documents import (
+    HISTORY,
+    META,
+    PROJECTS,
+    TABLES,
+    DocumentStore,
+    _View,
+    keep_report_order,
+)
 from store.files import FileLock, data_dir, sweep_temp_files
 from store.identity import current_user, now_iso
 from store.interface import (
@@ -110,7 +118,7 @@ class JSONFileStore(DocumentStore):
         )  # fmt: skip
         self._file_lock = FileLock(self.path)
         super().__init__(
-            AtomicJSONStorage(self.path, read_only=read_only),
+            AtomicJSONStorage(self.path, read_only=read_only, lead=(META,)),
             _Lock(self._file_lock, self),
             user=user,
             read_only=read_only,
@@ -119,12 +127,27 @@ class JSONFileStore(DocumentStore):
         self._backed_up_on = ""  # the day this process last saw a backup of that day
         self._swept = False
         if load:
-            try:
-                self._sync()  # a broken file is reported now, not at first use
-            except DatabaseError as exc:
-                message = str(exc) if str(self.path) in str(exc) else at(str(self.path), str(exc))
-                hint = broken_file_hint(self.path)
-                raise DatabaseError(say("db.broken", problem=message, hint=hint)) from exc
+            self._sync()  # a broken file is reported now, not at first use
+
+    def _sync(self) -> _View:
+        """The view of the file as it is now; a file that cannot be read is named, with
+        what to do about it."""
+        try:
+            return super()._sync()
+        except DatabaseError as exc:
+            raise self._broken(exc) from exc
+
+    def refresh(self) -> bool:
+        """Look at the file again (True when another process changed it); a file that
+        cannot be read is named, with what to do about it."""
+        try:
+            return super().refresh()
+        except DatabaseError as exc:
+            raise self._broken(exc) from exc
+
+    def _broken(self, exc: DatabaseError) -> DatabaseError:
+        message = str(exc) if str(self.path) in str(exc) else at(str(self.path), str(exc))
+        return DatabaseError(say("db.broken", problem=message, hint=broken_file_hint(self.path)))
 
     def _before_commit(self, reason: str | None) -> None:
         """Keep a copy of the file as it is before an import, and before the day's first write
@@ -206,6 +229,7 @@ class JSONFileStore(DocumentStore):
                     "at": now_iso(), "by": self.user, "source": "cli",
                 }  # fmt: skip
                 history.insert(Document(record, max(next_id, restored) + 1))
+                keep_report_order(storage)
                 storage.commit()
             except BaseException:
                 storage.rollback()

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from store.documents import DocumentStore
+from store.interface import FirstScreen
 from store.transactions import TransactionalStorage
 
 Tables = dict[str, dict[str, Any]]
@@ -89,3 +90,8 @@ class MemoryStore(DocumentStore):
             TransactionalMemoryStorage(), threading.RLock(), user=user,
             read_only=read_only, read_only_reason=read_only_reason,
         )  # fmt: skip
+
+    def first_projects(self, count: int) -> FirstScreen:
+        """Everything is in memory already: the first of all the projects."""
+        with self._mutex:
+            return FirstScreen(self.projects()[:count], self.report(), self.schedule_settings())

@@ -62,6 +62,7 @@ from store.interface import (
     Change,
     CheckReport,
     DatabaseError,
+    FirstScreen,
     RestoreResult,
     StoreError,
     UnknownProjectError,
@@ -700,6 +701,28 @@ class SQLiteStore(DocumentStore):
         if view is None or view.generation != self._generation:
             view = self._view = _SQLView(self._generation, self)
         return view
+
+    def first_projects(self, count: int) -> FirstScreen | None:
+        """The first projects in report order, sorted by SQLite without decoding the rest."""
+        with self._mutex:
+            view = self._sync()
+            assert isinstance(view, _SQLView)
+            if view.loaded:
+                return FirstScreen(view.ordered[:count], view.report, view.schedule)
+            rows = self._rows(
+                "SELECT CAST(doc AS BLOB) FROM projects ORDER BY"
+                " json_extract(doc, '$.table') != '县级', json_extract(doc, '$.table'),"
+                " json_extract(doc, '$.number'), doc_id LIMIT ?",
+                (count,),
+            )
+        scan = _Scan.of(b"\n".join(raw for (raw,) in rows))
+        try:
+            projects = [Project.from_dict(_decode(raw, scan.long_numbers)) for (raw,) in rows]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # (the full read says what is wrong)
+        if scan.suspect:
+            projects = [clean_project(p) for p in projects]
+        return FirstScreen(projects, view.report, view.schedule)
 
     # --- the transaction ----------------------------------------------------------------
     @contextlib.contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Iterable
+from typing import Any
 
 from tinydb.storages import Storage
 
@@ -20,6 +21,15 @@ class TransactionalStorage(Storage):
     generation: int = 0
     #: the data may hold control characters that someone else wrote
     suspect: bool = False
+    #: the documents are in the order readers want them first (the store's promise: it
+    #: keeps the projects in report order and sets this before it commits; a file says so
+    #: in its stamp, so that ``head`` can read a first screen without the rest)
+    ordered: bool = False
+
+    def head(self, count: int) -> dict[str, dict[str, Any]] | None:
+        """The first ``count`` documents of each table without reading the rest, when the
+        storage can (None: read them all)."""
+        return None
 
     @abstractmethod
     def refresh(self) -> bool:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePath
@@ -126,6 +127,8 @@ class MinshengApp(App[int]):
         #: the unexpected error that ended the app, if one did, and where its log went
         self.crash: BaseException | None = None
         self.crash_log: Path | None = None
+        #: why the database could not be read (the app ended at once; printed after it)
+        self.failure: str | None = None
 
     def on_mount(self) -> None:
         if self.asked_theme:
@@ -178,6 +181,11 @@ class MinshengApp(App[int]):
         who = message.holder or "另一个进程"
         wait = f"{who} 正在保存，你的修改等它完成后保存{glyph('pending')}"
         self.notify(wait, title="等待保存", timeout=10)
+
+    def fail(self, problem: str) -> None:
+        """The database cannot be read (found after the first screen): end, saying why."""
+        self.failure = problem
+        self.exit(return_code=1)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: the traceback goes to a private log, not to the terminal.
@@ -342,6 +350,8 @@ def run_app(
     result = app.run()
     if app.crash is not None:
         return CRASH_STATUS
+    if app.failure is not None:  # (as the command line says a problem: one line)
+        print(f"minsheng：{clean_text(app.failure, single_line=True)}", file=sys.stderr)
     if app.return_code:
         return app.return_code
     return result or 0

@@ -457,6 +457,7 @@ def open_store(
     on_wait: Callable[[str], None] | None = None,
     user: str | None = None,
     notice: Callable[[str], None] | None = None,
+    load: bool = True,
 ) -> ProjectStore:
     """Open the database; a first run on the default file loads the bundled report, and says
     so through ``notice`` (the app shows it on its first screen; by default a line on stderr).
@@ -465,7 +466,8 @@ def open_store(
     a mistyped path makes neither folders nor an empty database. A file this user cannot
     write is opened read-only, saying why. A save waits for another writer's lock for up
     to ``wait`` seconds (None: as long as it takes), telling ``on_wait`` who holds it after
-    a second (by default a line on stderr).
+    a second (by default a line on stderr). Without ``load`` the projects are read when
+    first wanted (the app reads them after its first screen), not now.
     """
     first_run = _default_is_missing(db)
     path = db or default_db_path()
@@ -485,6 +487,7 @@ def open_store(
         wait=wait,
         on_wait=on_wait or waiting_notice(path, wait),
         user=user,
+        load=load,
     )
     if first_run and not read_only:
         from importlib.resources import as_file, files
@@ -1216,6 +1219,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         on_wait=waits,
         user=web_user(args.web_user),
         notice=notices.append if command == "tui" else None,
+        load=command != "tui",  # (the app shows its first screen, then reads the rest)
     )
     if command == "serve":
         return cmd_serve(store, args)

@@ -257,3 +257,22 @@ def test_undo_of_an_indicator_correction_puts_back_the_reading(store: ProjectSto
     assert store.get("S05").indicator_edits == []
     with pytest.raises(ConflictError):  # the correction was undone already
         store.undo(second.changes[0].id, source="tui")
+
+
+def test_the_first_screen_is_the_first_projects_of_the_list(make_store: Factory) -> None:
+    make_store().import_report(make_projects(20), source="import:synthetic")
+
+    def first_five() -> list[str]:
+        fresh = make_store()  # (file and SQLite: another process, nothing read yet)
+        first = fresh.first_projects(5)
+        assert first is not None
+        assert first.projects == fresh.projects()[:5]
+        assert first.report == fresh.report() and first.schedule == fresh.schedule_settings()
+        return [p.id for p in first.projects]
+
+    assert first_five() == ["X01", "X02", "X03", "X04", "S01"]
+    make_store().set_status("X01", "滞后", source="cli")  # (a saved project keeps its place)
+    assert first_five() == ["X01", "X02", "X03", "X04", "S01"]
+    # New 县级 projects come before the 省市级 ones the store already had.
+    make_store().import_report(make_projects(30), source="import:synthetic")
+    assert first_five() == ["X01", "X02", "X03", "X04", "X05"]

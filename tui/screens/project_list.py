@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from data import BUNDLED_REPORT_NAME
-from store.interface import ProjectStore
+from store.interface import DatabaseError, ProjectStore
 from store.models import Project, Report, clean_text
 from store.query import SCHEDULE_FACET, SORT_KEYS, ProjectIndex, ProjectQuery, is_overdue
 from tui.copying import COPY_TIP, copy_text, project_row, row_heading
@@ -135,6 +135,20 @@ class ProjectListScreen(EditingScreen):
             self.index = index
             self.generation = generation
 
+    class Previewed(Message):
+        """The first screenful of projects, read before the rest (the list as it opens)."""
+
+        def __init__(self, index: ProjectIndex) -> None:
+            super().__init__()
+            self.index = index
+
+    class LoadFailed(Message):
+        """The database cannot be read: the app ends, saying why."""
+
+        def __init__(self, problem: str) -> None:
+            super().__init__()
+            self.problem = problem
+
     class StoreChanged(Message):
         """The store's data is not what the list shows any more (a save here or elsewhere)."""
 
@@ -197,7 +211,10 @@ class ProjectListScreen(EditingScreen):
         banner.display = store.read_only
         self.query_one(ProjectTable).focus()
         self._fold_for_width(self.app.size.width)
-        self.load()
+        # The list as it opens, in its own order: its first screenful can be shown before
+        # every project is read (a filter, a search or another order needs them all).
+        opening = self.query_state == ProjectQuery()
+        self.load(first_screen=self.app.size.height if opening else 0)
         self.set_interval(1.0, self.check_for_changes)
 
     def on_unmount(self) -> None:
@@ -215,13 +232,46 @@ class ProjectListScreen(EditingScreen):
         self.query_one("#facets").display = self.show_facets or not narrow
 
     @work(thread=True, exclusive=True, group="load")
-    def load(self) -> None:
-        """Read the projects and build the search index off the UI thread."""
+    def load(self, first_screen: int = 0) -> None:
+        """Read the projects and build the search index off the UI thread; with
+        ``first_screen``, show that many first projects before reading the rest, when the
+        store can read them alone."""
         store = self.store
-        # (read first: a change while reading then shows as one more to catch up with)
-        generation = store.generation
-        index = ProjectIndex(store.projects(), store.report(), store.schedule_settings())
+        try:
+            if first_screen:
+                first = store.first_projects(first_screen)
+                if first is not None and first.projects:
+                    preview = ProjectIndex(first.projects, first.report, first.schedule)
+                    self.post_message(self.Previewed(preview))
+            store.refresh()
+            # (read first: a change while reading then shows as one more to catch up with)
+            generation = store.generation
+            index = ProjectIndex(store.projects(), store.report(), store.schedule_settings())
+        except DatabaseError as exc:
+            self.post_message(self.LoadFailed(str(exc)))
+            return
         self.post_message(self.Loaded(index, generation))
+
+    def on_project_list_screen_previewed(self, message: Previewed) -> None:
+        if self.generation != -1:
+            return  # everything was read first
+        index = message.index
+        rows, _counts = index.evaluate(self.query_state)
+        table = self.query_one(ProjectTable)
+        report = index.report
+        table.is_overdue = lambda p: is_overdue(p, report)
+        table.schedule_of = index.schedule
+        table.schedule_key = (self.schedule_epoch, False)
+        table.set_rows(rows)
+        self._show_title(report)
+        reading = f"读取中{glyph('pending')}"
+        self.query_one(StatusLine).show(reading, reading)
+
+    def on_project_list_screen_load_failed(self, message: LoadFailed) -> None:
+        from tui.app import MinshengApp  # (loaded already: it runs this screen)
+
+        if isinstance(self.app, MinshengApp):
+            self.app.fail(message.problem)
 
     @work(thread=True, exclusive=True, group="search-prep")
     def prepare_search(self, index: ProjectIndex, *, preload: bool = False) -> None:
