@@ -336,3 +336,29 @@ def test_every_way_of_writing_puts_the_documents_as_they_are_now_in_the_file(
     assert json.loads(path.read_text())["t"] == {"1": {"a": 30}, "2": {"a": 20}, "3": {"a": 40}}
     Table(announced, "t").update({"a": 50}, doc_ids=[2])  # type: ignore[arg-type]  # then not
     assert json.loads(path.read_text())["t"] == {"1": {"a": 30}, "2": {"a": 50}, "3": {"a": 40}}
+
+
+def test_a_file_not_promised_in_order_is_read_whole_until_the_store_writes_it_in_order(
+    tmp_path: Path,
+) -> None:
+    from bench.synthetic import make_projects
+    from store.jsonfile import JSONFileStore
+    from store.jsonstorage import write_tables
+
+    path = tmp_path / "db.json"
+    JSONFileStore(path).import_report(make_projects(12), source="import:synthetic")
+    tables = json.loads(path.read_text(encoding="utf-8"))
+    assert list(tables) == ["_stamp", "meta", "projects", "history"]
+    assert tables["_stamp"]["1"]["ordered"] is True
+    # As an older version or a hand wrote it: projects last first, no promise in the stamp.
+    del tables["_stamp"]
+    tables["projects"] = dict(reversed(tables["projects"].items()))
+    write_tables(path, tables)
+    store = JSONFileStore(path, load=False)
+    assert store.first_projects(3) is None
+    assert [p.id for p in store.projects()[:3]] == ["X01", "X02", "S01"]
+    store.set_status("S05", "滞后", source="cli")
+    fresh = JSONFileStore(path, load=False)
+    first = fresh.first_projects(3)
+    assert first is not None and [p.id for p in first.projects] == ["X01", "X02", "S01"]
+    assert TinyDB(path).table("projects").get(doc_id=1)["id"] == "X01"  # (still TinyDB's)
