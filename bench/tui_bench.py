@@ -42,9 +42,10 @@ from store.jsonfile import open_store  # noqa: E402
 COLS, ROWS = 120, 36
 QUIET = 0.15
 #: seconds between the first rows and the first key: the figures are the app's steady state,
-#: after the workers that prepare search text, pinyin and the 序时 classes have finished
-#: (10,000 projects: about 1.5 s of them; keys typed meanwhile share the two cores)
-SETTLE = 3.0
+#: after the workers that read every project, prepare search text, pinyin and the 序时
+#: classes have finished (10,000 projects: about 2 s of them, counted from the first screen,
+#: which shows before the rest is read; keys typed meanwhile share the two cores)
+SETTLE = 4.0
 
 
 class Terminal:

@@ -11,12 +11,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from itertools import chain
 from operator import attrgetter, itemgetter
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from store.models import LEVELS, STATUSES, Project, Report
+from store.pinyin import char_reading, pinyin_keys, release_pinyin_tables
 from store.schedule_rule import DEFAULT_SETTINGS, ScheduleSettings
 from store.vocabulary import SCHEDULE_CLASSES
 
@@ -181,44 +181,11 @@ class ProjectQuery:
         )
 
 
-@lru_cache(maxsize=4096)
-def pinyin_keys(text: str) -> tuple[str, str]:
-    """Full pinyin without tones and the initials of each character, e.g. ('jiaoyuju', 'jyj').
-
-    Read as phrases, so that a character with several readings gets the one its word needs
-    (银行 yinhang). Departments repeat: this is for them. Names use ``quick_pinyin_keys``.
-    """
-    from pypinyin import Style, lazy_pinyin  # imported on first use: it loads a large dictionary
-
-    # A list for what has no pinyin: one syllable per character (pypinyin takes a list too,
-    # though its type hints say str).
-    keep = cast("Callable[[str], str]", lambda chars: list(chars.lower()))
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=keep)
-    return _join(syllables)
-
-
-def _join(syllables: list[str]) -> tuple[str, str]:
-    full = "".join(syllables).lower()
-    initials = "".join(s[0] for s in syllables if s).lower()
-    return full, initials
-
-
-_CHAR_READINGS: dict[str, str] = {}
-
-
 def quick_pinyin_keys(text: str) -> tuple[str, str]:
     """As pinyin_keys, reading each character alone: about 20 times faster on unique names
     (10,000 of them: 1.5 s -> 0.07 s), at the price of the rare word-dependent reading."""
-    readings = _CHAR_READINGS
-    syllables = []
-    for char in text:
-        reading = readings.get(char)
-        if reading is None:
-            reading = pinyin_keys(char)[0] if "\u3400" <= char <= "\u9fff" else char.lower()
-            readings[char] = reading
-        if reading.strip():
-            syllables.append(reading)
-    return _join(syllables)
+    syllables = [r for r in map(char_reading, text) if r.strip()]
+    return "".join(syllables), "".join(s[0] for s in syllables)
 
 
 #: each character seen so far -> what Latin search reads it as (its pinyin, lower case)
@@ -233,8 +200,7 @@ def full_pinyin(text: str) -> str:
     new = set(text) - _SEEN
     if new:
         for char in new:
-            cjk = "\u3400" <= char <= "\u9fff"
-            _READINGS[ord(char)] = pinyin_keys(char)[0] if cjk else char.lower()
+            _READINGS[ord(char)] = char_reading(char)
         _SEEN.update(new)
     return text.translate(_READINGS)
 
@@ -393,6 +359,7 @@ class ProjectIndex:
         if not self._pinyin_ready:
             for entry in self.entries:
                 entry.pinyin = _pinyin_text(entry.project)
+            release_pinyin_tables()  # (what the data needs is kept; the rest read again if new)
         self._pinyin_ready = True
 
     @property

@@ -66,14 +66,14 @@ def snapshot_dir(home: Path) -> Path:
 
 def region_slug(region: str) -> str:
     """The region in lower-case ASCII for a file name: '兰陵县' -> 'lanling'."""
-    from pypinyin import Style, lazy_pinyin  # a large dictionary: loaded on first use
+    from store.pinyin import pinyin_keys  # (its tables: read on first use)
 
     region = clean_text(region, single_line=True).strip()
     for suffix in _REGION_SUFFIXES:
         if region.endswith(suffix) and len(region) > len(suffix) + 1:
             region = region[: -len(suffix)]
             break
-    text = "".join(lazy_pinyin(region, style=Style.NORMAL))
+    text = pinyin_keys(region)[0]
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].strip("-")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -138,9 +139,11 @@ class ProjectListScreen(EditingScreen):
     class Previewed(Message):
         """The first screenful of projects, read before the rest (the list as it opens)."""
 
-        def __init__(self, index: ProjectIndex) -> None:
+        def __init__(self, index: ProjectIndex, painted: threading.Event) -> None:
             super().__init__()
             self.index = index
+            #: set once the rows are on screen (the reading of the rest waits for it)
+            self.painted = painted
 
     class LoadFailed(Message):
         """The database cannot be read: the app ends, saying why."""
@@ -242,7 +245,11 @@ class ProjectListScreen(EditingScreen):
                 first = store.first_projects(first_screen)
                 if first is not None and first.projects:
                     preview = ProjectIndex(first.projects, first.report, first.schedule)
-                    self.post_message(self.Previewed(preview))
+                    painted = threading.Event()
+                    self.post_message(self.Previewed(preview, painted))
+                    # Reading the rest holds the interpreter most of the time: drawing the
+                    # first screen meanwhile would take several times as long.
+                    painted.wait(1.0)
             store.refresh()
             # (read first: a change while reading then shows as one more to catch up with)
             generation = store.generation
@@ -253,6 +260,7 @@ class ProjectListScreen(EditingScreen):
         self.post_message(self.Loaded(index, generation))
 
     def on_project_list_screen_previewed(self, message: Previewed) -> None:
+        self.call_after_refresh(message.painted.set)
         if self.generation != -1:
             return  # everything was read first
         index = message.index

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -90,7 +91,8 @@ def _least(column: Column, sort_key: str | None) -> int:
     return column.width
 
 
-def column_widths(total: int, sort_key: str | None = None) -> list[int]:
+@lru_cache(maxsize=64)
+def column_widths(total: int, sort_key: str | None = None) -> tuple[int, ...]:
     """Share ``total`` cells between the columns (one space between shown columns).
 
     When the columns would not fit at their narrowest, 最新进展, 项目等级, then 序时 are left out
@@ -119,7 +121,7 @@ def column_widths(total: int, sort_key: str | None = None) -> list[int]:
             widths.append(column.width + share)
         else:
             widths.append(_least(column, sort_key))
-    return widths
+    return tuple(widths)  # (asked once a line drawn: kept per width and sort)
 
 
 class ProjectTable(LineList):
@@ -310,7 +312,7 @@ class ProjectTable(LineList):
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
 
     # --- drawing -----------------------------------------------------------------------
-    def _header_strip(self, widths: list[int]) -> Strip:
+    def _header_strip(self, widths: tuple[int, ...]) -> Strip:
         style = self.get_component_rich_style("project-table--header")
         cells = []
         for column, width in zip(COLUMNS, widths, strict=True):
@@ -330,7 +332,7 @@ class ProjectTable(LineList):
             self._latest[key] = text
         return text
 
-    def _row_strip(self, project: Project, widths: list[int]) -> Strip:
+    def _row_strip(self, project: Project, widths: tuple[int, ...]) -> Strip:
         key = (project.id, project.revision, tuple(widths), self.schedule_key)
         strip = self._strips.get(key)
         if strip is not None:
