@@ -216,22 +216,42 @@ class _Entry:
     text: str = ""  # lower-cased searchable text, built on first search (text_ready)
     pinyin: str = ""  # built on the first Latin search (pinyin_ready)
     schedule: ProjectSchedule | None = None  # built by prepare_schedule
+    overdue: bool = False  # (see is_overdue)
+    counted: tuple[str, ...] = ()  # what counting counts (_count_as)
 
 
 _ID = attrgetter("id")
 _PROJECT = attrgetter("project")
 _FACETS = attrgetter("facets")
+_COUNTED = attrgetter("counted")
 
 
-def _entry(p: Project) -> _Entry:
+#: in an entry's ``counted``: the project is overdue (no facet value is one character)
+_OVERDUE = "!"
+
+
+def _entry(p: Project, due: str | None) -> _Entry:
     # distinct values per facet, in ALL_FACETS order (level and status: one value each)
     departments = (*dict.fromkeys(facet_values(p, "department")),)
-    return _Entry(p, (departments, (p.level,), (p.status,), ()))
+    entry = _Entry(p, (departments, (p.level,), (p.status,), ()))
+    entry.overdue = due is not None and _past_due(p, due)
+    _count_as(entry)
+    return entry
+
+
+def _count_as(entry: _Entry) -> None:
+    """What counting an entry counts: each facet value with its facet's digit in front, and
+    whether it is overdue. One pass of Counter over these (in C) gives every facet's counts."""
+    counted = [chr(48 + i) + v for i, values in enumerate(entry.facets) for v in values]
+    if entry.overdue:
+        counted.append(_OVERDUE)
+    entry.counted = tuple(counted)
 
 
 def _set_schedule(entry: _Entry, schedule: ProjectSchedule) -> None:
     entry.schedule = schedule
     entry.facets = (*entry.facets[:3], (schedule.class_name,))
+    _count_as(entry)
 
 
 def _search_text(p: Project) -> str:
@@ -277,14 +297,20 @@ class ProjectIndex:
     ) -> None:
         self.report = report or Report()
         self.settings = settings or DEFAULT_SETTINGS
-        self.entries = [_entry(p) for p in projects]
+        due = due_by(self.report)  # (once, not per project)
+        self.entries = [_entry(p, due) for p in projects]
         self._text_ready = False
         self._pinyin_ready = False
         self._all_values: dict[str, list[str]] = {}
         self._last_search: tuple[str, list[_Entry]] = ("", self.entries)
         self._overdue_ids: frozenset[str] | None = None
+        #: the rows the last evaluate gave, and how many of them are overdue (counted with
+        #: the facets, when it could be)
+        self._last_overdue: tuple[list[Project], int] | None = None
         #: rows and counts with nothing filtered, by sort: what clearing a search gives back
-        self._everything: dict[tuple[str, bool], tuple[list[Project], dict[str, Counter[str]]]] = {}
+        self._everything: dict[
+            tuple[str, bool], tuple[list[Project], dict[str, Counter[str]], int | None]
+        ] = {}
         self._positions: dict[str, int] | None = None  # project id -> entry, on first replace
         self._schedules: dict[str, ProjectSchedule] | None = None  # project id -> 序时, prepared
 
@@ -301,7 +327,7 @@ class ProjectIndex:
             self._positions = {e.project.id: i for i, e in enumerate(self.entries)}
         position = self._positions[project.id]
         old = self.entries[position]
-        entry = _entry(project)
+        entry = _entry(project, due_by(self.report))
         if self._text_ready:
             entry.text = _search_text(project)
         if self._pinyin_ready:
@@ -323,6 +349,7 @@ class ProjectIndex:
         patched._all_values = dict(self._all_values) if entry.facets == old.facets else {}
         patched._last_search = ("", patched.entries)
         patched._overdue_ids = None
+        patched._last_overdue = None
         if self._overdue_ids is not None:
             due = due_by(self.report)
             overdue = due is not None and _past_due(project, due)
@@ -335,6 +362,9 @@ class ProjectIndex:
 
     def overdue_count(self, projects: list[Project]) -> int:
         """How many of ``projects`` are overdue (see is_overdue)."""
+        last = self._last_overdue
+        if last is not None and last[0] is projects:  # the rows just evaluated: counted
+            return last[1]
         if self._overdue_ids is None:
             due = due_by(self.report)  # (once, not per project: this runs before the first rows)
             self._overdue_ids = frozenset(
@@ -431,8 +461,10 @@ class ProjectIndex:
         )
         cache_key = (query.sort, query.descending)
         if everything and cache_key in self._everything:  # e.g. a search cleared
-            found, counts = self._everything[cache_key]
-            return list(found), {f: Counter(c) for f, c in counts.items()}
+            found, counts, kept_overdue = self._everything[cache_key]
+            rows = list(found)
+            self._last_overdue = None if kept_overdue is None else (rows, kept_overdue)
+            return rows, {f: Counter(c) for f, c in counts.items()}
         candidates = self._search(query.search)
         if query.overdue_only:
             candidates = [e for e in candidates if is_overdue(e.project, report)]
@@ -441,13 +473,14 @@ class ProjectIndex:
         if dept_text:
             candidates = [e for e in candidates if dept_text in e.project.department]
         facet_range = range(len(ALL_FACETS))
+        overdue: int | None = None
         if not any(chosen):  # the common case, typing a search: count in C, not in a loop
             found = list(map(_PROJECT, candidates))
-            values = list(map(_FACETS, candidates))
-            counts = {
-                f: Counter(chain.from_iterable(map(itemgetter(i), values)))
-                for i, f in enumerate(ALL_FACETS)
-            }
+            counted = Counter(chain.from_iterable(map(_COUNTED, candidates)))
+            overdue = counted.pop(_OVERDUE, 0)
+            counts = {f: Counter[str]() for f in ALL_FACETS}
+            for value, n in counted.items():
+                counts[ALL_FACETS[ord(value[0]) - 48]][value[1:]] = n
         else:
             tallies: list[dict[str, int]] = [{} for _ in ALL_FACETS]
             found = []
@@ -475,7 +508,9 @@ class ProjectIndex:
         elif query.sort != "id" or query.descending:
             found.sort(key=_sort_key(query.sort, report), reverse=query.descending)
         if everything:
-            self._everything[cache_key] = (list(found), {f: Counter(c) for f, c in counts.items()})
+            kept = {f: Counter(c) for f, c in counts.items()}
+            self._everything[cache_key] = (list(found), kept, overdue)
+        self._last_overdue = None if overdue is None else (found, overdue)
         return found, counts
 
     def apply(self, query: ProjectQuery) -> list[Project]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -309,3 +310,27 @@ def test_latin_input_finds_what_chinese_input_finds(
         p.id for p in projects if chinese in p.plan + p.progress and chinese not in p.name
     ]
     assert set(in_plans_only) <= set(_ids(index.apply(ProjectQuery(search=latin))))
+
+
+def test_overdue_counts_match_the_rows_however_they_were_found() -> None:
+    parsed = make_projects(300, seed=3)
+    projects = [project_from_record(r, parsed.report.year) for r in parsed.records]
+    index = ProjectIndex(projects, parsed.report)
+    queries = [
+        ProjectQuery(),
+        ProjectQuery(search="县"),
+        ProjectQuery(search="县教"),
+        ProjectQuery(),  # (all rows again: kept from the first time)
+        ProjectQuery(levels=frozenset({"省级"})),
+        ProjectQuery(search="项目", statuses=frozenset({"推进正常"})),
+    ]
+    for query in queries:
+        rows = index.evaluate(query)[0]
+        expected = sum(is_overdue(p, parsed.report) for p in rows)
+        assert 0 < expected < len(projects)
+        assert index.overdue_count(rows) == expected
+        assert index.overdue_count(list(rows)) == expected  # (rows of any origin)
+    first = next(p for p in projects if is_overdue(p, parsed.report))
+    patched = index.replace(replace(first, status="已完成"))
+    rows = patched.evaluate(ProjectQuery())[0]
+    assert patched.overdue_count(rows) == index.overdue_count(index.evaluate(ProjectQuery())[0]) - 1
