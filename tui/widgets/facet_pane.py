@@ -43,6 +43,7 @@ class FacetPane(LineList):
     ]
 
     cursor: reactive[int] = reactive(0, repaint=False)
+    _value_styles: tuple[Style, Style] | None = None
 
     class Changed(Message):
         """The user switched a value on or off."""
@@ -148,7 +149,22 @@ class FacetPane(LineList):
             self.action_toggle_value()
 
     # --- drawing -----------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        self._value_styles = None  # focus, theme or CSS changed: look them up again
+        super().notify_style_update()
+
+    def _styles_of_values(self) -> tuple[Style, Style]:
+        """The styles of a picked value and of one that would give no rows."""
+        if self._value_styles is None:
+            self._value_styles = (
+                self.get_component_rich_style("facet-pane--selected", partial=True),
+                self.get_component_rich_style("facet-pane--empty", partial=True),
+            )
+        return self._value_styles
+
     def render_line(self, y: int) -> Strip:
+        # (every line of every pane is drawn again at each keystroke of a search, whose
+        # counts change: one segment of text and one of padding, styled once)
         width = self.scrollable_content_region.width
         base, cursor_style = self.line_styles()
         row = round(self.scroll_y) + y
@@ -162,12 +178,14 @@ class FacetPane(LineList):
         shown = one_line(value) or "（空）"  # imported text: no control characters
         mark = glyph("picked" if picked else "not_picked")
         text = f"{mark} {fit(shown, name_width, glyph('ellipsis'))} {number}"
-        style = Style.null()
+        line = base + cursor_style if row == self.cursor else base
         if picked:
-            style += self.get_component_rich_style("facet-pane--selected", partial=True)
+            style = line + self._styles_of_values()[0]
         elif not count and not self.pending:
-            style += self.get_component_rich_style("facet-pane--empty", partial=True)
-        strip = Strip([Segment(text, style)]).adjust_cell_length(width)
-        if row == self.cursor:
-            strip = strip.apply_style(cursor_style)
-        return strip.apply_style(base)
+            style = line + self._styles_of_values()[1]
+        else:
+            style = line
+        used = cell_len(text)
+        if used >= width:
+            return Strip([Segment(text, style)]).crop_extend(0, width, line)
+        return Strip([Segment(text, style), Segment(" " * (width - used), line)], width)
