@@ -54,6 +54,13 @@ from store.text import FORMULA_STARTS
 from store.vocabulary import FIELD_REGISTRY, REPORT_FIELDS, STATUS_REGISTRY
 from store.words import at, listing, os_problem, quote, say
 
+_orjson_dumps: Callable[..., bytes] | None
+try:
+    from orjson import OPT_INDENT_2 as _ORJSON_INDENT
+    from orjson import dumps as _orjson_dumps
+except ImportError:  # pragma: no cover
+    _orjson_dumps, _ORJSON_INDENT = None, 0
+
 #: CSV encodings offered: UTF-8 with BOM (Excel), plain UTF-8, GB18030 (older systems).
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "gb18030")
 
@@ -500,6 +507,21 @@ def export_json(
         "schedule_rule": settings.to_dict(),
         "projects": [project_export_dict(p, report, settings) for p in projects],
     }
+    return json_bytes(payload)
+
+
+def json_bytes(payload: Any) -> bytes:
+    """A value as the json export writes it: UTF-8, Chinese as it is, keys in their order, two
+    spaces of indent and a final line break.
+
+    orjson writes it about eight times faster than json; what it refuses (an integer beyond 64
+    bits, which json writes exactly) json writes, in the same layout.
+    """
+    if _orjson_dumps is not None:
+        try:
+            return _orjson_dumps(payload, option=_ORJSON_INDENT) + b"\n"
+        except TypeError:
+            pass
     return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
