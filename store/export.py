@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from store.derived import DerivedCache, ExportDerived, export_derived
 from store.files import atomic_write_bytes, sweep_temp_files
 from store.models import Project, Report, Update, normalise_deadline, normalise_status
 from store.schedule_rule import DEFAULT_SETTINGS, ScheduleSettings
@@ -473,21 +474,14 @@ def project_export_dict(
 ) -> dict[str, Any]:
     """A project in the JSON interface: the model's keys, plus its plan and progress items and
     its 序时 (``schedule``: as ``minsheng schedule --json`` prints it)."""
-    from store.months import plan_items, progress_items  # (not needed by the other formats)
-    from store.schedule import project_schedule
+    return _with_derived(project, export_derived([project], report, settings)[0])
 
+
+def _with_derived(project: Project, derived: ExportDerived) -> dict[str, Any]:
     data = project.to_dict()
-    period = None
-    if report is not None and report.period_from is not None and report.period_to is not None:
-        period = (report.period_from, report.period_to)
-    data["plan_items"] = [
-        {"months": list(item.months), "text": item.text} for item in plan_items(project.plan)
-    ]
-    data["progress_items"] = [
-        {"months": list(item.months), "text": item.text}
-        for item in progress_items(project.progress, period)
-    ]
-    data["schedule"] = project_schedule(project, report, settings).to_json()
+    data["plan_items"] = derived.plan_items
+    data["progress_items"] = derived.progress_items
+    data["schedule"] = derived.schedule
     return data
 
 
@@ -497,17 +491,29 @@ def report_export_dict(report: Report) -> dict[str, Any]:
 
 
 def export_json(
-    report: Report, projects: list[Project], *, settings: ScheduleSettings = DEFAULT_SETTINGS
+    report: Report,
+    projects: list[Project],
+    *,
+    settings: ScheduleSettings = DEFAULT_SETTINGS,
+    derived: DerivedCache | None = None,
 ) -> bytes:
     """`{"report": {...}, "schedule_rule": {...}, "projects": [...]}` as UTF-8 JSON, Chinese
     kept readable; each project's 序时 is judged by ``settings`` (the rule stored with the
-    data: the callers that have a store pass its ``schedule_settings()``)."""
+    data: the callers that have a store pass its ``schedule_settings()``).
+
+    The month items and 序时 come from ``derived`` (the store's ``DerivedCache``) where it has
+    them; what was read anew is saved into it.
+    """
+    extras = export_derived(projects, report, settings, derived)
     payload = {
         "report": report_export_dict(report),
         "schedule_rule": settings.to_dict(),
-        "projects": [project_export_dict(p, report, settings) for p in projects],
+        "projects": [_with_derived(p, d) for p, d in zip(projects, extras, strict=True)],
     }
-    return json_bytes(payload)
+    data = json_bytes(payload)
+    if derived is not None:
+        derived.save()
+    return data
 
 
 def json_bytes(payload: Any) -> bytes:
@@ -605,7 +611,8 @@ class ExportFormat:
     label: str  # the export dialog's choice
     hint: str  # the export dialog's line under the choices: what the format is for
     #: ``(report, projects) -> bytes``; with ``encoding=`` too when ``encodings`` are offered,
-    #: and ``settings=`` (the 序时 rule) when it is ``judged``
+    #: and ``settings=`` (the 序时 rule) and ``derived=`` (a ``DerivedCache``, when the caller
+    #: has one) when it is ``judged``
     writer: Callable[..., bytes]
     encodings: tuple[str, ...] = ()  # the text encodings it can be written in
     papers: tuple[str, ...] = ()  # the paper sizes it can be set up to print on (``paper=``)
@@ -659,9 +666,11 @@ def export_bytes(
     encoding: str = "utf-8-sig",
     paper: str = DEFAULT_PAPER,
     settings: ScheduleSettings = DEFAULT_SETTINGS,
+    derived: DerivedCache | None = None,
 ) -> bytes:
     """The export of ``projects`` in format ``fmt`` (``encoding`` and ``paper`` are for the
-    formats that offer them, ``settings``, the 序时 rule, for those that judge)."""
+    formats that offer them, ``settings``, the 序时 rule, and ``derived``, the store's cache of
+    what is read from the texts, for those that judge)."""
     try:
         spec = FORMAT_REGISTRY[fmt]
     except KeyError:
@@ -675,6 +684,8 @@ def export_bytes(
         options["paper"] = paper
     if spec.judged:
         options["settings"] = settings
+        if derived is not None:
+            options["derived"] = derived
     return spec.writer(report, projects, **options)
 
 
