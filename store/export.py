@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from store.derived import DerivedCache, ExportDerived, export_derived
-from store.files import atomic_write_bytes, sweep_temp_files
+from store.files import atomic_write_bytes, collector_paused, sweep_temp_files
 from store.models import Project, Report, Update, normalise_deadline, normalise_status
 from store.schedule_rule import DEFAULT_SETTINGS, ScheduleSettings
 from store.text import FORMULA_STARTS
@@ -504,13 +504,15 @@ def export_json(
     The month items and 序时 come from ``derived`` (the store's ``DerivedCache``) where it has
     them; what was read anew is saved into it.
     """
-    extras = export_derived(projects, report, settings, derived)
-    payload = {
-        "report": report_export_dict(report),
-        "schedule_rule": settings.to_dict(),
-        "projects": [_with_derived(p, d) for p, d in zip(projects, extras, strict=True)],
-    }
-    data = json_bytes(payload)
+    with collector_paused():  # (many small acyclic objects: the collector would walk them)
+        extras = export_derived(projects, report, settings, derived)
+        payload = {
+            "report": report_export_dict(report),
+            "schedule_rule": settings.to_dict(),
+            "projects": [_with_derived(p, d) for p, d in zip(projects, extras, strict=True)],
+        }
+        data = json_bytes(payload)
+        del payload, extras
     if derived is not None:
         derived.save()
     return data
