@@ -179,13 +179,21 @@ _MONTH_RE = re.compile(
 )
 
 # Where a match of _MARKER_RE / _MONTH_RE can start: each is true of every position a match
-# starts at, and each starts with one class of characters, which the regex engine skips to
-# without trying the whole pattern at every position (``_matches``).
+# starts at (the first character, what a number there must be followed by, and what must not
+# stand before it), and each starts with one class of characters, which the regex engine skips
+# to without trying the whole pattern at every position (``_matches``).
 _MARKER_START_RE = re.compile(
-    r"[\u2460-\u249b（(\d一二三四五六七八九十]"
-    r"(?:(?<=[\u2460-\u249b（(])|(?<=\d)\d?\s*[、.．]|(?<=[一二三四五六七八九十])[一二三四五六七八九十]{0,2}、)"
+    r"[\u2460-\u249b（(\d一二三四五六七八九十](?:"
+    r"(?<=[\u2460-\u249b（(])"
+    r"|(?<=\d)(?<![\dA-Za-z#＃.．%]\d)\d?\s*[、.．]"
+    r"|(?<=[一二三四五六七八九十])(?<![一二三四五六七八九十第].)[一二三四五六七八九十]{0,2}、"
+    r")"
 )
-_MONTH_START_RE = re.compile(r"[\d１-４一二三四五六七八九十前第上下全今本当年]")
+_MONTH_START_RE = re.compile(
+    r"[\d１-４一二三四五六七八九十前第上下全今本当年](?<![\d.．].)"
+    # a number: of a month (3月, 3-5月, 1、2月, 二季度) or a year (2023年)
+    r"(?:(?<!\d)|\d?\s*[月、\-－‐–—~～〜至到季]|\d{3}\s*年)"
+)
 
 # A month right after a 、 marker: "1、2月份", "三、四月".
 _MONTH_AFTER_MARKER = {
@@ -494,7 +502,7 @@ class _Splitter:
             # Right after a marker the item already started at the marker.
             if start is not None and self.content_end(start) not in self.marker_ends:
                 starts.add(start)
-        for match in _NOTE_RE.finditer(text):
+        for match in _NOTE_RE.finditer(text) if "注" in text else ():
             if not self.inside[match.start()] and self.is_boundary(match.start()):
                 if self.content_end(match.start()) not in self.marker_ends:
                     starts.add(match.start())

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from store import indicators as indicators_module
 from store import months as months_module
 from store.months import (
     ALL_MONTHS,
@@ -678,6 +679,15 @@ def _assert_fast_paths_agree(text: str) -> None:
         fast = [(m.span(), m.groupdict()) for m in months_module._matches(pattern, starts, text)]
         assert fast == [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
     assert months_module._inside_brackets(text) == _plain_inside_brackets(text)
+    # The quantity pattern checks what stands before a number after its first digit.
+    fast_head = r"(?P<low>\d(?<![\d.．A-Za-z#＃/\-－~～—]\d)\d*(?:\.\d+)?)"
+    plain_head = r"(?<![\d.．A-Za-z#＃/\-－~～—])(?P<low>\d+(?:\.\d+)?)"
+    fast = indicators_module._QUANTITY_RE
+    assert fast.pattern.startswith(fast_head)
+    plain = re.compile(plain_head + fast.pattern[len(fast_head) :])
+    assert [(m.span(), m.groupdict()) for m in fast.finditer(text)] == [
+        (m.span(), m.groupdict()) for m in plain.finditer(text)
+    ]
 
 
 def test_fast_paths_agree_on_the_bundled_and_synthetic_texts() -> None:
