@@ -30,11 +30,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from store.files import atomic_write_bytes, sweep_temp_files
 from store.models import Project, Report
 from store.schedule_rule import ScheduleSettings
+
+if TYPE_CHECKING:
+    from store.interface import ProjectStore
 
 __all__ = [
     "CACHE_SUFFIX",
@@ -43,6 +46,7 @@ __all__ = [
     "ExportDerived",
     "export_derived",
     "inputs_key",
+    "keep_derived",
     "reading_version",
 ]
 
@@ -323,3 +327,19 @@ def export_derived(
             ExportDerived(_items(project.plan, plan), _items(project.progress, progress), schedule)
         )
     return found
+
+
+def keep_derived(store: ProjectStore, projects: list[Project] | None = None) -> bool:
+    """Work out what the json export needs of ``projects`` (by default all of the store's) and
+    keep it beside the database, so that the next export only reads it; True when the cache
+    file was written (False: nothing new, a store without a file, or a read-only one).
+
+    For a caller that has just changed many projects (an import) and can spare the time, in a
+    worker: the export does the same for what it does not find.
+    """
+    cache = DerivedCache.of_store(store)
+    if cache is None:
+        return False
+    every = store.projects() if projects is None else projects
+    export_derived(every, store.report(), store.schedule_settings(), cache)
+    return cache.save()

@@ -174,3 +174,15 @@ def test_a_store_in_memory_has_no_cache() -> None:
     from store.memory import MemoryStore
 
     assert DerivedCache.of_store(MemoryStore()) is None
+
+
+def test_keep_derived_makes_the_next_export_read_nothing(
+    store: JSONFileStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store.derived import keep_derived
+
+    expected = plain(store)
+    assert keep_derived(store)
+    assert not keep_derived(store)  # nothing new: not written again
+    reading_forbidden(monkeypatch)
+    assert export(store, tmp_path) == expected
