@@ -16,6 +16,9 @@ next to the database file:
   body) is recomputed silently; it is written atomically (``store.files.atomic_write_bytes``,
   with the database's mode and group) only when something was recomputed, and not by a
   read-only store; an entry no export used for ``KEEP_WRITES`` writes is dropped;
+- in a shared folder, what someone else put at its name is not followed: a symbolic link
+  there is neither read nor written through (a write replaces the link itself), a FIFO is
+  not read;
 - read lazily, on the first project asked for: opening the database does not read it.
 
 The database file itself is not changed: its documents hold what people wrote, nothing derived.
@@ -24,8 +27,11 @@ The database file itself is not changed: its documents hold what people wrote, n
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -169,7 +175,7 @@ class DerivedCache:
         if self._entries is None:
             self._entries = {}
             with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-                self._entries, self._writes = _read(self.path.read_bytes())
+                self._entries, self._writes = _read(_regular_file_bytes(self.path))
         return self._entries
 
     def get(self, key: str) -> list[Any] | None:
@@ -215,11 +221,26 @@ class DerivedCache:
         try:
             name = self.path.name
             sweep_temp_files(self.path.parent, lambda target: target == name)
-            atomic_write_bytes(self.path, _encode(head) + b"\n" + body, like=self._like)
+            atomic_write_bytes(
+                self.path, _encode(head) + b"\n" + body, like=self._like, follow_links=False
+            )
         except OSError:
             return False
         self._entries, self._writes, self._changed = kept, writes, False
         return True
+
+
+def _regular_file_bytes(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``: a symbolic link, a FIFO (which would keep a
+    plain read waiting) or anything else there is refused with OSError."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
 
 
 def _read(raw: bytes) -> tuple[dict[str, list[Any]], int]:

@@ -4,6 +4,7 @@ and a missing, stale, corrupt or foreign cache is worked out again without a wor
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,21 @@ def test_keep_derived_makes_the_next_export_read_nothing(
     assert not keep_derived(store)  # nothing new: not written again
     reading_forbidden(monkeypatch)
     assert export(store, tmp_path) == expected
+
+
+def test_a_link_at_the_cache_name_is_not_written_through(
+    store: JSONFileStore, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "someone-elses.txt"
+    elsewhere.write_bytes(b"keep me")
+    cache_path(store).symlink_to(elsewhere)
+    expected = plain(store)
+    assert export(store, tmp_path) == expected
+    assert elsewhere.read_bytes() == b"keep me"
+    assert not cache_path(store).is_symlink()  # replaced by the cache itself
+    assert export(store, tmp_path) == expected
+
+
+def test_a_fifo_at_the_cache_name_is_not_read(store: JSONFileStore, tmp_path: Path) -> None:
+    os.mkfifo(cache_path(store))  # a plain read would wait for a writer for ever
+    assert export(store, tmp_path) == plain(store)
