@@ -261,7 +261,12 @@ def _read(raw: bytes) -> tuple[dict[str, list[Any]], int]:
     writes = head.get("writes")
     if not isinstance(entries, dict) or type(writes) is not int:
         return {}, 0
-    return entries, writes
+    # each entry: [the write that last used it, plan spans, progress spans, schedule]
+    return {
+        key: entry
+        for key, entry in entries.items()
+        if type(entry) is list and len(entry) == 4 and type(entry[0]) is int
+    }, writes
 
 
 # ---------------------------------------------------------------------------------------------

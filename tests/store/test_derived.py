@@ -3,6 +3,7 @@ and a missing, stale, corrupt or foreign cache is worked out again without a wor
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -113,17 +114,33 @@ def test_a_spoilt_cache_is_read_again(store: JSONFileStore, tmp_path: Path, spoi
     assert len(entries) == len(store.projects()) and writes >= 1
 
 
+def write_with_checksum(path: Path, entries: dict[str, Any], writes: int = 1) -> None:
+    """A cache file whose body passes its checksum, whatever the entries hold."""
+    body = json.dumps(entries, ensure_ascii=False).encode()
+    head = {
+        "format": derived_module._FORMAT,
+        "version": derived_module.reading_version(),
+        "writes": writes,
+        "digest": hashlib.blake2b(body, digest_size=16).hexdigest(),
+    }
+    path.write_bytes(json.dumps(head).encode() + b"\n" + body)
+
+
 def test_entries_that_do_not_fit_their_texts_are_read_again(
     store: JSONFileStore, tmp_path: Path
 ) -> None:
     expected = export(store, tmp_path)
-    cache = DerivedCache.beside(store.path)
-    entries, writes = derived_module._read(cache_path(store).read_bytes())
-    for entry in entries.values():  # spans past the text's end, with a valid checksum
-        entry[1] = [[0, 10**6, [1]]]
-    cache._entries, cache._writes, cache._changed = entries, writes, True
-    assert cache.save()
+    entries: dict[str, Any] = dict(derived_module._read(cache_path(store).read_bytes())[0])
+    for index, entry in enumerate(entries.values()):
+        entry[1] = [[0, 10**6, [1]]] if index % 3 == 0 else [["a", 1, [1]]]  # past the end
+        if index % 3 == 2:
+            entry[3] = "not a schedule"
+    keys = list(entries)
+    entries[keys[0]] = {"not": "an entry"}
+    entries[keys[1]] = ["no", "write", "count", {}]
+    write_with_checksum(cache_path(store), entries)
     assert export(store, tmp_path) == expected
+    assert export(store, tmp_path) == expected  # (and the entries put right are read)
 
 
 def test_a_cache_of_other_reading_code_is_not_read(
