@@ -211,7 +211,7 @@ _CN_MONTH_MARKED_RE = re.compile(r"月(?:份|上旬|中旬|下旬|初|底|末|�
 # Pieces
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Marker:
     """A list marker: where it is, which numbering it belongs to, and its number."""
 
@@ -221,7 +221,7 @@ class _Marker:
     value: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _MonthExpr:
     """A month expression found in the text and the months it names."""
 
@@ -510,24 +510,29 @@ class _Splitter:
 
     def items(self) -> list[MonthItem]:
         """The text's items with their months."""
-        return [MonthItem(item.months, item.text) for item in self.placed()]
+        return [MonthItem(months, self.text[a:b]) for a, b, months in self.spans()]
 
     def placed(self) -> list[PlacedItem]:
         """The text's items with their months and where each stands in the text."""
+        return [PlacedItem(a, b, months, self.text[a:b]) for a, b, months in self.spans()]
+
+    def spans(self) -> list[tuple[int, int, tuple[int, ...]]]:
+        """The text's items as (start, end, months): ``text[start:end]`` is the item's text."""
         starts = self.starts()
         if not starts:
             return []
-        spans = list(zip(starts, starts[1:] + [len(self.text)], strict=True))
+        text = self.text
+        spans = list(zip(starts, starts[1:] + [len(text)], strict=True))
         months = [self.leading_months(a, b) for a, b in spans]
         self._date_by_numbers(spans, months)
-        placed = []
+        found = []
         for (a, b), m in zip(spans, months, strict=True):
-            piece = self.text[a:b]
+            piece = text[a:b]
             trimmed = piece.strip()
             if trimmed:
                 start = a + len(piece) - len(piece.lstrip())
-                placed.append(PlacedItem(start, start + len(trimmed), m, trimmed))
-        return placed
+                found.append((start, start + len(trimmed), m))
+        return found
 
     def _date_by_numbers(self, spans: list[tuple[int, int]], months: list[tuple[int, ...]]) -> None:
         """Date undated items of a list whose dated items all carry their own number as month."""
@@ -579,16 +584,11 @@ def _reading(text: str) -> _Reading:
     and the 序时 of a project read its plan and progress once between them."""
     splitter = _Splitter(text)
     spans = tuple(
-        (item.start, item.end, _shared(item.months), _as_of(splitter, item))
-        for item in splitter.placed()
+        (a, b, _shared(months), () if months else _shared(_as_of_months(splitter, a, b)))
+        for a, b, months in splitter.spans()
     )
     mentions = tuple(MonthMention(e.start, e.end, _shared(e.months)) for e in splitter.exprs)
     return _Reading(spans, mentions)
-
-
-def _as_of(splitter: _Splitter, item: PlacedItem) -> tuple[int, ...]:
-    """The months an undated item reports as of (only an undated item's are ever asked for)."""
-    return () if item.months else _shared(_as_of_months(splitter, item))
 
 
 def split_months(text: str) -> list[MonthItem]:
@@ -624,11 +624,11 @@ def plan_items(text: str) -> list[MonthItem]:
 _AS_OF = ("截至到", "截止到", "截至", "截止")
 
 
-def _as_of_months(splitter: _Splitter, item: PlacedItem) -> tuple[int, ...]:
-    """The months the last "截至6月底" inside an item names, or ()."""
+def _as_of_months(splitter: _Splitter, start: int, end: int) -> tuple[int, ...]:
+    """The months the last "截至6月底" inside the item text[start:end] names, or ()."""
     found: tuple[int, ...] = ()
     for expr in splitter.exprs:
-        if not item.start < expr.start < item.end or splitter.inside[expr.start]:
+        if not start < expr.start < end or splitter.inside[expr.start]:
             continue
         if expr.months == ALL_MONTHS:
             continue

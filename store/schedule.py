@@ -204,8 +204,11 @@ def judge(
     project: Project,
     indicators: Sequence[Indicator],
     settings: ScheduleSettings = DEFAULT_SETTINGS,
+    *,
+    unused: tuple[Quantity, ...] = (),
 ) -> ProjectSchedule:
-    """The 序时 of a project from its indicators (as read, or as someone corrected them)."""
+    """The 序时 of a project from its indicators (as read, or as someone corrected them);
+    ``unused``: the numbers read that are no indicator's."""
     judged = tuple(classify(indicator, settings) for indicator in indicators)
     scored = [j for j in judged if j.class_name is not None]
     worst: JudgedIndicator | None = None
@@ -247,6 +250,7 @@ def judge(
         worst=worst,
         indicators=judged,
         reason=reason,
+        unused=unused,
     )
 
 
@@ -268,7 +272,7 @@ def schedule_of(
 ) -> ProjectSchedule:
     """The 序时 of one project in a report's period, read from its text."""
     found = read_indicators(project.target, project.plan, project.progress, period_of(report))
-    return replace(judge(project, found.indicators, settings), unused=found.unused)
+    return judge(project, found.indicators, settings, unused=found.unused)
 
 
 def apply_edits(
@@ -417,7 +421,7 @@ def _judged(project: Project, report: Report, settings: ScheduleSettings) -> Pro
         return schedule_of(project, report, settings)
     found = read_indicators(project.target, project.plan, project.progress, period_of(report))
     indicators = apply_edits(found.indicators, project.indicator_edits)
-    return replace(judge(project, indicators, settings), unused=found.unused)
+    return judge(project, indicators, settings, unused=found.unused)
 
 
 def schedules_of(
