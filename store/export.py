@@ -18,7 +18,9 @@ Formats (``FORMAT_REGISTRY``: name, suffix, label, hint and writer of each; the 
   column so that the 县级 / 省市级 split survives an import.
 - ``json``: the full model, plus each project's plan and progress split into month-dated items
   and its 序时 (``schedule``: the object ``minsheng schedule --json`` prints), judged by the
-  rule stored with the data (``schedule_rule``); the writer is given that rule.
+  rule stored with the data (``schedule_rule``); the writer is given that rule, and the
+  store's ``DerivedCache`` (store/derived.py), where what was read of each text is kept.
+  Written by orjson (two-space indent, Chinese as it is, keys in order: the bytes json gives).
 - ``html``: one self-contained printable page (inline CSS, no scripts, no outside assets).
 
 Updates: the report formats (md, xlsx, csv, html) show the current state, so each dated update
