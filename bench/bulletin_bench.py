@@ -36,9 +36,9 @@ from bench.schedule_bench import _letters
 from bench.synthetic import make_projects
 from importers.report import read_report
 from store.bulletin import BULLETIN_FORMATS, bulletin_bytes, compute_bulletin
-from store.indicators import clear_cache
 from store.jsonfile import open_store
 from store.models import ParsedReport, ProjectRecord
+from store.schedule import clear_cache
 
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "lanling-2023-h1.md"
 DAY = date(2023, 7, 1)

@@ -29,9 +29,8 @@ if __package__ in (None, ""):  # run as a script: make `store`, `importers` and 
 
 from bench.synthetic import make_projects
 from importers.report import read_report
-from store.indicators import clear_cache
 from store.models import Project, Report, project_from_record
-from store.schedule import class_counts, schedules_of
+from store.schedule import class_counts, clear_cache, schedules_of
 
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "lanling-2023-h1.md"
 

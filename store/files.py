@@ -110,15 +110,22 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, like: Path | None = None) -> os.stat_result:
+def atomic_write_bytes(
+    path: Path, data: bytes, *, like: Path | None = None, follow_links: bool = True
+) -> os.stat_result:
     """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one.
 
     The bytes go to a temporary file in the same folder, are fsynced, take the mode and group
     of the file they replace (or of ``like``), and are renamed over the target; the folder is
     fsynced so that the rename itself survives a power cut. Returns the new file's status.
-    A symbolic link at ``path`` is followed: the file it points to is replaced, not the link.
+    A symbolic link at ``path`` is followed: the file it points to is replaced, not the link;
+    with ``follow_links=False`` the link itself is replaced (for a file of ours in a shared
+    folder, that someone else's link must not send elsewhere).
     """
-    path = Path(os.path.realpath(path))
+    if follow_links:
+        path = Path(os.path.realpath(path))
+    else:
+        path = Path(os.path.abspath(path))
     directory = path.parent
     tmp = temp_name(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -140,7 +147,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, like: Path | None = None) -> 
 
 def _copy_permissions(tmp: Path, target: Path, like: Path | None) -> None:
     """Give the new file the mode and group of the file it replaces: shared folders stay shared."""
-    model = target if target.exists() else like
+    model = target if target.exists() and not target.is_symlink() else like
     if model is not None and model.exists():
         st = model.stat()
         os.chmod(tmp, st.st_mode & 0o7777 & ~0o111)

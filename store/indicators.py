@@ -156,9 +156,11 @@ def _unit_pattern() -> str:
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _QUANTITY_RE = re.compile(
-    # not inside a longer number, a code (A1, 1#) or the second half of a range
-    r"(?<![\d.．A-Za-z#＃/\-－~～—])"
-    rf"(?P<low>{_NUMBER})(?:\s*(?:-|－|~|～|—|至)\s*(?P<high>{_NUMBER}))?"
+    # not inside a longer number, a code (A1, 1#) or the second half of a range: the check
+    # stands after the first digit, so that the pattern starts with a digit, which the regex
+    # engine skips to rather than trying the pattern at every position
+    r"(?P<low>\d(?<![\d.．A-Za-z#＃/\-－~～—]\d)\d*(?:\.\d+)?)"
+    rf"(?:\s*(?:-|－|~|～|—|至)\s*(?P<high>{_NUMBER}))?"
     r"\s*(?P<scale>万|亿)?\s*(?P<approx>余|多)?\s*"
     rf"(?P<unit>{_unit_pattern()})"
 )

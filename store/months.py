@@ -45,13 +45,18 @@ nor are 0 and 13 or more. Nothing is lost: the items' texts, in order, make up t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "ALL_MONTHS",
     "MonthItem",
     "MonthMention",
     "PlacedItem",
+    "clear_cache",
+    "placed_plan_items",
+    "placed_progress_items",
     "plan_items",
     "progress_items",
     "read_dates",
@@ -95,6 +100,9 @@ _SENTENCE_END = frozenset("。；;！!？?：:\n")
 _COMMAS = frozenset("，,")
 _SPACES = frozenset(" \t\u3000\u00a0")  # spaces inside a line
 _BRACKETS = dict(zip("（(〔【《“「[", "）)〕】》”」]", strict=True))
+_BRACKET_OR_LINE_RE = re.compile(
+    "[" + re.escape("".join(_BRACKETS) + "".join(_BRACKETS.values())) + "\n]"
+)
 _MASK = "\ue000"  # stands in for a list marker while month expressions are found
 
 # Words that may stand before an item's leading month expression: "截至4月下旬，已检查…".
@@ -170,6 +178,23 @@ _MONTH_RE = re.compile(
     + _BEFORE
 )
 
+# Where a match of _MARKER_RE / _MONTH_RE can start: each is true of every position a match
+# starts at (the first character, what a number there must be followed by, and what must not
+# stand before it), and each starts with one class of characters, which the regex engine skips
+# to without trying the whole pattern at every position (``_matches``).
+_MARKER_START_RE = re.compile(
+    r"[\u2460-\u249b（(\d一二三四五六七八九十](?:"
+    r"(?<=[\u2460-\u249b（(])"
+    r"|(?<=\d)(?<![\dA-Za-z#＃.．%]\d)\d?\s*[、.．]"
+    r"|(?<=[一二三四五六七八九十])(?<![一二三四五六七八九十第].)[一二三四五六七八九十]{0,2}、"
+    r")"
+)
+_MONTH_START_RE = re.compile(
+    r"[\d１-４一二三四五六七八九十前第上下全今本当年](?<![\d.．].)"
+    # a number: of a month (3月, 3-5月, 1、2月, 二季度) or a year (2023年)
+    r"(?:(?<!\d)|\d?\s*[月、\-－‐–—~～〜至到季]|\d{3}\s*年)"
+)
+
 # A month right after a 、 marker: "1、2月份", "三、四月".
 _MONTH_AFTER_MARKER = {
     "dun": re.compile(r"\s*\d{1,2}\s*月"),
@@ -186,7 +211,7 @@ _CN_MONTH_MARKED_RE = re.compile(r"月(?:份|上旬|中旬|下旬|初|底|末|�
 # Pieces
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Marker:
     """A list marker: where it is, which numbering it belongs to, and its number."""
 
@@ -196,7 +221,7 @@ class _Marker:
     value: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _MonthExpr:
     """A month expression found in the text and the months it names."""
 
@@ -283,26 +308,40 @@ def _cn_month_in_word(text: str, match: re.Match[str]) -> bool:
     return _CN_MONTH_MARKED_RE.search(match.group()) is None
 
 
+def _matches(
+    pattern: re.Pattern[str], starts: re.Pattern[str], text: str
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, trying the pattern only where ``starts`` says a match can
+    start (``starts`` must match at every position a match of ``pattern`` starts at)."""
+    search, match = starts.search, pattern.match
+    pos = 0
+    while (candidate := search(text, pos)) is not None:
+        at = candidate.start()
+        found = match(text, at)
+        if found is None or found.end() == at:
+            pos = at + 1
+            if found is not None:
+                yield found
+            continue
+        yield found
+        pos = found.end()
+
+
 def _inside_brackets(text: str) -> list[bool]:
     """For each position, whether it lies strictly inside a bracket pair closed on its line."""
-    if not any(opening in text for opening in _BRACKETS):
-        return [False] * (len(text) + 1)
     inside = [False] * (len(text) + 1)
-    depth_marks = [0] * (len(text) + 1)
+    if not any(opening in text for opening in _BRACKETS):
+        return inside
     stack: list[tuple[str, int]] = []
-    for i, char in enumerate(text):
+    for found in _BRACKET_OR_LINE_RE.finditer(text):
+        char, i = found.group(), found.start()
         if char == "\n":
             stack.clear()
         elif stack and char == stack[-1][0]:
             _, opened = stack.pop()
-            depth_marks[opened + 1] += 1
-            depth_marks[i] -= 1
+            inside[opened + 1 : i] = [True] * (i - opened - 1)
         elif char in _BRACKETS:
             stack.append((_BRACKETS[char], i))
-    depth = 0
-    for i in range(len(text) + 1):
-        depth += depth_marks[i]
-        inside[i] = depth > 0
     return inside
 
 
@@ -348,7 +387,7 @@ class _Splitter:
         """List markers: enclosed numbers, and numbers that start or continue a numbering."""
         accepted: list[_Marker] = []
         last: dict[str, int] = {}
-        for match in _MARKER_RE.finditer(self.text):
+        for match in _matches(_MARKER_RE, _MARKER_START_RE, self.text):
             start, end = match.span()
             if self.inside[start]:
                 continue
@@ -394,7 +433,7 @@ class _Splitter:
     def _find_exprs(masked: str) -> list[_MonthExpr]:
         """Month expressions naming at least one month between 1 and 12."""
         exprs = []
-        for match in _MONTH_RE.finditer(masked):
+        for match in _matches(_MONTH_RE, _MONTH_START_RE, masked):
             months = _expr_months(match)
             if months and not _cn_month_in_word(masked, match):
                 exprs.append(_MonthExpr(match.start(), match.end(), months))
@@ -453,14 +492,17 @@ class _Splitter:
         """Positions where items start, ascending."""
         text = self.text
         starts = {0}
-        starts.update(i + 1 for i, char in enumerate(text) if char == "\n")
+        line = text.find("\n")
+        while line >= 0:
+            starts.add(line + 1)
+            line = text.find("\n", line + 1)
         starts.update(m.start for m in self.markers)
         for expr in self.exprs:
             start = self.expr_item_start(expr)
             # Right after a marker the item already started at the marker.
             if start is not None and self.content_end(start) not in self.marker_ends:
                 starts.add(start)
-        for match in _NOTE_RE.finditer(text):
+        for match in _NOTE_RE.finditer(text) if "注" in text else ():
             if not self.inside[match.start()] and self.is_boundary(match.start()):
                 if self.content_end(match.start()) not in self.marker_ends:
                     starts.add(match.start())
@@ -468,24 +510,29 @@ class _Splitter:
 
     def items(self) -> list[MonthItem]:
         """The text's items with their months."""
-        return [MonthItem(item.months, item.text) for item in self.placed()]
+        return [MonthItem(months, self.text[a:b]) for a, b, months in self.spans()]
 
     def placed(self) -> list[PlacedItem]:
         """The text's items with their months and where each stands in the text."""
+        return [PlacedItem(a, b, months, self.text[a:b]) for a, b, months in self.spans()]
+
+    def spans(self) -> list[tuple[int, int, tuple[int, ...]]]:
+        """The text's items as (start, end, months): ``text[start:end]`` is the item's text."""
         starts = self.starts()
         if not starts:
             return []
-        spans = list(zip(starts, starts[1:] + [len(self.text)], strict=True))
+        text = self.text
+        spans = list(zip(starts, starts[1:] + [len(text)], strict=True))
         months = [self.leading_months(a, b) for a, b in spans]
         self._date_by_numbers(spans, months)
-        placed = []
+        found = []
         for (a, b), m in zip(spans, months, strict=True):
-            piece = self.text[a:b]
+            piece = text[a:b]
             trimmed = piece.strip()
             if trimmed:
                 start = a + len(piece) - len(piece.lstrip())
-                placed.append(PlacedItem(start, start + len(trimmed), m, trimmed))
-        return placed
+                found.append((start, start + len(trimmed), m))
+        return found
 
     def _date_by_numbers(self, spans: list[tuple[int, int]], months: list[tuple[int, ...]]) -> None:
         """Date undated items of a list whose dated items all carry their own number as month."""
@@ -514,10 +561,39 @@ class _Splitter:
 # ---------------------------------------------------------------------------------------------
 # API
 
+# The months tuples met, kept once: a reading of many texts holds few distinct ones.
+_MONTHS_SEEN: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+
+def _shared(months: tuple[int, ...]) -> tuple[int, ...]:
+    return _MONTHS_SEEN.setdefault(months, months)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What splitting a text found, without copies of the text: its items as (start, end,
+    months, months "as of" which the item reports), and every month expression."""
+
+    spans: tuple[tuple[int, int, tuple[int, ...], tuple[int, ...]], ...]
+    mentions: tuple[MonthMention, ...]
+
+
+@lru_cache(maxsize=1024)
+def _reading(text: str) -> _Reading:
+    """The reading of one text, kept for the texts read last: the month items, the indicators
+    and the 序时 of a project read its plan and progress once between them."""
+    splitter = _Splitter(text)
+    spans = tuple(
+        (a, b, _shared(months), () if months else _shared(_as_of_months(splitter, a, b)))
+        for a, b, months in splitter.spans()
+    )
+    mentions = tuple(MonthMention(e.start, e.end, _shared(e.months)) for e in splitter.exprs)
+    return _Reading(spans, mentions)
+
 
 def split_months(text: str) -> list[MonthItem]:
     """Split a plan or progress text into items, each with the months it starts with."""
-    return _Splitter(text).items()
+    return [MonthItem(months, text[a:b]) for a, b, months, _ in _reading(text).spans]
 
 
 def read_dates(text: str) -> tuple[tuple[PlacedItem, ...], tuple[MonthMention, ...]]:
@@ -526,26 +602,33 @@ def read_dates(text: str) -> tuple[tuple[PlacedItem, ...], tuple[MonthMention, .
     The mentions include those inside a clause (``…会议,截至6月底,已检查4970人``), which do
     not date their item but do date what follows them.
     """
-    splitter = _Splitter(text)
-    mentions = tuple(MonthMention(e.start, e.end, e.months) for e in splitter.exprs)
-    return tuple(splitter.placed()), mentions
+    reading = _reading(text)
+    placed = tuple(PlacedItem(a, b, months, text[a:b]) for a, b, months, _ in reading.spans)
+    return placed, reading.mentions
+
+
+def placed_plan_items(text: str) -> list[PlacedItem]:
+    """``plan_items`` with where each item stands in the text."""
+    return [
+        PlacedItem(a, b, months or ALL_MONTHS, text[a:b])
+        for a, b, months, _ in _reading(text).spans
+    ]
 
 
 def plan_items(text: str) -> list[MonthItem]:
     """Items of a 月度计划; an undated item covers the whole year."""
-    items = split_months(text)
-    return [item if item.months else MonthItem(ALL_MONTHS, item.text) for item in items]
+    return [MonthItem(item.months, item.text) for item in placed_plan_items(text)]
 
 
 #: words saying "as of" before a month: a progress item holding one reports on that month
 _AS_OF = ("截至到", "截止到", "截至", "截止")
 
 
-def _as_of_months(splitter: _Splitter, item: PlacedItem) -> tuple[int, ...]:
-    """The months the last "截至6月底" inside an item names, or ()."""
+def _as_of_months(splitter: _Splitter, start: int, end: int) -> tuple[int, ...]:
+    """The months the last "截至6月底" inside the item text[start:end] names, or ()."""
     found: tuple[int, ...] = ()
     for expr in splitter.exprs:
-        if not item.start < expr.start < item.end or splitter.inside[expr.start]:
+        if not start < expr.start < end or splitter.inside[expr.start]:
             continue
         if expr.months == ALL_MONTHS:
             continue
@@ -554,13 +637,21 @@ def _as_of_months(splitter: _Splitter, item: PlacedItem) -> tuple[int, ...]:
     return found
 
 
+def placed_progress_items(text: str, period: tuple[int, int] | None) -> list[PlacedItem]:
+    """``progress_items`` with where each item stands in the text."""
+    default = _month_span(*period) if period is not None else ()
+    return [
+        PlacedItem(a, b, months or as_of or default, text[a:b])
+        for a, b, months, as_of in _reading(text).spans
+    ]
+
+
 def progress_items(text: str, period: tuple[int, int] | None) -> list[MonthItem]:
     """Items of a 项目推进情况: an undated item holding "截至N月" is of month N; any other undated
     item covers the report period's months (or none)."""
-    default = _month_span(*period) if period is not None else ()
-    splitter = _Splitter(text)
-    items = []
-    for item in splitter.placed():
-        months = item.months or _as_of_months(splitter, item) or default
-        items.append(MonthItem(months, item.text))
-    return items
+    return [MonthItem(item.months, item.text) for item in placed_progress_items(text, period)]
+
+
+def clear_cache() -> None:
+    """Forget the texts read last (for benchmarks)."""
+    _reading.cache_clear()

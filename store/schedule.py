@@ -24,12 +24,16 @@ The API, for the store, the list, the detail screen and the command line:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from store.indicators import Indicator, Quantity, json_number, read_indicators, time_elapsed
+from store.indicators import clear_cache as clear_indicators
 from store.models import Project, Report
+from store.months import clear_cache as clear_months
 from store.schedule_rule import BASES, DEFAULT_SETTINGS, ScheduleSettings
 from store.vocabulary import SCHEDULE_CLASSES, SCHEDULE_REGISTRY
 
@@ -46,6 +50,7 @@ __all__ = [
     "ProjectSchedule",
     "ScheduleSettings",
     "class_counts",
+    "clear_cache",
     "classify",
     "judge",
     "period_of",
@@ -199,8 +204,11 @@ def judge(
     project: Project,
     indicators: Sequence[Indicator],
     settings: ScheduleSettings = DEFAULT_SETTINGS,
+    *,
+    unused: tuple[Quantity, ...] = (),
 ) -> ProjectSchedule:
-    """The 序时 of a project from its indicators (as read, or as someone corrected them)."""
+    """The 序时 of a project from its indicators (as read, or as someone corrected them);
+    ``unused``: the numbers read that are no indicator's."""
     judged = tuple(classify(indicator, settings) for indicator in indicators)
     scored = [j for j in judged if j.class_name is not None]
     worst: JudgedIndicator | None = None
@@ -242,6 +250,7 @@ def judge(
         worst=worst,
         indicators=judged,
         reason=reason,
+        unused=unused,
     )
 
 
@@ -263,7 +272,7 @@ def schedule_of(
 ) -> ProjectSchedule:
     """The 序时 of one project in a report's period, read from its text."""
     found = read_indicators(project.target, project.plan, project.progress, period_of(report))
-    return replace(judge(project, found.indicators, settings), unused=found.unused)
+    return judge(project, found.indicators, settings, unused=found.unused)
 
 
 def apply_edits(
@@ -336,7 +345,75 @@ def project_schedule(
     report: Report | None,
     settings: ScheduleSettings = DEFAULT_SETTINGS,
 ) -> ProjectSchedule:
-    """The 序时 of one project as the office sees it: read from its text, with its corrections."""
+    """The 序时 of one project as the office sees it: read from its text, with its corrections.
+
+    Kept by what it is worked out from (the project's texts, 工作成效, corrections and reported
+    indicators, the report's period and the rule): the list, the detail screen, the 通报 and
+    the exports of one process judge a project once until one of those changes.
+    """
+    period = period_of(report)
+    return _schedule_of_inputs(
+        project.id,
+        project.name,
+        project.status,
+        project.status_reported,
+        project.target,
+        project.plan,
+        project.progress,
+        _frozen(project.indicator_edits),
+        _frozen(project.indicators_reported),
+        period,
+        settings,
+    )
+
+
+def _frozen(documents: list[dict[str, Any]]) -> str:
+    """A list of small documents as one hashable value ('' for none, as most projects have)."""
+    return json.dumps(documents, sort_keys=True, default=str) if documents else ""
+
+
+@lru_cache(maxsize=32768)
+def _schedule_of_inputs(
+    project_id: str,
+    name: str,
+    status: str,
+    status_reported: str,
+    target: str,
+    plan: str,
+    progress: str,
+    edits: str,
+    reported: str,
+    period: tuple[int, int] | None,
+    settings: ScheduleSettings,
+) -> ProjectSchedule:
+    project = Project(
+        id=project_id,
+        table="",
+        number=0,
+        name=name,
+        status=status,
+        status_reported=status_reported,
+        target=target,
+        plan=plan,
+        progress=progress,
+        indicator_edits=json.loads(edits) if edits else [],
+        indicators_reported=json.loads(reported) if reported else [],
+    )
+    report = Report(
+        period_from=period[0] if period else None, period_to=period[1] if period else None
+    )
+    return _judged(project, report, settings)
+
+
+def clear_cache() -> None:
+    """Forget the 序时 worked out so far, the indicators and the month items read (for
+    benchmarks that time a first reading)."""
+    _schedule_of_inputs.cache_clear()
+    clear_indicators()
+    clear_months()
+
+
+def _judged(project: Project, report: Report, settings: ScheduleSettings) -> ProjectSchedule:
     if project.indicators_reported:  # the table's own columns, not the text, give them
         indicators = apply_edits(reported_indicators(project, report), project.indicator_edits)
         return judge(project, indicators, settings)
@@ -344,7 +421,7 @@ def project_schedule(
         return schedule_of(project, report, settings)
     found = read_indicators(project.target, project.plan, project.progress, period_of(report))
     indicators = apply_edits(found.indicators, project.indicator_edits)
-    return replace(judge(project, indicators, settings), unused=found.unused)
+    return judge(project, indicators, settings, unused=found.unused)
 
 
 def schedules_of(

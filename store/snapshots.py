@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from store.derived import DerivedCache
 from store.export import (
     COUNTY_TABLE,
     EXPORT_FORMATS,
@@ -369,6 +370,7 @@ def save_export(
         encoding=encoding,
         paper=paper,
         settings=store.schedule_settings(),
+        derived=DerivedCache.of_store(store),
     )
     if not into_snapshots:
         write_export(path, data, force=force)

@@ -418,6 +418,22 @@ def test_json_is_the_full_model_with_month_items(store: ProjectStore) -> None:
     ].replace(" ", "").replace("\n", "")
 
 
+def test_json_is_laid_out_as_json_writes_it(store: ProjectStore) -> None:
+    # Indented by two, Chinese as it is, keys in the model's order: the bytes json.dumps gives.
+    data = export_json(store.report(), store.projects())
+    again = json.dumps(json.loads(data), ensure_ascii=False, indent=2) + "\n"
+    assert data.decode("utf-8") == again
+    assert "兰陵县" in again and "\\u" not in again
+
+
+def test_json_writes_integers_beyond_64_bits_exactly() -> None:
+    huge = 2**70 + 1  # orjson refuses it: json writes it
+    project = Project(id="X01", table="县级", number=huge, name="很大的编号")
+    data = export_json(Report(region="兰陵县"), [project])
+    assert json.loads(data)["projects"][0]["number"] == huge
+    assert data.endswith(b"\n") and "很大的编号".encode() in data
+
+
 # --- html ------------------------------------------------------------------------------------
 
 

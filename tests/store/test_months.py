@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from store import indicators as indicators_module
+from store import months as months_module
 from store.months import (
     ALL_MONTHS,
     MonthItem,
@@ -646,3 +648,62 @@ def test_any_text_splits_without_loss(text: str) -> None:
     assert [(p.months, p.text) for p in placed] == [(i.months, i.text) for i in items]
     assert all(text[p.start : p.end] == p.text for p in placed)
     assert all(m.months and 0 <= m.start < m.end <= len(text) for m in mentions)
+
+
+# ---------------------------------------------------------------------------------------------
+# The fast paths read as the plain ones
+
+
+def _plain_inside_brackets(text: str) -> list[bool]:
+    """Whether each position is strictly inside a bracket pair closed on its line, read one
+    character at a time (what store.months does by jumping from bracket to bracket)."""
+    inside = [False] * (len(text) + 1)
+    stack: list[tuple[str, int]] = []
+    for i, char in enumerate(text):
+        if char == "\n":
+            stack.clear()
+        elif stack and char == stack[-1][0]:
+            _, opened = stack.pop()
+            for j in range(opened + 1, i):
+                inside[j] = True
+        elif char in months_module._BRACKETS:
+            stack.append((months_module._BRACKETS[char], i))
+    return inside
+
+
+def _assert_fast_paths_agree(text: str) -> None:
+    for pattern, starts in (
+        (months_module._MARKER_RE, months_module._MARKER_START_RE),
+        (months_module._MONTH_RE, months_module._MONTH_START_RE),
+    ):
+        fast = [(m.span(), m.groupdict()) for m in months_module._matches(pattern, starts, text)]
+        assert fast == [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+    assert months_module._inside_brackets(text) == _plain_inside_brackets(text)
+    # The quantity pattern checks what stands before a number after its first digit.
+    fast_head = r"(?P<low>\d(?<![\d.．A-Za-z#＃/\-－~～—]\d)\d*(?:\.\d+)?)"
+    plain_head = r"(?<![\d.．A-Za-z#＃/\-－~～—])(?P<low>\d+(?:\.\d+)?)"
+    fast = indicators_module._QUANTITY_RE
+    assert fast.pattern.startswith(fast_head)
+    plain = re.compile(plain_head + fast.pattern[len(fast_head) :])
+    assert [(m.span(), m.groupdict()) for m in fast.finditer(text)] == [
+        (m.span(), m.groupdict()) for m in plain.finditer(text)
+    ]
+
+
+def test_fast_paths_agree_on_the_bundled_and_synthetic_texts() -> None:
+    from bench.synthetic import make_projects
+
+    texts = [text for _t, _n, plan, progress in seed_projects() for text in (plan, progress)]
+    for record in make_projects(300, seed=3).records:
+        texts += [record.fields["target"], record.fields["plan"], record.fields["progress"]]
+    for text in texts:
+        _assert_fast_paths_agree(text)
+
+
+_BRACKET_PIECES = st.one_of(_PIECES, st.sampled_from(list("（(〔【《“「[）)〕】》”」]")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.lists(_BRACKET_PIECES, max_size=40).map("".join)))
+def test_fast_paths_agree_on_any_text(text: str) -> None:
+    _assert_fast_paths_agree(text)
