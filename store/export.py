@@ -351,11 +351,9 @@ def _line_count(cells: int, per_line: int) -> int:
     return max(1, -(-cells // per_line))
 
 
-def _lines(text: str, per_line: int) -> int:
-    """How many lines ``text`` takes in a wrapped column of ``per_line`` cells a line."""
-    if "\n" not in text and 2 * len(text) <= per_line:
-        return 1  # (most cells: nothing to measure)
-    return sum(_line_count(cells, per_line) for cells in _line_widths(text))
+def _most_lines(text: str, per_line: int) -> int:
+    """The lines ``text`` takes at most (every character two cells wide), without measuring."""
+    return sum(max(1, -(-2 * len(line) // per_line)) for line in text.split("\n"))
 
 
 def _row_height(lines: int) -> float:
@@ -392,14 +390,19 @@ def _may_cut(before: str, after: str) -> bool:
 
 def _fitting(line: str, cells: int) -> int:
     """How many of ``line``'s first characters take at most ``cells`` cells."""
-    low, high = 0, min(len(line), cells)
-    while low < high:
-        mid = (low + high + 1) // 2
-        if _cell_width(line[:mid]) <= cells:
-            low = mid
-        else:
-            high = mid - 1
-    return low
+    if line.isascii():
+        return min(len(line), cells)
+    used = start = 0  # cells taken by line[:start]
+    for run in _NARROW.finditer(line):  # runs of narrow characters between wide ones
+        wide = run.start() - start
+        if used + 2 * wide > cells:
+            return start + (cells - used) // 2
+        used += 2 * wide
+        if used + len(run.group()) > cells:
+            return run.start() + cells - used
+        used += len(run.group())
+        start = run.end()
+    return start + min(len(line) - start, (cells - used) // 2)
 
 
 def _cut_inside(line: str, fits: int, per_line: int) -> int | None:
@@ -414,9 +417,14 @@ def _cut_inside(line: str, fits: int, per_line: int) -> int | None:
     return last
 
 
-def _cut(text: str, per_line: int) -> int | None:
-    """Where to end the part of ``text`` that goes in a row (at most ``_ROW_LINES`` lines),
-    or None when there is no place to cut within a row.
+#: A line of a cell's text and the cells it takes.
+_Line = tuple[str, int]
+
+
+def _cut(lines: list[_Line], per_line: int) -> tuple[int, int] | None:
+    """Where to end the part of a text (its ``lines``) that goes in a row, at most
+    ``_ROW_LINES`` lines: (line, characters of it kept), the whole line when that is its
+    length; or None when there is no place to cut within a row.
 
     The rest goes on in the row below, and an import joins the two as it joins a table row
     cut by a page break: on a new line when the part above ends a sentence, straight on
@@ -424,53 +432,57 @@ def _cut(text: str, per_line: int) -> int | None:
     is given back) when that fills half the row or more, or else inside the line that does
     not fit (``_cut_inside``), or inside an earlier one.
     """
-    lines = text.split("\n")
-    room, start = _ROW_LINES, 0
-    after_sentence: tuple[int, int] | None = None  # (lines above, position)
-    starts = []
-    for line, cells in zip(lines, _line_widths(text), strict=True):
+    room = _ROW_LINES
+    after_sentence: tuple[int, int] | None = None  # (lines above, line)
+    over = 0
+    for over, (line, cells) in enumerate(lines):
         need = _line_count(cells, per_line)
         if need > room:
             break
-        starts.append(start)
         room -= need
-        end = start + len(line)
-        if line.endswith(SENTENCE_ENDS) and end < len(text):
-            after_sentence = (_ROW_LINES - room, end)
-        start = end + 1
+        if line.endswith(SENTENCE_ENDS) and over < len(lines) - 1:
+            after_sentence = (_ROW_LINES - room, over)
     else:
         return None  # (it all fits)
     if after_sentence is not None and 2 * after_sentence[0] >= _ROW_LINES:
-        return after_sentence[1]
-    over = lines[len(starts)]
-    inside = _cut_inside(over, _fitting(over, room * per_line), per_line)
+        return after_sentence[1], len(lines[after_sentence[1]][0])
+    line = lines[over][0]
+    inside = _cut_inside(line, _fitting(line, room * per_line), per_line)
     if inside is not None:
-        return start + inside
+        return over, inside
     if after_sentence is not None:
-        return after_sentence[1]
-    for line, line_start in zip(reversed(lines[: len(starts)]), reversed(starts), strict=True):
-        inside = _cut_inside(line, len(line), per_line)
+        return after_sentence[1], len(lines[after_sentence[1]][0])
+    for before in range(over - 1, -1, -1):
+        inside = _cut_inside(lines[before][0], len(lines[before][0]), per_line)
         if inside is not None:
-            return line_start + inside
+            return before, inside
     return None
 
 
 def _pieces(text: str, per_line: int) -> list[tuple[str, int]]:
     """``text`` as the parts of consecutive rows, each with its lines: one part when the text
     fits the tallest row, else parts of at most ``_ROW_LINES`` lines cut by ``_cut`` (a part
-    with nowhere to cut is longer: its end is cut on paper)."""
+    with nowhere to cut is longer: its end is cut on paper). Each line is measured once."""
+    if "\n" not in text and 2 * len(text) <= per_line:
+        return [(text, 1)]  # (most cells: nothing to measure)
+    rest = list(zip(text.split("\n"), _line_widths(text), strict=True))
     pieces = []
-    lines = _lines(text, per_line)
-    while lines > _ROW_LINES:
-        cut = _cut(text, per_line)
+    while True:
+        lines = sum(_line_count(cells, per_line) for _line, cells in rest)
+        cut = _cut(rest, per_line) if lines > _ROW_LINES else None
         if cut is None:
-            break
-        head = text[:cut]
-        text = text[cut + 1 :] if text[cut] == "\n" else text[cut:]
-        pieces.append((head, _lines(head, per_line)))
-        lines = _lines(text, per_line)
-    pieces.append((text, lines))
-    return pieces
+            pieces.append(("\n".join(line for line, _cells in rest), lines))
+            return pieces
+        at, kept = cut
+        line, cells = rest[at]
+        if kept == len(line):  # after a whole line: its line break is the join's
+            head, rest = rest[: at + 1], rest[at + 1 :]
+        else:
+            width = _cell_width(line[:kept])
+            head = [*rest[:at], (line[:kept], width)]
+            rest = [(line[kept:], cells - width), *rest[at + 1 :]]
+        text = "\n".join(part for part, _cells in head)
+        pieces.append((text, sum(_line_count(cells, per_line) for _part, cells in head)))
 
 
 def xlsx_overflow(
@@ -486,6 +498,8 @@ def xlsx_overflow(
         per_line = [_per_line(w) for w in _print_widths(fields, len(extras), paper)]
         for project in rows:
             for col, text in enumerate(report_cells(project, report)):
+                if _most_lines(text, per_line[col]) <= _ROW_LINES:
+                    continue  # (most cells: fits one row, whatever its characters' widths)
                 if any(n > _ROW_LINES for _part, n in _pieces(text, per_line[col])):
                     cut.append((project, fields[col]))
     return cut
