@@ -615,10 +615,15 @@ def export_xlsx(report: Report, projects: list[Project], paper: str = DEFAULT_PA
     ):
         for name in parts.namelist():
             data = parts.read(name)
-            if name in bodies:
-                head, end, tail = data.rpartition(b"</sheetData>")
-                data = head + bodies[name].xml() + end + tail
-            archive.writestr(name, data)
+            if name not in bodies:
+                archive.writestr(name, data)
+                continue
+            head, end, tail = data.rpartition(b"</sheetData>")
+            with archive.open(name, "w") as part:
+                part.write(head)
+                for chunk in bodies[name].chunks:
+                    part.write(chunk)
+                part.write(end + tail)
     return buffer.getvalue()
 
 
@@ -640,7 +645,7 @@ class _SheetRows:
         self.numbers = numbers
         self.status_col = 1 + [f for f, _own, _other in REPORT_COLUMNS].index("status")
         self.last_row = 2  # (the title and the header)
-        self.parts: list[str] = []
+        self.chunks: list[bytes] = []  # each project's rows, in UTF-8 (the part's encoding)
 
     def add(self, project: Project, texts: list[str]) -> None:
         """The rows of one project (its number first, then its cells' texts)."""
@@ -648,7 +653,8 @@ class _SheetRows:
         status = f"ms-{project.status}"
         if (status, False) not in self.numbers:
             status = "ms-text"
-        out = self.parts.append
+        xml: list[str] = []
+        out = xml.append
         for part in range(max(map(len, pieces))):
             lines = max(p[part][1] if part < len(p) else 1 for p in pieces)
             self.last_row += 1
@@ -675,10 +681,7 @@ class _SheetRows:
                 out(text)
                 out("</t></is></c>")
             out("</row>")
-
-    def xml(self) -> bytes:
-        """The rows' XML, in UTF-8 (the sheet part's encoding)."""
-        return "".join(self.parts).encode("utf-8")
+        self.chunks.append("".join(xml).encode("utf-8"))
 
 
 def _print_setup(sheet: Any, heading: str, paper: str, properties: Any) -> None:

@@ -46,7 +46,7 @@ from store.export import (
 )
 from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import Project, Report
-from store.text import CONTINUED, FORMULA_STARTS
+from store.text import CONTINUED, FORMULA_STARTS, tidy_lines
 from store.vocabulary import STATUS_REGISTRY
 
 SUFFIX = {"md": ".md", "xlsx": ".xlsx", "csv": ".csv"}
@@ -362,6 +362,38 @@ def test_bundled_report_prints_whole_on_a4_and_a3(store: ProjectStore, tmp_path:
         numbers = [row[0] for table in ("县级", "省市级") for row in _sheet_rows(data, table)]
         continued = numbers.count(CONTINUED)
         assert continued >= (8 if paper == "A4" else 2)  # the cells that were cut before
+
+
+#: Characters of a report's text: Chinese, fullwidth and CJK punctuation, Latin, digits,
+#: the narrow marks Chinese text uses (“”—…①), Latin-1 letters.
+REPORT_CHARS = "兰陵县推进完成，。、；：（）《》“”—…①②ｍ² aZ09.%-/éü"
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=REPORT_CHARS, max_size=80), st.integers(0, 200))
+def test_xlsx_measures_text_as_cell_len_does(line: str, cells: int) -> None:
+    from rich.cells import cell_len
+
+    from store.export import _cell_width, _fitting, _line_widths
+
+    assert _cell_width(line) == cell_len(line)
+    assert _line_widths(f"{line}\n{line[::-1]}") == [cell_len(line)] * 2
+    kept = _fitting(line, cells)  # the most characters that fit ``cells``
+    assert cell_len(line[:kept]) <= cells
+    assert kept == len(line) or cell_len(line[: kept + 1]) > cells
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=REPORT_CHARS + "。。。", min_size=1, max_size=400), max_size=12))
+def test_xlsx_continued_rows_import_as_the_text_they_hold(
+    tmp_path_factory: Any, lines: list[str]
+) -> None:
+    text = tidy_lines("\n".join(lines)) + "完" * 900  # (long enough to go on in rows below)
+    project = Project(id="X01", table="县级", number=1, name="甲", progress=text, plan=text[::-1])
+    path = tmp_path_factory.mktemp("xlsx") / "long.xlsx"
+    path.write_bytes(export_xlsx(Report(), [project]))
+    (record,) = read_report(path).records
+    assert (record.fields["progress"], record.fields["plan"]) == (text, text[::-1])
 
 
 def test_xlsx_on_a3_is_set_up_for_a3() -> None:
