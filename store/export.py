@@ -15,7 +15,8 @@ Formats (``FORMAT_REGISTRY``: name, suffix, label, hint and writer of each; the 
   for the tallest row a sheet allows goes on in the rows below, their 编号 reading 续, cut
   where an import's join gives it back (``minsheng import`` of the file gives back the same
   projects); ``xlsx_overflow`` names a cell with nowhere to cut (a Latin word longer than a
-  row). Written as a write-only workbook whose cells name one of a few registered styles.
+  row). Its cells name one of a few registered styles, and the rows are streamed into the
+  sheets' XML (``export_xlsx``).
 - ``csv``: UTF-8 with a BOM (Excel reads Chinese then) or GB18030; a title row, then a ``表``
   column so that the 县级 / 省市级 split survives an import.
 - ``json``: the full model, plus each project's plan and progress split into month-dated items
@@ -288,9 +289,10 @@ _LINE = 1.45  # line height / text size, as LibreOffice sets CJK text
 _CELL_PAD = 4.0  # points of a row's height that are not text
 #: The lines of text the tallest row holds (27).
 _ROW_LINES = int((_TALLEST_ROW - _CELL_PAD) // (_TEXT_SIZE * _LINE))
-#: How deflated the workbook's parts are: zlib's fastest level. Deflating the sheets is most
-#: of the time a workbook takes to write at the default level (6), for a file about a fifth
-#: larger; Excel, WPS and LibreOffice read either.
+#: How deflated the workbook's parts are: zlib's fastest level. At the default level (6)
+#: deflating the sheets takes twice as long, more than the rest of writing the workbook, for
+#: a file some 15 % smaller (10,000 projects: 8.0 MB against 9.2 MB); Excel, WPS and
+#: LibreOffice read either.
 _ZIP_LEVEL = 1
 
 
