@@ -36,7 +36,7 @@ from store.models import (
     Report,
     clean_text,
 )
-from store.text import FORMULA_STARTS, fit, tidy_lines
+from store.text import CONTINUED, FORMULA_STARTS, SENTENCE_ENDS, fit, tidy_lines
 from store.words import at, count, os_problem, quote, say, size
 
 __all__ = [
@@ -94,7 +94,9 @@ for _kind, _words in {
 _QUANTITATIVE_KINDS = frozenset({"percent", "words", "item", "group"})
 
 _NUMBER_RE = re.compile(r"[(\[]?(\d{1,9})(?:\.0+)?[)\].、,]?")
-_SENTENCE_END = tuple("。；;！？.!?")
+_SENTENCE_END = SENTENCE_ENDS
+#: 编号 cells that mark a row going on with the project above: 续, （续）, (续) (NFKC, no spaces).
+_CONTINUED_MARKS = frozenset({CONTINUED, "(续)"})
 
 # ---------------------------------------------------------------------------------------------
 # Cell cleaning
@@ -441,10 +443,11 @@ class _Builder:
             self.auto_numbers[table] = number
         else:
             number_text = cells[header.number_col]
-            if not number_text:
+            plain = unicodedata.normalize("NFKC", number_text).replace(" ", "")
+            if not plain or plain in _CONTINUED_MARKS:
                 self.continue_previous(fields, extra, table, loc)
                 return
-            m = _NUMBER_RE.fullmatch(unicodedata.normalize("NFKC", number_text).replace(" ", ""))
+            m = _NUMBER_RE.fullmatch(plain)
             if not m:
                 raise self.error(
                     loc,
@@ -501,7 +504,8 @@ class _Builder:
     def continue_previous(
         self, fields: dict[str, str], extra: dict[str, str], table: str, loc: str
     ) -> None:
-        """A row with no number: the rest of the previous project, cut by a page break."""
+        """A row with no number (or one marked 续): the rest of the previous project, cut by
+        a page break or by the tallest row a workbook has."""
         prev = self.records[-1] if self.records else None
         if prev is None or prev.table != table:
             self.warn(loc, say("import.continue_no_project"))

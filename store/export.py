@@ -11,9 +11,12 @@ Formats (``FORMAT_REGISTRY``: name, suffix, label, hint and writer of each; the 
 - ``xlsx``: a workbook for WPS/Excel: one sheet per table, merged title, bold frozen header with
   an autofilter, wrapped 10 pt text, and 工作成效 coloured by meaning; set up to print on A4 (or
   A3) landscape: the columns fill the page's width, each row is as tall as its wrapped text,
-  the header row repeats, and each page carries the title and 第 N 页 共 M 页. A cell too long
-  for the tallest row a sheet allows gets smaller text (down to 8 pt); ``xlsx_overflow`` names
-  those that still do not fit. Cells name one of a few registered styles.
+  the header row repeats, and each page carries the title and 第 N 页 共 M 页. A text too long
+  for the tallest row a sheet allows goes on in the rows below, their 编号 reading 续, cut
+  where an import's join gives it back (``minsheng import`` of the file gives back the same
+  projects); ``xlsx_overflow`` names a cell with nowhere to cut (a Latin word longer than a
+  row). Its cells name one of a few registered styles, and the rows are streamed into the
+  sheets' XML (``export_xlsx``).
 - ``csv``: UTF-8 with a BOM (Excel reads Chinese then) or GB18030; a title row, then a ``表``
   column so that the 县级 / 省市级 split survives an import.
 - ``json``: the full model, plus each project's plan and progress split into month-dated items
@@ -43,6 +46,7 @@ import html
 import io
 import json
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,7 +57,7 @@ from store.derived import DerivedCache, ExportDerived, export_derived
 from store.files import atomic_write_bytes, collector_paused, sweep_temp_files
 from store.models import Project, Report, Update, normalise_deadline, normalise_status
 from store.schedule_rule import DEFAULT_SETTINGS, ScheduleSettings
-from store.text import FORMULA_STARTS
+from store.text import CONTINUED, FORMULA_STARTS, SENTENCE_ENDS
 from store.vocabulary import FIELD_REGISTRY, REPORT_FIELDS, STATUS_REGISTRY
 from store.words import at, listing, os_problem, quote, say
 
@@ -282,26 +286,51 @@ def _sheet_name(table: str, taken: set[str]) -> str:
     return name
 
 
-def _text_cell(cell: Any, text: str) -> None:
-    """Put text in a cell as text, whatever it starts with: never a formula."""
-    cell.value = text
-    cell.data_type = "s"
-    if not spreadsheet_safe(text):
-        cell.quotePrefix = True
-
-
 #: Paper the workbook is set up for: (openpyxl's paper size code, the printable width in column
 #: units). The page is landscape with 1 cm side margins: 784 pt of line on A4, 1,133 pt on A3;
 #: LibreOffice gives a column unit 7 pt, so the columns fill that width there.
 PAPERS: dict[str, tuple[str, int]] = {"A4": ("9", 110), "A3": ("8", 158)}
 DEFAULT_PAPER = "A4"
-#: Text size of the table, in points: 10 pt reads on paper (五号 is 10.5 pt); overlong cells
-#: go down to ``_SMALLEST_SIZE`` before they are cut at the tallest row a sheet allows.
+#: Text size of the table, in points: 10 pt reads on paper (五号 is 10.5 pt), and no cell is
+#: smaller: a text longer than the tallest row goes on in the rows below (``_pieces``).
 _TEXT_SIZE = 10.0
-_SMALLEST_SIZE = 8.0
 _TALLEST_ROW = 409.0  # points: Excel's and LibreOffice's limit
 _LINE = 1.45  # line height / text size, as LibreOffice sets CJK text
 _CELL_PAD = 4.0  # points of a row's height that are not text
+#: The lines of text the tallest row holds (27).
+_ROW_LINES = int((_TALLEST_ROW - _CELL_PAD) // (_TEXT_SIZE * _LINE))
+#: How deflated the workbook's parts are: zlib's fastest level. At the default level (6)
+#: deflating the sheets takes twice as long, more than the rest of writing the workbook, for
+#: a file some 15 % smaller (10,000 projects: 8.0 MB against 9.2 MB); Excel, WPS and
+#: LibreOffice read either.
+_ZIP_LEVEL = 1
+
+
+#: Runs of characters one cell wide, and not line breaks: what is left is two cells wide (East
+#: Asian Wide and Fullwidth: CJK, kana, Hangul, fullwidth forms and punctuation, the common
+#: emoji blocks), as rich's ``cell_len`` counts them.
+_NARROW = re.compile(
+    "[^\n\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff01-\uff60"
+    "\uffe0-\uffe6\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]+"
+)
+
+
+def _cell_width(line: str) -> int:
+    """The terminal cells a line of text takes (a CJK character two), as ``rich.cells.cell_len``
+    counts them for a report's text, in a fraction of its time on a workbook's long texts."""
+    if line.isascii():
+        return len(line)
+    return len(line) + len(_NARROW.sub("", line))
+
+
+def _line_widths(text: str) -> list[int]:
+    """``_cell_width`` of each line of ``text``, in two passes over the whole text."""
+    lines = text.split("\n")
+    if text.isascii():
+        return [len(line) for line in lines]
+    wide = _NARROW.sub("", text).split("\n")  # each line's wide characters
+    return [len(line) + len(chars) for line, chars in zip(lines, wide, strict=True)]
 
 
 def _print_widths(fields: list[str], extras: int, paper: str) -> list[int]:
@@ -319,44 +348,171 @@ def _print_widths(fields: list[str], extras: int, paper: str) -> list[int]:
     return widths + [10] * extras
 
 
-def _lines(text: str, width: int, size: float) -> int:
-    """How many lines ``text`` takes in a wrapped column ``width`` units wide at ``size`` pt
-    (a CJK character is two cells and ``size`` points wide).
+def _per_line(width: int) -> int:
+    """The cells of 10 pt text a line holds in a wrapped column ``width`` units wide (a CJK
+    character is two cells and 10 points wide).
 
     The line is the narrower one of Excel's (a unit is 7 px, 5.25 pt, plus 5 px) and
     LibreOffice's (7 pt): a row is never too short for its text in either, at the price of
     some space under the text in LibreOffice.
     """
-    from rich.cells import cell_len
-
-    per_line = max(1, int(2 * (5.25 * width + 3.75 - 6) / size))
-    return sum(max(1, -(-cell_len(part) // per_line)) for part in text.split("\n"))
+    return max(1, int(2 * (5.25 * width + 3.75 - 6) / _TEXT_SIZE))
 
 
-def _fitting_size(text: str, width: int) -> float:
-    """The largest text size from 10 pt down to 8 pt at which ``text`` fits the tallest row."""
-    size = _TEXT_SIZE
-    while size > _SMALLEST_SIZE and _row_height(text, width, size) > _TALLEST_ROW:
-        size -= 0.5
-    return size
+def _line_count(cells: int, per_line: int) -> int:
+    return max(1, -(-cells // per_line))
 
 
-def _row_height(text: str, width: int, size: float) -> float:
-    return _lines(text, width, size) * size * _LINE + _CELL_PAD
+def _most_lines(text: str, per_line: int) -> int:
+    """The lines ``text`` takes at most (every character two cells wide), without measuring."""
+    return sum(max(1, -(-2 * len(line) // per_line)) for line in text.split("\n"))
+
+
+def _row_height(lines: int) -> float:
+    return lines * _TEXT_SIZE * _LINE + _CELL_PAD
+
+
+#: Where a line may go on in the row below, inside it (see ``_cut``): best after the end of
+#: a clause, else between two characters that are not both of a number or a Latin word.
+_CLAUSE_ENDS = frozenset("，、：,:")
+_NO_LINE_START = frozenset("，。、；：？！）》」』”’,.;:?!)]}%")
+_NO_LINE_END = frozenset("（《「『“‘([{")
+
+
+def _in_word(char: str) -> bool:
+    """Whether ``char`` belongs to a number or a Latin word (so a line is not cut next to
+    another such character)."""
+    return (char.isalnum() and char < "\u1100") or char in "._%‰-+/'’"
+
+
+def _may_cut(before: str, after: str) -> bool:
+    """Whether a line may go on in the row below between ``before`` and ``after``: never
+    after a sentence's end (an import's join would make it a line break), nor at a space
+    (an import trims cells), nor inside a number or a Latin word, nor around a bracket or
+    before a closing mark."""
+    return not (
+        before.isspace()
+        or after.isspace()
+        or before in SENTENCE_ENDS
+        or before in _NO_LINE_END
+        or after in _NO_LINE_START
+        or (_in_word(before) and _in_word(after))
+    )
+
+
+def _fitting(line: str, cells: int) -> int:
+    """How many of ``line``'s first characters take at most ``cells`` cells."""
+    if line.isascii():
+        return min(len(line), cells)
+    used = start = 0  # cells taken by line[:start]
+    for run in _NARROW.finditer(line):  # runs of narrow characters between wide ones
+        wide = run.start() - start
+        if used + 2 * wide > cells:
+            return start + (cells - used) // 2
+        used += 2 * wide
+        if used + len(run.group()) > cells:
+            return run.start() + cells - used
+        used += len(run.group())
+        start = run.end()
+    return start + min(len(line) - start, (cells - used) // 2)
+
+
+def _cut_inside(line: str, fits: int, per_line: int) -> int | None:
+    """The last place within ``line[:fits]`` that a line may be cut (``_may_cut``), or the
+    end of a clause (，、：) up to two lines before it."""
+    last = next((i for i in range(fits - 1, 0, -1) if _may_cut(line[i - 1], line[i])), None)
+    if last is None:
+        return None
+    for i in range(last, max(0, last - per_line), -1):
+        if line[i - 1] in _CLAUSE_ENDS and _may_cut(line[i - 1], line[i]):
+            return i
+    return last
+
+
+#: A line of a cell's text and the cells it takes.
+_Line = tuple[str, int]
+
+
+def _cut(lines: list[_Line], per_line: int) -> tuple[int, int] | None:
+    """Where to end the part of a text (its ``lines``) that goes in a row, at most
+    ``_ROW_LINES`` lines: (line, characters of it kept), the whole line when that is its
+    length; or None when there is no place to cut within a row.
+
+    The rest goes on in the row below, and an import joins the two as it joins a table row
+    cut by a page break: on a new line when the part above ends a sentence, straight on
+    otherwise. So the cut is after the last whole line that ends a sentence (the line break
+    is given back) when that fills half the row or more, or else inside the line that does
+    not fit (``_cut_inside``), or inside an earlier one.
+    """
+    room = _ROW_LINES
+    after_sentence: tuple[int, int] | None = None  # (lines above, line)
+    over = 0
+    for over, (line, cells) in enumerate(lines):
+        need = _line_count(cells, per_line)
+        if need > room:
+            break
+        room -= need
+        if line.endswith(SENTENCE_ENDS) and over < len(lines) - 1:
+            after_sentence = (_ROW_LINES - room, over)
+    else:
+        return None  # (it all fits)
+    if after_sentence is not None and 2 * after_sentence[0] >= _ROW_LINES:
+        return after_sentence[1], len(lines[after_sentence[1]][0])
+    line = lines[over][0]
+    inside = _cut_inside(line, _fitting(line, room * per_line), per_line)
+    if inside is not None:
+        return over, inside
+    if after_sentence is not None:
+        return after_sentence[1], len(lines[after_sentence[1]][0])
+    for before in range(over - 1, -1, -1):
+        inside = _cut_inside(lines[before][0], len(lines[before][0]), per_line)
+        if inside is not None:
+            return before, inside
+    return None
+
+
+def _pieces(text: str, per_line: int) -> list[tuple[str, int]]:
+    """``text`` as the parts of consecutive rows, each with its lines: one part when the text
+    fits the tallest row, else parts of at most ``_ROW_LINES`` lines cut by ``_cut`` (a part
+    with nowhere to cut is longer: its end is cut on paper). Each line is measured once."""
+    if "\n" not in text and 2 * len(text) <= per_line:
+        return [(text, 1)]  # (most cells: nothing to measure)
+    rest = list(zip(text.split("\n"), _line_widths(text), strict=True))
+    pieces = []
+    while True:
+        lines = sum(_line_count(cells, per_line) for _line, cells in rest)
+        cut = _cut(rest, per_line) if lines > _ROW_LINES else None
+        if cut is None:
+            pieces.append(("\n".join(line for line, _cells in rest), lines))
+            return pieces
+        at, kept = cut
+        line, cells = rest[at]
+        if kept == len(line):  # after a whole line: its line break is the join's
+            head, rest = rest[: at + 1], rest[at + 1 :]
+        else:
+            width = _cell_width(line[:kept])
+            head = [*rest[:at], (line[:kept], width)]
+            rest = [(line[kept:], cells - width), *rest[at + 1 :]]
+        text = "\n".join(part for part, _cells in head)
+        pieces.append((text, sum(_line_count(cells, per_line) for _part, cells in head)))
 
 
 def xlsx_overflow(
     report: Report, projects: list[Project], paper: str = DEFAULT_PAPER
 ) -> list[tuple[Project, str]]:
-    """The (project, field) cells whose text does not fit a printed row on ``paper`` even at
-    the smallest size: their end is cut on paper (the file keeps all of it)."""
+    """The (project, field) cells whose text does not fit a printed row on ``paper``, even
+    going on in the rows below: a part with nowhere to cut (a number or a Latin word longer
+    than a row) has its end cut on paper (the file keeps all of it)."""
     fields = ["number"] + [f for f, _own, _other in REPORT_COLUMNS]
     cut: list[tuple[Project, str]] = []
     for _table, rows in tables_of(report, projects):
-        widths = _print_widths(fields, len(extra_keys(rows)), paper)
+        extras = extra_keys(rows)
+        per_line = [_per_line(w) for w in _print_widths(fields, len(extras), paper)]
         for project in rows:
-            for col, text in enumerate(report_cells(project, report)[: len(fields)]):
-                if _row_height(text, widths[col], _SMALLEST_SIZE) > _TALLEST_ROW:
+            for col, text in enumerate(report_cells(project, report)):
+                if _most_lines(text, per_line[col]) <= _ROW_LINES:
+                    continue  # (most cells: fits one row, whatever its characters' widths)
+                if any(n > _ROW_LINES for _part, n in _pieces(text, per_line[col])):
                     cut.append((project, fields[col]))
     return cut
 
@@ -368,16 +524,26 @@ def _header_text(text: str) -> str:
 
 def export_xlsx(report: Report, projects: list[Project], paper: str = DEFAULT_PAPER) -> bytes:
     """A workbook for WPS/Excel: one formatted sheet per table of the report, set up to print
-    on ``paper`` (A4 or A3, landscape) with the header row and page numbers on every page."""
+    on ``paper`` (A4 or A3, landscape) with the header row and page numbers on every page.
+
+    Written as a spreadsheet program writes one: a few registered styles that cells name by
+    number, and the rows streamed out as the sheet's XML. openpyxl (write-only) makes the
+    workbook: styles, columns, frozen header, filter, page setup, title and header rows;
+    the project rows then go into each sheet's ``sheetData`` as they are made (``_SheetRows``),
+    each cell naming its style's number, which openpyxl gives (``style_id``).
+    """
+    from zipfile import ZIP_DEFLATED, ZipFile
+
     from openpyxl import Workbook  # imported here: only spreadsheet exports pay for it
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.writer.excel import ExcelWriter
 
     if paper not in PAPERS:
         raise ExportError(say("export.bad_paper", paper=quote(paper), choices=listing(PAPERS)))
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     # One named style per kind of cell, registered once: cells name their style instead of
     # each getting its own font, alignment and border.
     thin = Side(style="thin", color="808080")
@@ -401,70 +567,155 @@ def export_xlsx(report: Report, projects: list[Project], paper: str = DEFAULT_PA
         )
     for style in styles.values():
         workbook.add_named_style(style)
-    small_fonts: dict[float, Any] = {}
     fields = ["number"] + [f for f, _own, _other in REPORT_COLUMNS]
-    status_col = fields.index("status") + 1
     taken: set[str] = set()
     groups = tables_of(report, projects) or [(COUNTY_TABLE, [])]
+    made: list[tuple[Any, _SheetRows]] = []
     for table, rows in groups:
         extras = extra_keys(rows)
         headers = report_headers(table, extras)
         width = len(headers)
         widths = _print_widths(fields, len(extras), paper)
-        sheet = workbook.create_sheet(_sheet_name(table, taken))
+        sheet: Any = workbook.create_sheet(_sheet_name(table, taken))
         heading = report_title(report, table)
-        title = sheet.cell(row=1, column=1)
-        title.style = "ms-title"
-        _text_cell(title, heading)
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-        sheet.row_dimensions[1].height = 30
-        for col, header in enumerate(headers, start=1):
-            cell = sheet.cell(row=2, column=col)
-            cell.style = "ms-header"
-            _text_cell(cell, header)  # extra column names come from imported headers
-        for index, project in enumerate(rows, start=3):
-            cells = report_cells(project, report, extras)
-            height = 0.0
-            for col, text in enumerate(cells, start=1):
-                cell = sheet.cell(row=index, column=col)
-                named = f"ms-{project.status}" if col == status_col else "ms-text"
-                cell.style = named if named in styles else "ms-text"  # (before the quote)
-                if col == 1:
-                    cell.value = project.number
-                else:
-                    _text_cell(cell, text)
-                size = _fitting_size(text, widths[col - 1])
-                if size < _TEXT_SIZE:
-                    if size not in small_fonts:
-                        small_fonts[size] = Font(size=size)
-                    cell.font = small_fonts[size]
-                height = max(height, _row_height(text, widths[col - 1], size))
-            sheet.row_dimensions[index].height = min(_TALLEST_ROW, height)
-        last_row = max(2, len(rows) + 2)
-        for col in range(1, width + 1):
-            sheet.column_dimensions[get_column_letter(col)].width = widths[col - 1]
+        _print_setup(sheet, heading, paper, PageSetupProperties)
+        # A write-only sheet writes its columns and frozen panes before its first row, and
+        # each row's height with the row: all of them are set before the row is added.
+        for col, col_width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(col)].width = col_width
         sheet.freeze_panes = "A3"
-        sheet.auto_filter.ref = f"A2:{get_column_letter(width)}{last_row}"
-        sheet.print_title_rows = "2:2"
-        setup = sheet.page_setup
-        setup.orientation = "landscape"
-        setup.paperSize = PAPERS[paper][0]
-        # The columns are made to fill the page's width: fitting to it only evens out the
-        # fonts' differences, it does not shrink ten columns into unreadable text.
-        setup.fitToWidth, setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        margins = sheet.page_margins
-        margins.left = margins.right = 0.4  # inches
-        margins.top = margins.bottom = 0.7
-        margins.header = margins.footer = 0.3
-        sheet.oddHeader.center.text = _header_text(heading)
-        sheet.oddHeader.center.size = 9
-        sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
-        sheet.oddFooter.center.size = 9
-        sheet.print_options.horizontalCentered = True
+        sheet.merged_cells.add(f"A1:{get_column_letter(width)}1")
+
+        def cell(value: str | None, style: str, *, quoted: bool = False) -> Any:
+            """A cell of the sheet: text stays text (never a formula)."""
+            one = WriteOnlyCell(sheet, value)  # noqa: B023 (used before the loop goes on)
+            one.style = style
+            if value is not None:
+                one.data_type = "s"
+            if quoted or (value is not None and not spreadsheet_safe(value)):
+                one.quotePrefix = True
+            return one
+
+        sheet.row_dimensions[1].height = 30
+        sheet.append([cell(heading, "ms-title")])
+        # Extra column names come from imported headers: text cells like the data.
+        sheet.append([cell(header, "ms-header") for header in headers])
+        # The style numbers of the data cells: each kind plain and with Excel's quote prefix.
+        numbers = {
+            (name, quoted): cell(None, name, quoted=quoted).style_id
+            for name in styles
+            if name not in ("ms-title", "ms-header")
+            for quoted in (False, True)
+        }
+        body = _SheetRows(
+            [get_column_letter(col) for col in range(1, width + 1)],
+            [_per_line(w) for w in widths],
+            numbers,
+        )
+        for project in rows:
+            body.add(project, report_cells(project, report, extras))
+        sheet.auto_filter.ref = f"A2:{get_column_letter(width)}{body.last_row}"
+        made.append((sheet, body))
+    skeleton = io.BytesIO()
+    with ZipFile(skeleton, "w") as archive:  # small and stored: the rows go in below
+        ExcelWriter(workbook, archive).save()
+    bodies = {sheet.path.lstrip("/"): body for sheet, body in made}
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    with (
+        ZipFile(skeleton) as parts,
+        ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=_ZIP_LEVEL) as archive,
+    ):
+        for name in parts.namelist():
+            data = parts.read(name)
+            if name not in bodies:
+                archive.writestr(name, data)
+                continue
+            head, end, tail = data.rpartition(b"</sheetData>")
+            with archive.open(name, "w") as part:
+                part.write(head)
+                for chunk in bodies[name].chunks:
+                    part.write(chunk)
+                part.write(end + tail)
     return buffer.getvalue()
+
+
+#: Characters that XML 1.0 does not allow in text (openpyxl refuses them too).
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class _SheetRows:
+    """The project rows of a sheet as its ``sheetData`` XML, made a project at a time.
+
+    Each cell names its style by number (``numbers``: (style name, quote prefix) -> number);
+    a text too long for the tallest row goes on in the rows below, each as tall as its text,
+    their 编号 reading 续, the 工作成效 fill only on the project's first row.
+    """
+
+    def __init__(self, letters: list[str], per_line: list[int], numbers: dict[Any, int]):
+        self.letters = letters
+        self.per_line = per_line
+        self.numbers = numbers
+        self.status_col = 1 + [f for f, _own, _other in REPORT_COLUMNS].index("status")
+        self.last_row = 2  # (the title and the header)
+        self.chunks: list[bytes] = []  # each project's rows, in UTF-8 (the part's encoding)
+
+    def add(self, project: Project, texts: list[str]) -> None:
+        """The rows of one project (its number first, then its cells' texts)."""
+        pieces = [_pieces(text, self.per_line[col]) for col, text in enumerate(texts)]
+        status = f"ms-{project.status}"
+        if (status, False) not in self.numbers:
+            status = "ms-text"
+        xml: list[str] = []
+        out = xml.append
+        for part in range(max(map(len, pieces))):
+            lines = max(p[part][1] if part < len(p) else 1 for p in pieces)
+            self.last_row += 1
+            row = self.last_row
+            height = min(_TALLEST_ROW, _row_height(lines))
+            out(f'<row r="{row}" ht="{height:g}" customHeight="1">')
+            for col, cell in enumerate(pieces):
+                style = status if col == self.status_col and part == 0 else "ms-text"
+                text = cell[part][0] if part < len(cell) else ""
+                ref = f"{self.letters[col]}{row}"
+                if col == 0 and part == 0:
+                    out(
+                        f'<c r="{ref}" s="{self.numbers[style, False]}"><v>{project.number}</v></c>'
+                    )
+                    continue
+                if col == 0:
+                    text = CONTINUED
+                if not text:
+                    out(f'<c r="{ref}" s="{self.numbers[style, False]}"/>')
+                    continue
+                number = self.numbers[style, not spreadsheet_safe(text)]
+                text = html.escape(_NOT_IN_XML.sub("", text), quote=False)
+                out(f'<c r="{ref}" s="{number}" t="inlineStr"><is><t xml:space="preserve">')
+                out(text)
+                out("</t></is></c>")
+            out("</row>")
+        self.chunks.append("".join(xml).encode("utf-8"))
+
+
+def _print_setup(sheet: Any, heading: str, paper: str, properties: Any) -> None:
+    """Set a sheet up to print: landscape on ``paper``, the columns across the page, the header
+    row on every page, the title above and 第 N 页 共 M 页 below each."""
+    sheet.print_title_rows = "2:2"
+    setup = sheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = PAPERS[paper][0]
+    # The columns are made to fill the page's width: fitting to it only evens out the fonts'
+    # differences, it does not shrink ten columns into unreadable text.
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = properties(fitToPage=True)
+    margins = sheet.page_margins
+    margins.left = margins.right = 0.4  # inches
+    margins.top = margins.bottom = 0.7
+    margins.header = margins.footer = 0.3
+    sheet.oddHeader.center.text = _header_text(heading)
+    sheet.oddHeader.center.size = 9
+    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+    sheet.oddFooter.center.size = 9
+    sheet.print_options.horizontalCentered = True
 
 
 # ---------------------------------------------------------------------------------------------

@@ -221,19 +221,27 @@ def _count_projects(path: Path, fmt: str) -> tuple[int | None, dict[str, Any]]:
     return None, {}
 
 
+#: A number in column A: a project's 编号/序号 (the title, the header and a row continued
+#: from the project above, 续, are text; a shared or inline string is not a number).
+_NUMBER_IN_A = re.compile(rb'<c r="A\d+"(?:(?! t="(?:s|str|inlineStr)")[^>])*>\s*<v>')
+
+
 def _count_xlsx(path: Path) -> int | None:
-    """Rows under the title and header of each sheet, from the sheets' dimension elements
-    (the first bytes of each sheet: no sheet is read whole)."""
+    """The projects of an xlsx export: the rows whose 编号 is a number, counted in each sheet's
+    XML as it is unpacked (a chunk at a time: no sheet is held whole)."""
     total = 0
     with zipfile.ZipFile(path) as archive:
         sheets = [n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n)]
         for name in sheets:
             with archive.open(name) as part:
-                head = part.read(4096).decode("utf-8", "replace")
-            found = re.search(r'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"', head)
-            if not found:
-                return None
-            total += max(0, int(found.group(1) or 1) - 2)
+                rest = b""
+                while chunk := part.read(1 << 20):
+                    text = rest + chunk
+                    cut = text.rfind(b"<c ")  # a cell the chunk's end may cut waits for the next
+                    cut = cut if cut >= 0 else len(text)
+                    total += len(_NUMBER_IN_A.findall(text, 0, cut))
+                    rest = text[cut:]
+                total += len(_NUMBER_IN_A.findall(rest))
     return total if sheets else None
 
 

@@ -20,6 +20,15 @@ FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 ELLIPSIS = "…"
 
+#: What ends a sentence in a report's cell. A table row that a page break (or a workbook's
+#: tallest row) cut goes on in the row below; its text joins the part above on a new line
+#: when that part ends a sentence, straight on otherwise: the importer joins so, and the
+#: workbook cuts only where that join gives back the text.
+SENTENCE_ENDS: tuple[str, ...] = tuple("。；;！？.!?")
+#: The 编号/序号 of a row that goes on with the project above (a workbook's text too long for
+#: one row), as an office writes it: one character, so that it fits the narrow column.
+CONTINUED = "续"
+
 
 def fit(text: str, width: int, ellipsis: str = ELLIPSIS, *, pad: bool = True) -> str:
     """``text`` cut or padded to exactly ``width`` cells, ending in ``ellipsis`` where cut.

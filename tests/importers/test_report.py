@@ -95,6 +95,24 @@ def test_page_break_continuation_joins_the_split_word(bundled: ParsedReport) -> 
     assert "行动计划路线图" not in record(bundled, "省市级", 15).fields["progress"]
 
 
+@pytest.mark.parametrize("mark", ["续", "（续）", "(续)", " 续 "])
+def test_a_row_marked_continued_goes_on_with_the_project_above(mark: str) -> None:
+    # As a workbook's text too long for one row goes on in the row below (or an office marks
+    # a row cut by a page break): the text joins on a new line after a sentence's end.
+    text = (
+        "# 县级\n\n编号\t项目名称\t项目推进情况\t项目等级\n"
+        "1\t甲\t完成设计。\t县级\n"
+        f"{mark}\t\t完成招标，\t\n"
+        f"{mark}\t\t开工建设。\t\n"
+        "2\t乙\t已开工\t县级\n"
+    )
+    parsed = parse_report_text(text, "r.md")
+    assert parsed.warnings == []
+    assert [(r.number, r.fields["name"]) for r in parsed.records] == [(1, "甲"), (2, "乙")]
+    assert parsed.records[0].fields["progress"] == "完成设计。\n完成招标，开工建设。"
+    assert parsed.records[0].fields["level"] == "县级"
+
+
 def test_bundled_report_matches_golden(bundled: ParsedReport) -> None:
     golden = GOLDEN / "lanling-2023-h1.json"
     actual = {

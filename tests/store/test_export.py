@@ -46,7 +46,7 @@ from store.export import (
 )
 from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import Project, Report
-from store.text import FORMULA_STARTS
+from store.text import CONTINUED, FORMULA_STARTS, tidy_lines
 from store.vocabulary import STATUS_REGISTRY
 
 SUFFIX = {"md": ".md", "xlsx": ".xlsx", "csv": ".csv"}
@@ -231,13 +231,17 @@ def test_xlsx_layout(store: ProjectStore) -> None:
         assert header[0] == first and header[1] == "项目名称" and header[-1] == "项目等级"
         assert all(c.font.bold for c in sheet[2])
         assert sheet.freeze_panes == "A3"
-        assert sheet.auto_filter.ref == f"A2:J{count + 2}"
-        assert sheet.max_row == count + 2
+        # A text too long for the tallest row goes on in rows below, marked 续.
+        numbers = [sheet.cell(r, 1).value for r in range(3, sheet.max_row + 1)]
+        assert set(numbers) - set(range(1, count + 1)) == {CONTINUED} and numbers[0] == 1
+        assert len(numbers) - numbers.count(CONTINUED) == count
+        assert sheet.auto_filter.ref == f"A2:J{sheet.max_row}"
         assert sheet.print_title_rows == "$2:$2"
         assert sheet.page_setup.orientation == "landscape"
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
         ours = [p for p in projects if p.table == table]
-        for row, project in enumerate(ours, start=3):
+        first_rows = [r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 1).value != CONTINUED]
+        for row, project in zip(first_rows, ours, strict=True):
             assert sheet.cell(row, 1).value == project.number
             assert sheet.cell(row, 2).value == project.name
             assert sheet.cell(row, 9).value == project.department
@@ -253,15 +257,16 @@ def test_xlsx_layout(store: ProjectStore) -> None:
         assert sheet.page_setup.paperSize == 9  # A4
         assert sheet.oddHeader.center.text == report_title(store.report(), table)
         assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
-        # 10 pt text; only a cell too long for the tallest row is smaller, and never below 8.
-        sizes = [sheet.cell(r, c).font.size for r in range(3, count + 3) for c in range(1, 11)]
-        assert all(8 <= size <= 10 for size in sizes)
-        assert sizes.count(10) > 0.8 * len(sizes)
+        # 10 pt text everywhere, and no row taller than a sheet allows.
+        rows = range(3, sheet.max_row + 1)
+        assert {sheet.cell(r, c).font.size for r in rows for c in range(1, 11)} == {10}
         assert {c.font.size for c in sheet[2]} == {10}
+        assert all(0 < sheet.row_dimensions[r].height <= 409 for r in rows)
     seen = {
         sheet.cell(row, 7).value: sheet.cell(row, 7).fill.start_color.rgb[-6:]
         for sheet in workbook.worksheets
         for row in range(3, sheet.max_row + 1)
+        if sheet.cell(row, 1).value != CONTINUED
     }
     # 已完成 is written 工作完成 in this report, 推进正常 also 正常推进.
     expected = {s: c for s, c in STATUS_COLOURS.items() if s != "已完成"}
@@ -283,19 +288,113 @@ def test_xlsx_rows_are_as_tall_as_their_wrapped_text() -> None:
     assert sheet.cell(4, 6).font.size == 10
 
 
-def test_xlsx_text_too_long_for_a_row_is_smaller_then_named() -> None:
-    huge = Project(id="X01", table="县级", number=1, name="长", progress="推" * 2000)
+#: A 推进情况 too long for the tallest row of A4: lines that end a sentence, one line longer
+#: than a row by itself (cut inside, after a comma), numbers and Latin words all through;
+#: written as the store keeps text (no spaces between Chinese and digits: see tidy_lines).
+_BATCHES = "，".join(f"第{n}批2023-0{n % 9 + 1}期Wi-Fi覆盖{n * 37}户" for n in range(60))
+LONG_PROGRESS = "\n".join(
+    [f"{m}月：完成投资1234.5万元，GDP增长6.5%，新建LED路灯{m * 101}盏。" for m in range(1, 9)]
+    + [f"全年{_BATCHES}。"]
+    + [f"{m}月：验收合格。" for m in range(9, 13)]
+)
+
+
+def _sheet_rows(data: bytes, table: str = "县级") -> list[list[Any]]:
+    sheet = openpyxl.load_workbook(io.BytesIO(data))[table]
+    return [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+
+
+def test_xlsx_text_too_long_for_a_row_goes_on_in_rows_below(tmp_path: Path) -> None:
+    long = Project(id="X01", table="县级", number=1, name="长", progress=LONG_PROGRESS)
+    short = Project(id="X02", table="县级", number=2, name="短", progress="已开工")
+    data = export_xlsx(Report(), [long, short])
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["县级"]
+    rows = _sheet_rows(data)
+    numbers = [row[0] for row in rows]
+    assert numbers[0] == 1 and numbers[-1] == 2 and set(numbers[1:-1]) == {CONTINUED}
+    parts = [row[5] for row in rows[:-1]]
+    assert len(parts) >= 3
+    # Every row within the tallest a sheet has, the text at its normal size.
+    for r in range(3, 3 + len(parts)):
+        assert 0 < sheet.row_dimensions[r].height <= 409
+        assert sheet.cell(r, 6).font.size == 10
+    # The continuation rows hold only the text that goes on (and the mark).
+    assert all(row[1:5] == [None] * 4 and row[6:] == [None] * 4 for row in rows[1:-1])
+    # Cut where the report's own join gives the text back: after a line that ends a
+    # sentence, or inside a line never after a sentence's end, nor in a number or a word.
+    joined = parts[0]
+    for part in parts[1:]:
+        assert not part[0].isspace() and not joined[-1].isspace()
+        assert not (joined[-1].isascii() and joined[-1].isalnum() and part[0].isascii()
+                    and part[0].isalnum())  # fmt: skip
+        joined += ("\n" if joined.endswith("。") else "") + part
+    assert joined == LONG_PROGRESS
+    assert any(not part.endswith("。") for part in parts[:-1])  # the line longer than a row
+    assert xlsx_overflow(Report(), [long, short]) == []
+    # And an import of the file gives back the two projects as they were.
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(data)
+    parsed = read_report(path)
+    assert parsed.warnings == []
+    assert [(r.number, r.fields["name"]) for r in parsed.records] == [(1, "长"), (2, "短")]
+    assert parsed.records[0].fields["progress"] == LONG_PROGRESS
+
+
+def test_xlsx_text_with_no_place_to_cut_within_a_row_is_named() -> None:
+    # A Latin "word" longer than a row: never cut inside, so its end is cut on paper.
+    huge = Project(id="X01", table="县级", number=1, name="长", progress="x" * 2000)
     data = export_xlsx(Report(), [huge])
     sheet = openpyxl.load_workbook(io.BytesIO(data))["县级"]
-    assert sheet.cell(3, 6).font.size == 8  # as small as it gets
-    assert sheet.row_dimensions[3].height == 409  # the tallest row a sheet has
-    assert sheet.cell(3, 6).value == "推" * 2000  # the file keeps all of it
+    assert sheet.max_row == 3 and sheet.cell(3, 6).value == "x" * 2000  # the file keeps it
+    assert sheet.row_dimensions[3].height == 409 and sheet.cell(3, 6).font.size == 10
     assert xlsx_overflow(Report(), [huge]) == [(huge, "progress")]
-    # On A3 the column is wider, but 2,000 characters still do not fit one printed row.
-    assert xlsx_overflow(Report(), [huge], "A3") == [(huge, "progress")]
-    fits_a3 = Project(id="X02", table="县级", number=2, name="长", progress="推" * 600)
-    assert xlsx_overflow(Report(), [fits_a3], "A4") == [(fits_a3, "progress")]
-    assert xlsx_overflow(Report(), [fits_a3], "A3") == []
+    # Chinese text of the same length goes on in rows below: nothing is cut.
+    chinese = Project(id="X02", table="县级", number=2, name="长", progress="推进" * 1000)
+    assert xlsx_overflow(Report(), [chinese]) == []
+    assert len(_sheet_rows(export_xlsx(Report(), [chinese]))) > 3
+
+
+def test_bundled_report_prints_whole_on_a4_and_a3(store: ProjectStore, tmp_path: Path) -> None:
+    report, projects = store.report(), store.projects()
+    for paper in ("A4", "A3"):
+        assert xlsx_overflow(report, projects, paper) == []
+        data = export_bytes("xlsx", report, projects, paper=paper)
+        numbers = [row[0] for table in ("县级", "省市级") for row in _sheet_rows(data, table)]
+        continued = numbers.count(CONTINUED)
+        assert continued >= (8 if paper == "A4" else 2)  # the cells that were cut before
+
+
+#: Characters of a report's text: Chinese, fullwidth and CJK punctuation, Latin, digits,
+#: the narrow marks Chinese text uses (“”—…①), Latin-1 letters.
+REPORT_CHARS = "兰陵县推进完成，。、；：（）《》“”—…①②ｍ² aZ09.%-/éü"
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=REPORT_CHARS, max_size=80), st.integers(0, 200))
+def test_xlsx_measures_text_as_cell_len_does(line: str, cells: int) -> None:
+    from rich.cells import cell_len
+
+    from store.export import _cell_width, _fitting, _line_widths
+
+    assert _cell_width(line) == cell_len(line)
+    assert _line_widths(f"{line}\n{line[::-1]}") == [cell_len(line)] * 2
+    kept = _fitting(line, cells)  # the most characters that fit ``cells``
+    assert cell_len(line[:kept]) <= cells
+    assert kept == len(line) or cell_len(line[: kept + 1]) > cells
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=REPORT_CHARS + "。。。", min_size=1, max_size=400), max_size=12))
+def test_xlsx_continued_rows_import_as_the_text_they_hold(
+    tmp_path_factory: Any, lines: list[str]
+) -> None:
+    text = tidy_lines("\n".join(lines)) + "完" * 900  # (long enough to go on in rows below)
+    plan = tidy_lines(text[::-1])  # (as the store keeps text)
+    project = Project(id="X01", table="县级", number=1, name="甲", progress=text, plan=plan)
+    path = tmp_path_factory.mktemp("xlsx") / "long.xlsx"
+    path.write_bytes(export_xlsx(Report(), [project]))
+    (record,) = read_report(path).records
+    assert (record.fields["progress"], record.fields["plan"]) == (text, plan)
 
 
 def test_xlsx_on_a3_is_set_up_for_a3() -> None:
