@@ -829,10 +829,13 @@ def cmd_export(store: ProjectStore, args: argparse.Namespace) -> None:
     if to_stdout:
         if fmt == "xlsx" and sys.stdout.isatty():
             raise CliError(say("cli.xlsx_terminal"))
+        from store.derived import DerivedCache
+
         settings = store.schedule_settings()
         data = export_bytes(
-            fmt, report, projects, encoding=args.encoding, paper=args.paper, settings=settings
-        )
+            fmt, report, projects, encoding=args.encoding, paper=args.paper, settings=settings,
+            derived=DerivedCache.of_store(store),
+        )  # fmt: skip
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
@@ -1236,6 +1239,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         stored = period_of(report)
         parsed = with_period(parsed, args.period, stored)
         cmd_import(store, parsed, take_reported=args.take_reported, clear_empty=args.clear_empty)
+        from store.derived import keep_derived
+
+        keep_derived(store)  # (what the texts say, read now: the next export only reads it)
         if new and os.path.exists(path):
             _err(say("cli.new_by_import", path=path))
     elif command == "list":
