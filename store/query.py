@@ -239,13 +239,21 @@ def _entry(p: Project, due: str | None) -> _Entry:
     return entry
 
 
+#: (facet values, overdue) -> what counting counts: entries share a few hundred of them
+_COUNTED_AS: dict[tuple[tuple[tuple[str, ...], ...], bool], tuple[str, ...]] = {}
+
+
 def _count_as(entry: _Entry) -> None:
     """What counting an entry counts: each facet value with its facet's digit in front, and
     whether it is overdue. One pass of Counter over these (in C) gives every facet's counts."""
-    counted = [chr(48 + i) + v for i, values in enumerate(entry.facets) for v in values]
-    if entry.overdue:
-        counted.append(_OVERDUE)
-    entry.counted = tuple(counted)
+    key = (entry.facets, entry.overdue)
+    counted = _COUNTED_AS.get(key)
+    if counted is None:
+        if len(_COUNTED_AS) > 65536:  # (unit names typed by hand: bounded all the same)
+            _COUNTED_AS.clear()
+        found = [chr(48 + i) + v for i, values in enumerate(entry.facets) for v in values]
+        counted = _COUNTED_AS[key] = (*found, _OVERDUE) if entry.overdue else tuple(found)
+    entry.counted = counted
 
 
 def _set_schedule(entry: _Entry, schedule: ProjectSchedule) -> None:

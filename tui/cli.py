@@ -135,6 +135,8 @@ def _date_arg(value: str) -> date:
 
 def _theme(asked: str | None) -> str | None:
     """The theme --theme names, or a one-line refusal."""
+    if not asked:
+        return None  # (tui.theme loads Textual: not for a command that does not ask)
     from tui.theme import theme_name
 
     try:
