@@ -7,11 +7,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
-from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
 from store import vocabulary as _vocabulary
+from store import words as _words
 from store.vocabulary import read_status
 
 LEVELS: tuple[str, ...] = ("县级", "市级", "省级")
@@ -33,15 +33,10 @@ _ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u2060\u180e]")
 
 
 def local_minute(at: str) -> str:
-    """A recorded moment ('2023-07-01T09:30:00+08:00') as 'YYYY-MM-DD HH:MM' in the reader's
-    time zone: people on one server may have written from different ones."""
-    try:
-        moment = datetime.fromisoformat(at)
-    except ValueError:
-        return at[:16].replace("T", " ")
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return moment.strftime("%Y-%m-%d %H:%M")
+    """A recorded moment ('2023-07-01T09:30:00+08:00') as an office writes it, '2023年7月1日
+    09:30', in the reader's time zone: people on one server may have written from different
+    ones (``store.words.moment``; the stored value stays ISO)."""
+    return _words.moment(at)
 
 
 def clean_text(text: str, *, single_line: bool = False) -> str:

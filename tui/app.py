@@ -21,6 +21,7 @@ from textual.screen import Screen
 
 from store.interface import ProjectStore
 from store.models import clean_text
+from store.words import say
 from tui.crash import CRASH_STATUS, crash_message, write_crash_log
 from tui.editor import Editor, LockWaits
 from tui.glyphs import glyph, key_display, locale_is_utf8, use_ascii
@@ -41,10 +42,10 @@ _MOVES = ("cursor", "page", "jump", "scroll", "move_row")
 
 #: Textual's palette commands, in Chinese
 _SYSTEM_WORDS = {
-    "Theme": ("配色", "更换界面的配色"),
-    "Maximize": ("放大", "让有光标的部分占满屏幕"),
-    "Minimize": ("还原", "放大的部分还原"),
-    "Screenshot": ("截图", "把当前画面存为 SVG 图片"),
+    "Theme": (say("app.palette.theme"), say("app.palette.theme_help")),
+    "Maximize": (say("app.palette.maximize"), say("app.palette.maximize_help")),
+    "Minimize": (say("app.palette.minimize"), say("app.palette.minimize_help")),
+    "Screenshot": (say("app.palette.screenshot"), say("app.palette.screenshot_help")),
 }
 
 
@@ -73,7 +74,7 @@ _CSS: list[str | PurePath] = [
 class MinshengApp(App[int]):
     """Review key livelihood projects from the keyboard."""
 
-    TITLE = "民生实事项目推进情况"
+    TITLE = say("app.title")
     CSS_PATH = _CSS
     BINDINGS = [
         Binding("question_mark,f1", "toggle_help", "帮助", show=False),
@@ -144,14 +145,12 @@ class MinshengApp(App[int]):
         self.push_screen(ProjectListScreen(self.store, self.editor, self.view_state))
         if self.locale_not_utf8:
             self.notify(
-                f"语言环境不是 UTF-8（{_locale_words()}）：边框用 ASCII 画。"
-                "中文要 UTF-8 终端才能显示（LANG=zh_CN.UTF-8）；"
-                "终端能显示中文时用 --no-ascii",
-                title="语言环境",
+                say("app.locale.not_utf8", locale=_locale_words()),
+                title=say("app.locale.title"),
                 timeout=10,
             )
         for notice in self.notices:
-            self.notify(notice, title="欢迎使用", timeout=15)
+            self.notify(notice, title=say("app.welcome"), timeout=15)
 
     def _end_by_signal(self, signum: int) -> None:
         """SIGTERM or SIGHUP (the SSH connection dropped): exit as after `q`.
@@ -178,9 +177,9 @@ class MinshengApp(App[int]):
 
     def on_minsheng_app_lock_waited(self, message: LockWaited) -> None:
         """Say who holds the lock a save is waiting for."""
-        who = message.holder or "另一个进程"
-        wait = f"{who} 正在保存，你的修改等它完成后保存{glyph('pending')}"
-        self.notify(wait, title="等待保存", timeout=10)
+        who = message.holder or say("lock.someone")
+        wait = say("app.lock.waiting", who=who, pending=glyph("pending"))
+        self.notify(wait, title=say("app.lock.title"), timeout=10)
 
     def fail(self, problem: str) -> None:
         """The database cannot be read (found after the first screen): end, saying why."""
@@ -268,7 +267,9 @@ class MinshengApp(App[int]):
         for action in key_actions(screen, listed):
             binding, node = action.binding, action.node
             yield SystemCommand(
-                f"{binding.description}（{action.keys_display}）",
+                say(
+                    "app.palette.command", description=binding.description, keys=action.keys_display
+                ),
                 binding.tooltip,
                 lambda action=binding.action, node=node: self.run_action(action, node),
             )
@@ -279,7 +280,7 @@ class MinshengApp(App[int]):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
-            placeholder = f"搜索命令{glyph('pending')}"
+            placeholder = say("app.palette.search", pending=glyph("pending"))
             self.push_screen(_Palette(id="--command-palette", placeholder=placeholder))
 
 
@@ -296,7 +297,7 @@ def _locale_words() -> str:
     for name in ("LC_ALL", "LANG"):
         if os.environ.get(name):
             return f"{name}={os.environ[name]}"
-    return "未设 LANG"
+    return say("app.locale.no_lang")
 
 
 def make_app(

@@ -21,8 +21,9 @@ from textual.widgets import Static
 from store.models import Project, clean_text
 from store.query import latest_progress
 from store.vocabulary import FIELD_REGISTRY
+from store.words import say
 
-COPY_TIP = "把光标处的文字复制到本机剪贴板（经终端 OSC 52；tmux、screen 中要先开启转发）"
+COPY_TIP = say("app.copy.tip")
 
 #: the list row as copied: the report's columns, whole (not cut to the screen), and the
 #: latest progress
@@ -98,10 +99,17 @@ def copy_detail(
         row = grids.first().current_row
         if row is None:
             return
-        plan = "\n".join(e.text for e in row.plan) or "（无）"
-        progress = "\n".join(e.text for e in row.progress) or "（无）"
-        text = f"{row.label}\n月度计划：{plan}\n推进情况：{progress}"
-        copy_text(app, f"{whose}{row.label}的计划和进展", text)
+        plan = "\n".join(e.text for e in row.plan) or say("app.none")
+        progress = "\n".join(e.text for e in row.progress) or say("app.none")
+        text = say(
+            "app.copy.month",
+            month=row.label,
+            plan_label=FIELD_REGISTRY["plan"].label,
+            plan=plan,
+            progress_label=FIELD_REGISTRY["progress"].label,
+            progress=progress,
+        )
+        copy_text(app, say("app.copy.month_what", whose=whose, month=row.label), text)
         return
     pane = focused_pane(view, focused)
     fields = {"plan-pane": "plan", "progress-pane": "progress"}
@@ -118,10 +126,10 @@ def copy_detail(
 def copy_text(app: App[object], what: str, text: str) -> None:
     """Put ``text`` on the local clipboard and say what it was."""
     if not text.strip():
-        app.notify(f"{what}没有文字可复制", severity="warning")
+        app.notify(say("app.copy.nothing", what=what), severity="warning")
         return
     app.copy_to_clipboard(text)
     app.notify(
-        f"已复制{what}（{len(text)} 个字符）到本机剪贴板",
-        title="复制",
+        say("app.copy.done", what=what, n=len(text)),
+        title=say("app.copy.title"),
     )

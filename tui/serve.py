@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store.words import say
+
 if TYPE_CHECKING:
     from aiohttp import web
     from textual_serve.server import Server
@@ -124,13 +126,13 @@ def make_server(
         token = given or request.cookies.get(COOKIE, "")
         if not token:
             raise web.HTTPUnauthorized(
-                text="需要访问令牌：请用 minsheng serve 打印的完整地址打开。\n",
+                text=say("app.serve.no_token") + "\n",
                 content_type="text/plain",
             )
         access = find_access(accesses, token)
         if access is None:
             raise web.HTTPForbidden(
-                text="访问令牌不对：请用 minsheng serve 打印的完整地址打开。\n",
+                text=say("app.serve.bad_token") + "\n",
                 content_type="text/plain",
             )
         _PERSON.set(access.name)
@@ -143,7 +145,7 @@ def make_server(
         "minsheng",
         host=host,
         port=port,
-        title="民生实事项目",
+        title=say("app.serve.title"),
         public_url=public_url,
     )
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from textual.theme import BUILTIN_THEMES, Theme
 
+from store.words import say
+
 #: the theme's name, as ``--theme`` and the palette's 配色 list give it
 THEME_16 = "minsheng-16"
 
@@ -80,7 +82,7 @@ def theme_name(asked: str | None) -> str | None:
     name = THEME_ALIASES.get(asked, asked)
     if name != THEME_16 and name not in BUILTIN_THEMES:
         known = "、".join(["16", *sorted(BUILTIN_THEMES)])
-        raise ValueError(f"没有名为 {asked} 的配色，可用：{known}")
+        raise ValueError(say("app.theme.unknown", name=asked, known=known))
     return name
 
 

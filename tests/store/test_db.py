@@ -502,9 +502,9 @@ def test_recorded_moments_read_in_the_reader_s_time_zone(monkeypatch: pytest.Mon
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     time.tzset()
     try:
-        assert local_minute("2023-07-01T01:30:00+00:00") == "2023-07-01 09:30"
-        assert local_minute("2023-07-01T09:30:00+08:00") == "2023-07-01 09:30"
-        assert local_minute("2023-07-01T09:30:00") == "2023-07-01 09:30"  # no zone: as written
+        assert local_minute("2023-07-01T01:30:00+00:00") == "2023年7月1日 09:30"
+        assert local_minute("2023-07-01T09:30:00+08:00") == "2023年7月1日 09:30"
+        assert local_minute("2023-07-01T09:30:00") == "2023年7月1日 09:30"  # no zone: as written
         assert local_minute("not a time") == "not a time"
     finally:
         monkeypatch.undo()

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from store.models import clean_text
+from store.words import say
 
 #: What the dialog dismisses with.
 KEEP_THEIRS, OVERWRITE, MERGE = "theirs", "mine", "merge"
@@ -53,20 +54,29 @@ class ConflictDialog(ModalScreen[str | None]):
             yield Label(Text(clean_text(self.who, single_line=True)), id="conflict-who")
             with Container(id="conflict-sides"):
                 with VerticalScroll(id="conflict-theirs", classes="conflict-side"):
-                    yield Static(Text(clean_text(self.theirs) or "（空）"), id="theirs-text")
+                    yield Static(
+                        Text(clean_text(self.theirs) or say("app.empty")), id="theirs-text"
+                    )
                 with VerticalScroll(id="conflict-mine", classes="conflict-side"):
-                    yield Static(Text(clean_text(self.mine) or "（空）"), id="mine-text")
+                    yield Static(Text(clean_text(self.mine) or say("app.empty")), id="mine-text")
             with Horizontal(id="conflict-buttons"):
-                yield Button("t 保留对方", id="choose-theirs", compact=True)
-                yield Button("o 用我的覆盖", id="choose-mine", compact=True, variant="warning")
+                yield Button(say("app.conflict.keep_theirs"), id="choose-theirs", compact=True)
+                yield Button(
+                    say("app.conflict.overwrite"), id="choose-mine", compact=True, variant="warning"
+                )
                 if self.can_merge:
-                    yield Button("m 合并编辑", id="choose-merge", compact=True, variant="primary")
+                    yield Button(
+                        say("app.conflict.merge"),
+                        id="choose-merge",
+                        compact=True,
+                        variant="primary",
+                    )
                 if self.can_go_back:
-                    yield Button("Esc 返回编辑", id="choose-back", compact=True)
+                    yield Button(say("app.conflict.back"), id="choose-back", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#conflict-theirs").border_title = "对方的版本（已保存）"
-        self.query_one("#conflict-mine").border_title = "我的版本（未保存）"
+        self.query_one("#conflict-theirs").border_title = say("app.conflict.theirs")
+        self.query_one("#conflict-mine").border_title = say("app.conflict.mine")
         self._arrange(self.app.size.width)
         self.query_one("#choose-theirs", Button).focus()
 

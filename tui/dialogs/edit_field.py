@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from store.models import FIELD_LABELS, Project
+from store.words import say
 from tui.glyphs import glyph
 
 #: the fields offered for editing, most edited first (status has its own picker)
@@ -50,7 +51,10 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="edit-box", classes="dialog"):
-            yield Label(Text(f"编辑 {self.project.id} {self.project.name}"), id="edit-title")
+            yield Label(
+                Text(say("app.edit.title", id=self.project.id, name=self.project.name)),
+                id="edit-title",
+            )
             yield Select(
                 [(FIELD_LABELS[f], f) for f in EDITABLE],
                 value=self.field,
@@ -64,7 +68,7 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
             self._loaded = self._value(self.field) if self.initial is not None else area.text
             yield area
             yield Label(Text(self.error), id="edit-error", classes="error")
-            yield Label("Ctrl+S 保存  Esc 取消  Tab 切换", id="edit-help")
+            yield Label(say("app.edit.help"), id="edit-help")
 
     def on_mount(self) -> None:
         for label in self.query("#edit-error"):
@@ -91,7 +95,7 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
         if self.modified:  # switching would throw the typed text away: refuse, say why
             cast("Select[str]", event.select).value = self.field
             label = FIELD_LABELS[self.field]
-            self._say(f"{label} 有未保存的修改：Ctrl+S 保存，或按 Esc 两次放弃")
+            self._say(say("app.edit.unsaved_field", label=label))
             return
         self.field = event.value
         area = self.query_one(TextArea)
@@ -108,7 +112,7 @@ class EditFieldDialog(ModalScreen[tuple[str, str] | None]):
     def action_cancel(self) -> None:
         if self.modified and not self._discard_armed:
             self._discard_armed = True
-            self._say("有未保存的修改：再按 Esc 放弃，Ctrl+S 保存")
+            self._say(say("app.edit.unsaved"))
             return
         self.dismiss(None)
 
@@ -132,16 +136,19 @@ class AddUpdateDialog(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="update-box", classes="dialog"):
-            yield Label(Text(f"添加进展 {self.project.id} {self.project.name}"), id="update-title")
+            yield Label(
+                Text(say("app.update.title", id=self.project.id, name=self.project.name)),
+                id="update-title",
+            )
             with Horizontal(id="update-month-row"):
-                yield Label("月份", id="update-month-label")
+                yield Label(say("app.update.month"), id="update-month-label")
                 yield Input(self.month, placeholder="YYYY-MM", id="update-month")
             yield TextArea(
                 self.text, id="update-text", soft_wrap=True,
-                placeholder="这个月的进展：做了什么、到了哪一步",
+                placeholder=say("app.update.placeholder"),
             )  # fmt: skip
             yield Label(Text(self.error), id="update-error", classes="error")
-            yield Label("Ctrl+S 保存  Esc 取消  Tab 切换", id="update-help")
+            yield Label(say("app.edit.help"), id="update-help")
 
     def on_mount(self) -> None:
         for label in self.query("#update-error"):

@@ -20,6 +20,7 @@ from store.export import FORMAT_REGISTRY, ExportError, ExportExistsError, Export
 from store.interface import DatabaseError, ProjectStore, StoreError
 from store.models import Project, Report
 from store.snapshots import default_export_path, save_export
+from store.words import MESSAGES, at, say
 from tui.glyphs import glyph
 
 DEFAULT_FORMAT = "xlsx"  # what the office sends on
@@ -36,7 +37,7 @@ def _write_bulletin(
 ) -> None:
     from store.bulletin import save_bulletin  # (python-docx loads only for a bulletin)
 
-    words = "当前列表" if scope == "list" else ""
+    words = say("app.export.list") if scope == "list" else ""
     save_bulletin(store, path, fmt, projects, scope=words, force=force)
 
 
@@ -67,8 +68,8 @@ class Output:
 
 
 EXPORT = Output(
-    "导出", FORMAT_REGISTRY, DEFAULT_FORMAT, default_export_path, _write_export,
-    "已导出 {count} 个项目到 {path}",
+    say("app.export.title"), FORMAT_REGISTRY, DEFAULT_FORMAT, default_export_path,
+    _write_export, MESSAGES["app.export.done"],
 )  # fmt: skip
 
 
@@ -77,20 +78,20 @@ def bulletin_output() -> Output:
     from store.bulletin import BULLETIN_REGISTRY
 
     return Output(
-        "写通报", BULLETIN_REGISTRY, "docx", _bulletin_path, _write_bulletin,
-        "已写出 {count} 个项目的通报：{path}",
+        say("app.bulletin.title"), BULLETIN_REGISTRY, "docx", _bulletin_path,
+        _write_bulletin, MESSAGES["app.bulletin.done"],
     )  # fmt: skip
 
 
 _REASONS = {
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.ENOSPC: "磁盘已满",
-    errno.EDQUOT: "磁盘配额已满",
-    errno.EROFS: "只读的文件系统",
-    errno.EISDIR: "这是一个文件夹",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.ENAMETOOLONG: "文件名太长",
+    errno.EACCES: say("app.export.no_permission"),
+    errno.EPERM: say("app.export.no_permission"),
+    errno.ENOSPC: say("os.no_space"),
+    errno.EDQUOT: say("app.export.quota"),
+    errno.EROFS: say("app.export.read_only_fs"),
+    errno.EISDIR: say("os.is_folder"),
+    errno.ENOTDIR: say("os.not_a_folder"),
+    errno.ENAMETOOLONG: say("os.name_too_long"),
 }
 
 
@@ -99,10 +100,10 @@ def export_error_text(exc: Exception) -> str:
     path = getattr(exc, "path", None) or Path(getattr(exc, "filename", "") or "")
     code = getattr(exc, "code", None) or getattr(exc, "errno", None)
     if code == errno.ENOENT:
-        return f"文件夹不存在：{Path(path).parent}"
+        return say("app.export.no_folder", folder=Path(path).parent)
     if code in _REASONS:
-        return f"{_REASONS[code]}：{path}"
-    return f"导出失败：{exc}"
+        return at(_REASONS[code], str(path))
+    return say("app.export.failed_because", detail=exc)
 
 
 class Choice(RadioButton):
@@ -156,24 +157,24 @@ class ExportDialog(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             with Horizontal(classes="export-row"):
-                yield Label("格式", classes="export-label")
+                yield Label(say("app.export.format"), classes="export-label")
                 with RadioSet(id="export-format"):
                     for fmt in self.output.formats.values():
                         chosen = fmt.name == self.output.default
                         yield Choice(fmt.label, value=chosen, id=f"format-{fmt.name}")
             yield Label(self.output.formats[self.output.default].hint, id="export-format-hint")
             with Horizontal(classes="export-row"):
-                yield Label("路径", classes="export-label")
-                yield Input(placeholder="文件路径", id="export-path")
+                yield Label(say("app.export.path"), classes="export-label")
+                yield Input(placeholder=say("app.export.path_placeholder"), id="export-path")
             with Horizontal(classes="export-row"):
-                yield Label("范围", classes="export-label")
+                yield Label(say("app.export.scope"), classes="export-label")
                 with RadioSet(id="export-scope"):
-                    yield Choice("全部", id="scope-all")
+                    yield Choice(say("app.export.all"), id="scope-all")
                     yield Choice(
-                        f"当前列表（{len(self.rows)} 个项目）", value=True, id="scope-list"
+                        say("app.export.list_n", n=len(self.rows)), value=True, id="scope-list"
                     )
             yield Label("", id="export-message")
-            yield Label(f"Ctrl+S {self.output.title}  Esc 取消  Tab 切换", id="export-help")
+            yield Label(say("app.export.help", title=self.output.title), id="export-help")
 
     def on_mount(self) -> None:
         box = self.query_one("#export-box")
@@ -206,7 +207,7 @@ class ExportDialog(ModalScreen[Path | None]):
         if not field.value:
             field.value = str(path.with_suffix(self.output.formats[self.chosen_format].suffix))
             self._show_end(field)
-        self.query_one("#scope-all", RadioButton).label = f"全部（{total} 个项目）"
+        self.query_one("#scope-all", RadioButton).label = say("app.export.all_n", n=total)
 
     def _show_end(self, field: Input) -> None:
         """The cursor at the end of the path and the field scrolled to it: a long path shows
@@ -271,13 +272,13 @@ class ExportDialog(ModalScreen[Path | None]):
             return
         text = self.query_one("#export-path", Input).value.strip()
         if not text:
-            self._say("请填写要写入的文件路径", "error")
+            self._say(say("app.export.no_path"), "error")
             return
         path = Path(text).expanduser()
         fmt, scope = self.chosen_format, self.chosen_scope
         force = self.confirmed == (path, fmt)
         self.busy = True
-        self._say(f"正在导出{glyph('pending')}")
+        self._say(say("app.export.busy", pending=glyph("pending")))
         self.write_file(path, fmt, scope, force)
 
     def action_cancel(self) -> None:
@@ -309,11 +310,11 @@ class ExportDialog(ModalScreen[Path | None]):
     def _exists(self, path: Path, fmt: str) -> None:
         self.busy = False
         self.confirmed = (path, fmt)
-        self._say(f"文件已存在：{path.name}。再按 Ctrl+S 覆盖，或修改路径。", "warning")
+        self._say(say("app.export.exists", name=path.name), "warning")
 
     def _failed(self, message: str) -> None:
         self.busy = False
         if self.closed:
-            self.app.notify(message, title="导出失败", severity="error", markup=False)
+            self.app.notify(message, title=say("app.export.failed"), severity="error", markup=False)
         else:
             self._say(message, "error")

@@ -23,7 +23,7 @@ from textual.widgets import Input, Label
 from store.interface import DatabaseError, ImportResult, ProjectStore, StoreError
 from store.models import ImportFormatError, ParsedReport, Project, clean_text
 from store.text import one_line
-from store.words import at, os_problem, say
+from store.words import at, os_problem, quote, say
 from tui.glyphs import glyph
 
 STYLES = Path(__file__).parent.parent / "styles"
@@ -104,18 +104,18 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box"):
-            yield Label("要导入的报表文件（.md .txt .csv .xlsx）", id="import-intro")
+            yield Label(say("app.import.intro"), id="import-intro")
             with Horizontal(classes="import-row"):
-                yield Label("文件", classes="import-label")
-                yield Input(placeholder="文件路径，如 兰陵县1-7月.xlsx", id="import-path")
+                yield Label(say("app.import.file"), classes="import-label")
+                yield Input(placeholder=say("app.import.file_placeholder"), id="import-path")
             with Horizontal(classes="import-row", id="import-period-row"):
-                yield Label("月份", classes="import-label")
-                yield Input(placeholder="如 1-7", id="import-period")
+                yield Label(say("app.import.months"), classes="import-label")
+                yield Input(placeholder=say("app.import.months_placeholder"), id="import-period")
             yield Label("", id="import-message")
-            yield Label("Enter 导入  Esc 取消", id="import-help")
+            yield Label(say("app.import.help"), id="import-help")
 
     def on_mount(self) -> None:
-        self.query_one("#import-box").border_title = "导入报表"
+        self.query_one("#import-box").border_title = say("app.import.title")
         self.query_one("#import-period-row").display = False
         self.query_one("#import-message", Label).display = False
         for field_input in self.query(Input):
@@ -149,14 +149,14 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
             return
         text = self.query_one("#import-path", Input).value.strip()
         if not text:
-            self._say("请填写要导入的文件路径", "error")
+            self._say(say("app.import.no_path"), "error")
             return
         path = Path(text).expanduser()
         if path.suffix.lower() not in SUFFIXES:
-            self._say(f"不能导入 {path.name}：只能导入 .md、.txt、.csv、.xlsx 文件", "error")
+            self._say(say("app.import.bad_suffix", name=path.name), "error")
             return
         self.busy = True
-        self._say(f"正在读取 {path.name}{glyph('pending')}")
+        self._say(say("app.import.reading", name=path.name, pending=glyph("pending")))
         self.read_file(path)
 
     @work(thread=True, exclusive=True, group="import-read", exit_on_error=False)
@@ -166,11 +166,15 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
 
         if not path.exists():
             where = path.parent.resolve() if not path.is_absolute() else path.parent
-            self.app.call_from_thread(self._failed, f"找不到文件：{path.name}（在 {where}）")
+            self.app.call_from_thread(
+                self._failed, say("app.import.no_file", name=path.name, where=where)
+            )
             return
         if not path.is_file():
-            what = "是一个文件夹" if path.is_dir() else "不是普通文件"
-            self.app.call_from_thread(self._failed, f"不能导入 {path.name}：{what}")
+            what = say("app.import.is_folder") if path.is_dir() else say("app.import.not_regular")
+            self.app.call_from_thread(
+                self._failed, say("app.import_refused", what=at(path.name, what))
+            )
             return
         try:
             parsed = read_report(path)
@@ -178,7 +182,9 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
             self.app.call_from_thread(self._failed, format_error_text(path, exc))
             return
         except OSError as exc:
-            self.app.call_from_thread(self._failed, f"不能读取 {path.name}：{os_problem(exc)}")
+            self.app.call_from_thread(
+                self._failed, say("app.import.cannot_read", name=path.name, detail=os_problem(exc))
+            )
             return
         self.app.call_from_thread(self._read, path, parsed)
 
@@ -197,7 +203,7 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
             period.value = next_period(self.stored)
             period.cursor_position = len(period.value)
         period.focus()
-        self._say("表格标题没有写月份：请填写这张表的报告期（如 1-7），回车导入")
+        self._say(say("app.import.ask_months"))
 
     # --- the months -------------------------------------------------------------------------
     @on(Input.Submitted, "#import-period")
@@ -207,7 +213,7 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
         text = self.query_one("#import-period", Input).value
         months = parse_months(text)
         if months is None:
-            self._say(f"“{one_line(text, 20)}”不是月份范围：请写成 起-止，如 1-7", "error")
+            self._say(say("app.import.bad_months", value=quote(one_line(text, 20))), "error")
             return
         path, parsed = self.parsed
         report = dataclasses.replace(parsed.report, period_from=months[0], period_to=months[1])
@@ -216,7 +222,14 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
     # --- the import -------------------------------------------------------------------------
     def _start_import(self, path: Path, parsed: ParsedReport) -> None:
         self.busy = self.importing = True
-        self._say(f"正在导入 {path.name}（{parsed.report.period_label()}）{glyph('pending')}")
+        self._say(
+            say(
+                "app.import.importing",
+                name=path.name,
+                period=parsed.report.period_label(),
+                pending=glyph("pending"),
+            )
+        )
         self.store_report(path, parsed)
 
     @work(thread=True, exclusive=True, group="import-store", exit_on_error=False)
@@ -229,7 +242,9 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
             everything = store.projects()
             report = store.report()
         except (StoreError, DatabaseError, OSError) as exc:
-            self.app.call_from_thread(self._failed, f"导入失败：{one_line(str(exc), 300)}")
+            self.app.call_from_thread(
+                self._failed, say("app.import.failed", detail=one_line(str(exc), 300))
+            )
             return
         outcome = ImportOutcome(
             path=path,
@@ -256,7 +271,7 @@ class ImportDialog(ModalScreen[ImportOutcome | None]):
         """Close without importing; not while the import is being stored (it is all or
         nothing, and its review follows). A file still being read is simply forgotten."""
         if self.importing:
-            self._say(f"正在导入，完成后显示导入结果{glyph('pending')}")
+            self._say(say("app.import.wait", pending=glyph("pending")))
             return
         self.closed = True
         self.dismiss(None)

@@ -12,9 +12,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label
 
 from store.indicators import Indicator
+from store.words import say
 
 #: the numbers a correction may give, with their labels
-NUMBER_FIELDS = (("target", "目标"), ("planned", "序时计划"), ("actual", "实际完成"))
+NUMBER_FIELDS = (
+    ("target", say("app.indicator.target")),
+    ("planned", say("app.indicator.planned")),
+    ("actual", say("app.indicator.actual")),
+)
 
 
 def number_text(value: float | None) -> str:
@@ -64,19 +69,19 @@ class IndicatorDialog(ModalScreen[dict[str, Any] | None]):
         ind = self.indicator
         adding = ind is None
         with Vertical(id="indicator-box", classes="dialog"):
-            heading = "新增指标" if adding else "修正指标"
+            heading = say("app.indicator.add") if adding else say("app.indicator.correct")
             yield Label(Text(f"{heading}：{self.title_text}"), id="indicator-title")
             with Horizontal(classes="indicator-row"):
-                yield Label("指标名称", classes="indicator-label")
+                yield Label(say("app.indicator.name"), classes="indicator-label")
                 yield Input(
                     ind.name if ind else "", id="indicator-name", disabled=not adding,
-                    placeholder="如 就业困难人员就业",
+                    placeholder=say("app.indicator.name_placeholder"),
                 )  # fmt: skip
             with Horizontal(classes="indicator-row"):
-                yield Label("单位", classes="indicator-label")
+                yield Label(say("app.indicator.unit"), classes="indicator-label")
                 yield Input(
                     ind.unit if ind else "", id="indicator-unit", disabled=not adding,
-                    placeholder="如 人、处、%",
+                    placeholder=say("app.indicator.unit_placeholder"),
                 )  # fmt: skip
             for key, label in NUMBER_FIELDS:
                 read = getattr(ind, key) if ind else None
@@ -85,15 +90,18 @@ class IndicatorDialog(ModalScreen[dict[str, Any] | None]):
                     yield Input(
                         number_text(self.edit.get(key)),
                         id=f"indicator-{key}",
-                        placeholder=f"按文本：{number_text(read) or '无'}",
+                        placeholder=say(
+                            "app.indicator.read",
+                            value=number_text(read) or say("app.indicator.no_value"),
+                        ),
                     )
             with Horizontal(classes="indicator-row"):
-                yield Label("备注", classes="indicator-label")
+                yield Label(say("app.indicator.note"), classes="indicator-label")
                 yield Input(str(self.edit.get("note", "")), id="indicator-note")
             if not adding:
-                yield Checkbox("删除此指标（不计入序时）", id="indicator-remove")
+                yield Checkbox(say("app.indicator.remove"), id="indicator-remove")
             yield Label("", id="indicator-error")
-            yield Label("空白：按文本读出的数  Ctrl+S 保存  Esc 取消", id="indicator-help")
+            yield Label(say("app.indicator.help"), id="indicator-help")
 
     def on_mount(self) -> None:
         first = "#indicator-name" if self.indicator is None else "#indicator-actual"
@@ -107,7 +115,7 @@ class IndicatorDialog(ModalScreen[dict[str, Any] | None]):
         name = self.query_one("#indicator-name", Input).value.strip()
         unit = self.query_one("#indicator-unit", Input).value.strip()
         if not name and not unit:
-            self._error("指标需要名称或单位")
+            self._error(say("app.indicator.unnamed"))
             return
         correction: dict[str, Any] = {"name": name, "unit": unit}
         for key, label in NUMBER_FIELDS:
@@ -115,11 +123,11 @@ class IndicatorDialog(ModalScreen[dict[str, Any] | None]):
             try:
                 correction[key] = parse_number(text)
             except ValueError:
-                self._error(f"{label} 应为 0 或更大的数字")
+                self._error(say("app.indicator.not_number", label=label))
                 self.query_one(f"#indicator-{key}", Input).focus()
                 return
         if self.indicator is None and all(correction[k] is None for k, _ in NUMBER_FIELDS):
-            self._error("新增指标至少需要一个数字")
+            self._error(say("app.indicator.no_number"))
             return
         removes = self.query("#indicator-remove").results(Checkbox)
         correction["remove"] = any(box.value for box in removes)

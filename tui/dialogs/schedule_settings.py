@@ -25,17 +25,26 @@ from store.schedule_rule import (
     thresholds_of,
     with_thresholds,
 )
+from store.words import say
 from tui.dialogs.indicator_dialog import number_text
 from tui.glyphs import glyph
 
 #: the three thresholds of each basis, as the dialog labels them
 THRESHOLD_LABELS: dict[str, tuple[str, str, str]] = {
-    "ratio": ("超序时 ≥ %", "按序时 ≥ %", "慢序时 ≥ %"),
-    "points": ("超序时 ≥ 点", "按序时 > 点", "慢序时 ≥ 点"),
+    "ratio": (
+        say("app.rule.ratio_ahead"),
+        say("app.rule.ratio_on_time"),
+        say("app.rule.ratio_slow"),
+    ),
+    "points": (
+        say("app.rule.points_ahead"),
+        say("app.rule.points_on_time"),
+        say("app.rule.points_slow"),
+    ),
 }
 BASIS_HINTS = {
-    "ratio": "实际 / 序时计划，从高到低，如 110、90、70；更低为滞后",
-    "points": "实际比计划高(+)或低(-)目标的百分点，如 10、-10、-30（银川）；更低为滞后",
+    "ratio": say("app.rule.ratio_help"),
+    "points": say("app.rule.points_help"),
 }
 
 
@@ -54,10 +63,10 @@ class ScheduleSettingsDialog(ModalScreen[ScheduleSettings | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rule-box", classes="dialog"):
-            yield Label(Text("序时规则（所有人共用，改动记入修改记录）"), id="rule-title")
+            yield Label(Text(say("app.rule.title")), id="rule-title")
             with RadioSet(id="rule-basis"):
                 for basis in BASES:
-                    label = f"按{BASIS_LABELS[basis]}"
+                    label = say("app.rule.basis", basis=BASIS_LABELS[basis])
                     yield RadioButton(label, value=basis == self.basis, id=f"rule-{basis}")
             yield Label("", id="rule-hint")
             for number in range(3):
@@ -67,7 +76,7 @@ class ScheduleSettingsDialog(ModalScreen[ScheduleSettings | None]):
             yield Label("", id="rule-text")
             yield Label("", id="rule-error")
             yield Label(
-                f"Tab 下一项  依据：{glyph('left_right')} 再按空格  Ctrl+S 保存  Esc 取消",
+                say("app.rule.help", left_right=glyph("left_right")),
                 id="rule-help",
             )
 
@@ -94,7 +103,9 @@ class ScheduleSettingsDialog(ModalScreen[ScheduleSettings | None]):
             try:
                 values.append(float(text))
             except ValueError:
-                raise ValueError(f"{THRESHOLD_LABELS[self.basis][number]} 应为数字") from None
+                raise ValueError(
+                    say("app.rule.not_number", label=THRESHOLD_LABELS[self.basis][number])
+                ) from None
         return with_thresholds(self.settings, self.basis, tuple(values))
 
     def _check(self) -> ScheduleSettings | None:
@@ -156,11 +167,11 @@ def edit_schedule_rule(
             store.set_schedule_settings(settings, source="tui")
         except (StoreError, DatabaseError, OSError) as exc:
             app.call_from_thread(
-                app.notify, str(exc), title="保存失败", severity="error", markup=False
+                app.notify, str(exc), title=say("app.save_failed"), severity="error", markup=False
             )
             return
         said = rule_text(settings).replace("≥", glyph("at_least"))
-        app.call_from_thread(app.notify, said, title="序时规则已保存", markup=False)
+        app.call_from_thread(app.notify, said, title=say("app.rule.saved"), markup=False)
         app.call_from_thread(saved)
 
     def chosen(settings: ScheduleSettings | None) -> None:

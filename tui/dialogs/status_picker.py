@@ -14,8 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from store.models import STATUSES, Project
+from store.models import FIELD_LABELS, STATUSES, Project
 from store.vocabulary import STATUS_REGISTRY
+from store.words import say
 from tui.glyphs import glyph
 
 #: the pinyin initial of each status, for terminals without a Chinese input method
@@ -50,20 +51,22 @@ class StatusPicker(ModalScreen[StatusChoice | None]):
             yield Label(Text(f"{self.project.id} {self.project.name}"), id="status-project")
             options = []
             for number, status in enumerate(STATUSES, start=1):
-                current = "（当前）" if status == self.project.status else ""
+                current = say("app.status.current") if status == self.project.status else ""
                 prompt = Text(f"{number} {status}  [{STATUS_LETTERS[status]}]{current}")
                 options.append(Option(prompt, id=status))
             yield OptionList(*options, id="status-options")
             with Vertical(id="status-reason"):
                 yield Label(id="status-reason-label")
                 yield Input(
-                    placeholder="原因（可不填）", max_length=REASON_MAX, id="status-reason-input"
+                    placeholder=say("app.status.reason_placeholder"),
+                    max_length=REASON_MAX,
+                    id="status-reason-input",
                 )
             yield Label(self._choosing_help(), id="status-help")
 
     @staticmethod
     def _choosing_help() -> str:
-        return f"{glyph('up_down')} 选择  Enter 确定  1-{len(STATUSES)} / 首字母  Esc 取消"
+        return say("app.status.help", up_down=glyph("up_down"), n=len(STATUSES))
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -71,7 +74,7 @@ class StatusPicker(ModalScreen[StatusChoice | None]):
             options.highlighted = STATUSES.index(self.project.status)
         self.query_one("#status-reason").display = False
         self.query_one(Input).cursor_blink = False  # (a repaint every half second over SSH)
-        self.border_title = "工作成效"
+        self.border_title = FIELD_LABELS["status"]
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
@@ -99,8 +102,10 @@ class StatusPicker(ModalScreen[StatusChoice | None]):
         self.asking = status
         self.query_one(OptionList).display = False
         self.query_one("#status-reason").display = True
-        self.query_one("#status-reason-label", Label).update(Text(f"改为 {status} 的原因："))
-        self.query_one("#status-help", Label).update("Enter 确定（可不填）  Esc 重新选择")
+        self.query_one("#status-reason-label", Label).update(
+            Text(say("app.status.reason", status=status))
+        )
+        self.query_one("#status-help", Label).update(say("app.status.reason_help"))
         self.query_one(Input).focus()
 
     @on(Input.Submitted, "#status-reason-input")

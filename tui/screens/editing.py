@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from store.interface import ConflictError, DatabaseError, ProjectStore, StoreError
-from store.models import FIELD_LABELS, SINGLE_LINE_FIELDS, Project, local_minute
+from store.models import FIELD_LABELS, SINGLE_LINE_FIELDS, Project
+from store.words import at, moment, say
 from tui.editor import Done, Editor, PendingEdit
 from tui.glyphs import glyph
 from tui.labels import source_label
@@ -139,19 +140,25 @@ class EditingScreen(Screen[str | None]):
         """Undo this session's last edit (the undo is recorded in history too)."""
         change_ids = self.editor.take_undo()
         if change_ids is None:
-            self.notify("没有可撤销的修改", markup=False)
+            self.notify(say("app.edit.nothing_to_undo"), markup=False)
             return
-        self._save(lambda editor: editor.undo(change_ids), "已撤销")
+        self._save(lambda editor: editor.undo(change_ids), say("app.edit.undone"))
 
     # --- saving ------------------------------------------------------------------------
     def _save_edit(self, edit: PendingEdit) -> None:
         """Save an edit; a refusal reopens its editor, a conflict opens the conflict dialog."""
         if edit.kind == "update":
-            done = f"{edit.month} 进展已添加"
+            done = say("app.edit.update_added", month=edit.month)
         elif edit.field == "status":
-            done = f"工作成效 {glyph('arrow')} {edit.value}" + ("，原因已记录" if edit.note else "")
+            done = say(
+                "app.edit.status_set",
+                label=FIELD_LABELS["status"],
+                arrow=glyph("arrow"),
+                status=edit.value,
+                reason=say("app.edit.reason_kept") if edit.note else "",
+            )
         else:
-            done = f"{FIELD_LABELS[edit.field]} 已保存"
+            done = say("app.edit.saved", label=FIELD_LABELS[edit.field])
         self._save(
             lambda editor: editor.save(edit),
             done,
@@ -174,7 +181,7 @@ class EditingScreen(Screen[str | None]):
             self._open_update(project, edit.month, value, message)
         elif edit.field == "status":
             if message:
-                self.notify(message, title="保存失败", severity="error", markup=False)
+                self.notify(message, title=say("app.save_failed"), severity="error", markup=False)
         else:
             self._open_editor(project, edit.field, value, message)
 
@@ -182,25 +189,37 @@ class EditingScreen(Screen[str | None]):
         """Someone saved first: show both versions and let the user choose."""
         theirs = error.project
         change = error.change
-        label = FIELD_LABELS.get(edit.field, "进展更新")
+        label = FIELD_LABELS.get(edit.field, say("app.updates"))
         if change is not None:
             changed = FIELD_LABELS.get(change.field, change.field)
-            who = (
-                f"{change.by} {local_minute(change.at)} 修改了{changed}"
-                f"（{source_label(change.source, change.note)}）{glyph('separator')} "
-                f"现为第 {theirs.revision} 版，"
-                f"你的编辑基于第 {edit.project.revision} 版"
+            who = say(
+                "app.conflict.changed_by",
+                by=change.by,
+                at=moment(change.at),
+                field=changed,
+                source=source_label(change.source, change.note),
+                separator=glyph("separator"),
+                theirs=theirs.revision,
+                mine=edit.project.revision,
             )
         else:
-            who = (
-                f"已被他人修改 {glyph('separator')} 现为第 {theirs.revision} 版，"
-                f"你的编辑基于第 {edit.project.revision} 版"
+            who = say(
+                "app.conflict.changed",
+                separator=glyph("separator"),
+                theirs=theirs.revision,
+                mine=edit.project.revision,
             )
         from tui.dialogs.conflict_dialog import KEEP_THEIRS, MERGE, OVERWRITE, ConflictDialog
 
         mine = f"{edit.month}  {edit.value}" if edit.kind == "update" else edit.value
         dialog = ConflictDialog(
-            title=f"保存冲突：{theirs.id} {theirs.name} {glyph('separator')} {label}",
+            title=say(
+                "app.conflict.title",
+                id=theirs.id,
+                name=theirs.name,
+                separator=glyph("separator"),
+                field=label,
+            ),
             who=who,
             theirs=field_text(theirs, edit.field),
             mine=mine,
@@ -214,11 +233,11 @@ class EditingScreen(Screen[str | None]):
             elif choice == MERGE and edit.kind == "field":
                 joiner = " " if edit.field in SINGLE_LINE_FIELDS else "\n\n"
                 merged = field_text(theirs, edit.field).rstrip() + joiner + edit.value.lstrip()
-                self._reopen(edit, "合并编辑：对方的版本在前，你的在后", merged, theirs)
+                self._reopen(edit, say("app.conflict.merged"), merged, theirs)
             elif choice != KEEP_THEIRS and edit.field != "status":
                 self._reopen(edit, project=theirs)  # Escape (or merge for an update): my text
             else:
-                self.notify(f"{theirs.id} 保留了对方的版本，你的修改未保存", markup=False)
+                self.notify(say("app.conflict.kept_theirs", id=theirs.id), markup=False)
             self.after_save_conflict()  # show their version underneath
 
         self.app.push_screen(dialog, chosen)
@@ -256,9 +275,9 @@ class EditingScreen(Screen[str | None]):
     def _failed(
         self, message: str, retry: Callable[[str], None] | None, *, conflict: bool = False
     ) -> None:
-        title = "保存冲突" if conflict else "保存失败"
+        title = say("app.conflict.save_conflict") if conflict else say("app.save_failed")
         if retry is not None:
-            retry(f"{title}：{message}")
+            retry(at(title, message))
         else:
             self.notify(message, title=title, severity="error", markup=False)
         if conflict:

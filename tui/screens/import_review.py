@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static
 from store.interface import DatabaseError, ProjectStore, StoreError
 from store.models import FIELD_LABELS, Project, clean_text
 from store.text import fit, one_line
+from store.words import say
 from tui.dialogs.import_dialog import ImportOutcome, review_ids
 from tui.editor import Editor
 from tui.glyphs import glyph
@@ -36,10 +37,10 @@ _ID, _STATUS, _KEPT, _NAME = 5, 8, 14, 36
 _AROUND = 5 * 2 + 2 + 2  # cell padding, the border, a scrollbar
 _FIELD_WORDS = {
     **FIELD_LABELS,
-    "updates": "进展更新",
-    "extra": "其他列",
-    "status_reported": "工作成效",  # (the report's: beside the office's, one word)
-    "period": "月份",
+    "updates": say("app.updates"),
+    "extra": say("app.review.extra"),
+    "status_reported": FIELD_LABELS["status"],  # (the report's: beside the office's, one word)
+    "period": say("app.review.month"),
 }
 
 
@@ -96,36 +97,44 @@ class ImportReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         outcome, result = self.outcome, self.outcome.result
-        period = f"（{outcome.period}）" if outcome.period else ""
-        header = f"导入完成：{one_line(outcome.path.name)}{period}"
+        period = say("app.review.period", period=outcome.period) if outcome.period else ""
+        header = say("app.review.header", name=one_line(outcome.path.name), period=period)
         self.query_one("#review-header", Static).update(Text(header))
         counts = Text()
         sep = f" {glyph('separator')} "
         counts.append(
-            f"新增 {len(result.new)}{sep}有变化 {len(result.changed)}{sep}"
-            f"无变化 {len(result.unchanged)}"
+            say(
+                "app.review.counts",
+                new=len(result.new),
+                changed=len(result.changed),
+                unchanged=len(result.unchanged),
+                sep=sep,
+            )
         )
         if outcome.not_updated:
-            counts.append(f"{sep}未更新 {outcome.not_updated}（列表中按 u 只看未更新）")
+            counts.append(say("app.review.not_updated", sep=sep, n=outcome.not_updated))
         differs = [pid for pid in self.ids if pid in result.differs]
         kept = [pid for pid in self.ids if pid in result.kept]
         counts.append("\n")
         counts.append(
-            f"工作成效与报告不一致 {len(differs)} 个{sep}保留了手工修改 {len(kept)} 个", "bold"
+            say("app.review.to_check", differs=len(differs), kept=len(kept), sep=sep), "bold"
         )
         if self.ids:
-            counts.append("：请逐个核对（Enter 打开）", "bold")
+            counts.append(say("app.review.check_each"), "bold")
         self.query_one("#review-counts", Static).update(counts)
         table = self.query_one(ReviewTable)
-        table.border_title = "需要核对的项目"
+        table.border_title = say("app.review.table")
         table.display = bool(self.ids)
         none = self.query_one("#review-none", Static)
         none.display = not self.ids
-        none.update(Text("没有需要核对的项目：各项目的工作成效与报告一致，没有手工修改被保留。"))
+        none.update(Text(say("app.review.none")))
         details = self.query_one("#review-details")
         titles = [
-            f"{title}（{len(items)}）"
-            for title, items in (("有变化的项目", result.changed), ("导入提示", result.warnings))
+            say("app.review.titled", title=title, n=len(items))
+            for title, items in (
+                (say("app.review.changed"), result.changed),
+                (say("app.review.warnings"), result.warnings),
+            )
             if items
         ]
         details.border_title = f" {glyph('separator')} ".join(titles)
@@ -146,7 +155,9 @@ class ImportReviewScreen(Screen[None]):
             text.append(f"{one_line(names.get(pid, ''), 40)}：", "")
             text.append(f"{fields}\n", "dim")
         if result.warnings:
-            text.append("\n导入提示\n" if result.changed else "导入提示\n", "bold")
+            text.append(
+                ("\n" if result.changed else "") + say("app.review.warnings") + "\n", "bold"
+            )
             text.append("\n".join(warning_text(w, self.outcome.path) for w in result.warnings))
         text.rstrip()
         return text
@@ -168,8 +179,9 @@ class ImportReviewScreen(Screen[None]):
         name_width = max(10, min(_NAME, room - _KEPT))
         kept_width = max(_KEPT, room - name_width)
         for label, width in (
-            ("编号", _ID), ("项目名称", name_width), ("工作成效", _STATUS), ("报告", _STATUS),
-            ("保留的手工修改", kept_width),
+            (say("app.review.number"), _ID), (FIELD_LABELS["name"], name_width),
+            (FIELD_LABELS["status"], _STATUS), (say("app.review.reported"), _STATUS),
+            (say("app.review.kept"), kept_width),
         ):  # fmt: skip
             table.add_column(label, width=width)
         result = self.outcome.result

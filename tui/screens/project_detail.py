@@ -17,7 +17,7 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 
 from store.indicators import Indicator, Source
 from store.interface import Change, DatabaseError, ProjectStore, StoreError
-from store.models import FIELD_LABELS, Project, Report, clean_text, local_minute
+from store.models import FIELD_LABELS, Project, Report, clean_text
 from store.month_grid import build_grid
 from store.schedule import (
     DEFAULT_SETTINGS,
@@ -26,6 +26,7 @@ from store.schedule import (
     ScheduleSettings,
     project_schedule,
 )
+from store.words import moment
 from tui.copying import COPY_TIP, copy_detail
 from tui.editor import Done, Editor
 from tui.glyphs import ascii_box, glyph, is_ascii
@@ -347,7 +348,7 @@ class ProjectDetailScreen(EditingScreen):
             return Text("还没有进展更新。按 a 添加。")
         parts = []
         for update in sorted(p.updates, key=lambda u: (u.month, u.at)):
-            title = f"{update.month}（{update.by} {update.at}）"
+            title = f"{update.month}（{update.by} {moment(update.at)}）"
             parts.append(self._section(title, update.text))
         return Group(*parts)
 
@@ -355,7 +356,8 @@ class ProjectDetailScreen(EditingScreen):
         if not changes:
             return Text("没有修改记录。")
         table = Table(expand=True, show_lines=False, pad_edge=False, box=ascii_box())
-        table.add_column("时间", no_wrap=True, min_width=16)
+        longest = max(cell_len(moment(change.at)) for change in changes)
+        table.add_column("时间", no_wrap=True, min_width=longest)
         table.add_column("字段", no_wrap=True)
         cut: OverflowMethod = (
             "crop" if is_ascii() else "ellipsis"
@@ -371,7 +373,7 @@ class ProjectDetailScreen(EditingScreen):
             if change.note:  # (an undo's says which change it took back)
                 who += f" {note_label(change.note)}"
             table.add_row(
-                Text(clean_text(local_minute(change.at), single_line=True)),
+                Text(clean_text(moment(change.at), single_line=True)),
                 Text(clean_text(label, single_line=True)),
                 Text(clean_text(old, single_line=True)[:80]),
                 Text(clean_text(new, single_line=True)[:80]),

@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Static
 
 from store.export import ExportError, format_of
 from store.interface import DatabaseError, ProjectStore, StoreError
-from store.models import ImportFormatError, clean_text, local_minute, project_from_record
+from store.models import ImportFormatError, clean_text, project_from_record
 from store.snapshots import (
     Snapshot,
     SnapshotDiff,
@@ -40,7 +40,7 @@ from store.snapshots import (
 from store.snapshots import brief_change as _brief_change
 from store.snapshots import shorten as _shorten
 from store.text import fit, one_line
-from store.words import os_problem
+from store.words import moment, os_problem
 from tui.glyphs import cut_marks, glyph
 from tui.keys import hide_key_help
 from tui.screens.editing import HELP_BINDING
@@ -55,7 +55,7 @@ SCOPES = {"all": "全部", "list": "列表"}
 #: the formats a snapshot can be read back from (html is for reading, not for comparing)
 READABLE = ("json", "md", "xlsx", "csv")
 #: widths of the columns beside the file name (cells), and what the table adds around them
-_MARK, _TIME, _FORMAT, _PROJECTS, _SCOPE, _BY = 2, 16, 4, 4, 4, 10
+_MARK, _TIME, _FORMAT, _PROJECTS, _SCOPE, _BY = 2, 18, 4, 4, 4, 10
 _AROUND = 7 * 2 + 2 + 2  # cell padding of the seven columns, the border, a scrollbar
 
 
@@ -348,7 +348,7 @@ class SnapshotsScreen(Screen[None]):
                 name = self._file_label(row)
                 projects = glyph("none") if entry.projects is None else str(entry.projects)
                 cells = [
-                    Text(one_line(local_minute(entry.at))),
+                    Text(one_line(moment(entry.at))),
                     Text(fit_end(name, width), style="" if row.exists else "dim"),
                     Text(one_line(entry.format)),
                     Text(projects, justify="right"),
