@@ -95,6 +95,30 @@ def fit_middle(text: str, width: int, ellipsis: str = ELLIPSIS, *, pad: bool = T
     return text[:head_kept] + ellipsis + tail + gap
 
 
+def fit_apart(
+    names: Iterable[str], width: int, ellipsis: str = ELLIPSIS, *, pad: bool = True
+) -> dict[str, str]:
+    """Each of ``names`` in ``width`` cells, cut at the end as ``fit`` cuts it, except names
+    that would then read alike: those are cut in the middle (``fit_middle``) when that
+    tells them apart from each other and from the rest (县住房和城乡建设局 and
+    县住房和城乡规划局 at 10 cells: 县住…设局, 县住…划局, not 县住房和 … twice). A unit's
+    name says most at its start (县教育局, 县教育体育局): the end is cut only where the start
+    cannot keep two apart."""
+    shown = {name: fit(name, width, ellipsis, pad=pad) for name in dict.fromkeys(names)}
+    alike: dict[str, list[str]] = {}
+    for name, text in shown.items():
+        alike.setdefault(text, []).append(name)
+    for text, same in alike.items():
+        if len(same) < 2:
+            continue
+        middle = {name: fit_middle(name, width, ellipsis, pad=pad) for name in same}
+        others = {t for t in alike if t != text}
+        cuts = set(middle.values())
+        if len(cuts) == len(same) and not cuts & others:
+            shown.update(middle)
+    return shown
+
+
 def one_line(text: str, limit: int | None = None) -> str:
     """Untrusted text on one line, control characters removed; the first ``limit``
     characters of it when given (a cheap bound before measuring)."""

@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from store.export import ExportExistsError
 from store.interface import Edit
 from store.jsonfile import JSONFileStore as ProjectStore
 from store.models import STATUSES
+from store.words import moment
 from tests.test_hostile import hold_lock
 from tui.cli import build_parser, run
 
@@ -373,6 +375,10 @@ def test_set_status_note_and_history(cli: Any, db: Path) -> None:
     assert len(cli("--db", db, "history", "--json").json()) == 51
     table = cli("--db", db, "history", "X01")
     assert table.code == 0 and "滞后" in table.out and "主体完工" in table.out
+    # each change's time as an office writes it; the JSON keeps the stored ISO time
+    assert moment(status["at"]) in table.out and status["at"][:16] not in table.out
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d", moment(status["at"]))
+    assert datetime.fromisoformat(status["at"]).tzinfo is not None
     shown = cli("--db", db, "show", "X01", "--json").json()
     assert [u["text"] for u in shown["updates"]] == ["主体完工"]
 

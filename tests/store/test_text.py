@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from store.snapshots import shorten
-from store.text import FORMULA_STARTS, fit, fit_middle, one_line
+from store.text import FORMULA_STARTS, fit, fit_apart, fit_middle, one_line
 
 
 @pytest.mark.parametrize(
@@ -117,3 +117,20 @@ def test_fit_middle_is_exactly_the_width(text: str, width: int) -> None:
     text = one_line(text)
     assert cell_len(fit_middle(text, width)) == max(width, 0)
     assert cell_len(fit_middle(text, width, pad=False)) <= max(width, 0)
+
+
+def test_names_that_would_read_alike_cut_at_the_end_are_cut_in_the_middle() -> None:
+    names = ["县住房和城乡建设局", "县住房和城乡规划局", "县教育体育局", "县教育局 体育局"]
+    shown = fit_apart(names, 10)
+    assert shown["县住房和城乡建设局"] == "县住…设局 "
+    assert shown["县住房和城乡规划局"] == "县住…划局 "
+    # apart at the end already: their starts stay (a middle cut would make both 县教…育局)
+    assert shown["县教育体育局"] == fit("县教育体育局", 10)
+    assert shown["县教育局 体育局"] == fit("县教育局 体育局", 10)
+    assert len(set(shown.values())) == len(names)
+
+
+def test_names_a_middle_cut_cannot_tell_apart_keep_the_end_cut() -> None:
+    names = ["县住房和城乡建设局", "县住房和城乡规建设局"]  # the same start and end
+    assert fit_apart(names, 10) == {n: fit(n, 10) for n in names}
+    assert fit_apart(names, 10, pad=False)["县住房和城乡建设局"] == fit(names[0], 10, pad=False)

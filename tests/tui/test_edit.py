@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from textual.widgets import Input, TextArea
 
 from store.jsonfile import JSONFileStore as ProjectStore
+from store.words import moment
 from tests.tui.helpers import save_as, settle, text_of
 from tui.dialogs.edit_field import EditFieldDialog
 from tui.dialogs.status_picker import StatusPicker
@@ -69,6 +71,9 @@ async def test_edit_progress_then_undo(app, db_path) -> None:
         await settle(pilot)
         shown = text_of(pilot, "#history-text")
         assert f"撤销第{history[-2].id}条更改" in shown and "undo of" not in shown
+        # the time as an office writes it (stored as ISO)
+        assert moment(history[-1].at) in shown and history[-1].at[:10] not in shown
+        assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d", moment(history[-1].at))
     assert [c.field for c in history[-2:]] == ["progress", "progress"]
     assert history[-1].new == original and history[-1].note == f"undo of change {history[-2].id}"
 

@@ -64,8 +64,8 @@ async def test_h_lists_the_snapshots_and_compares_the_newest_with_now(app, monke
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await _open(pilot)
         assert _rows(pilot) == [
-            ["", "2023-07-01 09:30", FIRST, "json", "49", "全部", "tester"],
-            ["旧", "2023-08-01 09:30", SECOND, "json", "49", "全部", "tester"],
+            ["", "2023年7月1日 09:30", FIRST, "json", "49", "全部", "tester"],
+            ["旧", "2023年8月1日 09:30", SECOND, "json", "49", "全部", "tester"],
             ["新", "—", "当前（数据库）", "", "", "", ""],
         ]
         assert "2 个快照" in text_of(pilot, "#snapshots-header")

@@ -28,7 +28,8 @@ from store.interface import ProjectStore
 from store.models import LEVELS, clean_text
 from store.query import SCHEDULE_FACET, ProjectIndex, ProjectQuery
 from store.text import fit
-from store.vocabulary import SCHEDULE_CLASSES, STATUSES
+from store.vocabulary import FIELD_REGISTRY, SCHEDULE_CLASSES, STATUSES
+from store.words import say
 from tui.glyphs import glyph
 from tui.keys import hide_key_help
 from tui.screens.editing import HELP_BINDING
@@ -37,7 +38,7 @@ from tui.widgets.key_bar import KeyBar
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 
 #: the two ways of counting: by 序时 class, or by 工作成效 as reported / judged
-MODES = {SCHEDULE_FACET: "序时", "status": "工作成效"}
+MODES = {SCHEDULE_FACET: say("app.schedule"), "status": FIELD_REGISTRY["status"].label}
 #: the row key of the totals row, and of the shares row
 TOTAL = "*"
 SHARE = "%"
@@ -138,21 +139,31 @@ def summary_line(index: ProjectIndex, *, compact: bool) -> str:
     started = total - counts["status"].get("未启动", 0)
     overdue = index.overdue_count(everything)
     if compact:
-        return (
-            f"共{total}项 已完成{done}（{_percent(done, total)}） "
-            f"已启动{started}（{_percent(started, total)}） "
-            f"未启动{total - started} 逾期{overdue}"
+        return say(
+            "app.overview.summary_compact",
+            total=total,
+            done=done,
+            done_rate=_percent(done, total),
+            started=started,
+            started_rate=_percent(started, total),
+            not_started=total - started,
+            overdue=overdue,
         )
-    sep = f" {glyph('separator')} "
-    return (
-        f"共 {total} 项{sep}已完成 {done} 项（完成率 {_percent(done, total)}）"
-        f"{sep}已启动 {started} 项（开工率 {_percent(started, total)}）"
-        f"{sep}未启动 {total - started} 项{sep}逾期 {overdue} 项"
+    return say(
+        "app.overview.summary",
+        total=total,
+        done=done,
+        done_rate=_percent(done, total),
+        started=started,
+        started_rate=_percent(started, total),
+        not_started=total - started,
+        overdue=overdue,
+        sep=f" {glyph('separator')} ",
     )
 
 
 def _label(value: str) -> str:
-    return clean_text(value, single_line=True) or "（未填）"
+    return clean_text(value, single_line=True) or say("app.unfilled")
 
 
 class CountTable(DataTable[Text]):
@@ -205,7 +216,7 @@ class CountTable(DataTable[Text]):
             self.add_column(
                 Text(column, justify="right"), key=column, width=max(5, cell_len(column))
             )
-        self.add_column(Text("合计", justify="right"), key=TOTAL, width=5)
+        self.add_column(Text(say("app.overview.total"), justify="right"), key=TOTAL, width=5)
         self.numbers = {}
         row_keys = [*rows, TOTAL] + ([SHARE] if shares else [])
         for row in row_keys:
@@ -240,9 +251,9 @@ class CountTable(DataTable[Text]):
     @staticmethod
     def _row_label(row: str, width: int) -> Text:
         if row == TOTAL:
-            return Text("合计", style="bold")
+            return Text(say("app.overview.total"), style="bold")
         if row == SHARE:
-            return Text("占比", style="dim")
+            return Text(say("app.overview.share"), style="dim")
         return Text(fit(_label(row), width, glyph("ellipsis"), pad=False))
 
     @staticmethod
@@ -300,7 +311,7 @@ class CountTable(DataTable[Text]):
             parts.append(_label(row))
         if column != TOTAL:
             parts.append(column)
-        return f" {glyph('separator')} ".join(parts) or "全部"
+        return f" {glyph('separator')} ".join(parts) or say("app.overview.all")
 
 
 class OverviewScreen(Screen[DrillDown | None]):
@@ -339,9 +350,9 @@ class OverviewScreen(Screen[DrillDown | None]):
         yield Static(id="overview-summary")
         with Horizontal(id="overview-body"):
             with Vertical(id="overview-levels"):
-                yield CountTable("level", "项目等级", id="level-table")
-                yield CountTable("level", "项目等级", id="level-other")
-            yield CountTable("department", "牵头单位", id="unit-table")
+                yield CountTable("level", FIELD_REGISTRY["level"].label, id="level-table")
+                yield CountTable("level", FIELD_REGISTRY["level"].label, id="level-other")
+            yield CountTable("department", FIELD_REGISTRY["department"].label, id="unit-table")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -380,13 +391,15 @@ class OverviewScreen(Screen[DrillDown | None]):
         title = self.query_one("#overview-title", Static)
         summary = self.query_one("#overview-summary", Static)
         if index is None:
-            title.update(Text("总览"))
-            summary.update(Text(f"读取中{glyph('pending')}"))
+            title.update(Text(say("app.overview.title")))
+            summary.update(Text(say("app.overview.reading", pending=glyph("pending"))))
             return
         report = index.report
-        parts = [report.region, f"{report.year} 年" if report.year else "", "重点民生实事项目总览"]
+        year = say("app.year", year=report.year) if report.year else ""
+        parts = [report.region, year, say("app.overview.heading")]
         period = report.period_label()
-        title.update(Text(" ".join(p for p in parts if p) + (f"（{period}）" if period else "")))
+        months = say("app.period", period=period) if period else ""
+        title.update(Text(" ".join(p for p in parts if p) + months))
         width = self.app.size.width - 2
         line = summary_line(index, compact=False)
         if cell_len(line) > width:
@@ -422,18 +435,35 @@ class OverviewScreen(Screen[DrillDown | None]):
         wide = self.has_class("-wide")
         levels = self.query_one("#level-table", CountTable)
         mode = SCHEDULE_FACET if wide else self.mode
-        levels.border_title = f"分项目等级 {glyph('times')} {MODES[mode]}"
+        levels.border_title = say(
+            "app.overview.by_level",
+            level=FIELD_REGISTRY["level"].label,
+            times=glyph("times"),
+            mode=MODES[mode],
+        )
         levels.border_subtitle = (
-            f"序时计算中{glyph('pending')}" if pending and mode == SCHEDULE_FACET else ""
+            say("app.overview.computing", pending=glyph("pending"))
+            if pending and mode == SCHEDULE_FACET
+            else ""
         )
         other = self.query_one("#level-other", CountTable)
-        other.border_title = f"分项目等级 {glyph('times')} 工作成效"
+        other.border_title = say(
+            "app.overview.by_level",
+            level=FIELD_REGISTRY["level"].label,
+            times=glyph("times"),
+            mode=FIELD_REGISTRY["status"].label,
+        )
         units = self.query_one("#unit-table", CountTable)
-        units.border_title = f"分牵头单位 {glyph('times')} {MODES[self.mode]}（v 切换）"
+        units.border_title = say(
+            "app.overview.by_unit",
+            unit=FIELD_REGISTRY["department"].label,
+            times=glyph("times"),
+            mode=MODES[self.mode],
+        )
         units.border_subtitle = (
-            f"序时计算中{glyph('pending')}"
+            say("app.overview.computing", pending=glyph("pending"))
             if pending and self.mode == SCHEDULE_FACET
-            else f"滞后多的在前 {glyph('separator')} 有几个牵头单位的项目各计一次"
+            else say("app.overview.unit_order", separator=glyph("separator"))
         )
 
     # --- actions -----------------------------------------------------------------------
@@ -454,12 +484,12 @@ class OverviewScreen(Screen[DrillDown | None]):
         query = table.query_at(where)
         row, column = table.keys_at(where)
         if (row, column) not in table.numbers:  # (a 序时 cell before the classes are known)
-            self.notify("序时 正在计算，稍后再试", markup=False)
+            self.notify(say("app.schedule_pending"), markup=False)
             return
         count = table.numbers[(row, column)]
         label = table.label_at(where)
         if not count:
-            self.notify(f"{label}：没有项目", markup=False)
+            self.notify(say("app.overview.no_projects", label=label), markup=False)
             return
         place = Place(self.mode, str(table.id), row, column)
         self.dismiss(DrillDown(query, label, count, place))
@@ -491,7 +521,7 @@ class OverviewScreen(Screen[DrillDown | None]):
         path, overwrite as for exports)."""
         index = self.index_of()
         if index is None or self.store is None:
-            self.notify("项目还在读取中，稍后再试", markup=False)
+            self.notify(say("app.overview.still_reading"), markup=False)
             return
         from tui.dialogs.export_dialog import ExportDialog, bulletin_output
 

@@ -26,7 +26,7 @@ from store.schedule import (
     ScheduleSettings,
     project_schedule,
 )
-from store.words import moment
+from store.words import moment, say
 from tui.copying import COPY_TIP, copy_detail
 from tui.editor import Done, Editor
 from tui.glyphs import ascii_box, glyph, is_ascii
@@ -40,13 +40,13 @@ from tui.widgets.progress_periods import ProgressPeriods
 from tui.widgets.project_table import fit
 
 VIEWS = (
-    ("grid", "月度对照"),
-    ("plan-progress", "计划/进展"),
-    ("info", "概况/目标"),
-    ("updates", "进展更新"),
-    ("history", "修改记录"),
-    ("schedule", "序时"),
-    ("periods", "本期/上期"),
+    ("grid", say("app.detail.view.grid")),
+    ("plan-progress", say("app.detail.view.plan_progress")),
+    ("info", say("app.detail.view.info")),
+    ("updates", say("app.updates")),
+    ("history", say("app.detail.view.history")),
+    ("schedule", say("app.schedule")),
+    ("periods", say("app.detail.view.periods")),
 )
 FOCUS = {
     "grid": "#month-grid",
@@ -57,16 +57,28 @@ FOCUS = {
 #: the keys of the 序时 view: offered there only, and only where edits can be saved
 INDICATOR_ACTIONS = frozenset({"correct_indicator", "add_indicator", "schedule_rule"})
 BASIS_LABELS = {
-    "plan": "月度计划",
-    "plan_share": "计划进度",
-    "time_elapsed": "序时进度",
+    "plan": say("app.detail.basis.plan"),
+    "plan_share": say("app.detail.basis.plan_share"),
+    "time_elapsed": say("app.detail.basis.time_elapsed"),
     "": "—",
 }
-ORIGIN_LABELS = {"text": "文本", "column": "表列", "edited": "已修正"}
-SOURCE_ROLES = (("target", "目标"), ("planned", "序时计划"), ("actual", "实际"))
+ORIGIN_LABELS = {
+    "text": say("app.detail.origin.text"),
+    "column": say("app.detail.origin.column"),
+    "edited": say("app.detail.origin.edited"),
+}
+SOURCE_ROLES = (
+    ("target", say("app.detail.target")),
+    ("planned", say("app.detail.planned")),
+    ("actual", say("app.detail.actual")),
+)
 
 
-_CHANGE_LABELS = {"*": "新建", "updates": "进展更新", "period": "报告期"}
+_CHANGE_LABELS = {
+    "*": say("app.detail.history.created"),
+    "updates": say("app.updates"),
+    "period": say("app.detail.history.period"),
+}
 
 
 def _number(value: float | None) -> str:
@@ -85,7 +97,7 @@ def _source_text(source: Source) -> Text:
     exact = clean_text(source.text, single_line=True)
     at = clause.find(exact) if clause and exact else -1
     if at < 0:
-        text.append(f"「{exact}」", style="bold")
+        text.append(say("app.detail.exact", text=exact), style="bold")
         if clause:
             text.append(f" {clause}")
         return text
@@ -190,14 +202,16 @@ class ProjectDetailScreen(EditingScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#plan-pane").border_title = "月度计划"
-        self.query_one("#progress-pane").border_title = "推进情况"
-        self.query_one("#indicator-sources").border_title = "数字来源"
+        self.query_one("#plan-pane").border_title = FIELD_LABELS["plan"]
+        self.query_one("#progress-pane").border_title = FIELD_LABELS["progress"]
+        self.query_one("#indicator-sources").border_title = say("app.detail.sources")
         table = self.query_one("#indicator-table", DataTable)
         for label, key in (
-            ("指标", "name"), ("单位", "unit"), ("目标", "target"), ("计划", "planned"),
-            ("实际", "actual"), ("比例", "ratio"), ("序时", "class"), ("来源", "origin"),
-            ("计划依据", "basis"),
+            (say("app.detail.column.name"), "name"), (say("app.detail.column.unit"), "unit"),
+            (say("app.detail.target"), "target"), (say("app.detail.column.planned"), "planned"),
+            (say("app.detail.actual"), "actual"), (say("app.detail.column.ratio"), "ratio"),
+            (say("app.schedule"), "class"), (say("app.detail.column.origin"), "origin"),
+            (say("app.detail.column.basis"), "basis"),
         ):  # fmt: skip
             table.add_column(label, key=key)
         self._show_tabs()
@@ -262,8 +276,9 @@ class ProjectDetailScreen(EditingScreen):
         if wide:
             # the grid's border (1) + row marker (1), then the label, plan and progress columns
             plan_width = (self.query_one(MonthGrid).size.width - 4 - LABEL_WIDTH - 2) // 2
-            line = "  " + fit("月份", LABEL_WIDTH) + " " + fit("月度计划", plan_width + 1)
-            header.update(Text(line + " 推进情况", style="bold"))
+            line = "  " + fit(say("app.detail.month"), LABEL_WIDTH)
+            line += " " + fit(FIELD_LABELS["plan"], plan_width + 1)
+            header.update(Text(line + " " + FIELD_LABELS["progress"], style="bold"))
 
     def editing_target(self) -> Project | None:
         return self.project
@@ -306,24 +321,27 @@ class ProjectDetailScreen(EditingScreen):
         header.append(clean_text(p.name, single_line=True), style="bold")
         header.append(f"  {clean_text(p.id, single_line=True)}\n", style="dim")
         meta = [
-            ("项目等级", p.level),
-            ("牵头单位", p.department),
-            ("完成时限", p.deadline or p.deadline_raw),
-            ("工作成效", p.status or p.status_raw),
+            (FIELD_LABELS["level"], p.level),
+            (FIELD_LABELS["department"], p.department),
+            (FIELD_LABELS["deadline"], p.deadline or p.deadline_raw),
+            (FIELD_LABELS["status"], p.status or p.status_raw),
         ]
         pairs = [f"{label} {clean_text(value, single_line=True)}" for label, value in meta]
         header.append("  ".join(pairs[:2]) + "\n" + "  ".join(pairs[2:]))
         reason = clean_text(status_reason(p, history), single_line=True)
         if reason:  # beside 工作成效, or on a line of its own when it does not fit there
             room = self.app.size.width - 2
-            beside = f"（原因：{reason}）"
+            beside = say("app.detail.reason_beside", reason=reason)
             if cell_len("  ".join(pairs[2:]) + beside) <= room:
                 header.append(beside)
             else:
-                header.append("\n" + fit(f"原因：{reason}", room, glyph("ellipsis"), pad=False))
+                line = say("app.detail.reason", reason=reason)
+                header.append("\n" + fit(line, room, glyph("ellipsis"), pad=False))
         self.query_one("#detail-header", Static).update(header)
-        self.query_one("#plan-text", Static).update(CJKText(clean_text(p.plan) or "（无）"))
-        self.query_one("#progress-text", Static).update(CJKText(clean_text(p.progress) or "（无）"))
+        self.query_one("#plan-text", Static).update(CJKText(clean_text(p.plan) or say("app.none")))
+        self.query_one("#progress-text", Static).update(
+            CJKText(clean_text(p.progress) or say("app.none"))
+        )
         self.query_one("#info-text", Static).update(self._info(p))
         self.query_one("#updates-text", Static).update(self._updates(p))
         self.query_one("#history-text", Static).update(self._history(history))
@@ -334,42 +352,47 @@ class ProjectDetailScreen(EditingScreen):
     def _section(title: str, body: str) -> Group:
         return Group(
             Text(clean_text(title, single_line=True), style="bold underline"),
-            CJKText(clean_text(body) or "（无）"),
+            CJKText(clean_text(body) or say("app.none")),
             Text(""),
         )
 
     def _info(self, p: Project) -> Group:
-        parts = [self._section("项目概况", p.overview), self._section("任务目标", p.target)]
+        parts = [
+            self._section(FIELD_LABELS["overview"], p.overview),
+            self._section(FIELD_LABELS["target"], p.target),
+        ]
         parts += [self._section(key, value) for key, value in p.extra.items()]
         return Group(*parts)
 
     def _updates(self, p: Project) -> Group | Text:
         if not p.updates:
-            return Text("还没有进展更新。按 a 添加。")
+            return Text(say("app.detail.no_updates"))
         parts = []
         for update in sorted(p.updates, key=lambda u: (u.month, u.at)):
-            title = f"{update.month}（{update.by} {moment(update.at)}）"
+            title = say("app.detail.update", month=update.month, by=update.by, at=moment(update.at))
             parts.append(self._section(title, update.text))
         return Group(*parts)
 
     def _history(self, changes: list[Change]) -> Table | Text:
         if not changes:
-            return Text("没有修改记录。")
+            return Text(say("app.detail.no_history"))
         table = Table(expand=True, show_lines=False, pad_edge=False, box=ascii_box())
         longest = max(cell_len(moment(change.at)) for change in changes)
-        table.add_column("时间", no_wrap=True, min_width=longest)
-        table.add_column("字段", no_wrap=True)
+        table.add_column(say("app.detail.history.at"), no_wrap=True, min_width=longest)
+        table.add_column(say("app.detail.history.field"), no_wrap=True)
         cut: OverflowMethod = (
             "crop" if is_ascii() else "ellipsis"
         )  # (Rich's … has no ASCII spelling)
-        table.add_column("原值", ratio=2, overflow=cut, no_wrap=True)
-        table.add_column("新值", ratio=2, overflow=cut, no_wrap=True)
-        table.add_column("修改人", ratio=2, overflow=cut, no_wrap=True, min_width=8)
+        table.add_column(say("app.detail.history.old"), ratio=2, overflow=cut, no_wrap=True)
+        table.add_column(say("app.detail.history.new"), ratio=2, overflow=cut, no_wrap=True)
+        table.add_column(
+            say("app.detail.history.by"), ratio=2, overflow=cut, no_wrap=True, min_width=8
+        )
         for change in reversed(changes):
             label = _CHANGE_LABELS.get(change.field) or FIELD_LABELS.get(change.field, change.field)
             old, new = change_values(change)
             source = source_label(change.source, change.note)
-            who = f"{change.by}（{source}）"
+            who = say("app.detail.history.who", by=change.by, source=source)
             if change.note:  # (an undo's says which change it took back)
                 who += f" {note_label(change.note)}"
             table.add_row(
@@ -384,18 +407,20 @@ class ProjectDetailScreen(EditingScreen):
     def _render_schedule(self, schedule: ProjectSchedule, *, keep_cursor: bool) -> None:
         """The 序时 view: the class and why, then each indicator and where its numbers are."""
         summary = Text()
-        summary.append("序时 ", style="bold")
+        summary.append(say("app.schedule") + " ", style="bold")
         summary.append(f" {schedule.class_name} ", style="reverse bold")
         worst = schedule.worst
         if worst is not None and worst.indicator.ratio is not None:
-            summary.append(f"  最差指标 {worst.indicator.ratio:.0%}", style="dim")
-        summary.append("\n依据 ")
+            summary.append(
+                say("app.detail.worst", ratio=f"{worst.indicator.ratio:.0%}"), style="dim"
+            )
+        summary.append(say("app.detail.basis"))
         summary.append(clean_text(schedule.reason, single_line=True))
-        reported = clean_text(schedule.reported or "（未填）", single_line=True)
-        summary.append(f"\n工作成效 {reported}")
+        reported = clean_text(schedule.reported or say("app.unfilled"), single_line=True)
+        summary.append(f"\n{FIELD_LABELS['status']} {reported}")
         if schedule.disagrees:
             summary.append(
-                f"  {glyph('differs_words')} 与计算的序时不一致，请核对", style="bold red"
+                say("app.detail.disagrees", mark=glyph("differs_words")), style="bold red"
             )
         self.query_one("#schedule-summary", Static).update(summary)
         table = self.query_one("#indicator-table", DataTable)
@@ -411,13 +436,15 @@ class ProjectDetailScreen(EditingScreen):
     def _indicator_cells(judged: JudgedIndicator) -> list[Text]:
         ind = judged.indicator
         ratio = f"{ind.ratio:.0%}" if ind.ratio is not None else glyph("none")
-        name = judged.class_name or "未判定"
+        name = judged.class_name or say("app.detail.unjudged")
         style = {"滞后": "bold red", "慢序时": "yellow", "超序时": "bold green", "按序时": "green"}
         origin = ORIGIN_LABELS.get(ind.origin, ind.origin)
         return [
             Text(
                 fit(
-                    clean_text(ind.name or "（无名）", single_line=True), 16, glyph("ellipsis")
+                    clean_text(ind.name or say("app.detail.unnamed"), single_line=True),
+                    16,
+                    glyph("ellipsis"),
                 ).rstrip()
             ),
             Text(clean_text(ind.unit, single_line=True)),
@@ -446,14 +473,20 @@ class ProjectDetailScreen(EditingScreen):
         out = Text()
         ind = self._current_indicator()
         if ind is None:
-            out.append("没有读出可计算序时的指标。", style="dim")
+            out.append(say("app.detail.no_indicators"), style="dim")
             if not self.store.read_only:
-                out.append("按 + 新增一个指标。", style="dim")
+                out.append(say("app.detail.add_indicator"), style="dim")
         else:
-            out.append(clean_text(f"{ind.name} （{ind.unit}）", single_line=True), style="bold")
+            out.append(
+                clean_text(
+                    say("app.detail.indicator", name=ind.name, unit=ind.unit), single_line=True
+                ),
+                style="bold",
+            )
             if ind.origin == "edited":
-                note = "" if ind.note in ("", "已修正") else ind.note
-                note = clean_text(f"  已修正 {note}", single_line=True)
+                edited = ORIGIN_LABELS["edited"]
+                note = "" if ind.note in ("", edited) else ind.note
+                note = clean_text(f"  {edited} {note}", single_line=True)
                 out.append(note.rstrip(), style="bold magenta")
             out.append("\n")
             found = {
@@ -465,11 +498,17 @@ class ProjectDetailScreen(EditingScreen):
                 out.append(f"{label} {_number(getattr(ind, key))}{ind.unit}  ", style="bold")
                 sources = found[key]
                 if key == "planned" and ind.basis == "time_elapsed" and ind.planned is not None:
-                    out.append(f"目标 {glyph('times')} 序时进度（报告期月数 / 12）\n", style="dim")
+                    out.append(
+                        say("app.detail.time_elapsed", times=glyph("times")) + "\n", style="dim"
+                    )
                     continue
                 if not sources:
-                    out.append("（文本中无）\n" if ind.origin != "edited" else "（修正值）\n",
-                               style="dim")  # fmt: skip
+                    missing = (
+                        say("app.detail.not_in_text")
+                        if ind.origin != "edited"
+                        else say("app.detail.corrected")
+                    )
+                    out.append(missing + "\n", style="dim")
                 for n, source in enumerate(sources):
                     if n:
                         out.append(" " * (len(label) * 2 + 2))
@@ -477,21 +516,33 @@ class ProjectDetailScreen(EditingScreen):
                     out.append("\n")
             if ind.plan:
                 months = "、".join(
-                    f"{q.source.month or '?'}月 {_number(q.value)}" for q in ind.plan
+                    say(
+                        "app.detail.plan_month", month=q.source.month or "?", value=_number(q.value)
+                    )
+                    for q in ind.plan
                 )
-                reading = {"cumulative": "累计", "per_period": "分期相加", "single": "一次"}
+                reading = {
+                    "cumulative": say("app.detail.reading.cumulative"),
+                    "per_period": say("app.detail.reading.per_period"),
+                    "single": say("app.detail.reading.single"),
+                }
                 how = reading.get(ind.reading, ind.reading)
-                out.append(f"计划序列（{how}）", style="bold")
+                out.append(say("app.detail.plan_series", how=how), style="bold")
                 out.append(clean_text(f" {months}", single_line=True) + "\n")
             if ind.note and ind.origin != "edited":
-                out.append(clean_text(f"说明 {ind.note}", single_line=True) + "\n", style="dim")
+                out.append(
+                    clean_text(say("app.detail.note", note=ind.note), single_line=True) + "\n",
+                    style="dim",
+                )
         unused = self.schedule.unused if self.schedule is not None else ()
         if unused:
-            out.append("\n未采用的数字\n", style="bold")
+            out.append("\n" + say("app.detail.unused") + "\n", style="bold")
             for quantity in unused[:20]:
-                why = quantity.excluded or "未匹配到指标"
+                why = quantity.excluded or say("app.detail.unmatched")
                 out.append_text(_source_text(quantity.source))
-                out.append(clean_text(f"  （{why}）", single_line=True) + "\n", style="dim")
+                out.append(
+                    clean_text(say("app.detail.why", why=why), single_line=True) + "\n", style="dim"
+                )
         self.query_one("#indicator-sources-text", Static).update(out)
 
     # --- actions -----------------------------------------------------------------------
@@ -525,16 +576,17 @@ class ProjectDetailScreen(EditingScreen):
             if correction is not None:
                 self.save_indicator(project.id, correction)
 
-        title = f"{project.id} {project.name}"
+        title = say("app.detail.title", id=project.id, name=project.name)
         self.app.push_screen(IndicatorDialog(title, indicator, edit), chosen)
 
     def save_indicator(self, project_id: str, correction: dict[str, Any]) -> None:
         """Save a correction of an indicator (recorded, kept by later imports) the way other
         edits are saved: in a worker, undone by ctrl+z, the list patching its one row."""
         name = correction["name"] or correction["unit"]
-        done = "已删除" if correction.get("remove") else "已保存"
+        done = say("app.detail.removed") if correction.get("remove") else say("app.detail.saved")
         self._save(
-            lambda editor: editor.correct_indicator(project_id, correction), f"指标 {name} {done}"
+            lambda editor: editor.correct_indicator(project_id, correction),
+            say("app.detail.indicator_done", name=name, done=done),
         )
 
     def action_schedule_rule(self) -> None:
@@ -556,7 +608,9 @@ class ProjectDetailScreen(EditingScreen):
             for pane in self.query(".pane").results(VerticalScroll):
                 pane.scroll_home(animate=False)
         else:
-            self.notify("已是最后一个" if step > 0 else "已是第一个", markup=False)
+            self.notify(
+                say("app.detail.last") if step > 0 else say("app.detail.first"), markup=False
+            )
 
     def action_view(self, view: str) -> None:
         switcher = self.query_one(ContentSwitcher)

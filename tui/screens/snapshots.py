@@ -40,7 +40,7 @@ from store.snapshots import (
 from store.snapshots import brief_change as _brief_change
 from store.snapshots import shorten as _shorten
 from store.text import fit, one_line
-from store.words import moment, os_problem
+from store.words import at, moment, os_problem, quote, say
 from tui.glyphs import cut_marks, glyph
 from tui.keys import hide_key_help
 from tui.screens.editing import HELP_BINDING
@@ -49,13 +49,13 @@ from tui.widgets.key_bar import KeyBar
 STYLES = Path(__file__).parent.parent / "styles"
 
 #: the row of the database as it is now
-CURRENT = "当前"
+CURRENT = say("app.snapshots.current")
 _CURRENT_KEY = "\0current"  # (no file name holds a NUL)
-SCOPES = {"all": "全部", "list": "列表"}
+SCOPES = {"all": say("app.snapshots.all"), "list": say("app.snapshots.list")}
 #: the formats a snapshot can be read back from (html is for reading, not for comparing)
 READABLE = ("json", "md", "xlsx", "csv")
 #: widths of the columns beside the file name (cells), and what the table adds around them
-_MARK, _TIME, _FORMAT, _PROJECTS, _SCOPE, _BY = 2, 18, 4, 4, 4, 10
+_MARK, _FORMAT, _PROJECTS, _SCOPE, _BY = 2, 4, 4, 4, 10
 _AROUND = 7 * 2 + 2 + 2  # cell padding of the seven columns, the border, a scrollbar
 
 
@@ -110,25 +110,21 @@ def snapshot_file(home: Path, entry: SnapshotEntry) -> Path:
     name = entry.file
     shown = one_line(name)
     if not name or name != Path(name).name or name.startswith(".") or "\0" in name:
-        raise SnapshotUnreadable(f"索引中的“{shown}”不是快照文件夹里的文件，不读取")
+        raise SnapshotUnreadable(say("app.snapshots.not_in_folder", name=quote(shown)))
     path = folder / name
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
-        raise SnapshotUnreadable(f"{shown}：文件已删除") from None
+        raise SnapshotUnreadable(at(shown, say("app.snapshots.deleted"))) from None
     except OSError as exc:
-        raise SnapshotUnreadable(f"{shown}：{os_problem(exc)}") from None
+        raise SnapshotUnreadable(at(shown, os_problem(exc))) from None
     if stat.S_ISLNK(mode):
-        raise SnapshotUnreadable(
-            f"{shown}：是符号链接，不读取；请在命令行用 minsheng diff 指明文件"
-        )
+        raise SnapshotUnreadable(at(shown, say("app.snapshots.link")))
     if not stat.S_ISREG(mode):
-        raise SnapshotUnreadable(f"{shown}：不是普通文件，不读取")
+        raise SnapshotUnreadable(at(shown, say("app.snapshots.not_regular")))
     if format_of(path, default="") not in READABLE:
-        kind = one_line(entry.format) or "这种"
-        raise SnapshotUnreadable(
-            f"{shown}：{kind} 格式的快照不能比较（可比较 json、md、xlsx、csv）"
-        )
+        kind = one_line(entry.format) or say("app.snapshots.this_kind")
+        raise SnapshotUnreadable(at(shown, say("app.snapshots.unreadable_format", kind=kind)))
     return path
 
 
@@ -145,7 +141,9 @@ def read_state(store: ProjectStore, row: SnapshotRow) -> Snapshot:
 
         parsed = read_report(path)
     except (ExportError, ImportFormatError, StoreError, DatabaseError, OSError) as exc:
-        raise SnapshotUnreadable(f"{row.label}：不能读取（{one_line(str(exc), 200)}）") from None
+        raise SnapshotUnreadable(
+            at(row.label, say("app.snapshots.cannot_read", detail=one_line(str(exc), 200)))
+        ) from None
     latest = {}
     for record in parsed.records:  # as an import: a repeated row replaces the earlier one
         project = project_from_record(record, parsed.report.year)
@@ -176,14 +174,28 @@ class SnapshotDiffView(Static):
         text = Text(end="")
         sep, arrow = glyph("separator"), glyph("arrow")
         text.append(
-            f"比较：{one_line(diff.old_label)} {arrow} {one_line(diff.new_label)}\n", heading
+            say(
+                "app.snapshots.compared",
+                old=one_line(diff.old_label),
+                arrow=arrow,
+                new=one_line(diff.new_label),
+            )
+            + "\n",
+            heading,
         )
         text.append(
-            f"有变化 {len(diff.changed)} {sep} 无变化 {len(diff.unchanged)} {sep} "
-            f"新增 {len(diff.added)} {sep} 移除 {len(diff.removed)} {sep} "
-            f"推进情况无变化 {len(diff.progress_unchanged)}\n"
+            say(
+                "app.snapshots.counts",
+                changed=len(diff.changed),
+                unchanged=len(diff.unchanged),
+                added=len(diff.added),
+                removed=len(diff.removed),
+                progress_unchanged=len(diff.progress_unchanged),
+                sep=sep,
+            )
+            + "\n"
         )
-        text.append(f"\n有变化的项目（{len(diff.changed)}）\n", heading)
+        text.append("\n" + say("diff.changed", n=len(diff.changed)) + "\n", heading)
         for change in diff.changed:
             text.append(f"  {one_line(change.id)} ", ident)
             text.append(f"{shorten(change.name, limit)}\n")
@@ -204,12 +216,17 @@ class SnapshotDiffView(Static):
                 text.append(before, old)
                 text.append(f" {glyph('arrow')} ", dim)
                 text.append(after + "\n", new)
-        for title, projects in (("新增的项目", diff.added), ("移除的项目", diff.removed)):
-            text.append(f"\n{title}（{len(projects)}）\n", heading)
+        for title, projects in (
+            (say("diff.added", n=len(diff.added)), diff.added),
+            (say("diff.removed", n=len(diff.removed)), diff.removed),
+        ):
+            text.append(f"\n{title}\n", heading)
             for p in projects:
                 text.append(f"  {one_line(p.id)} ", ident)
                 text.append(f"{shorten(p.name, limit)}\n")
-        text.append(f"\n推进情况无变化的项目（{len(diff.progress_unchanged)}）\n", heading)
+        text.append(
+            "\n" + say("diff.progress_unchanged", n=len(diff.progress_unchanged)) + "\n", heading
+        )
         for p in diff.progress_unchanged:
             text.append(f"  {one_line(p.id)} ", ident)
             text.append(f"{shorten(p.name, limit)}  ")
@@ -266,10 +283,10 @@ class SnapshotsScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#snapshot-table").border_title = "快照"
-        self.query_one("#snapshot-diff").border_title = "变化"
-        self.query_one("#snapshots-header", Static).update(Text("快照与比较：正在读取…"))
-        self._say("空格 选择两行（或一个快照和“当前”）比较；Tab 到下方查看变化")
+        self.query_one("#snapshot-table").border_title = say("app.snapshots.table")
+        self.query_one("#snapshot-diff").border_title = say("app.snapshots.diff")
+        self.query_one("#snapshots-header", Static).update(Text(say("app.snapshots.reading")))
+        self._say(say("app.snapshots.help", current=quote(CURRENT)))
         self.query_one("#snapshot-table").focus()
         self.load()
 
@@ -289,7 +306,7 @@ class SnapshotsScreen(Screen[None]):
         self.rows = message.rows
         count = len(self.rows) - 1
         self.query_one("#snapshots-header", Static).update(
-            Text(f"快照与比较：{count} 个快照，在数据库旁的 snapshots 文件夹")
+            Text(say("app.snapshots.header", n=count))
         )
         keys = {r.key for r in self.rows}
         self.picked = [k for k in self.picked if k in keys]
@@ -300,25 +317,30 @@ class SnapshotsScreen(Screen[None]):
             self.picked = [whole[-1].key, _CURRENT_KEY] if whole else []
         self._fill_table()
         if message.error:
-            self._say(f"不能读取快照索引：{one_line(message.error, 200)}", "error")
+            self._say(say("app.snapshots.bad_index", detail=one_line(message.error, 200)), "error")
         elif count == 0:
-            self._say("还没有快照：在命令行用 minsheng snapshot 做一个")
+            self._say(say("app.snapshots.none"))
         self._compare_picked()
 
     def _file_width(self) -> int:
         """As wide as the longest name (with its marks), within what the screen leaves."""
-        fixed = _MARK + _TIME + _FORMAT + _PROJECTS + _SCOPE + _BY + _AROUND
+        fixed = _MARK + self._time_width() + _FORMAT + _PROJECTS + _SCOPE + _BY + _AROUND
         longest = max((cell_len(self._file_label(r)) for r in self.rows), default=8)
         return max(12, min(longest, self.size.width - fixed))
+
+    def _time_width(self) -> int:
+        """As wide as the longest time shown ('2026年12月1日 13:21', 18 to 20 cells)."""
+        times = (cell_len(moment(r.entry.at)) for r in self.rows if r.entry is not None)
+        return max(times, default=4)
 
     @staticmethod
     def _file_label(row: SnapshotRow) -> str:
         """The file column: the name, 已删除 when the file is gone, 补记 when rebuilt."""
         if row.entry is None:
-            return CURRENT + "（数据库）"
+            return CURRENT + say("app.snapshots.database")
         name = one_line(row.entry.file)
-        name += "" if row.exists else "（已删除）"
-        return name + ("（补记）" if row.entry.rebuilt else "")
+        name += "" if row.exists else say("app.snapshots.file_deleted")
+        return name + (say("app.snapshots.rebuilt") if row.entry.rebuilt else "")
 
     def _ordered(self) -> list[str]:
         """The picked keys, older first (the list's order: 当前 is last)."""
@@ -331,13 +353,18 @@ class SnapshotsScreen(Screen[None]):
         table.clear(columns=True)
         width = self._file_width()
         self._shown_width = self.size.width
+        time_width = self._time_width()
         for label, w in (
-            ("", _MARK), ("时间", _TIME), ("文件", width), ("格式", _FORMAT),
-            ("项目", _PROJECTS), ("范围", _SCOPE), ("导出人", _BY),
+            ("", _MARK), (say("app.snapshots.at"), time_width), (say("app.snapshots.file"), width),
+            (say("app.snapshots.format"), _FORMAT), (say("app.snapshots.projects"), _PROJECTS),
+            (say("app.snapshots.scope"), _SCOPE), (say("app.snapshots.by"), _BY),
         ):  # fmt: skip
             table.add_column(label, width=w)
         order = self._ordered()
-        marks = dict(zip(order, ("旧", "新") if len(order) == 2 else ("选",), strict=False))
+        pair = (say("app.snapshots.old"), say("app.snapshots.new"))
+        marks = dict(
+            zip(order, pair if len(order) == 2 else (say("app.snapshots.picked"),), strict=False)
+        )
         for row in self.rows:
             mark = Text(marks.get(row.key, ""), style="bold")
             entry = row.entry
@@ -374,7 +401,7 @@ class SnapshotsScreen(Screen[None]):
         row = self.rows[table.cursor_row]
         key = row.key
         if not row.exists and key not in self.picked:
-            self._say(f"{row.label}：文件已删除，不能比较", "error")
+            self._say(at(row.label, say("app.snapshots.deleted_no_compare")), "error")
             return
         if key in self.picked:
             self.picked.remove(key)
@@ -393,11 +420,21 @@ class SnapshotsScreen(Screen[None]):
             self.diff = None
             self.query_one("#snapshot-diff-text", SnapshotDiffView).update("")
             if self.rows and len(self.rows) > 1:
-                self._say("再选一行比较（空格 选择）" if order else "空格 选择两行比较")
+                self._say(
+                    say("app.snapshots.pick_one_more") if order else say("app.snapshots.pick_two")
+                )
             return
         by_key = {r.key: r for r in self.rows}
         old, new = by_key[order[0]], by_key[order[1]]
-        self._say(f"正在比较 {old.label} {glyph('arrow')} {new.label}{glyph('pending')}")
+        self._say(
+            say(
+                "app.snapshots.comparing",
+                old=old.label,
+                arrow=glyph("arrow"),
+                new=new.label,
+                pending=glyph("pending"),
+            )
+        )
         self.compare_rows(old, new)
 
     @work(thread=True, exclusive=True, group="snapshots-compare")
@@ -409,7 +446,8 @@ class SnapshotsScreen(Screen[None]):
         except SnapshotUnreadable as exc:
             self.post_message(self.Compared(keys, None, str(exc)))
         except (StoreError, DatabaseError, OSError) as exc:
-            self.post_message(self.Compared(keys, None, f"不能读取：{one_line(str(exc), 200)}"))
+            failed = say("app.snapshots.read_failed", detail=one_line(str(exc), 200))
+            self.post_message(self.Compared(keys, None, failed))
         else:
             self.post_message(self.Compared(keys, diff, ""))
 
@@ -426,8 +464,13 @@ class SnapshotsScreen(Screen[None]):
         d = message.diff
         # (the names are in the table and below: in a narrow terminal they would not fit here)
         self._say(
-            f"旧 {glyph('arrow')} 新：有变化 {len(d.changed)}，"
-            f"新增 {len(d.added)}，移除 {len(d.removed)}（Tab 到下方查看）"
+            say(
+                "app.snapshots.compared_counts",
+                arrow=glyph("arrow"),
+                changed=len(d.changed),
+                added=len(d.added),
+                removed=len(d.removed),
+            )
         )
 
     def _show(self, diff: SnapshotDiff) -> None:

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from store.words import say
 from tui.glyphs import glyph
 from tui.widgets.line_list import LineList
 from tui.widgets.project_table import fit, one_line
@@ -97,7 +98,7 @@ class FacetPane(LineList):
         """How many are chosen and, when the values do not all fit, which ones are in view
         (in place of a scrollbar: a scrollbar beside the counts makes every keystroke of a
         search a third slower)."""
-        parts = [f"已选 {len(self.selected)}"] if self.selected else []
+        parts = [say("app.facets.selected", n=len(self.selected))] if self.selected else []
         height = self.scrollable_content_region.height
         if height and len(self.values) > height:
             top = round(self.scroll_y)
@@ -175,7 +176,7 @@ class FacetPane(LineList):
         picked = value in self.selected
         number = glyph("pending") if self.pending else str(count)
         name_width = max(2, width - 2 - cell_len(number) - 1)
-        shown = one_line(value) or "（空）"  # imported text: no control characters
+        shown = one_line(value) or say("app.empty")  # imported text: no control characters
         mark = glyph("picked" if picked else "not_picked")
         text = f"{mark} {fit(shown, name_width, glyph('ellipsis'))} {number}"
         line = base + cursor_style if row == self.cursor else base

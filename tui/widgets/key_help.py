@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from store.words import say
 from tui.keys import key_actions
 
 #: Textual's own binding descriptions (Screen, scrolling containers, Input, TextArea,
@@ -128,7 +129,7 @@ class KeyHelp(VerticalScroll, can_focus=False):
     COMPONENT_CLASSES = {"key-help--key"}
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("按键（? 或 F1 关闭）", style="bold"), id="key-help-title")
+        yield Static(Text(say("app.help.title"), style="bold"), id="key-help-title")
         yield Static(id="key-help-table")
 
     def on_mount(self) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from store.models import clean_text
 from store.month_grid import GridEntry, GridRow
+from store.words import say
 from tui.glyphs import glyph
 from tui.widgets.cjk_text import CJKText
 
@@ -29,11 +30,11 @@ def _entries(entries: list[GridEntry], *, empty: str) -> Text:
         if index:
             text.append("\n")
         if entry.source == "update":
-            text.append("〔更新〕", style="bold")
+            text.append(say("app.grid.update"), style="bold")
         text.append(clean_text(entry.text))
         if entry.no_progress:
             text.append(" ")  # (unstyled: at a line's end it would show as a block)
-            text.append(f"{glyph('warning')}无对应进展", style="bold reverse")
+            text.append(say("app.grid.no_progress", warning=glyph("warning")), style="bold reverse")
     return text
 
 
@@ -65,7 +66,7 @@ class GridRowView(Static):
         label = Text(row.label, style="bold" if row.in_period else "")
         plan = _entries(row.plan, empty=glyph("none"))
         # (a row made only for the measures: the progress is in the rows of its spans)
-        empty = "" if row.measures else "（无）" if row.in_period else glyph("none")
+        empty = "" if row.measures else say("app.none") if row.in_period else glyph("none")
         progress = _entries(row.progress, empty=empty)
         for line in row.measures:  # (computed: planned by the period against actual)
             if progress.plain:
@@ -75,8 +76,8 @@ class GridRowView(Static):
             rows = Table.grid(padding=(0, 1), expand=True)
             rows.add_column(width=4, no_wrap=True)
             rows.add_column(ratio=1, overflow="fold")
-            rows.add_row(Text("计划", style="bold"), plan)
-            rows.add_row(Text("进展", style="bold"), progress)
+            rows.add_row(Text(say("app.grid.plan"), style="bold"), plan)
+            rows.add_row(Text(say("app.grid.progress"), style="bold"), progress)
             return Group(label, rows)
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(width=LABEL_WIDTH, no_wrap=True)
@@ -112,14 +113,16 @@ class MonthGrid(VerticalScroll, can_focus=True):
         await self.query(GridRowView).remove()
         empty = self.query_one("#grid-empty", Static)
         empty.display = not rows
-        empty.update(Text("（没有月度计划，也没有推进情况）"))
+        empty.update(Text(say("app.grid.empty")))
         await self.mount_all(GridRowView(row) for row in rows)
         first = next((i for i, r in enumerate(rows) if r.in_period), 0)
         self.current = first
         self._mark_current()
         self.scroll_home(animate=False)
         self.border_subtitle = (
-            f"{glyph('period_mark')}报告期 {period_label}" if period_label else ""
+            say("app.grid.period", mark=glyph("period_mark"), period=period_label)
+            if period_label
+            else ""
         )
 
     def _views(self) -> list[GridRowView]:

@@ -20,8 +20,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
-from store.models import Project, clean_text
+from store.models import FIELD_LABELS, Project, clean_text
 from store.text import one_line
+from store.words import months, say
 from tui.glyphs import glyph, is_ascii
 from tui.labels import source_label
 from tui.widgets.cjk_text import CJKText
@@ -66,8 +67,8 @@ def period_words(entry: Mapping[str, Any]) -> str:
     period = entry.get("period") or {}
     start, end = period.get("from"), period.get("to")
     if start is None or end is None:
-        return "月份未知"
-    return f"{end}月" if start == end else f"{start}-{end}月"
+        return say("app.periods.unknown")
+    return months(start, end)
 
 
 def _heading(which: str, entry: Mapping[str, Any]) -> str:
@@ -75,7 +76,8 @@ def _heading(which: str, entry: Mapping[str, Any]) -> str:
     kind, _, name = str(entry.get("source", "")).partition(":")
     source = name if kind == "import" else source_label(str(entry.get("source", "")))
     sep = glyph("separator")
-    return one_line(f"{which} {period_words(entry)}" + (f" {sep} {source}" if source else ""))
+    shown = f"{which} {period_words(entry)}" + (f" {sep} {source}" if source else "")
+    return one_line(shown)
 
 
 def _marked(text: str, spans: list[tuple[int, int]], style: str) -> CJKText:
@@ -97,8 +99,8 @@ class ProgressPeriods(Vertical):
                 yield Static(id="period-now-text")
 
     def on_mount(self) -> None:
-        self.query_one("#period-before").border_title = "上期"
-        self.query_one("#period-now").border_title = "本期"
+        self.query_one("#period-before").border_title = say("app.periods.before")
+        self.query_one("#period-now").border_title = say("app.periods.now")
 
     def show(self, project: Project) -> None:
         """Draw ``project``'s two latest periods."""
@@ -106,46 +108,49 @@ class ProgressPeriods(Vertical):
         before_pane, now_pane = self.query_one("#period-before"), self.query_one("#period-now")
         summary = Text()
         if not history:
-            before = Text("（无）", style="dim")
-            now = CJKText(clean_text(project.progress) or "（无）")
-            before_pane.border_title, now_pane.border_title = "上期", "推进情况"
-            summary.append("没有导入的推进情况记录：导入新一期的报表后，这里对照两期。")
+            before = Text(say("app.none"), style="dim")
+            now = CJKText(clean_text(project.progress) or say("app.none"))
+            before_pane.border_title = say("app.periods.before")
+            now_pane.border_title = FIELD_LABELS["progress"]
+            summary.append(say("app.periods.no_history"))
         elif len(history) == 1:
             entry = history[0]
-            before = Text("（无上期）", style="dim")
-            now = CJKText(clean_text(str(entry.get("text", ""))) or "（无）")
-            before_pane.border_title, now_pane.border_title = "上期", _heading("本期", entry)
-            summary.append(f"只有一期（{period_words(entry)}）的推进情况", "bold")
-            summary.append("：导入下一期的报表后，这里对照两期，标出新增的内容。")
+            before = Text(say("app.periods.no_before"), style="dim")
+            now = CJKText(clean_text(str(entry.get("text", ""))) or say("app.none"))
+            before_pane.border_title = say("app.periods.before")
+            now_pane.border_title = _heading(say("app.periods.now"), entry)
+            summary.append(say("app.periods.one", period=period_words(entry)), "bold")
+            summary.append(say("app.periods.one_then"))
         else:
             old, new = history[-2], history[-1]
             old_text = clean_text(str(old.get("text", "")))
             new_text = clean_text(str(new.get("text", "")))
-            before_pane.border_title = _heading("上期", old)
-            now_pane.border_title = _heading("本期", new)
+            before_pane.border_title = _heading(say("app.periods.before"), old)
+            now_pane.border_title = _heading(say("app.periods.now"), new)
             if project.not_updated:
-                before, now = CJKText(old_text or "（无）"), CJKText(new_text or "（无）")
-                summary.append("未更新", "bold reverse")
+                before = CJKText(old_text or say("app.none"))
+                now = CJKText(new_text or say("app.none"))
+                summary.append(say("app.not_updated"), "bold reverse")
                 summary.append(
-                    f" 本期（{period_words(new)}）的推进情况与上期（{period_words(old)}）相同"
+                    say("app.periods.same", now=period_words(new), before=period_words(old))
                 )
             else:
                 added, dropped = changed_spans(old_text, new_text)
-                before = _marked(old_text or "（无）", dropped, DROPPED_STYLE)
-                now = _marked(new_text or "（无）", added, NEW_STYLE)
-                summary.append("新增 ", "bold")
-                summary.append(f"{len(added)} 处", NEW_STYLE)
-                summary.append(f"（本期加粗下划线）{glyph('separator')} 删去 ", "")
-                summary.append(f"{len(dropped)} 处", DROPPED_STYLE)
-                summary.append("（上期删除线）")
+                before = _marked(old_text or say("app.none"), dropped, DROPPED_STYLE)
+                now = _marked(new_text or say("app.none"), added, NEW_STYLE)
+                summary.append(say("app.periods.added"), "bold")
+                summary.append(say("app.periods.places", n=len(added)), NEW_STYLE)
+                summary.append(say("app.periods.added_how", separator=glyph("separator")), "")
+                summary.append(say("app.periods.places", n=len(dropped)), DROPPED_STYLE)
+                summary.append(say("app.periods.dropped_how"))
                 if added:  # what is new, in view even when it is at the end of a long text
                     passages = f" {glyph('pending')} ".join(
                         one_line(new_text[a:b], 200) for a, b in added
                     )
-                    summary.append("\n新增：", "bold")
+                    summary.append("\n" + say("app.periods.new_text"), "bold")
                     summary.append(one_line(passages, 300))
             if clean_text(project.progress) != new_text:
-                summary.append("\n导入后推进情况有修改：现在的文字见 2 计划/进展", "dim")
+                summary.append("\n" + say("app.periods.edited"), "dim")
         lines = list(summary.split("\n"))
         for line in lines:  # each a line of its own, cut at the edge rather than wrapped
             line.no_wrap, line.overflow = True, "crop" if is_ascii() else "ellipsis"
