@@ -27,7 +27,7 @@ from textual.widgets.data_table import ColumnDoesNotExist, RowDoesNotExist
 from store.interface import ProjectStore
 from store.models import LEVELS, clean_text
 from store.query import SCHEDULE_FACET, ProjectIndex, ProjectQuery
-from store.text import fit
+from store.text import fit_apart
 from store.vocabulary import FIELD_REGISTRY, SCHEDULE_CLASSES, STATUSES
 from store.words import say
 from tui.glyphs import glyph
@@ -219,8 +219,10 @@ class CountTable(DataTable[Text]):
         self.add_column(Text(say("app.overview.total"), justify="right"), key=TOTAL, width=5)
         self.numbers = {}
         row_keys = [*rows, TOTAL] + ([SHARE] if shares else [])
+        # (cut at the end; two units that would then read alike, in the middle)
+        names = fit_apart(map(_label, rows), label_width, glyph("ellipsis"), pad=False)
         for row in row_keys:
-            cells = [self._row_label(row, label_width)]
+            cells = [self._row_label(row, names)]
             for column in columns:
                 if not ready:
                     cells.append(Text(PENDING, justify="right", style="dim"))
@@ -249,12 +251,12 @@ class CountTable(DataTable[Text]):
         self._restore_cursor(keep)
 
     @staticmethod
-    def _row_label(row: str, width: int) -> Text:
+    def _row_label(row: str, names: dict[str, str]) -> Text:
         if row == TOTAL:
             return Text(say("app.overview.total"), style="bold")
         if row == SHARE:
             return Text(say("app.overview.share"), style="dim")
-        return Text(fit(_label(row), width, glyph("ellipsis"), pad=False))
+        return Text(names[_label(row)])
 
     @staticmethod
     def _number(n: int, column: str, *, bold: bool) -> Text:

@@ -14,10 +14,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from store.text import fit_apart
 from store.words import say
 from tui.glyphs import glyph
 from tui.widgets.line_list import LineList
-from tui.widgets.project_table import fit, one_line
+from tui.widgets.project_table import one_line
 
 
 class FacetPane(LineList):
@@ -65,6 +66,8 @@ class FacetPane(LineList):
         self.counts: Counter[str] = Counter()
         #: the counts are not known yet (序时, before its worker is done): shown as …
         self.pending = False
+        #: each value as shown in a width (cut apart: fit_apart), by width; new values clear it
+        self._names: dict[int, dict[str, str]] = {}
 
     # --- data --------------------------------------------------------------------------
     def show(
@@ -83,6 +86,7 @@ class FacetPane(LineList):
         self.selected, self.counts = selected, counts
         if not same_values:
             self.values = list(values)
+            self._names = {}
             self.virtual_size = Size(self.size.width, len(self.values))
             self.cursor = min(self.cursor, max(0, len(self.values) - 1))
         self._show_subtitle()
@@ -163,6 +167,10 @@ class FacetPane(LineList):
             )
         return self._value_styles
 
+    @staticmethod
+    def _shown(value: str) -> str:
+        return one_line(value) or say("app.empty")  # imported text: no control characters
+
     def render_line(self, y: int) -> Strip:
         # (every line of every pane is drawn again at each keystroke of a search, whose
         # counts change: one segment of text and one of padding, styled once)
@@ -176,9 +184,13 @@ class FacetPane(LineList):
         picked = value in self.selected
         number = glyph("pending") if self.pending else str(count)
         name_width = max(2, width - 2 - cell_len(number) - 1)
-        shown = one_line(value) or say("app.empty")  # imported text: no control characters
+        names = self._names.get(name_width)
+        if names is None:  # (the values' names, each cut so that no two read alike)
+            names = self._names[name_width] = fit_apart(
+                map(self._shown, self.values), name_width, glyph("ellipsis")
+            )
         mark = glyph("picked" if picked else "not_picked")
-        text = f"{mark} {fit(shown, name_width, glyph('ellipsis'))} {number}"
+        text = f"{mark} {names[self._shown(value)]} {number}"
         line = base + cursor_style if row == self.cursor else base
         if picked:
             style = line + self._styles_of_values()[0]
