@@ -23,6 +23,7 @@ import pwd
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,7 +46,7 @@ from store.files import FileLock, atomic_write_bytes, make_shared_dir, sweep_tem
 from store.identity import current_user, now_iso
 from store.interface import ProjectStore
 from store.models import FIELD_LABELS, Project, Report, clean_text
-from store.text import fit
+from store.text import fit, fit_apart
 from store.words import at, count, json_problem, listing, os_problem, quote, say
 
 SNAPSHOT_FOLDER = "snapshots"
@@ -587,6 +588,14 @@ def shorten(text: str, limit: int = 40) -> str:
     return fit(clean_text(text, single_line=True), limit, pad=False)
 
 
+def shorten_apart(texts: Iterable[str], limit: int = 24) -> dict[str, str]:
+    """Each of ``texts`` (by itself) as ``shorten`` makes it, except that two which would then
+    read alike are cut in the middle where that keeps them apart (``fit_apart``): units."""
+    lines = {text: clean_text(text, single_line=True) for text in texts}
+    apart = fit_apart(lines.values(), limit, pad=False)
+    return {text: apart[line] for text, line in lines.items()}
+
+
 def brief_change(old: str, new: str, limit: int = 40) -> tuple[str, str]:
     """Old and new shortened around where they differ: a long shared start or end becomes …."""
     a, b = clean_text(old, single_line=True), clean_text(new, single_line=True)
@@ -644,7 +653,8 @@ def diff_lines(diff: SnapshotDiff, *, limit: int = 40) -> list[str]:
         lines += ["", title]
         lines += [f"  {p.id} {shorten(p.name, limit)}" for p in projects]
     lines += ["", say("diff.progress_unchanged", n=count(len(diff.progress_unchanged)))]
+    units = shorten_apart(p.department for p in diff.progress_unchanged)
     for p in diff.progress_unchanged:
         status = p.status or "—"
-        lines.append(f"  {p.id} {shorten(p.name, limit)}  {shorten(p.department, 24)}  {status}")
+        lines.append(f"  {p.id} {shorten(p.name, limit)}  {units[p.department]}  {status}")
     return lines

@@ -39,6 +39,7 @@ from store.snapshots import (
     region_slug,
     save_export,
     shorten,
+    shorten_apart,
     snapshot_dir,
     write_snapshot,
 )
@@ -403,3 +404,12 @@ def test_export_json_of_a_state_reads_back_equal(store: ProjectStore, tmp_path: 
     path = tmp_path / "s.json"
     path.write_bytes(export_json(store.report(), store.projects()))
     assert compare(_state(store), read_snapshot_json(path)).changed == []
+
+
+def test_units_in_a_comparison_are_shortened_apart() -> None:
+    company = "兰陵城市建设发展有限公司（县住房和城乡建设局）"
+    other = "兰陵城市建设发展有限公司（县自然资源局）"
+    assert shorten(company, 24) == shorten(other, 24)  # cut at the end: the same
+    shown = shorten_apart([company, other, "县教育局", company])
+    assert shown[company] != shown[other] and shown[company].endswith("设局）")
+    assert shown["县教育局"] == "县教育局"

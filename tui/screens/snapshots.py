@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from store.snapshots import (
 )
 from store.snapshots import brief_change as _brief_change
 from store.snapshots import shorten as _shorten
+from store.snapshots import shorten_apart as _shorten_apart
 from store.text import fit, one_line
 from store.words import at, moment, os_problem, quote, say
 from tui.glyphs import cut_marks, glyph
@@ -62,6 +64,11 @@ _AROUND = 7 * 2 + 2 + 2  # cell padding of the seven columns, the border, a scro
 def shorten(text: str, limit: int = 40) -> str:
     """The store's shortening, its … in the current profile."""
     return cut_marks(_shorten(text, limit))
+
+
+def shorten_apart(texts: Iterable[str], limit: int = 24) -> dict[str, str]:
+    """The store's shortening of names kept apart, its … in the current profile."""
+    return {text: cut_marks(short) for text, short in _shorten_apart(texts, limit).items()}
 
 
 def brief_change(old: str, new: str, limit: int = 40) -> tuple[str, str]:
@@ -227,12 +234,11 @@ class SnapshotDiffView(Static):
         text.append(
             "\n" + say("diff.progress_unchanged", n=len(diff.progress_unchanged)) + "\n", heading
         )
+        units = shorten_apart(p.department for p in diff.progress_unchanged)
         for p in diff.progress_unchanged:
             text.append(f"  {one_line(p.id)} ", ident)
             text.append(f"{shorten(p.name, limit)}  ")
-            text.append(
-                f"{shorten(p.department, 24)}  {one_line(p.status) or glyph('none')}\n", dim
-            )
+            text.append(f"{units[p.department]}  {one_line(p.status) or glyph('none')}\n", dim)
         text.rstrip()
         self.update(text)
 
