@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+
 from store.jsonfile import JSONFileStore as ProjectStore
 from tests.tui.helpers import settle, shown_ids, text_of
 from tui.app import make_app
@@ -171,3 +174,36 @@ async def test_overdue_flag_and_filter(app) -> None:
         assert all(table.is_overdue(p) for p in table.rows)
         await pilot.press("d")
         assert len(shown_ids(pilot)) == 49
+
+
+async def test_units_that_share_a_long_start_stay_apart_in_a_narrow_list(
+    store, app, tmp_path: Path
+) -> None:
+    from store.interface import Edit
+
+    building, planning = "县住房和城乡建设局城市管理科", "县住房和城乡建设局城市规划股"
+    store.save(Edit("X02", {"department": building}, source="test"))
+    store.save(Edit("X03", {"department": planning}, source="test"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one(ProjectTable)
+        lines = {table.render_line(y).text[:6].strip(): table.render_line(y).text
+                 for y in range(1, 5)}  # fmt: skip
+        # cut at the end both would read 县住房和 …: in the middle, each keeps its end
+        assert "县住…理科" in lines["X02"] and "县住…划股" in lines["X03"]
+        assert "县教育局" in lines["X01"]  # a name that fits is as written
+        assert "县农业农 …" in lines["X04"]  # and one that no other reads like: its start
+    tall = make_app(store, state_path=tmp_path / "tall.json")  # (every unit in view)
+    async with tall.run_test(size=(80, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")  # the filter panes: the unit pane cuts names apart as well
+        await settle(pilot)
+        pane = pilot.app.screen.query_one("#facet-department", FacetPane)
+        shown = [pane.render_line(y).text for y in range(len(pane.values))]
+        cut = [line.split()[1] for line in shown if "县住" in line and "…" in line]
+        assert sorted(cut) == ["县住房和城乡…管理科", "县住房和城乡…规划股"], shown
+        await pilot.press("escape", "z")  # the overview's table of units: the same
+        await settle(pilot)
+        units = pilot.app.screen.query_one("#unit-table", DataTable)
+        labels = [str(units.get_cell_at(Coordinate(r, 0))) for r in range(units.row_count)]
+        assert {"县住房和城乡…管理科", "县住房和城乡…规划股"} <= set(labels), labels

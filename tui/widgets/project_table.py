@@ -19,7 +19,7 @@ from textual.strip import Strip
 
 from store.models import Project
 from store.query import latest_progress
-from store.text import fit, fit_middle
+from store.text import fit, fit_apart, fit_middle
 from store.text import one_line as _one_line
 from store.vocabulary import FIELD_REGISTRY, LIST_COLUMNS, SCHEDULE_REGISTRY, STATUS_REGISTRY
 from tui.glyphs import glyph
@@ -62,6 +62,7 @@ def _columns() -> tuple[Column, ...]:
 
 
 COLUMNS: tuple[Column, ...] = _columns()
+_UNIT_COLUMN = [c.key for c in COLUMNS].index("department")
 
 
 def one_line(text: str, limit: int = 200) -> str:
@@ -199,7 +200,11 @@ class ProjectTable(LineList):
         #: what the table says when it has no rows (the screen knows why: a filter, or an
         #: empty database)
         self.empty_lines: tuple[str, ...] = (EMPTY_MESSAGE,)
-        self._strips: dict[tuple[str, int, tuple[int, ...], object], Strip] = {}
+        self._strips: dict[tuple[str, int, tuple[int, ...], object, str], Strip] = {}
+        #: the 牵头单位 of the rows, and each as the column shows it, by the column's width:
+        #: cut at the end, or in the middle where two would read alike (fit_apart)
+        self._units: frozenset[str] = frozenset()
+        self._unit_cuts: dict[int, dict[str, str]] = {}
         self._latest: dict[tuple[str, int], str] = {}
         self._prefetch_pending = False
 
@@ -215,6 +220,9 @@ class ProjectTable(LineList):
         """Show ``rows``; the cursor stays on project ``keep`` (or the current one) if shown."""
         current = keep or self.current_id
         self.rows = rows
+        units = frozenset(p.department for p in rows)
+        if units != self._units:
+            self._units, self._unit_cuts = units, {}
         if len(self._strips) > 4096:  # rows are cached by id and revision; bound the memory
             self._strips.clear()
         index = 0
@@ -332,8 +340,21 @@ class ProjectTable(LineList):
             self._latest[key] = text
         return text
 
+    def _unit_text(self, department: str, width: int) -> str:
+        """A row's 牵头单位 as the column shows it in ``width`` cells."""
+        cuts = self._unit_cuts.get(width)
+        if cuts is None:
+            units = {unit: one_line(unit) for unit in self._units | {department}}
+            apart = fit_apart(units.values(), width, glyph("ellipsis"))
+            cuts = self._unit_cuts[width] = {unit: apart[text] for unit, text in units.items()}
+        if department not in cuts:  # (a row drawn before set_rows saw it)
+            return fit(one_line(department), width, glyph("ellipsis"))
+        return cuts[department]
+
     def _row_strip(self, project: Project, widths: tuple[int, ...]) -> Strip:
-        key = (project.id, project.revision, tuple(widths), self.schedule_key)
+        unit_width = widths[_UNIT_COLUMN]
+        unit = self._unit_text(project.department, unit_width) if unit_width else ""
+        key = (project.id, project.revision, tuple(widths), self.schedule_key, unit)
         strip = self._strips.get(key)
         if strip is not None:
             return strip
@@ -354,7 +375,7 @@ class ProjectTable(LineList):
         values = (
             (one_line(project.id), _NO_STYLE),
             (name_line(project.name), _NO_STYLE),
-            (one_line(project.department), _NO_STYLE),
+            (unit, _NO_STYLE),
             (one_line(project.level), _NO_STYLE),
             (one_line(project.status or project.status_raw), status_style),
             (schedule_text, schedule_style),
@@ -372,6 +393,9 @@ class ProjectTable(LineList):
                 marked = part("project-table--not-updated", partial=True)
                 segments.append(Segment(NOT_UPDATED_MARK, marked))
                 segments.append(Segment(" " + fit(text, width - _MARK_CELLS - 1, cut), style))
+                continue
+            if column.key == "department":  # (cut already, apart from the others)
+                segments.append(Segment(text, style))
                 continue
             fitted = fit_middle if column.key == "name" else fit
             segments.append(Segment(fitted(text, width, cut), style))
