@@ -21,8 +21,9 @@ from textual.worker import get_current_worker
 
 from data import BUNDLED_REPORT_NAME
 from store.interface import DatabaseError, ProjectStore
-from store.models import Project, Report, clean_text
+from store.models import FIELD_LABELS, Project, Report, clean_text
 from store.query import SCHEDULE_FACET, SORT_KEYS, ProjectIndex, ProjectQuery, is_overdue
+from store.words import say
 from tui.copying import COPY_TIP, copy_text, project_row, row_heading
 from tui.editor import Done, Editor
 from tui.glyphs import glyph
@@ -38,10 +39,10 @@ if TYPE_CHECKING:
     from tui.viewstate import ViewState
 
 FACET_LABELS = {
-    "department": "牵头单位",
-    "level": "项目等级",
-    "status": "工作成效",
-    SCHEDULE_FACET: "序时",
+    "department": FIELD_LABELS["department"],
+    "level": FIELD_LABELS["level"],
+    "status": FIELD_LABELS["status"],
+    SCHEDULE_FACET: say("app.schedule"),
 }
 #: what an empty database has nothing for: left out of its key bar, which offers b instead
 _NEEDS_PROJECTS = frozenset(
@@ -191,7 +192,7 @@ class ProjectListScreen(EditingScreen):
                     yield FacetPane(facet, label, id=f"facet-{facet}")
             with Vertical(id="list-main"):
                 yield SearchBox(
-                    placeholder="/ 搜索项目的文字（也可用拼音，如 jyj）",
+                    placeholder=say("app.list.search"),
                     id="search",
                 )
                 yield ProjectTable(id="projects")
@@ -207,10 +208,12 @@ class ProjectListScreen(EditingScreen):
         self.watch(search, "value", self.search_typed, init=False)
         store = self.store
         banner = self.query_one("#read-only-banner", Static)
-        why = f"，{store.read_only_reason}" if store.read_only_reason else ""
-        banner.update(
-            Text(clean_text(f"只读模式：{store.location}（可浏览、搜索、导出；不能修改{why}）"))
+        why = (
+            say("app.list.read_only_why", reason=store.read_only_reason)
+            if store.read_only_reason
+            else ""
         )
+        banner.update(Text(clean_text(say("app.list.read_only", where=store.location, why=why))))
         banner.display = store.read_only
         self.query_one(ProjectTable).focus()
         self._fold_for_width(self.app.size.width)
@@ -272,7 +275,7 @@ class ProjectListScreen(EditingScreen):
         table.schedule_key = (self.schedule_epoch, False)
         table.set_rows(rows)
         self._show_title(report)
-        reading = f"读取中{glyph('pending')}"
+        reading = say("app.list.reading", pending=glyph("pending"))
         self.query_one(StatusLine).show(reading, reading)
 
     def on_project_list_screen_load_failed(self, message: LoadFailed) -> None:
@@ -402,9 +405,15 @@ class ProjectListScreen(EditingScreen):
         self.load()
 
     def _show_title(self, report: Report) -> None:
-        parts = [report.region, f"{report.year} 年" if report.year else "", "重点民生实事项目"]
+        parts = [
+            report.region,
+            say("app.year", year=report.year) if report.year else "",
+            say("app.list.heading"),
+        ]
         period = report.period_label()
-        title = " ".join(p for p in parts if p) + (f"（{period}）" if period else "")
+        title = " ".join(p for p in parts if p) + (
+            say("app.period", period=period) if period else ""
+        )
         self.query_one("#list-title", Static).update(Text(title))
 
     # --- the view ----------------------------------------------------------------------
@@ -441,16 +450,16 @@ class ProjectListScreen(EditingScreen):
         if self.generation == -1:
             table.say_when_empty()  # (still reading: say nothing yet)
         elif self.database_empty and self.store.read_only:
-            table.say_when_empty("数据库里还没有项目（只读打开，不能导入）。")
+            table.say_when_empty(say("app.list.empty_read_only"))
         elif self.database_empty:
             table.say_when_empty(
-                "数据库里还没有项目。",
+                say("app.list.empty"),
                 "",
-                f"按 b 导入随附的报告（{BUNDLED_REPORT_NAME}），",
-                "按 I 导入一个报表文件（.md .txt .csv .xlsx）。",
+                say("app.list.empty_bundled", name=BUNDLED_REPORT_NAME),
+                say("app.list.empty_import"),
             )
         elif self.query_one(Input).has_focus:
-            table.say_when_empty("没有符合条件的项目。按 Esc 回到项目表，再按 c 清除筛选和搜索")
+            table.say_when_empty(say("app.list.none_from_search"))
         else:
             table.say_when_empty(EMPTY_MESSAGE)
         self.refresh_bindings()  # (b is offered only by an empty database)
@@ -491,25 +500,25 @@ class ProjectListScreen(EditingScreen):
         for facet, label in FACET_LABELS.items():
             chosen = query.selected(facet)
             if chosen and compact and len(chosen) > 1:
-                parts.append(f"{label} {len(chosen)} 项")
+                parts.append(say("app.list.chosen_n", label=label, n=len(chosen)))
             elif chosen:
                 parts.append(f"{label}: {'、'.join(sorted(chosen))}")
         if query.search.strip():
-            parts.append(f"搜索: {query.search.strip()}")
+            parts.append(say("app.list.searched", text=query.search.strip()))
         if query.overdue_only:
-            parts.append("仅逾期")
+            parts.append(say("app.list.overdue_only"))
         elif overdue:
-            parts.append(f"逾期 {overdue}")
+            parts.append(say("app.list.overdue", n=overdue))
         if query.not_updated:
-            parts.append("仅未更新")
+            parts.append(say("app.list.not_updated_only"))
         elif self.not_updated_shown:
-            parts.append(f"未更新 {self.not_updated_shown}")
+            parts.append(say("app.list.not_updated", n=self.not_updated_shown))
         if not query.is_filtered:
-            parts.insert(1, "全部")
+            parts.insert(1, say("app.list.all"))
         sort_label = next(c.label for c in COLUMNS if c.key == query.sort)
         if not compact or query.sort != "id" or query.descending:
             arrow = glyph("sort_descending" if query.descending else "sort_ascending")
-            parts.append(f"排序: {sort_label}{arrow}")
+            parts.append(say("app.list.sorted", label=sort_label, arrow=arrow))
         return f" {glyph('separator')} ".join(parts)
 
     def _set_query(self, query: ProjectQuery) -> None:
@@ -541,7 +550,7 @@ class ProjectListScreen(EditingScreen):
         """Whether the 序时 classes are still being computed (then say so)."""
         if self.index.schedule_ready:
             return False
-        self.notify("序时 正在计算，稍后再试", markup=False)
+        self.notify(say("app.schedule_pending"), markup=False)
         return True
 
     def on_facet_pane_changed(self, event: FacetPane.Changed) -> None:
@@ -584,7 +593,7 @@ class ProjectListScreen(EditingScreen):
     def action_clear_filters(self) -> None:
         self.query_one(Input).value = ""
         self._set_query(self.query_state.cleared())
-        self.notify("已清除筛选和搜索", markup=False)
+        self.notify(say("app.list.cleared"), markup=False)
 
     def action_toggle_overdue(self) -> None:
         self._set_query(replace(self.query_state, overdue_only=not self.query_state.overdue_only))
@@ -598,7 +607,7 @@ class ProjectListScreen(EditingScreen):
         keys = list(SORT_KEYS)
         following = keys[(keys.index(self.query_state.sort) + 1) % len(keys)]
         if following == SCHEDULE_FACET and not self.index.schedule_ready:
-            self.notify("序时 正在计算，暂按编号排序", markup=False)
+            self.notify(say("app.list.sort_pending"), markup=False)
             following = keys[(keys.index(following) + 1) % len(keys)]
         self._set_query(replace(self.query_state, sort=following, descending=False))
 
@@ -609,7 +618,7 @@ class ProjectListScreen(EditingScreen):
         """Copy the project under the cursor as one tab-separated row."""
         project = self.query_one(ProjectTable).current
         if project is not None:
-            what = f" {project.id} 一行（{row_heading()}、最新进展，以制表符分隔）"
+            what = say("app.list.copy_row", id=project.id, heading=row_heading())
             copy_text(self.app, what, project_row(project))
 
     def action_export(self) -> None:
@@ -704,7 +713,7 @@ class ProjectListScreen(EditingScreen):
         self._set_query(drilled_query(drill, before))
         self.query_one(ProjectTable).focus()
         self.refresh_bindings()
-        self.notify(f"总览：{drill.label}，{drill.count} 项（Esc 返回总览）", markup=False)
+        self.notify(say("app.list.drilled", label=drill.label, n=drill.count), markup=False)
 
     def action_back_to_overview(self) -> None:
         if self.drilled is None:

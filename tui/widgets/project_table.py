@@ -22,6 +22,7 @@ from store.query import latest_progress
 from store.text import fit, fit_apart, fit_middle
 from store.text import one_line as _one_line
 from store.vocabulary import FIELD_REGISTRY, LIST_COLUMNS, SCHEDULE_REGISTRY, STATUS_REGISTRY
+from store.words import say
 from tui.glyphs import glyph
 from tui.widgets.line_list import LineList
 
@@ -38,7 +39,7 @@ SCHEDULE_CLASSES = {
 # (after the 序时 class of a project whose 工作成效 says otherwise: glyph "differs"; the
 # 序时 cell until the classes are computed, by a worker after the first rows: "pending")
 #: before the 最新进展 of a project whose 推进情况 is as in the previous period
-NOT_UPDATED_MARK = "未更新"
+NOT_UPDATED_MARK = say("app.not_updated")
 _MARK_CELLS = cell_len(NOT_UPDATED_MARK)
 
 
@@ -57,7 +58,7 @@ def _columns() -> tuple[Column, ...]:
     for f in map(FIELD_REGISTRY.__getitem__, LIST_COLUMNS):
         columns.append(Column(f.key, f.label, f.list_width, flex=f.list_flex))
         if f.key == "status":  # the computed 序时 beside the reported 工作成效
-            columns.append(Column("schedule", "序时", 7))
+            columns.append(Column("schedule", say("app.schedule"), 7))
     return tuple(columns)
 
 
@@ -78,7 +79,7 @@ def name_line(name: str, limit: int = 200) -> str:
     return _one_line(name, limit) + _one_line(name[-limit:])
 
 
-EMPTY_MESSAGE = "没有符合条件的项目。按 c 清除筛选和搜索"
+EMPTY_MESSAGE = say("app.list.none")
 
 #: the columns given up, in this order, when the others would not fit whole (序时 last: with
 #: the filter panes unfolded in a narrow terminal, its pane is in view)
