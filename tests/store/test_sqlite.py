@@ -233,3 +233,30 @@ def test_control_characters_someone_else_wrote_into_a_row_are_never_read_back(
     saved = SQLiteStore(db).set_status("X01", "滞后", source="cli")  # one row read: cleaned too
     assert saved.name == "名称]52;c;aGk=反转"
     assert SQLiteStore(db).check().ok  # the save wrote it back clean
+
+
+def test_a_database_of_the_first_layout_gets_the_report_order_index_and_keeps_its_data(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "db.sqlite"
+    SQLiteStore(path).import_report(make_projects(12), source="import:synthetic")
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX projects_order")  # as the first layout was
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    read_only = SQLiteStore(path, read_only=True)
+    first = read_only.first_projects(3)  # (sorted without the index: the same rows)
+    assert first is not None and [p.id for p in first.projects] == ["X01", "X02", "S01"]
+    store = SQLiteStore(path)
+    store.set_status("S05", "滞后", source="cli")
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+    plan = conn.execute(
+        "EXPLAIN QUERY PLAN SELECT doc FROM projects ORDER BY json_extract(doc, '$.table')"
+        " != '县级', json_extract(doc, '$.table'), json_extract(doc, '$.number'), doc_id LIMIT 3"
+    ).fetchall()
+    conn.close()
+    assert "projects_order" in str(plan)
+    assert [p.id for p in SQLiteStore(path).projects()][:3] == ["X01", "X02", "S01"]
+    assert len(SQLiteStore(path).projects()) == 12
