@@ -683,6 +683,17 @@ _FIELD_NAMES = {
 }
 
 
+def _fit_source(label: str, width: int) -> Text:
+    """A change's source cut to ``width`` cells at its end ('导入 lanling…'), its first word
+    (界面, 命令行, 导入, 撤销) kept whole: alone when nothing more fits."""
+    text = Text(label)
+    if cell_len(label) > width:
+        kind = label.split(" ", 1)[0]
+        text = Text(kind) if cell_len(kind) + 3 > width else text  # (a name, not "…")
+        text.truncate(width, overflow="ellipsis")
+    return text
+
+
 def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
     """Print recorded changes."""
 
@@ -693,42 +704,56 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
         print_json([dataclasses.asdict(c) for c in changes])
         return
     console = _out()
-    table = _plain_table(console.width)
-    for header in (
+    # The note (why) has a column of its own when any change gives one.
+    notes = any(c.note.strip() for c in changes)
+    fixed_headers = (
         say("cli.history.number"),
         say("cli.history.at"),
         FIELD_REGISTRY["id"].label,
         say("cli.history.field"),
         say("cli.history.by"),
-    ):
-        table.add_column(header, no_wrap=True)
-    # The note (why) has a column of its own when any change gives one.
-    notes = any(c.note.strip() for c in changes)
-    for header, ratio in (
-        (say("cli.history.old"), 1),
-        (say("cli.history.new"), 2 if notes else 1),
-        (say("cli.history.source"), 1),
-    ):
-        table.add_column(header, ratio=ratio, no_wrap=True, overflow="ellipsis", min_width=4)
-    if notes:
-        table.add_column(
-            say("cli.history.note"), ratio=1, no_wrap=True, overflow="ellipsis", min_width=4
-        )
+    )
+    rows = []
     for c in changes:
         old, new = change_values(c)
-        cells = [
+        fixed = [
             Text(str(c.id)),
             Text(local_minute(c.at)),
             _short(c.project),
             _short(_FIELD_NAMES.get(c.field, c.field)),
             _short(c.by, 16),
+        ]
+        values = [
             _short(old, 200),
             _short(say("cli.history.created") if c.field == "*" else new, 200),
-            _short(source_label(c.source, c.note), 200),
         ]
-        if notes:
-            cells.append(_short(note_label(c.note), 200))
-        table.add_row(*cells)
+        note = [_short(note_label(c.note), 200)] if notes else []
+        rows.append((fixed, values, source_label(c.source, c.note), note))
+    # The source is short (界面, 命令行, 导入 and the file's name): as wide as its values when
+    # the line has room, else a fifth of what is left, its first word whole at the least; the
+    # values and the note share the rest.
+    header = say("cli.history.source")
+    sources = [source for _f, _v, source, _n in rows]
+    fixed_width = sum(
+        max([cell_len(h), *(r[0][i].cell_len for r in rows)]) for i, h in enumerate(fixed_headers)
+    )
+    columns = len(fixed_headers) + 3 + notes
+    rest = console.width - fixed_width - 2 * (columns - 1)
+    least = max((cell_len(s.split(" ", 1)[0]) for s in sources), default=0)
+    widest = max((cell_len(s) for s in sources), default=0)
+    shown = widest if rest - widest >= 60 else min(widest, rest // 5)
+    source_width = max(cell_len(header), least, shown)
+    table = _plain_table(console.width)
+    for title in fixed_headers:
+        table.add_column(title, no_wrap=True)
+    for title, ratio in ((say("cli.history.old"), 1), (say("cli.history.new"), 2 if notes else 1)):
+        table.add_column(title, ratio=ratio, no_wrap=True, overflow="ellipsis", min_width=4)
+    table.add_column(header, width=source_width, no_wrap=True, overflow="ellipsis")
+    if notes:
+        note_header = say("cli.history.note")
+        table.add_column(note_header, ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
+    for fixed, values, source, note in rows:
+        table.add_row(*fixed, *values, _fit_source(source, source_width), *note)
     console.print(table)
 
 
