@@ -347,6 +347,176 @@ MESSAGES: dict[str, str] = {
     "cli.not_installed": "（未安装）",
     "crash.saved": "minsheng：意外出错（{kind}）；详细情况记在 {log}",
     "crash.not_saved": "minsheng：意外出错（{kind}）；详细情况没能写入日志",
+    # --- the command line's --help: minsheng itself, then each command and its options --------
+    # (cli.help.<command> is the command's line in the list of commands, cli.help.<command>.<option>
+    # an option's; cli.help.shared.* and cli.help.filter.* are options several commands take)
+    "cli.help.minsheng.description": "重点民生实事项目推进情况跟踪：查看、修改、导出项目。",
+    "cli.help.minsheng.epilog": (
+        "退出状态：0 完成；1 输入有误或被拒绝（原因写在标准错误输出）；2 用法有误；"
+        "70 意外出错（详细情况记在只有本人能读的日志里）。"
+    ),
+    "cli.help.minsheng.version": "显示版本号，然后退出",
+    "cli.help.minsheng.db": (
+        "数据库文件，以 .sqlite 或 .sqlite3 结尾的是 SQLite，否则是 JSON"
+        "（默认：$MINSHENG_DB，没有则为 ~/.local/share/minsheng/minsheng.json）"
+    ),
+    "cli.help.minsheng.read_only": "只查看和导出，不修改",
+    "cli.help.minsheng.ascii": (
+        "边框和符号用 ASCII（终端显示不了框线、箭头时），--no-ascii 不用；"
+        "默认：语言环境不是 UTF-8 时使用"
+    ),
+    "cli.help.minsheng.theme": (
+        "配色：16 为 16 色终端的配色（TERM=xterm、screen 时自动使用），或 Textual 配色的名字"
+    ),
+    "cli.help.minsheng.network_fs": "数据库在网络文件系统（NFS、SMB、sshfs）上也照样打开并写入",
+    "cli.help.minsheng.create": (
+        "在 --db 处新建数据库；不加时，不存在的文件会被拒绝（用 import 导入到新文件不必加）"
+    ),
+    "cli.help.minsheng.wait": (
+        "别人正在保存、占用数据库时，等这么多秒后放弃（退出状态 1，说明是谁占用）；默认一直等"
+    ),
+    "cli.help.tui": "打开程序界面（不给命令时即是）",
+    "cli.help.import": "导入报告文件（.md/.txt、.csv、.xlsx）",
+    "cli.help.import.files": "要导入的报告文件",
+    "cli.help.import.period": "文件的标题没有写明月份时，表格所属的起止月份（如 1-7）",
+    "cli.help.import.take_reported": "上次导入以来手工修改过的字段，也用报告的值（记入修改记录）",
+    "cli.help.import.clear_empty": "空单元格清空对应字段（默认：空单元格不改动字段）",
+    "cli.help.list": "列出项目",
+    "cli.help.schedule": "序时：各项目与本期计划相比的进度",
+    "cli.help.schedule.thresholds": (
+        "设定序时规则（记入修改记录，对用这份数据的所有人生效）：三个数从高到低；"
+        "按比例（--basis ratio）是占计划的百分数，如 110,90,70；"
+        "按百分点（points）是完成数比计划数高出目标的百分点，如 10,-10,-30"
+    ),
+    "cli.help.schedule.basis": (
+        "设定指标的衡量方式：ratio 按比例（实际完成 / 计划），"
+        "points 按落后于计划的目标百分点（银川的做法）"
+    ),
+    "cli.help.units": "牵头单位的名称及各自的项目数；合并名称",
+    "cli.help.units.merge": "把单位 原名称 算作 新名称（撤销：unmerge 原名称）",
+    "cli.help.units.merge.old": "并入别的单位的名称",
+    "cli.help.units.merge.new": "并入后算作的单位名称",
+    "cli.help.units.unmerge": "原名称 的项目恢复报告中的牵头单位",
+    "cli.help.units.unmerge.old": "已并入别的单位的名称",
+    "cli.help.show": "显示一个项目",
+    "cli.help.set_status": "设定工作成效",
+    "cli.help.set_status.note": "为什么改（记入修改记录）",
+    "cli.help.note": "添加一条注明月份的进展",
+    "cli.help.note.month": "进展所属的月份，写作 YYYY-MM",
+    "cli.help.note.text": "进展的内容",
+    "cli.help.period": "显示或设定报告期（报告所属的月份）",
+    "cli.help.period.months": "起止月份，如 1-6 或 7-12",
+    "cli.help.db": "检查数据库文件，用备份恢复，或换一种数据库",
+    "cli.help.db.check": "检查文件是否完好，并列出备份",
+    "cli.help.db.restore": "用一个备份作数据库（现在的文件另存保留）",
+    "cli.help.db.restore.backup": "数据库旁 backups/ 中的文件名，或一个路径",
+    "cli.help.db.migrate": "把数据库复制成另一种的新文件（.json 与 .sqlite 互换）",
+    "cli.help.db.migrate.source": "要复制的数据库",
+    "cli.help.db.migrate.target": "一个新文件：.sqlite/.sqlite3 为 SQLite，否则 JSON",
+    "cli.help.history": "修改记录",
+    "cli.help.history.id": "只看这个项目的（默认：全部）",
+    "cli.help.export": "导出项目（md、xlsx、csv、json、html）",
+    "cli.help.export.format": "格式（默认：按文件的扩展名，没有则为 json）",
+    "cli.help.export.paper": "只用于 xlsx：打印用的纸张，横向（默认 A4；文字长的用 A3）",
+    "cli.help.serve": "在网页浏览器里使用本程序（textual-serve），凭令牌打开",
+    "cli.help.serve.host": (
+        "监听的地址（默认 127.0.0.1：只有本机能打开；0.0.0.0：网络上的电脑都能打开）"
+    ),
+    "cli.help.serve.port": "端口号（默认 8000）",
+    "cli.help.serve.user": "可以打开的人（可重复给出）：每人有自己的地址，修改记录记下其姓名",
+    "cli.help.serve.public_url": (
+        "前面有反向代理（TLS）时大家打开的地址，如 https://minsheng.example.gov.cn"
+    ),
+    "cli.help.bulletin": "通报：选出的项目的通报（docx、md、html）",
+    "cli.help.bulletin.format": "格式（默认：按文件的扩展名，没有则为 md）",
+    "cli.help.bulletin.date": "通报的日期（完成时限在其月份之前的算逾期）；默认：今天",
+    "cli.help.snapshot": "把全部项目导出到 snapshots/ 中一个注明日期的文件",
+    "cli.help.snapshot.format": "格式（默认 json）",
+    "cli.help.snapshots": "列出记下的快照",
+    "cli.help.diff": "两个快照（或数据库 db）之间的变化；不给时：最新的快照与数据库相比",
+    "cli.help.diff.old": "快照（.json）、报告文件或 db；默认：全部项目的最新快照",
+    "cli.help.diff.new": "快照（.json）、报告文件或 db；默认：db",
+    "cli.help.shared.id": "项目编号",
+    "cli.help.shared.json": "输出 JSON",
+    "cli.help.shared.json_table": "输出 JSON，不输出表格",
+    "cli.help.shared.output": "写到的文件；- 表示标准输出（默认）",
+    "cli.help.shared.force": "覆盖已有的文件",
+    "cli.help.shared.encoding": (
+        "只用于 CSV：utf-8-sig（默认，供 Excel 打开）、utf-8 或 gb18030（供较旧的系统）"
+    ),
+    "cli.help.shared.expect_revision": (
+        "项目不再是这个版本时拒绝修改（退出状态 1；版本见 show --json 的 revision）"
+    ),
+    "cli.help.filter.department": "牵头单位含有这些文字",
+    "cli.help.filter.level": "项目等级（可重复给出）",
+    "cli.help.filter.status": "工作成效（可重复给出）：{choices}",
+    "cli.help.filter.search": "要查找的文字或拼音",
+    "cli.help.filter.overdue": "只要已过完成时限的项目",
+    "cli.help.filter.not_updated": "只要未更新的项目：推进情况与上期相同",
+    "cli.help.filter.schedule": "序时（可重复给出）：{choices}",
+    "cli.help.filter.sort": "排序（默认：id，按编号）",
+    "cli.help.filter.reverse": "倒序",
+    # --- the command line's --help: what an option's value is called (its metavar) ------------
+    # (a project's 编号 and 工作成效 are the field registry's words)
+    "cli.metavar.command": "命令",
+    "cli.metavar.action": "操作",
+    "cli.metavar.file": "文件",
+    "cli.metavar.theme": "配色",
+    "cli.metavar.seconds": "秒数",
+    "cli.metavar.months": "月份",
+    "cli.metavar.thresholds": "高,中,低",
+    "cli.metavar.old_name": "原名称",
+    "cli.metavar.new_name": "新名称",
+    "cli.metavar.note": "说明",
+    "cli.metavar.text": "内容",
+    "cli.metavar.backup": "备份",
+    "cli.metavar.source_db": "原数据库",
+    "cli.metavar.target_db": "新数据库",
+    "cli.metavar.host": "地址",
+    "cli.metavar.port": "端口",
+    "cli.metavar.user": "姓名",
+    "cli.metavar.url": "网址",
+    "cli.metavar.old": "旧",
+    "cli.metavar.new": "新",
+    "cli.metavar.revision": "版本",
+    "cli.metavar.words": "文字",
+    "cli.metavar.schedule": "序时",
+    # --- the command line's tables and what they say of a selection ---------------------------
+    # (a project's fields are headed with the field registry's words: store.vocabulary)
+    "cli.show.table": "表",
+    "cli.show.revision": "版本",
+    "cli.show.months_as_given": "{first}-{last}月",
+    "cli.history.number": "序号",
+    "cli.history.at": "时间",
+    "cli.history.field": "字段",
+    "cli.history.by": "修改人",
+    "cli.history.old": "原值",
+    "cli.history.new": "新值",
+    "cli.history.source": "来源",
+    "cli.history.note": "备注",
+    "cli.history.created": "新建",
+    "cli.history.updates": "进展",
+    "cli.history.period": "月份",
+    "cli.history.extra": "其他列",
+    "cli.snapshots.file": "文件",
+    "cli.snapshots.at": "时间",
+    "cli.snapshots.format": "格式",
+    "cli.snapshots.projects": "项目",
+    "cli.snapshots.scope": "范围",
+    "cli.snapshots.by": "导出人",
+    "cli.snapshots.all": "全部",
+    "cli.snapshots.list": "列表",
+    "cli.snapshots.deleted": "（已删除）",
+    "cli.snapshots.rebuilt": "（补记）",
+    "cli.schedule.class": "序时",
+    "cli.schedule.ratio": "比例",
+    "cli.schedule.worst": "最差指标",
+    "cli.scope.values": "{label} {values}",
+    "cli.scope.schedule": "序时",
+    "cli.scope.department": "{label}含“{text}”",
+    "cli.scope.search": "含“{text}”",
+    "cli.scope.overdue": "已过完成时限",
+    "cli.scope.not_updated": "推进情况未更新",
     # --- the app: words several screens share -------------------------------------------------
     "app.import_refused": "不能导入 {what}",
     "app.title": "民生实事项目推进情况",

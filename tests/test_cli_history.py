@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
+
 from store.interface import Change
 from store.jsonfile import JSONFileStore
 from tests.conftest import Result
@@ -91,3 +93,43 @@ async def test_the_detail_history_shows_words(cli, db_path, bundled, tmp_path) -
     assert "2023-07 完成桩基施工30个" in shown
     assert "tester（撤销）" in shown and "（命令行）" in shown and "（导入 lanling" in shown
     assert "[{" not in shown and "undo" not in shown
+
+
+def test_the_source_reads_whole_at_80_columns(cli, db_path, bundled, monkeypatch) -> None:
+    """The time column is wide (2026年12月1日 13:21): the source keeps its word all the same,
+    with the note beside it; at 160 columns the imported file's name shows too."""
+    assert cli("--db", db_path, "import", bundled).code == 0
+    assert cli("--db", db_path, "set-status", "X03", "滞后", "--note", "资金未到位").code == 0
+    assert cli("--db", db_path, "note", "X03", "--month", "2023-07", "完成桩基施工30个").code == 0
+    monkeypatch.setenv("COLUMNS", "80")
+    result = cli("--db", db_path, "history", "X03")
+    assert result.code == 0, result.err
+    header, _rule, *rows = result.out.splitlines()
+    assert header.split()[-2:] == ["来源", "备注"]
+    assert all(cell_len(line) <= 80 for line in result.out.splitlines())
+    column = header.index("来源")  # (the rows' cells stand where the header's do)
+    sources = [_cells_from(row, cell_len(header[:column])) for row in rows]
+    assert [s.split()[0] for s in sources] == ["导入", "命令行", "命令行"]
+    monkeypatch.setenv("COLUMNS", "160")
+    wide = cli("--db", db_path, "history", "X03").out
+    assert "导入 lanling-2023-h1.md" in wide and "资金未到位" in wide
+
+
+def _cells_from(line: str, start: int) -> str:
+    """What a line holds from cell ``start`` on."""
+    at = 0
+    for index, char in enumerate(line):
+        if at >= start:
+            return line[index:]
+        at += cell_len(char)
+    return ""
+
+
+def test_a_source_is_cut_at_its_file_name_never_in_its_word() -> None:
+    from tui.cli import _fit_source
+
+    label = "导入 lanling-2023-h1.md"
+    assert [_fit_source(label, n).plain for n in (4, 6, 8, 23, 30)] == [
+        "导入", "导入", "导入 la…", label, label,
+    ]  # fmt: skip
+    assert _fit_source("命令行", 6).plain == "命令行"

@@ -49,7 +49,7 @@ from store.models import (
 from store.query import SORT_KEYS, ProjectIndex, ProjectQuery, latest_progress
 from store.schedule_rule import BASES, parse_thresholds, rule_text, with_thresholds
 from store.text import one_line
-from store.vocabulary import SCHEDULE_CLASSES
+from store.vocabulary import FIELD_REGISTRY, SCHEDULE_CLASSES
 from store.words import at, listing, os_problem, quote, say
 from tui.crash import report_crash
 from tui.editor import LockWaits
@@ -121,7 +121,12 @@ def _status_arg(value: str) -> str:
     status = normalise_status(value.strip())
     if status not in STATUSES:
         raise argparse.ArgumentTypeError(
-            say("store.not_one_of", label="工作成效", choices=listing(STATUSES), value=quote(value))
+            say(
+                "store.not_one_of",
+                label=FIELD_LABELS["status"],
+                choices=listing(STATUSES),
+                value=quote(value),
+            )
         )
     return status
 
@@ -149,34 +154,27 @@ def build_parser() -> argparse.ArgumentParser:
     """All sub-commands and their options."""
     parser = ChineseArgumentParser(
         prog="minsheng",
-        description="重点民生实事项目推进情况跟踪：查看、修改、导出项目。",
-        epilog=(
-            "退出状态：0 完成；1 输入有误或被拒绝（原因写在标准错误输出）；2 用法有误；"
-            "70 意外出错（详细情况记在只有本人能读的日志里）。"
-        ),
+        description=say("cli.help.minsheng.description"),
+        epilog=say("cli.help.minsheng.epilog"),
     )
     parser.add_argument(
-        "--version", action="version", version=f"minsheng {version()}", help="显示版本号，然后退出"
+        "--version",
+        action="version",
+        version=f"minsheng {version()}",
+        help=say("cli.help.minsheng.version"),
     )
     parser.add_argument(
-        "--db",
-        type=Path,
-        metavar="文件",
-        help="数据库文件，以 .sqlite 或 .sqlite3 结尾的是 SQLite，否则是 JSON"
-        "（默认：$MINSHENG_DB，没有则为 ~/.local/share/minsheng/minsheng.json）",
+        "--db", type=Path, metavar=say("cli.metavar.file"), help=say("cli.help.minsheng.db")
     )
-    parser.add_argument("--read-only", action="store_true", help="只查看和导出，不修改")
+    parser.add_argument("--read-only", action="store_true", help=say("cli.help.minsheng.read_only"))
     parser.add_argument(
         "--ascii",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="边框和符号用 ASCII（终端显示不了框线、箭头时），--no-ascii 不用；"
-        "默认：语言环境不是 UTF-8 时使用",
+        help=say("cli.help.minsheng.ascii"),
     )
     parser.add_argument(
-        "--theme",
-        metavar="配色",
-        help="配色：16 为 16 色终端的配色（TERM=xterm、screen 时自动使用），或 Textual 配色的名字",
+        "--theme", metavar=say("cli.metavar.theme"), help=say("cli.help.minsheng.theme")
     )
     # Set by `serve` for the app it starts for one person's browser page.
     parser.add_argument("--web-user", default="", help=argparse.SUPPRESS)
@@ -184,178 +182,173 @@ def build_parser() -> argparse.ArgumentParser:
         "--i-know-locks-may-fail",
         action="store_true",
         dest="allow_network_fs",
-        help="数据库在网络文件系统（NFS、SMB、sshfs）上也照样打开并写入",
+        help=say("cli.help.minsheng.network_fs"),
     )
-    parser.add_argument(
-        "--create",
-        action="store_true",
-        help="在 --db 处新建数据库；不加时，不存在的文件会被拒绝（用 import 导入到新文件不必加）",
-    )
+    parser.add_argument("--create", action="store_true", help=say("cli.help.minsheng.create"))
     parser.add_argument(
         "--wait",
         type=_seconds,
-        metavar="秒数",
-        help="别人正在保存、占用数据库时，等这么多秒后放弃（退出状态 1，说明是谁占用）；默认一直等",
+        metavar=say("cli.metavar.seconds"),
+        help=say("cli.help.minsheng.wait"),
     )
-    sub = parser.add_subparsers(dest="command", metavar="命令")
+    sub = parser.add_subparsers(dest="command", metavar=say("cli.metavar.command"))
+    project_id = FIELD_REGISTRY["id"].label  # (a project's 编号, as the list heads it)
+    file = say("cli.metavar.file")
 
-    sub.add_parser("tui", help="打开程序界面（不给命令时即是）")
+    sub.add_parser("tui", help=say("cli.help.tui"))
 
-    p = sub.add_parser("import", help="导入报告文件（.md/.txt、.csv、.xlsx）")
-    p.add_argument("files", nargs="+", type=Path, metavar="文件", help="要导入的报告文件")
+    p = sub.add_parser("import", help=say("cli.help.import"))
+    p.add_argument("files", nargs="+", type=Path, metavar=file, help=say("cli.help.import.files"))
     p.add_argument(
         "--period",
         type=_months_arg,
-        metavar="月份",
-        help="文件的标题没有写明月份时，表格所属的起止月份（如 1-7）",
+        metavar=say("cli.metavar.months"),
+        help=say("cli.help.import.period"),
     )
     p.add_argument(
-        "--take-reported",
-        action="store_true",
-        help="上次导入以来手工修改过的字段，也用报告的值（记入修改记录）",
+        "--take-reported", action="store_true", help=say("cli.help.import.take_reported")
     )
-    p.add_argument(
-        "--clear-empty",
-        action="store_true",
-        help="空单元格清空对应字段（默认：空单元格不改动字段）",
-    )
+    p.add_argument("--clear-empty", action="store_true", help=say("cli.help.import.clear_empty"))
 
-    p = sub.add_parser("list", help="列出项目")
+    p = sub.add_parser("list", help=say("cli.help.list"))
     _add_filter_options(p)
-    p.add_argument("--json", action="store_true", help="输出 JSON，不输出表格")
+    p.add_argument("--json", action="store_true", help=say("cli.help.shared.json_table"))
 
-    p = sub.add_parser("schedule", help="序时：各项目与本期计划相比的进度")
+    p = sub.add_parser("schedule", help=say("cli.help.schedule"))
     _add_filter_options(p)
-    p.add_argument("--json", action="store_true", help="输出 JSON，不输出表格")
+    p.add_argument("--json", action="store_true", help=say("cli.help.shared.json_table"))
     p.add_argument(
         "--thresholds",
-        metavar="高,中,低",
-        help="设定序时规则（记入修改记录，对用这份数据的所有人生效）：三个数从高到低；"
-        "按比例（--basis ratio）是占计划的百分数，如 110,90,70；"
-        "按百分点（points）是完成数比计划数高出目标的百分点，如 10,-10,-30",
+        metavar=say("cli.metavar.thresholds"),
+        help=say("cli.help.schedule.thresholds"),
     )
+    p.add_argument("--basis", choices=BASES, help=say("cli.help.schedule.basis"))
+
+    p = sub.add_parser("units", help=say("cli.help.units"))
+    units_sub = p.add_subparsers(dest="units_command", metavar=say("cli.metavar.action"))
+    q = units_sub.add_parser("merge", help=say("cli.help.units.merge"))
+    q.add_argument("old", metavar=say("cli.metavar.old_name"), help=say("cli.help.units.merge.old"))
+    q.add_argument("new", metavar=say("cli.metavar.new_name"), help=say("cli.help.units.merge.new"))
+    q = units_sub.add_parser("unmerge", help=say("cli.help.units.unmerge"))
+    q.add_argument(
+        "old", metavar=say("cli.metavar.old_name"), help=say("cli.help.units.unmerge.old")
+    )
+
+    p = sub.add_parser("show", help=say("cli.help.show"))
+    p.add_argument("id", metavar=project_id, help=say("cli.help.shared.id"))
+    p.add_argument("--json", action="store_true", help=say("cli.help.shared.json"))
+
+    p = sub.add_parser("set-status", help=say("cli.help.set_status"))
+    p.add_argument("id", metavar=project_id, help=say("cli.help.shared.id"))
+    p.add_argument("status", metavar=FIELD_LABELS["status"], help=" | ".join(STATUSES))
     p.add_argument(
-        "--basis",
-        choices=BASES,
-        help="设定指标的衡量方式：ratio 按比例（实际完成 / 计划），"
-        "points 按落后于计划的目标百分点（银川的做法）",
+        "--note", default="", metavar=say("cli.metavar.note"), help=say("cli.help.set_status.note")
+    )
+    _add_expect_option(p)
+
+    p = sub.add_parser("note", help=say("cli.help.note"))
+    p.add_argument("id", metavar=project_id, help=say("cli.help.shared.id"))
+    p.add_argument(
+        "--month", required=True, metavar=say("cli.metavar.months"), help=say("cli.help.note.month")
+    )
+    p.add_argument("text", metavar=say("cli.metavar.text"), help=say("cli.help.note.text"))
+    _add_expect_option(p)
+
+    p = sub.add_parser("period", help=say("cli.help.period"))
+    p.add_argument(
+        "months", nargs="?", metavar=say("cli.metavar.months"), help=say("cli.help.period.months")
     )
 
-    p = sub.add_parser("units", help="牵头单位的名称及各自的项目数；合并名称")
-    units_sub = p.add_subparsers(dest="units_command", metavar="操作")
-    q = units_sub.add_parser("merge", help="把单位 原名称 算作 新名称（撤销：unmerge 原名称）")
-    q.add_argument("old", metavar="原名称", help="并入别的单位的名称")
-    q.add_argument("new", metavar="新名称", help="并入后算作的单位名称")
-    q = units_sub.add_parser("unmerge", help="原名称 的项目恢复报告中的牵头单位")
-    q.add_argument("old", metavar="原名称", help="已并入别的单位的名称")
-
-    p = sub.add_parser("show", help="显示一个项目")
-    p.add_argument("id", metavar="编号", help="项目编号")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
-
-    p = sub.add_parser("set-status", help="设定工作成效")
-    p.add_argument("id", metavar="编号", help="项目编号")
-    p.add_argument("status", metavar="工作成效", help=" | ".join(STATUSES))
-    p.add_argument("--note", default="", metavar="说明", help="为什么改（记入修改记录）")
-    _add_expect_option(p)
-
-    p = sub.add_parser("note", help="添加一条注明月份的进展")
-    p.add_argument("id", metavar="编号", help="项目编号")
-    p.add_argument("--month", required=True, metavar="月份", help="进展所属的月份，写作 YYYY-MM")
-    p.add_argument("text", metavar="内容", help="进展的内容")
-    _add_expect_option(p)
-
-    p = sub.add_parser("period", help="显示或设定报告期（报告所属的月份）")
-    p.add_argument("months", nargs="?", metavar="月份", help="起止月份，如 1-6 或 7-12")
-
-    p = sub.add_parser("db", help="检查数据库文件，用备份恢复，或换一种数据库")
-    db_sub = p.add_subparsers(dest="db_command", metavar="操作", required=True)
-    db_sub.add_parser("check", help="检查文件是否完好，并列出备份")
-    q = db_sub.add_parser("restore", help="用一个备份作数据库（现在的文件另存保留）")
-    q.add_argument("backup", metavar="备份", help="数据库旁 backups/ 中的文件名，或一个路径")
-    q = db_sub.add_parser("migrate", help="把数据库复制成另一种的新文件（.json 与 .sqlite 互换）")
-    q.add_argument("source", metavar="原数据库", type=Path, help="要复制的数据库")
+    p = sub.add_parser("db", help=say("cli.help.db"))
+    db_sub = p.add_subparsers(dest="db_command", metavar=say("cli.metavar.action"), required=True)
+    db_sub.add_parser("check", help=say("cli.help.db.check"))
+    q = db_sub.add_parser("restore", help=say("cli.help.db.restore"))
+    q.add_argument(
+        "backup", metavar=say("cli.metavar.backup"), help=say("cli.help.db.restore.backup")
+    )
+    q = db_sub.add_parser("migrate", help=say("cli.help.db.migrate"))
+    q.add_argument(
+        "source",
+        metavar=say("cli.metavar.source_db"),
+        type=Path,
+        help=say("cli.help.db.migrate.source"),
+    )
     q.add_argument(
         "target",
-        metavar="新数据库",
+        metavar=say("cli.metavar.target_db"),
         type=Path,
-        help="一个新文件：.sqlite/.sqlite3 为 SQLite，否则 JSON",
+        help=say("cli.help.db.migrate.target"),
     )
 
-    p = sub.add_parser("history", help="修改记录")
-    p.add_argument("id", nargs="?", metavar="编号", help="只看这个项目的（默认：全部）")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p = sub.add_parser("history", help=say("cli.help.history"))
+    p.add_argument("id", nargs="?", metavar=project_id, help=say("cli.help.history.id"))
+    p.add_argument("--json", action="store_true", help=say("cli.help.shared.json"))
 
-    p = sub.add_parser("export", help="导出项目（md、xlsx、csv、json、html）")
-    p.add_argument(
-        "--format", choices=EXPORT_FORMATS, help="格式（默认：按文件的扩展名，没有则为 json）"
-    )
-    p.add_argument(
-        "-o", "--output", default="-", metavar="文件", help="写到的文件；- 表示标准输出（默认）"
-    )
-    p.add_argument("--force", action="store_true", help="覆盖已有的文件")
+    p = sub.add_parser("export", help=say("cli.help.export"))
+    p.add_argument("--format", choices=EXPORT_FORMATS, help=say("cli.help.export.format"))
+    p.add_argument("-o", "--output", default="-", metavar=file, help=say("cli.help.shared.output"))
+    p.add_argument("--force", action="store_true", help=say("cli.help.shared.force"))
     _add_encoding_option(p)
     p.add_argument(
         "--paper",
         choices=tuple(PAPERS),
         default=DEFAULT_PAPER,
-        help="只用于 xlsx：打印用的纸张，横向（默认 A4；文字长的用 A3）",
+        help=say("cli.help.export.paper"),
     )
     _add_filter_options(p)
 
-    p = sub.add_parser("serve", help="在网页浏览器里使用本程序（textual-serve），凭令牌打开")
+    p = sub.add_parser("serve", help=say("cli.help.serve"))
     p.add_argument(
         "--host",
         default="127.0.0.1",
-        metavar="地址",
-        help="监听的地址（默认 127.0.0.1：只有本机能打开；0.0.0.0：网络上的电脑都能打开）",
+        metavar=say("cli.metavar.host"),
+        help=say("cli.help.serve.host"),
     )
-    p.add_argument("--port", type=int, default=8000, metavar="端口", help="端口号（默认 8000）")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        metavar=say("cli.metavar.port"),
+        help=say("cli.help.serve.port"),
+    )
     p.add_argument(
         "--user",
         action="append",
         default=[],
-        metavar="姓名",
-        help="可以打开的人（可重复给出）：每人有自己的地址，修改记录记下其姓名",
+        metavar=say("cli.metavar.user"),
+        help=say("cli.help.serve.user"),
     )
     p.add_argument(
-        "--public-url",
-        metavar="网址",
-        help="前面有反向代理（TLS）时大家打开的地址，如 https://minsheng.example.gov.cn",
+        "--public-url", metavar=say("cli.metavar.url"), help=say("cli.help.serve.public_url")
     )
-    p = sub.add_parser("bulletin", help="通报：选出的项目的通报（docx、md、html）")
+    p = sub.add_parser("bulletin", help=say("cli.help.bulletin"))
+    p.add_argument("--format", choices=("docx", "md", "html"), help=say("cli.help.bulletin.format"))
+    p.add_argument("-o", "--output", default="-", metavar=file, help=say("cli.help.shared.output"))
+    p.add_argument("--force", action="store_true", help=say("cli.help.shared.force"))
     p.add_argument(
-        "--format",
-        choices=("docx", "md", "html"),
-        help="格式（默认：按文件的扩展名，没有则为 md）",
-    )
-    p.add_argument(
-        "-o", "--output", default="-", metavar="文件", help="写到的文件；- 表示标准输出（默认）"
-    )
-    p.add_argument("--force", action="store_true", help="覆盖已有的文件")
-    p.add_argument(
-        "--date",
-        type=_date_arg,
-        metavar="YYYY-MM-DD",
-        help="通报的日期（完成时限在其月份之前的算逾期）；默认：今天",
+        "--date", type=_date_arg, metavar="YYYY-MM-DD", help=say("cli.help.bulletin.date")
     )
     _add_filter_options(p)
 
-    p = sub.add_parser("snapshot", help="把全部项目导出到 snapshots/ 中一个注明日期的文件")
-    p.add_argument("--format", choices=EXPORT_FORMATS, default="json", help="格式（默认 json）")
+    p = sub.add_parser("snapshot", help=say("cli.help.snapshot"))
+    p.add_argument(
+        "--format", choices=EXPORT_FORMATS, default="json", help=say("cli.help.snapshot.format")
+    )
     _add_encoding_option(p)
 
-    p = sub.add_parser("snapshots", help="列出记下的快照")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p = sub.add_parser("snapshots", help=say("cli.help.snapshots"))
+    p.add_argument("--json", action="store_true", help=say("cli.help.shared.json"))
 
-    p = sub.add_parser(
-        "diff", help="两个快照（或数据库 db）之间的变化；不给时：最新的快照与数据库相比"
+    p = sub.add_parser("diff", help=say("cli.help.diff"))
+    p.add_argument("old", metavar=say("cli.metavar.old"), nargs="?", help=say("cli.help.diff.old"))
+    p.add_argument(
+        "new",
+        metavar=say("cli.metavar.new"),
+        nargs="?",
+        default="db",
+        help=say("cli.help.diff.new"),
     )
-    p.add_argument("old", metavar="旧", nargs="?",
-                   help="快照（.json）、报告文件或 db；默认：全部项目的最新快照")  # fmt: skip
-    p.add_argument("new", metavar="新", nargs="?", default="db",
-                   help="快照（.json）、报告文件或 db；默认：db")  # fmt: skip
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--json", action="store_true", help=say("cli.help.shared.json"))
     return parser
 
 
@@ -364,7 +357,7 @@ def _add_encoding_option(p: argparse.ArgumentParser) -> None:
         "--encoding",
         choices=CSV_ENCODINGS,
         default="utf-8-sig",
-        help="只用于 CSV：utf-8-sig（默认，供 Excel 打开）、utf-8 或 gb18030（供较旧的系统）",
+        help=say("cli.help.shared.encoding"),
     )
 
 
@@ -372,37 +365,36 @@ def _add_expect_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--expect-revision",
         type=int,
-        metavar="版本",
-        help="项目不再是这个版本时拒绝修改（退出状态 1；版本见 show --json 的 revision）",
+        metavar=say("cli.metavar.revision"),
+        help=say("cli.help.shared.expect_revision"),
     )
 
 
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--department", default="", metavar="文字", help="牵头单位含有这些文字")
-    p.add_argument("--level", choices=LEVELS, action="append", help="项目等级（可重复给出）")
+    words_meta = say("cli.metavar.words")
+    p.add_argument(
+        "--department", default="", metavar=words_meta, help=say("cli.help.filter.department")
+    )
+    p.add_argument("--level", choices=LEVELS, action="append", help=say("cli.help.filter.level"))
     p.add_argument(
         "--status",
         type=_status_arg,
         action="append",
-        metavar="工作成效",
-        help=f"工作成效（可重复给出）：{' | '.join(STATUSES)}",
+        metavar=FIELD_LABELS["status"],
+        help=say("cli.help.filter.status", choices=" | ".join(STATUSES)),
     )
-    p.add_argument("--search", default="", metavar="文字", help="要查找的文字或拼音")
-    p.add_argument("--overdue", action="store_true", help="只要已过完成时限的项目")
-    p.add_argument(
-        "--not-updated",
-        action="store_true",
-        help="只要未更新的项目：推进情况与上期相同",
-    )
+    p.add_argument("--search", default="", metavar=words_meta, help=say("cli.help.filter.search"))
+    p.add_argument("--overdue", action="store_true", help=say("cli.help.filter.overdue"))
+    p.add_argument("--not-updated", action="store_true", help=say("cli.help.filter.not_updated"))
     p.add_argument(
         "--schedule",
         choices=SCHEDULE_CLASSES,
         action="append",
-        metavar="序时",
-        help=f"序时（可重复给出）：{' | '.join(SCHEDULE_CLASSES)}",
+        metavar=say("cli.metavar.schedule"),
+        help=say("cli.help.filter.schedule", choices=" | ".join(SCHEDULE_CLASSES)),
     )
-    p.add_argument("--sort", choices=SORT_KEYS, default="id", help="排序（默认：id，按编号）")
-    p.add_argument("--reverse", action="store_true", help="倒序")
+    p.add_argument("--sort", choices=SORT_KEYS, default="id", help=say("cli.help.filter.sort"))
+    p.add_argument("--reverse", action="store_true", help=say("cli.help.filter.reverse"))
 
 
 def _query(args: argparse.Namespace) -> ProjectQuery:
@@ -546,25 +538,26 @@ def _plain_table(width: int) -> Table:
 def _list_table(projects: list[Project], width: int) -> Table:
     """One line per project; long text is cut with … to fit ``width`` cells."""
 
-    # header, ratio (0: as wide as it needs), value
+    # field (its label heads the column), ratio (0: as wide as it needs), value
     columns: list[tuple[str, int, Callable[[Project], str]]] = [
-        ("编号", 0, lambda p: p.id),
-        ("项目名称", 4, lambda p: p.name),
-        ("牵头单位", 2, lambda p: p.department),
-        ("项目等级", 0, lambda p: p.level),
-        ("工作成效", 0, lambda p: p.status),
-        ("完成时限", 0, lambda p: p.deadline or p.deadline_raw),
-        ("最新进展", 4, latest_progress),
+        ("id", 0, lambda p: p.id),
+        ("name", 4, lambda p: p.name),
+        ("department", 2, lambda p: p.department),
+        ("level", 0, lambda p: p.level),
+        ("status", 0, lambda p: p.status),
+        ("deadline", 0, lambda p: p.deadline or p.deadline_raw),
+        ("latest", 4, latest_progress),
     ]
     # Too narrow for everything: give up the columns that help least.
     if width < 100:
-        columns = [c for c in columns if c[0] != "最新进展"]
+        columns = [c for c in columns if c[0] != "latest"]
     if width < 64:
-        columns = [c for c in columns if c[0] not in ("牵头单位", "完成时限")]
+        columns = [c for c in columns if c[0] not in ("department", "deadline")]
     if width < 44:
-        columns = [c for c in columns if c[0] != "项目等级"]
+        columns = [c for c in columns if c[0] != "level"]
     table = _plain_table(width)
-    for header, ratio, _value in columns:
+    for field, ratio, _value in columns:
+        header = FIELD_REGISTRY[field].label
         if ratio:
             table.add_column(header, ratio=ratio, no_wrap=True, overflow="ellipsis", min_width=4)
         else:
@@ -622,15 +615,15 @@ def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column(overflow="fold")
     rows = [
-        ("表", p.table),
-        ("项目等级", p.level),
-        ("牵头单位", p.department),
-        ("工作成效", p.status + _reported_note(p)),
-        ("完成时限", p.deadline or p.deadline_raw),
-        ("项目概况", p.overview),
-        ("任务目标", p.target),
-        ("月度计划", p.plan),
-        ("推进情况", p.progress),
+        (say("cli.show.table"), p.table),
+        (FIELD_LABELS["level"], p.level),
+        (FIELD_LABELS["department"], p.department),
+        (FIELD_LABELS["status"], p.status + _reported_note(p)),
+        (FIELD_LABELS["deadline"], p.deadline or p.deadline_raw),
+        (FIELD_LABELS["overview"], p.overview),
+        (FIELD_LABELS["target"], p.target),
+        (FIELD_LABELS["plan"], p.plan),
+        (FIELD_LABELS["progress"], p.progress),
     ]
     history = p.progress_history
     if len(history) >= 2:  # the previous period's, to read beside this one's
@@ -640,7 +633,7 @@ def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
         shown = (
             words.months(first, last)
             if isinstance(first, int) and isinstance(last, int)
-            else f"{first}-{last}月"
+            else say("cli.show.months_as_given", first=first, last=last)
         )
         label = say("cli.progress_before", months=shown)
         rows.append(
@@ -654,7 +647,7 @@ def cmd_show(store: ProjectStore, args: argparse.Namespace) -> None:
         for u in p.updates
     ]
     rows += [(k, v) for k, v in p.extra.items()]
-    rows.append(("版本", str(p.revision)))
+    rows.append((say("cli.show.revision"), str(p.revision)))
     for label, value in rows:
         # (wrapped as the app wraps it: no line starts with "，", "2023" stays whole)
         grid.add_row(Text(clean_text(label, single_line=True)), CJKText(clean_text(value)))
@@ -681,7 +674,24 @@ def _short(value: object, limit: int = 40) -> Text:
     return result
 
 
-_FIELD_NAMES = {**FIELD_LABELS, "*": "新建", "updates": "进展", "period": "月份", "extra": "其他列"}
+_FIELD_NAMES = {
+    **FIELD_LABELS,
+    "*": say("cli.history.created"),
+    "updates": say("cli.history.updates"),
+    "period": say("cli.history.period"),
+    "extra": say("cli.history.extra"),
+}
+
+
+def _fit_source(label: str, width: int) -> Text:
+    """A change's source cut to ``width`` cells at its end ('导入 lanling…'), its first word
+    (界面, 命令行, 导入, 撤销) kept whole: alone when nothing more fits."""
+    text = Text(label)
+    if cell_len(label) > width:
+        kind = label.split(" ", 1)[0]
+        text = Text(kind) if cell_len(kind) + 3 > width else text  # (a name, not "…")
+        text.truncate(width, overflow="ellipsis")
+    return text
 
 
 def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
@@ -694,30 +704,56 @@ def cmd_history(store: ProjectStore, args: argparse.Namespace) -> None:
         print_json([dataclasses.asdict(c) for c in changes])
         return
     console = _out()
-    table = _plain_table(console.width)
-    for header in ("序号", "时间", "编号", "字段", "修改人"):
-        table.add_column(header, no_wrap=True)
     # The note (why) has a column of its own when any change gives one.
     notes = any(c.note.strip() for c in changes)
-    for header, ratio in (("原值", 1), ("新值", 2 if notes else 1), ("来源", 1)):
-        table.add_column(header, ratio=ratio, no_wrap=True, overflow="ellipsis", min_width=4)
-    if notes:
-        table.add_column("备注", ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
+    fixed_headers = (
+        say("cli.history.number"),
+        say("cli.history.at"),
+        FIELD_REGISTRY["id"].label,
+        say("cli.history.field"),
+        say("cli.history.by"),
+    )
+    rows = []
     for c in changes:
         old, new = change_values(c)
-        cells = [
+        fixed = [
             Text(str(c.id)),
             Text(local_minute(c.at)),
             _short(c.project),
             _short(_FIELD_NAMES.get(c.field, c.field)),
             _short(c.by, 16),
-            _short(old, 200),
-            _short("新建" if c.field == "*" else new, 200),
-            _short(source_label(c.source, c.note), 200),
         ]
-        if notes:
-            cells.append(_short(note_label(c.note), 200))
-        table.add_row(*cells)
+        values = [
+            _short(old, 200),
+            _short(say("cli.history.created") if c.field == "*" else new, 200),
+        ]
+        note = [_short(note_label(c.note), 200)] if notes else []
+        rows.append((fixed, values, source_label(c.source, c.note), note))
+    # The source is short (界面, 命令行, 导入 and the file's name): as wide as its values when
+    # the line has room, else a fifth of what is left, its first word whole at the least; the
+    # values and the note share the rest.
+    header = say("cli.history.source")
+    sources = [source for _f, _v, source, _n in rows]
+    fixed_width = sum(
+        max([cell_len(h), *(r[0][i].cell_len for r in rows)]) for i, h in enumerate(fixed_headers)
+    )
+    columns = len(fixed_headers) + 3 + notes
+    rest = console.width - fixed_width - 2 * (columns - 1)
+    least = max((cell_len(s.split(" ", 1)[0]) for s in sources), default=0)
+    widest = max((cell_len(s) for s in sources), default=0)
+    shown = widest if rest - widest >= 60 else min(widest, rest // 5)
+    source_width = max(cell_len(header), least, shown)
+    table = _plain_table(console.width)
+    for title in fixed_headers:
+        table.add_column(title, no_wrap=True)
+    for title, ratio in ((say("cli.history.old"), 1), (say("cli.history.new"), 2 if notes else 1)):
+        table.add_column(title, ratio=ratio, no_wrap=True, overflow="ellipsis", min_width=4)
+    table.add_column(header, width=source_width, no_wrap=True, overflow="ellipsis")
+    if notes:
+        note_header = say("cli.history.note")
+        table.add_column(note_header, ratio=1, no_wrap=True, overflow="ellipsis", min_width=4)
+    for fixed, values, source, note in rows:
+        table.add_row(*fixed, *values, _fit_source(source, source_width), *note)
     console.print(table)
 
 
@@ -872,19 +908,24 @@ def _scope(query: ProjectQuery) -> str:
     """The filters of a query in the report's words ('' when it selects every project)."""
     parts = []
     if query.levels:
-        parts.append("项目等级 " + "、".join(v for v in LEVELS if v in query.levels))
+        levels = listing(v for v in LEVELS if v in query.levels)
+        parts.append(say("cli.scope.values", label=FIELD_LABELS["level"], values=levels))
     if query.statuses:
-        parts.append("工作成效 " + "、".join(sorted(query.statuses, key=_status_order)))
+        ordered: list[str] = sorted(query.statuses, key=_status_order)
+        statuses = listing(ordered)
+        parts.append(say("cli.scope.values", label=FIELD_LABELS["status"], values=statuses))
     if query.schedules:
-        parts.append("序时 " + "、".join(c for c in SCHEDULE_CLASSES if c in query.schedules))
+        classes = listing(c for c in SCHEDULE_CLASSES if c in query.schedules)
+        parts.append(say("cli.scope.values", label=say("cli.scope.schedule"), values=classes))
     if query.department_text:
-        parts.append(f"牵头单位含“{query.department_text}”")
+        department = FIELD_LABELS["department"]
+        parts.append(say("cli.scope.department", label=department, text=query.department_text))
     if query.search.strip():
-        parts.append(f"含“{query.search.strip()}”")
+        parts.append(say("cli.scope.search", text=query.search.strip()))
     if query.overdue_only:
-        parts.append("已过完成时限")
+        parts.append(say("cli.scope.overdue"))
     if query.not_updated:
-        parts.append("推进情况未更新")
+        parts.append(say("cli.scope.not_updated"))
     return "；".join(parts)
 
 
@@ -971,14 +1012,25 @@ def cmd_snapshots(store: ProjectStore, args: argparse.Namespace) -> None:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
     # (a file someone put in the folder may have any name: measured in cells)
     longest = max((cell_len(one_line(e.file)) for e, _there in entries), default=4)
-    table.add_column("文件", overflow="fold", min_width=min(longest, max(console.width - 40, 8)))
-    for header in ("时间", "格式", "项目", "范围"):
+    table.add_column(
+        say("cli.snapshots.file"),
+        overflow="fold",
+        min_width=min(longest, max(console.width - 40, 8)),
+    )
+    for header in (
+        say("cli.snapshots.at"),
+        say("cli.snapshots.format"),
+        say("cli.snapshots.projects"),
+        say("cli.snapshots.scope"),
+    ):
         table.add_column(header, no_wrap=True)
-    table.add_column("导出人", no_wrap=True, overflow="ellipsis")
-    scopes = {"all": "全部", "list": "列表"}
+    table.add_column(say("cli.snapshots.by"), no_wrap=True, overflow="ellipsis")
+    scopes = {"all": say("cli.snapshots.all"), "list": say("cli.snapshots.list")}
     for e, there in entries:
-        name = e.file if there else f"{e.file}（已删除）"
-        name += "（补记）" if e.rebuilt else ""  # (from the file: its export was not recorded)
+        name = e.file if there else e.file + say("cli.snapshots.deleted")
+        name += (
+            say("cli.snapshots.rebuilt") if e.rebuilt else ""
+        )  # (from the file: its export was not recorded)
         projects = "—" if e.projects is None else str(e.projects)
         when = local_minute(e.at)
         row = (name, when, e.format, projects, scopes.get(e.scope, "—"), e.by)
@@ -1084,11 +1136,12 @@ def cmd_schedule(store: ProjectStore, args: argparse.Namespace) -> None:
         return
     console = _out()
     table = _plain_table(console.width)
-    table.add_column("编号", no_wrap=True)
-    table.add_column("项目名称", ratio=2, no_wrap=True, overflow="ellipsis", min_width=4)
-    for header in ("工作成效", "序时", "比例"):
+    table.add_column(FIELD_REGISTRY["id"].label, no_wrap=True)
+    table.add_column(FIELD_LABELS["name"], ratio=2, no_wrap=True, overflow="ellipsis", min_width=4)
+    for header in (FIELD_LABELS["status"], say("cli.schedule.class"), say("cli.schedule.ratio")):
         table.add_column(header, no_wrap=True)
-    table.add_column("最差指标", ratio=3, no_wrap=True, overflow="ellipsis", min_width=4)
+    worst = say("cli.schedule.worst")
+    table.add_column(worst, ratio=3, no_wrap=True, overflow="ellipsis", min_width=4)
     for p, s in zip(projects, schedules, strict=True):
         ratio = "—" if s.ratio is None else f"{s.ratio:.0%}"
         status = p.status + ("*" if s.disagrees else "")

@@ -238,11 +238,9 @@ def test_the_literal_scan_sees_an_english_notice() -> None:
 _HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: Chinese kept where it is registered, each table one place for its idea (ROOT-relative):
 #: argparse's messages, each beside the English pattern it translates; and Textual's own
-#: key descriptions, each beside Textual's English. (tui/cli.py: its column headings and
-#: option help are still written in place; they move when the command line next changes.)
+#: key descriptions, each beside Textual's English.
 _REGISTERED = {
     "tui/zh_argparse.py": None,  # the whole module is that one table
-    "tui/cli.py": None,
     "tui/widgets/key_help.py": "TEXTUAL_WORDS",
 }
 
