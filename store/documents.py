@@ -535,7 +535,7 @@ class DocumentStore:
                 and view.generation == (self._storage.generation)
             ):
                 return FirstScreen(view.ordered[:count], view.report, view.schedule)
-            tables = self._storage.head(count)
+            tables = self._storage.head(count, PROJECTS)
         if tables is None or META not in tables:
             return None
         try:

@@ -165,11 +165,12 @@ def _index(lines: list[bytes], line: bytes, start: int) -> int:
         return len(lines)
 
 
-def _decode_head(raw: bytes, count: int) -> tuple[Tables, bool] | None:
-    """The first ``count`` documents of each table in the first bytes of a file of
-    ``encode_tables``' layout (after the stamp table), and whether that is all there is to
-    read: True once a table has ``count`` documents, or the file ended; False when ``raw``
-    ended first. None when the layout differs (the caller then reads the whole file).
+def _decode_head(raw: bytes, count: int, target: str) -> tuple[Tables, bool] | None:
+    """From the first bytes of a file of ``encode_tables``' layout: the tables before
+    ``target`` whole and the first ``count`` documents of ``target``, and whether that is
+    all there is to read: True once ``target`` has ``count`` documents, or the file ended;
+    False when ``raw`` ended first. None when the layout differs (the caller then reads the
+    whole file).
     """
     lines = raw.split(b"\n")
     complete = raw.endswith(b"\n}\n")
@@ -197,11 +198,13 @@ def _decode_head(raw: bytes, count: int) -> tuple[Tables, bool] | None:
                 if piece[:2] != b' "' or not key.isdigit():
                     return None
                 table[key.decode("ascii")] = _loads(piece[colon + 3 :])
-                if len(table) == count:
+                if name == target and len(table) == count:
                     return data, True
                 i += 1
             if i == end:
                 return data, complete
+            if name == target:
+                return data, True  # (all of it: fewer than count)
             i += 1
     except (ValueError, IndexError):
         return None
@@ -368,10 +371,11 @@ class AtomicJSONStorage(TransactionalStorage):
         self.ordered = bool(m and m.group(5) == b"true")
         return True
 
-    def head(self, count: int) -> Tables | None:
-        """The first ``count`` documents of each table, from the first bytes of the file
-        alone, when its writer kept them in the order readers want them (``ordered``) and the
-        file needs no cleaning; None otherwise (and when there is no file)."""
+    def head(self, count: int, table: str) -> Tables | None:
+        """The tables before ``table`` and the first ``count`` documents of ``table``, from
+        the first bytes of the file alone, when its writer kept them in the order readers
+        want them (``ordered``) and the file needs no cleaning; None otherwise (and when
+        there is no file)."""
         try:
             handle = open(self.path, "rb")  # closed by the with-statement below
         except FileNotFoundError:
@@ -382,7 +386,7 @@ class AtomicJSONStorage(TransactionalStorage):
             if not m or m.group(5) != b"true" or b"true" in (m.group(3), m.group(4)):
                 return None  # (suspect text or long numbers: only the full read handles them)
             while True:
-                found = _decode_head(raw, count)
+                found = _decode_head(raw, count, table)
                 if found is None:
                     return None
                 tables, done = found

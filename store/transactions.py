@@ -26,9 +26,9 @@ class TransactionalStorage(Storage):
     #: in its stamp, so that ``head`` can read a first screen without the rest)
     ordered: bool = False
 
-    def head(self, count: int) -> dict[str, dict[str, Any]] | None:
-        """The first ``count`` documents of each table without reading the rest, when the
-        storage can (None: read them all)."""
+    def head(self, count: int, table: str) -> dict[str, dict[str, Any]] | None:
+        """The tables stored before ``table`` and its first ``count`` documents, without
+        reading the rest, when the storage can (None: read them all)."""
         return None
 
     @abstractmethod

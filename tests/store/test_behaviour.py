@@ -33,11 +33,12 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Factory:
     """Build stores of one kind; stores built twice see the same data (json: the same file)."""
     memory: dict[str, MemoryStore] = {}
 
-    def make(user: str = "alice", read_only: bool = False) -> ProjectStore:
+    def make(user: str = "alice", read_only: bool = False, load: bool = True) -> ProjectStore:
         if request.param == "json":
-            return JSONFileStore(tmp_path / "db.json", user=user, read_only=read_only)
+            return JSONFileStore(tmp_path / "db.json", user=user, read_only=read_only, load=load)
         if request.param == "sqlite":
-            return SQLiteStore(tmp_path / "db.sqlite", user=user, read_only=read_only)
+            path = tmp_path / "db.sqlite"
+            return SQLiteStore(path, user=user, read_only=read_only, load=load)
         if "shared" not in memory:
             memory["shared"] = MemoryStore(user=user)
         store = memory["shared"]
@@ -263,7 +264,7 @@ def test_the_first_screen_is_the_first_projects_of_the_list(make_store: Factory)
     make_store().import_report(make_projects(20), source="import:synthetic")
 
     def first_five() -> list[str]:
-        fresh = make_store()  # (file and SQLite: another process, nothing read yet)
+        fresh = make_store(load=False)  # (file and SQLite: another process, nothing read)
         first = fresh.first_projects(5)
         assert first is not None
         assert first.projects == fresh.projects()[:5]
@@ -271,6 +272,8 @@ def test_the_first_screen_is_the_first_projects_of_the_list(make_store: Factory)
         return [p.id for p in first.projects]
 
     assert first_five() == ["X01", "X02", "X03", "X04", "S01"]
+    one = make_store(load=False).first_projects(1)
+    assert one is not None and [p.id for p in one.projects] == ["X01"]
     make_store().set_status("X01", "滞后", source="cli")  # (a saved project keeps its place)
     assert first_five() == ["X01", "X02", "X03", "X04", "S01"]
     # New 县级 projects come before the 省市级 ones the store already had.
