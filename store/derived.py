@@ -126,21 +126,9 @@ def _context(report: Report | None, settings: ScheduleSettings) -> bytes:
 def inputs_key(project: Project, context: bytes) -> str:
     """The name of a project's entry: a hash of everything its derived data is read from."""
     digest = hashlib.blake2b(context, digest_size=16)
-    digest.update(
-        _encode(
-            [
-                project.id,
-                project.name,
-                project.status,
-                project.status_reported,
-                project.target,
-                project.plan,
-                project.progress,
-                project.indicator_edits,
-                project.indicators_reported,
-            ]
-        )
-    )
+    from store.schedule import schedule_inputs  # (the indicator reader: on first use)
+
+    digest.update(_encode(list(schedule_inputs(project))))
     return digest.hexdigest()
 
 

@@ -351,8 +351,17 @@ def project_schedule(
     indicators, the report's period and the rule): the list, the detail screen, the 通报 and
     the exports of one process judge a project once until one of those changes.
     """
-    period = period_of(report)
+    *texts, edits, reported = schedule_inputs(project)
     return _schedule_of_inputs(
+        *texts, _frozen(edits), _frozen(reported), period_of(report), settings
+    )
+
+
+def schedule_inputs(project: Project) -> tuple[Any, ...]:
+    """Everything of a project its 序时 and month items are read from (with the report's
+    period and the rule): what keeps them, in this process and beside the database
+    (store/derived.py), is named by these."""
+    return (
         project.id,
         project.name,
         project.status,
@@ -360,10 +369,8 @@ def project_schedule(
         project.target,
         project.plan,
         project.progress,
-        _frozen(project.indicator_edits),
-        _frozen(project.indicators_reported),
-        period,
-        settings,
+        project.indicator_edits,
+        project.indicators_reported,
     )
 
 

@@ -48,13 +48,8 @@ def fit(text: str, width: int, ellipsis: str = ELLIPSIS, *, pad: bool = True) ->
         ellipsis, mark = "", 0
     # Cut by character widths: rich's set_cell_size does the same through grapheme
     # splitting, several times slower, and the project list cuts on every repaint.
-    room, used, kept = width - mark, 0, 0
-    for char in text:
-        size = get_character_cell_size(char)
-        if used + size > room:
-            break
-        used += size
-        kept += 1
+    room = width - mark
+    kept, used = _take(text, room)
     gap = " " * (room - used) if pad else ""
     return text[:kept] + gap + ellipsis
 
