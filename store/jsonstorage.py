@@ -139,14 +139,11 @@ def _decode_lines(raw: bytes) -> tuple[Tables, dict[str, dict[str, bytes]]] | No
                 pieces = [line[:-1] for line in docs[:-1]]
                 pieces.append(docs[-1])
                 for piece in pieces:
-                    colon = piece.find(b'": ', 2)
-                    key = piece[2:colon]
-                    if piece[:2] != b' "' or not key.isdigit():  # bytes.isdigit: ASCII only
+                    found = _document_line(piece)
+                    if found is None or found[0] in table:
                         return None
-                    doc_id = key.decode("ascii")
-                    if doc_id in table:
-                        return None
-                    table[doc_id] = _loads(piece[colon + 3 :])
+                    doc_id, value = found
+                    table[doc_id] = _loads(value)
                     kept[doc_id] = piece
             if (lines[end] == b"}") != (end + 1 == last):  # "}," between tables, "}" after
                 return None
@@ -155,6 +152,16 @@ def _decode_lines(raw: bytes) -> tuple[Tables, dict[str, dict[str, bytes]]] | No
     except (ValueError, IndexError):  # orjson's and json's decode errors are ValueErrors
         return None
     return data, encoded
+
+
+def _document_line(piece: bytes) -> tuple[str, bytes] | None:
+    """A document's line without its comma, ' "<digits>": <value>': its id and the value's
+    bytes; None when it is not one."""
+    colon = piece.find(b'": ', 2)
+    key = piece[2:colon]
+    if piece[:2] != b' "' or not key.isdigit():  # bytes.isdigit: ASCII only
+        return None
+    return key.decode("ascii"), piece[colon + 3 :]
 
 
 def _index(lines: list[bytes], line: bytes, start: int) -> int:
@@ -192,12 +199,10 @@ def _decode_head(raw: bytes, count: int, target: str) -> tuple[Tables, bool] | N
             data[name] = table
             i += 1
             while i < end and lines[i] not in (b"}", b"},"):
-                piece = lines[i].removesuffix(b",")
-                colon = piece.find(b'": ', 2)
-                key = piece[2:colon]
-                if piece[:2] != b' "' or not key.isdigit():
+                found = _document_line(lines[i].removesuffix(b","))
+                if found is None:
                     return None
-                table[key.decode("ascii")] = _loads(piece[colon + 3 :])
+                table[found[0]] = _loads(found[1])
                 if name == target and len(table) == count:
                     return data, True
                 i += 1
